@@ -1,0 +1,235 @@
+"""Canonical records that travel between back offices, WooCommerce and jobs.
+
+Every adapter translates its wire format into these frozen dataclasses and
+back, so the jobs never see a vendor's dict.  Money is ``Decimal`` with an
+explicit currency from the wire to the wire; floats never hold an amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+__all__ = [
+    "Category",
+    "Customer",
+    "Location",
+    "LocationKind",
+    "Money",
+    "Order",
+    "OrderLine",
+    "Payment",
+    "PaymentMethod",
+    "Product",
+    "StockLevel",
+    "TaxCode",
+    "Variant",
+]
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An amount in one currency. Arithmetic refuses to mix currencies."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError(f"Money.amount must be Decimal, got {type(self.amount).__name__}")
+        if len(self.currency) != 3:
+            raise ValueError(f"currency must be an ISO-4217 code, got {self.currency!r}")
+
+    @classmethod
+    def of(cls, value: str | int | Decimal, currency: str) -> Money:
+        return cls(Decimal(str(value)), currency.upper())
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} and {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __mul__(self, factor: int | Decimal) -> Money:
+        return Money(self.amount * Decimal(factor), self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def quantize(self, places: int = 2, rounding: str = ROUND_HALF_UP) -> Money:
+        """Round explicitly; callers name the rounding the back office uses."""
+        return Money(self.amount.quantize(Decimal(1).scaleb(-places), rounding), self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+@dataclass(frozen=True)
+class TaxCode:
+    """A back-office tax bucket (KORONA sector, KROS VAT rate) and its rate."""
+
+    id: str
+    name: str
+    rate: Decimal | None = None
+    included: bool = True
+
+
+@dataclass(frozen=True)
+class Category:
+    """A product category; ``parent_id`` points at another back-office category."""
+
+    id: str
+    name: str
+    parent_id: str | None = None
+    number: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One sellable variation of a variable product."""
+
+    id: str
+    sku: str
+    attributes: tuple[tuple[str, str], ...] = ()
+    price: Money | None = None
+    weight: Decimal | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Product:
+    """A back-office product as WooCommerce should show it.
+
+    ``sku`` is the back-office article number used to match WooCommerce
+    products; ``codes`` are barcodes.  ``active`` false means deactivated in
+    the back office: the job sets it to draft, never deletes it.
+    """
+
+    id: str
+    sku: str
+    name: str
+    price: Money | None = None
+    description: str = ""
+    short_description: str = ""
+    tax_code_id: str | None = None
+    category_ids: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    weight: Decimal | None = None
+    image_urls: tuple[str, ...] = ()
+    active: bool = True
+    track_stock: bool = True
+    variants: tuple[Variant, ...] = ()
+    revision: int | None = None
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """On-hand quantity of one product at one location, as read from the back office."""
+
+    product_id: str
+    location_id: str
+    quantity: Decimal
+    sku: str | None = None
+    revision: int | None = None
+
+
+class LocationKind(StrEnum):
+    POINT_OF_SALE = "point_of_sale"
+    WAREHOUSE = "warehouse"
+    BRANCH = "branch"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place stock lives or sales are booked: POS, warehouse, branch.
+
+    ``selectable`` says whether tillsync may book sales there (for KORONA,
+    only External POS devices may be coupled).
+    """
+
+    id: str
+    name: str
+    kind: LocationKind
+    selectable: bool = True
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Customer:
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    phone: str = ""
+    address_1: str = ""
+    address_2: str = ""
+    city: str = ""
+    postcode: str = ""
+    state: str = ""
+    country: str = ""
+    woo_id: int | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One order line; ``total`` and ``tax`` are after discounts, as WooCommerce reports."""
+
+    sku: str
+    name: str
+    quantity: Decimal
+    unit_price: Money
+    total: Money
+    tax: Money
+    tax_class: str = ""
+    woo_product_id: int | None = None
+    backoffice_product_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Payment:
+    method_id: str  # WooCommerce gateway id
+    title: str
+    amount: Money
+    transaction_id: str = ""
+
+
+@dataclass(frozen=True)
+class Order:
+    """A WooCommerce order as the back office should book it."""
+
+    woo_id: int
+    number: str
+    status: str
+    currency: str
+    customer: Customer
+    lines: tuple[OrderLine, ...]
+    payment: Payment
+    shipping: Money
+    shipping_tax: Money
+    discount: Money
+    total: Money
+    total_tax: Money
+    prices_include_tax: bool
+    modified_gmt: datetime
+    created_gmt: datetime | None = None
+    note: str = ""
+    fees: tuple[OrderLine, ...] = field(default=())
