@@ -1,0 +1,99 @@
+"""What a back-office product should look like in WooCommerce.
+
+Pure translation from canonical records to WooCommerce REST fields, split in
+two groups because two jobs own them: the catalog job writes *catalog*
+fields, the stock job writes *stock* fields (quantity and, when the admin
+asked for it, visibility of out-of-stock products).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from engine.model import Product
+from engine.sync.validate import clean_text
+
+__all__ = ["CatalogPreferences", "FieldsOrProblem", "catalog_fields", "stock_fields"]
+
+Fields = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CatalogPreferences:
+    """The admin's catalog choices (the seeds' settings)."""
+
+    new_products_status: Literal["draft", "publish"] = "draft"
+    sync_categories: bool = True
+    hide_out_of_stock: bool = True
+    price_decimals: int = 2
+    sync_descriptions: bool = True
+    sync_images: bool = True
+    # back-office tax code id -> WooCommerce tax class slug ("" = standard);
+    # "*" is the default for tax codes without their own entry
+    tax_classes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FieldsOrProblem:
+    fields: Fields
+    problem: str | None = None
+
+
+def catalog_fields(
+    product: Product, prefs: CatalogPreferences, category_ids: Mapping[str, int]
+) -> FieldsOrProblem:
+    """Catalog fields for ``product``; ``category_ids`` maps back-office → Woo category ids."""
+    tax_class = _tax_class(product, prefs)
+    if tax_class is None:
+        return FieldsOrProblem({}, f"tax code {product.tax_code_id!r} has no WooCommerce tax class")
+    fields: Fields = {"name": clean_text(product.name), "sku": product.sku, "tax_class": tax_class}
+    if product.price is not None:
+        fields["regular_price"] = _price(product.price.amount, prefs.price_decimals)
+    if prefs.sync_descriptions:
+        fields["description"] = product.description
+        fields["short_description"] = product.short_description
+    if product.weight is not None:
+        fields["weight"] = _plain(product.weight)
+    if prefs.sync_images and product.image_urls:
+        fields["images"] = [{"src": url} for url in product.image_urls]
+    if prefs.sync_categories:
+        linked = [category_ids[c] for c in product.category_ids if c in category_ids]
+        fields["categories"] = [{"id": woo_id} for woo_id in sorted(linked)]
+    if not product.active:
+        fields["status"] = "draft"
+    return FieldsOrProblem(fields)
+
+
+def _tax_class(product: Product, prefs: CatalogPreferences) -> str | None:
+    if product.tax_code_id is None:
+        return prefs.tax_classes.get("*", "")
+    if product.tax_code_id in prefs.tax_classes:
+        return prefs.tax_classes[product.tax_code_id]
+    return prefs.tax_classes.get("*")
+
+
+def stock_fields(quantity: Decimal, prefs: CatalogPreferences) -> FieldsOrProblem:
+    """Stock fields for an on-hand ``quantity`` already net of in-flight orders.
+
+    WooCommerce stores whole units; a fractional or negative back-office
+    figure is something we can't verify, so it is not written.
+    """
+    if not quantity.is_finite() or quantity != quantity.to_integral_value():
+        return FieldsOrProblem({}, f"stock {quantity} is not a whole number of units")
+    units = int(quantity)
+    fields: Fields = {"manage_stock": True, "stock_quantity": max(units, 0)}
+    if prefs.hide_out_of_stock:
+        fields["catalog_visibility"] = "visible" if units > 0 else "hidden"
+    return FieldsOrProblem(fields)
+
+
+def _price(amount: Decimal, decimals: int) -> str:
+    return str(amount.quantize(Decimal(1).scaleb(-decimals)))
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
