@@ -22,6 +22,7 @@ __all__ = [
     "OrderLine",
     "Payment",
     "PaymentMethod",
+    "PriceGroup",
     "Product",
     "StockLevel",
     "TaxCode",
@@ -167,6 +168,21 @@ class Location:
 class PaymentMethod:
     id: str
     name: str
+
+
+@dataclass(frozen=True)
+class PriceGroup:
+    """A back-office price list (KORONA price group, Sitoo price list, NexoPOS tier).
+
+    The admin picks which one is the shop price; ``net_prices`` says whether its
+    values exclude tax, which decides how WooCommerce must be told the price.
+    """
+
+    id: str
+    name: str
+    currency: str | None = None
+    net_prices: bool = False
+    active: bool = True
 
 
 @dataclass(frozen=True)
