@@ -1,0 +1,93 @@
+"""A compact picture of what WooCommerce currently holds, keyed by SKU.
+
+Built by streaming the store's products page by page when a run needs it:
+to match unlinked back-office products by SKU (no duplicates) and, on a full
+run, to compare what is really in the shop with what should be there
+(drift repair).  Only ids and per-field digests are kept, so 100,000
+products cost a few megabytes, not the whole catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from engine.sync.fieldhash import FieldHashes, fingerprint
+
+__all__ = ["COMPARABLE_FIELDS", "WooEntry", "WooIndex", "woo_view"]
+
+# Fields whose value WooCommerce echoes back in a form we can compare.
+# ``images`` is absent on purpose: WooCommerce replaces our source URLs with
+# its own media URLs, so only the link's hash can tell whether they changed.
+COMPARABLE_FIELDS = (
+    "name",
+    "sku",
+    "tax_class",
+    "regular_price",
+    "description",
+    "short_description",
+    "weight",
+    "categories",
+    "status",
+    "manage_stock",
+    "stock_quantity",
+    "catalog_visibility",
+)
+
+
+def _decimal_text(value: Any, places: int | None) -> Any:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    if places is None:
+        return format(number.normalize(), "f")
+    return str(number.quantize(Decimal(1).scaleb(-places)))
+
+
+def woo_view(product: Mapping[str, Any], price_decimals: int = 2) -> dict[str, Any]:
+    """WooCommerce's REST product reduced to the fields and forms we write."""
+    view = {name: product[name] for name in COMPARABLE_FIELDS if name in product}
+    if view.get("regular_price") not in (None, ""):
+        view["regular_price"] = _decimal_text(view["regular_price"], price_decimals)
+    if view.get("weight") not in (None, ""):
+        view["weight"] = _decimal_text(view["weight"], None)
+    if "categories" in view:
+        view["categories"] = sorted(({"id": c["id"]} for c in view["categories"]), key=_cat_id)
+    return view
+
+
+def _cat_id(category: Mapping[str, int]) -> int:
+    return category["id"]
+
+
+@dataclass(frozen=True)
+class WooEntry:
+    woo_id: int
+    digests: FieldHashes
+
+
+class WooIndex:
+    """SKU → (Woo id, digests of the comparable fields)."""
+
+    def __init__(self, price_decimals: int = 2) -> None:
+        self._by_sku: dict[str, WooEntry] = {}
+        self._price_decimals = price_decimals
+        self.duplicate_skus: set[str] = set()
+
+    def add(self, product: Mapping[str, Any]) -> None:
+        sku = product.get("sku") or ""
+        if not sku:
+            return
+        if sku in self._by_sku:
+            self.duplicate_skus.add(sku)
+        view = woo_view(product, self._price_decimals)
+        self._by_sku[sku] = WooEntry(int(product["id"]), fingerprint(view))
+
+    def get(self, sku: str) -> WooEntry | None:
+        return self._by_sku.get(sku)
+
+    def __len__(self) -> int:
+        return len(self._by_sku)
