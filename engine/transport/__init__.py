@@ -1,0 +1,40 @@
+"""HTTP transport shared by the WooCommerce client and every back-office adapter.
+
+One :class:`RemoteClient` per remote system owns an ``httpx.AsyncClient`` and
+wraps it in the layers every system needs the same way: retry policy as data
+(:mod:`.policy`), adaptive concurrency (:mod:`.limiter`), request counting
+(:mod:`.stats`), and redacted captures and logs (:mod:`.redaction`).
+"""
+
+from engine.transport.client import RemoteClient
+from engine.transport.failure import RemoteFault, generic_error_parser
+from engine.transport.limiter import AdaptiveLimiter, Outcome
+from engine.transport.policy import (
+    STATUS_RULES,
+    Action,
+    RetryPolicy,
+    Verdict,
+    classify_exception,
+    classify_response,
+    parse_retry_after,
+)
+from engine.transport.redaction import Redactor
+from engine.transport.stats import RequestStats, StatsSnapshot
+
+__all__ = [
+    "STATUS_RULES",
+    "Action",
+    "AdaptiveLimiter",
+    "Outcome",
+    "Redactor",
+    "RemoteClient",
+    "RemoteFault",
+    "RequestStats",
+    "RetryPolicy",
+    "StatsSnapshot",
+    "Verdict",
+    "classify_exception",
+    "classify_response",
+    "generic_error_parser",
+    "parse_retry_after",
+]

@@ -1,0 +1,114 @@
+"""Adaptive concurrency limit (AIMD) for one remote system.
+
+Remote shops live on anything from a shared host to a cluster; a fixed
+concurrency is either too timid or knocks the small ones over.  Like TCP, we
+add one slot after a window of successes and halve on a sign of overload
+(429, 503, timeout).  A burst of throttled answers from requests that were
+all in flight together counts as *one* signal — otherwise eight parallel
+429s would collapse the limit to the minimum at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["AdaptiveLimiter", "Outcome", "Slot"]
+
+
+class Outcome(StrEnum):
+    """How a request went, as far as the limiter cares."""
+
+    SUCCESS = "success"
+    THROTTLED = "throttled"
+    NEUTRAL = "neutral"  # a 4xx or a broken connection: says nothing about load
+
+
+@dataclass
+class Slot:
+    """A held permit; remembers the limit generation it was granted under."""
+
+    generation: int
+    outcome: Outcome = Outcome.NEUTRAL
+
+
+class AdaptiveLimiter:
+    """Bounds in-flight requests; the bound moves with the server's answers."""
+
+    def __init__(
+        self, initial: int = 4, minimum: int = 1, maximum: int = 16, window: int | None = None
+    ) -> None:
+        if not 1 <= minimum <= initial <= maximum:
+            raise ValueError("need 1 <= minimum <= initial <= maximum")
+        self.minimum = minimum
+        self.maximum = maximum
+        self._limit = initial
+        self._window = window
+        self._in_flight = 0
+        self._successes = 0
+        self._generation = 0
+        self._cond: asyncio.Condition | None = None
+
+    @property
+    def limit(self) -> int:
+        return self._limit
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def _condition(self) -> asyncio.Condition:
+        # Created lazily so a limiter can be built outside a running loop.
+        if self._cond is None:
+            self._cond = asyncio.Condition()
+        return self._cond
+
+    async def acquire(self) -> Slot:
+        cond = self._condition()
+        async with cond:
+            await cond.wait_for(lambda: self._in_flight < self._limit)
+            self._in_flight += 1
+            return Slot(self._generation)
+
+    async def release(self, slot: Slot) -> None:
+        cond = self._condition()
+        async with cond:
+            self._in_flight -= 1
+            self._record(slot)
+            cond.notify_all()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[Slot]:
+        """``async with limiter.slot() as s: ...; s.outcome = Outcome.SUCCESS``."""
+        held = await self.acquire()
+        try:
+            yield held
+        finally:
+            await self.release(held)
+
+    def _record(self, slot: Slot) -> None:
+        if slot.outcome is Outcome.THROTTLED:
+            self._on_throttle(slot.generation)
+        elif slot.outcome is Outcome.SUCCESS:
+            self._on_success()
+
+    def _on_throttle(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # this overload was already answered by an earlier halving
+        self._limit = max(self.minimum, self._limit // 2)
+        self._successes = 0
+        self._generation += 1
+
+    def _on_success(self) -> None:
+        self._successes += 1
+        if self._successes >= (self._window or self._limit):
+            self._successes = 0
+            if self._limit < self.maximum:
+                self._limit += 1
+                self._generation += 1
+
+    def __repr__(self) -> str:
+        return f"AdaptiveLimiter(limit={self._limit}, in_flight={self._in_flight})"
