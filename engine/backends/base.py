@@ -1,0 +1,324 @@
+"""The Backend protocol every back-office adapter implements.
+
+Jobs and screens talk to KORONA, KROS, Sitoo, NexoPOS and AurPOS through
+this one protocol.  Each adapter declares what it can do in
+``capabilities``; callers ask ``Capability.STOCK_WRITE in backend.capabilities``
+instead of testing vendor names, and an operation an adapter lacks raises
+:class:`UnsupportedCapability` (a CONFIG failure: the admin picked a job the
+back office cannot do).
+
+Reads stream :class:`Page` objects.  A page carries the cursor to persist
+*after* its items were applied, so a crash mid-run re-reads at most one page
+and never skips one.  Cursors are opaque text (a KORONA revision, a Sitoo
+unix timestamp, a KROS change timestamp): only the adapter interprets them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, Protocol, TypeAlias, TypeVar, runtime_checkable
+
+from engine.errors import ConfigError, FailureKind
+from engine.model import (
+    Category,
+    Customer,
+    Location,
+    Order,
+    PaymentMethod,
+    PriceGroup,
+    Product,
+    StockLevel,
+    TaxCode,
+)
+
+__all__ = [
+    "Backend",
+    "BackendBase",
+    "Capability",
+    "CheckItem",
+    "CheckResult",
+    "Cursor",
+    "IdempotencyKey",
+    "ItemResult",
+    "Page",
+    "SaleRef",
+    "SaleState",
+    "UnsupportedCapability",
+]
+
+T = TypeVar("T")
+
+Cursor: TypeAlias = str
+"""Opaque bookmark text; the store persists it, only the adapter reads it."""
+
+
+class Capability(StrEnum):
+    """What a back office can do; the TUI shows or hides actions by these."""
+
+    PRODUCTS_READ = "products.read"
+    PRODUCTS_WRITE = "products.write"
+    CATEGORIES_READ = "categories.read"
+    CATEGORIES_WRITE = "categories.write"
+    STOCK_READ = "stock.read"
+    STOCK_READ_CHANGES_SINCE = "stock.read.changes_since"
+    STOCK_WRITE = "stock.write"
+    SALES_CREATE = "sales.create"
+    SALES_VOID = "sales.void"
+    CUSTOMERS_WRITE = "customers.write"
+    INVOICES_CREATE = "invoices.create"
+    INVOICES_SEND = "invoices.send"
+    VOUCHERS = "vouchers"
+    LOCATIONS = "locations"
+    PAYMENT_METHODS = "payment_methods"
+    TAX_CODES = "tax_codes"
+    PRICE_GROUPS = "price_groups"
+
+
+class UnsupportedCapability(ConfigError):
+    """The adapter cannot do this; a job or screen asked without checking."""
+
+    kind = FailureKind.CONFIG
+
+    def __init__(self, backend: str, capability: Capability) -> None:
+        super().__init__(
+            f"{backend} does not support {capability.value}",
+            hint="This back office cannot do that; disable the job or pick another system.",
+        )
+        self.backend = backend
+        self.capability = capability
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a streamed read.
+
+    ``cursor`` is what to persist once every item of this page is applied
+    (``None``: this read has no resumable cursor, keep the old one).
+    ``total`` is the remote's total count when it tells one, for progress bars.
+    """
+
+    items: tuple[T, ...]
+    cursor: Cursor | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One step of a connection test, with a message an admin understands."""
+
+    name: str
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of ``Backend.check()``: every step, not just the first failure."""
+
+    items: tuple[CheckItem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.items) and all(item.ok for item in self.items)
+
+    @property
+    def summary(self) -> str:
+        failed = [item for item in self.items if not item.ok]
+        if not failed:
+            return "All checks passed."
+        return "; ".join(f"{item.name}: {item.message}" for item in failed)
+
+
+_SAFE_TOKEN = re.compile(r"[A-Za-z0-9]{1,8}")
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """Identifies one booking of one WooCommerce order revision in a back office.
+
+    ``value`` is short and limited to ``[A-Za-z0-9-]`` because the back offices
+    store it in narrow fields (Sitoo externalid: 40 chars, KORONA receipt
+    number).  A void gets its own key (``for_void()``) derived from the sale's,
+    so a retried void finds its reversal instead of the original sale.
+    """
+
+    store: str
+    order_id: int
+    revision: int = 0
+    void: bool = False
+
+    @property
+    def value(self) -> str:
+        token = self.store
+        if not _SAFE_TOKEN.fullmatch(token):
+            token = hashlib.sha256(token.encode()).hexdigest()[:8]
+        text = f"WC-{token}-{self.order_id}-{self.revision}"
+        return f"{text}-V" if self.void else text
+
+    def for_void(self) -> IdempotencyKey:
+        return IdempotencyKey(self.store, self.order_id, self.revision, void=True)
+
+    def for_sale(self) -> IdempotencyKey:
+        return IdempotencyKey(self.store, self.order_id, self.revision, void=False)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class SaleState(StrEnum):
+    PENDING = "pending"  # accepted, processed asynchronously (KROS 202, KORONA QUEUED)
+    BOOKED = "booked"
+    VOIDED = "voided"  # for a SaleRef returned by void_sale: the reversal document
+
+
+@dataclass(frozen=True)
+class SaleRef:
+    """Where an order landed in the back office.
+
+    ``existing`` is true when the call found an earlier booking by its key
+    instead of creating one: the caller logs "already booked", not "booked".
+    ``reverses`` is the id of the original sale for a void's reversal document.
+    """
+
+    id: str
+    number: str = ""
+    key: str = ""
+    state: SaleState = SaleState.BOOKED
+    existing: bool = False
+    reverses: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Per-item outcome of a batch write (batch calls answer 200 with item errors)."""
+
+    ref: str
+    ok: bool
+    remote_id: str | None = None
+    message: str = ""
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """A back office as the jobs see it; see module docstring for the rules."""
+
+    name: str
+    capabilities: frozenset[Capability]
+
+    async def check(self) -> CheckResult: ...
+
+    def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]: ...
+
+    def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]: ...
+
+    def read_stock(
+        self, since: Cursor | None = None, location_id: str | None = None
+    ) -> AsyncIterator[Page[StockLevel]]: ...
+
+    def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]: ...
+
+    def read_locations(self, since: Cursor | None = None) -> AsyncIterator[Page[Location]]: ...
+
+    def read_payment_methods(
+        self, since: Cursor | None = None
+    ) -> AsyncIterator[Page[PaymentMethod]]: ...
+
+    def read_price_groups(self, since: Cursor | None = None) -> AsyncIterator[Page[PriceGroup]]: ...
+
+    async def select_location(self, location_id: str) -> Location: ...
+
+    async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef: ...
+
+    async def find_sale(self, key: IdempotencyKey) -> SaleRef | None: ...
+
+    async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef: ...
+
+    async def write_products(self, products: Sequence[Product]) -> list[ItemResult]: ...
+
+    async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]: ...
+
+    async def write_customer(self, customer: Customer) -> str: ...
+
+    async def send_invoice(self, ref: SaleRef) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class BackendBase:
+    """Refuses every operation; adapters subclass it and override what they support.
+
+    This keeps "not supported" one clear error instead of AttributeError, and
+    lets later adapters add capabilities without touching the jobs.
+    """
+
+    name: str = "backend"
+    capabilities: frozenset[Capability] = frozenset()
+
+    def _unsupported(self, capability: Capability) -> UnsupportedCapability:
+        return UnsupportedCapability(self.name, capability)
+
+    def supports(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    async def check(self) -> CheckResult:
+        return CheckResult((CheckItem("connection", False, "no connection test implemented"),))
+
+    async def _refuse_stream(self, capability: Capability) -> AsyncIterator[Page]:
+        raise self._unsupported(capability)
+        yield Page(())  # pragma: no cover - makes this an async generator
+
+    def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
+        return self._refuse_stream(Capability.PRODUCTS_READ)
+
+    def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]:
+        return self._refuse_stream(Capability.CATEGORIES_READ)
+
+    def read_stock(
+        self, since: Cursor | None = None, location_id: str | None = None
+    ) -> AsyncIterator[Page[StockLevel]]:
+        return self._refuse_stream(Capability.STOCK_READ)
+
+    def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]:
+        return self._refuse_stream(Capability.TAX_CODES)
+
+    def read_locations(self, since: Cursor | None = None) -> AsyncIterator[Page[Location]]:
+        return self._refuse_stream(Capability.LOCATIONS)
+
+    def read_payment_methods(
+        self, since: Cursor | None = None
+    ) -> AsyncIterator[Page[PaymentMethod]]:
+        return self._refuse_stream(Capability.PAYMENT_METHODS)
+
+    def read_price_groups(self, since: Cursor | None = None) -> AsyncIterator[Page[PriceGroup]]:
+        return self._refuse_stream(Capability.PRICE_GROUPS)
+
+    async def select_location(self, location_id: str) -> Location:
+        raise self._unsupported(Capability.LOCATIONS)
+
+    async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
+        raise self._unsupported(Capability.SALES_CREATE)
+
+    async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
+        raise self._unsupported(Capability.SALES_CREATE)
+
+    async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
+        raise self._unsupported(Capability.SALES_VOID)
+
+    async def write_products(self, products: Sequence[Product]) -> list[ItemResult]:
+        raise self._unsupported(Capability.PRODUCTS_WRITE)
+
+    async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]:
+        raise self._unsupported(Capability.STOCK_WRITE)
+
+    async def write_customer(self, customer: Customer) -> str:
+        raise self._unsupported(Capability.CUSTOMERS_WRITE)
+
+    async def send_invoice(self, ref: SaleRef) -> None:
+        raise self._unsupported(Capability.INVOICES_SEND)
+
+    async def aclose(self) -> None:
+        return None

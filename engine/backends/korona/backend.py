@@ -1,0 +1,200 @@
+"""KoronaBackend: the Backend protocol for KORONA Cloud API v3.
+
+Reads follow KORONA's revision feed (with deleted objects, so a product
+removed in KORONA turns into a draft in the shop); the cursor is the revision
+of the last row applied.  Sales go to an External POS as receipts, voids are
+reversal receipts (see :mod:`.sales`).  KORONA has no stock write through a
+simple call and no product write we need yet, so those capabilities are not
+claimed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+
+from engine.backends.base import (
+    BackendBase,
+    Capability,
+    CheckResult,
+    Cursor,
+    IdempotencyKey,
+    Page,
+    SaleRef,
+)
+from engine.backends.korona import catalog
+from engine.backends.korona.api import KoronaApi
+from engine.backends.korona.check import check_connection
+from engine.backends.korona.sales import ExternalPos
+from engine.backends.korona.settings import KoronaSettings
+from engine.errors import ConfigError, NotFoundError
+from engine.model import (
+    Category,
+    Location,
+    Order,
+    PaymentMethod,
+    PriceGroup,
+    Product,
+    StockLevel,
+    TaxCode,
+)
+from engine.transport import RemoteClient, RetryPolicy
+
+__all__ = ["KoronaBackend", "create_korona_backend"]
+
+_INCLUDE_DELETED = {"includeDeleted": "true"}
+
+
+def _since(cursor: Cursor | None) -> int | None:
+    if cursor is None or cursor == "":
+        return None
+    try:
+        return int(cursor)
+    except ValueError:
+        raise ConfigError(f"KORONA cursor must be a revision number, got {cursor!r}") from None
+
+
+class KoronaBackend(BackendBase):
+    """One KORONA account: catalogue, stock and receipts on an External POS."""
+
+    name = "korona"
+    capabilities = frozenset(
+        {
+            Capability.PRODUCTS_READ,
+            Capability.CATEGORIES_READ,
+            Capability.STOCK_READ,
+            Capability.STOCK_READ_CHANGES_SINCE,
+            Capability.SALES_CREATE,
+            Capability.SALES_VOID,
+            Capability.LOCATIONS,
+            Capability.PAYMENT_METHODS,
+            Capability.TAX_CODES,
+            Capability.PRICE_GROUPS,
+        }
+    )
+
+    def __init__(
+        self,
+        settings: KoronaSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self._api = KoronaApi(settings, transport=transport, retry=retry)
+        self._pos = ExternalPos(self._api)
+        self._warehouse_id = settings.warehouse_id
+        self._prices = catalog.PriceRule(settings.price_group, settings.currency)
+
+    @property
+    def client(self) -> RemoteClient:
+        """The transport, for request stats and the last redacted capture."""
+        return self._api.client
+
+    def __repr__(self) -> str:
+        return f"KoronaBackend(account={self.settings.account_id!r})"
+
+    async def check(self) -> CheckResult:
+        return await check_connection(self._api, self._pos.pos_id)
+
+    async def _stream(
+        self,
+        path: str,
+        convert: Callable[[Any], Any],
+        since: Cursor | None = None,
+        params: dict[str, str] | None = None,
+        resumable: bool = True,
+    ) -> AsyncIterator[Page[Any]]:
+        async for page in self._api.pages(path, _since(since), params):
+            items = tuple(convert(row) for row in page.rows.results)
+            cursor = str(page.last_revision) if resumable and page.last_revision else None
+            yield Page(items, cursor, page.rows.results_total)
+
+    def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
+        def convert(row: Any) -> Product:
+            return catalog.product_from_wire(row, self._prices)
+
+        return self._stream(self._api.path("products"), convert, since, _INCLUDE_DELETED)
+
+    def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]:
+        path = self._api.path("commodityGroups")
+        return self._stream(path, catalog.category_from_wire, since, _INCLUDE_DELETED)
+
+    def read_stock(
+        self, since: Cursor | None = None, location_id: str | None = None
+    ) -> AsyncIterator[Page[StockLevel]]:
+        unit = location_id or self._warehouse_id
+        if not unit:
+            raise ConfigError("no KORONA warehouse selected: choose one to read stock from")
+
+        def convert(row: Any) -> StockLevel:
+            return catalog.stock_level_from_wire(row, unit)
+
+        path = self._api.path("organizationalUnits", unit, "productStocks")
+        return self._stream(path, convert, since)
+
+    async def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]:
+        """Always a full read: a changed tax rate does not bump the sector's revision."""
+        rows = await self._api.all_rows(self._api.path("salesTaxes"))
+        taxes = {tax.id: tax for tax in map(catalog.sales_tax_from_wire, rows)}
+
+        def convert(row: Any) -> TaxCode:
+            return catalog.tax_code_from_wire(row, taxes)
+
+        async for page in self._stream(self._api.path("sectors"), convert, resumable=False):
+            yield page
+
+    async def read_locations(self, since: Cursor | None = None) -> AsyncIterator[Page[Location]]:
+        """Points of sale first (where orders go), then organizational units (stock)."""
+        pos = self._stream(self._api.path("pointsOfSale"), catalog.location_from_pos, None)
+        units = self._stream(
+            self._api.path("organizationalUnits"), catalog.location_from_org_unit, None
+        )
+        for stream in (pos, units):
+            async for page in stream:
+                yield Page(page.items, None, None)
+
+    def read_payment_methods(
+        self, since: Cursor | None = None
+    ) -> AsyncIterator[Page[PaymentMethod]]:
+        path = self._api.path("paymentMethods")
+        return self._stream(path, catalog.payment_method_from_wire, resumable=False)
+
+    def read_price_groups(self, since: Cursor | None = None) -> AsyncIterator[Page[PriceGroup]]:
+        path = self._api.path("priceGroups")
+        return self._stream(path, catalog.price_group_from_wire, resumable=False)
+
+    async def select_location(self, location_id: str) -> Location:
+        """An External POS is validated and coupled; a warehouse becomes the stock source."""
+        try:
+            return await self._pos.select(location_id)
+        except NotFoundError:
+            pass
+        try:
+            data = await self._api.get(self._api.path("organizationalUnits", location_id))
+        except NotFoundError:
+            raise ConfigError(f"KORONA has no point of sale or warehouse {location_id}") from None
+        location = catalog.location_from_org_unit(data)
+        if not location.selectable:
+            raise ConfigError(f"{location.name} has no warehouse and holds no stock")
+        self._warehouse_id = location.id
+        return location
+
+    async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
+        return await self._pos.create(order, key)
+
+    async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
+        return await self._pos.find(key)
+
+    async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
+        return await self._pos.void(ref, key)
+
+    async def aclose(self) -> None:
+        await self._api.aclose()
+
+
+def create_korona_backend(settings: object) -> KoronaBackend:
+    """Registry factory: settings as KoronaSettings, a mapping or a pydantic model."""
+    return KoronaBackend(KoronaSettings.coerce(settings))

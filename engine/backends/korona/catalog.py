@@ -1,0 +1,239 @@
+"""KORONA master data -> canonical records (products, groups, sectors, places).
+
+Pure functions, no I/O, so the wire<->model rules are unit-tested on their
+own.  KORONA keeps prices as rows per price group (and optionally per org
+unit / valid-from date) and taxes as sector -> sales tax -> dated rates;
+these functions pick the one row that applies *now*, as the POS would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from engine.backends.korona.wire import decimal_or_none, ref_id
+from engine.model import (
+    Category,
+    Location,
+    LocationKind,
+    Money,
+    PaymentMethod,
+    PriceGroup,
+    Product,
+    StockLevel,
+    TaxCode,
+)
+
+__all__ = [
+    "EXTERNAL_POS_TYPES",
+    "PriceRule",
+    "SalesTaxRate",
+    "category_from_wire",
+    "current_rate",
+    "is_external_pos",
+    "location_from_org_unit",
+    "location_from_pos",
+    "payment_method_from_wire",
+    "price_group_from_wire",
+    "product_from_wire",
+    "sales_tax_from_wire",
+    "stock_level_from_wire",
+    "tax_code_from_wire",
+]
+
+Json = Mapping[str, Any]
+
+# Only these device types accept receipts from outside KORONA (couplingId);
+# WEBSHOP is KORONA's own shop and STANDARD a real till.
+EXTERNAL_POS_TYPES = frozenset({"EXTERNAL", "EXTERNAL_WEBSHOP"})
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class PriceRule:
+    """Which price rows count as the shop price: one price group, by id/name/number."""
+
+    price_group: str | None
+    currency: str
+
+    def matches(self, row: Json) -> bool:
+        if self.price_group is None:
+            return True
+        group = row.get("priceGroup") or {}
+        return self.price_group in (group.get("id"), group.get("name"), group.get("number"))
+
+    def pick(self, rows: Sequence[Json], now: datetime) -> Money | None:
+        """The newest valid-from row of the group; container (productCode) rows are skipped.
+
+        Rows bound to an organizational unit lose against general ones, so a
+        branch's local price never becomes the web price by accident.
+        """
+        candidates = []
+        for row in rows:
+            value = decimal_or_none(row.get("value"))
+            if value is None or row.get("productCode") or not self.matches(row):
+                continue
+            since = _parse_time(row.get("validFrom")) or datetime.min.replace(tzinfo=UTC)
+            if since <= now:
+                candidates.append((row.get("organizationalUnit") is None, since, value))
+        if not candidates:
+            return None
+        return Money(max(candidates, key=lambda c: (c[0], c[1]))[2], self.currency)
+
+
+def _description(descriptions: object) -> str:
+    for entry in descriptions or ():
+        if isinstance(entry, Mapping) and entry.get("type") == "DESCRIPTION":
+            return str(entry.get("text") or "")
+    return ""
+
+
+def product_from_wire(data: Json, prices: PriceRule, now: datetime | None = None) -> Product:
+    """A KORONA product as the shop should see it; deleted/deactivated -> inactive."""
+    group = ref_id(data.get("commodityGroup"))
+    codes = tuple(str(c["productCode"]) for c in data.get("codes") or () if c.get("productCode"))
+    images = tuple(str(m["url"]) for m in data.get("mediaUrls") or () if m.get("url"))
+    active = data.get("active") is not False and not data.get("deactivated", False)
+    return Product(
+        id=str(data["id"]),
+        sku=str(data.get("number") or ""),
+        name=str(data.get("name") or ""),
+        price=prices.pick(data.get("prices") or (), now or datetime.now(UTC)),
+        description=_description(data.get("descriptions")),
+        tax_code_id=ref_id(data.get("sector")),
+        category_ids=(group,) if group else (),
+        codes=codes,
+        image_urls=images,
+        active=active,
+        track_stock=data.get("trackInventory", True) is not False,
+        revision=_revision(data),
+    )
+
+
+def _revision(data: Json) -> int | None:
+    value = data.get("revision")
+    return int(value) if value is not None else None
+
+
+def category_from_wire(data: Json) -> Category:
+    return Category(
+        id=str(data["id"]),
+        name=str(data.get("name") or ""),
+        parent_id=ref_id(data.get("parentCommodityGroup")),
+        number=str(data["number"]) if data.get("number") else None,
+        active=data.get("active") is not False,
+    )
+
+
+@dataclass(frozen=True)
+class SalesTaxRate:
+    """A KORONA sales tax reduced to what a sector needs: today's rate."""
+
+    id: str
+    name: str
+    rate: Decimal | None
+    included: bool
+
+
+def current_rate(rates: object, now: datetime) -> Decimal | None:
+    """The rate whose validFrom is the latest one not in the future."""
+    best: tuple[datetime, Decimal] | None = None
+    for entry in rates or ():
+        rate = decimal_or_none(entry.get("rate"))
+        since = _parse_time(entry.get("validFrom")) or datetime.min.replace(tzinfo=UTC)
+        if rate is not None and since <= now and (best is None or since >= best[0]):
+            best = (since, rate)
+    return best[1] if best else None
+
+
+def sales_tax_from_wire(data: Json, now: datetime | None = None) -> SalesTaxRate:
+    return SalesTaxRate(
+        id=str(data["id"]),
+        name=str(data.get("name") or ""),
+        rate=current_rate(data.get("rates"), now or datetime.now(UTC)),
+        included=data.get("included", True) is not False,
+    )
+
+
+def tax_code_from_wire(data: Json, taxes: Mapping[str, SalesTaxRate]) -> TaxCode:
+    """A sector with the rate of its first sales tax (lowest index)."""
+    entries = sorted(data.get("salesTaxes") or (), key=lambda e: e.get("index") or 0)
+    tax = next((taxes[t] for e in entries if (t := ref_id(e.get("salesTax"))) in taxes), None)
+    return TaxCode(
+        id=str(data["id"]),
+        name=str(data.get("name") or ""),
+        rate=tax.rate if tax else None,
+        included=tax.included if tax else True,
+    )
+
+
+def is_external_pos(data: Json) -> bool:
+    pos_type = data.get("type")
+    if pos_type is None:
+        return data.get("external") is True
+    return pos_type in EXTERNAL_POS_TYPES
+
+
+def location_from_pos(data: Json) -> Location:
+    external = is_external_pos(data)
+    kind = data.get("type") or ("EXTERNAL" if external else "unknown type")
+    state = "coupled" if data.get("coupled") else "not coupled"
+    detail = f"{kind}, {state}" if external else f"{kind}: only External POS can take web orders"
+    return Location(
+        id=str(data["id"]),
+        name=str(data.get("name") or data.get("number") or data["id"]),
+        kind=LocationKind.POINT_OF_SALE,
+        selectable=external and data.get("active") is not False,
+        detail=detail,
+    )
+
+
+def location_from_org_unit(data: Json) -> Location:
+    warehouse = bool(data.get("warehouse"))
+    return Location(
+        id=str(data["id"]),
+        name=str(data.get("name") or data.get("number") or data["id"]),
+        kind=LocationKind.WAREHOUSE if warehouse else LocationKind.BRANCH,
+        selectable=warehouse and data.get("active") is not False,
+        detail="holds stock" if warehouse else "organizational unit without a warehouse",
+    )
+
+
+def payment_method_from_wire(data: Json) -> PaymentMethod:
+    return PaymentMethod(id=str(data["id"]), name=str(data.get("name") or data.get("number") or ""))
+
+
+def price_group_from_wire(data: Json) -> PriceGroup:
+    currency = data.get("currency") or {}
+    return PriceGroup(
+        id=str(data["id"]),
+        name=str(data.get("name") or ""),
+        currency=currency.get("number") or currency.get("name"),
+        net_prices=bool(data.get("netPrices")),
+        active=data.get("active") is not False,
+    )
+
+
+def stock_level_from_wire(data: Json, location_id: str) -> StockLevel:
+    """``amount.actual`` is on-hand; ordered/lent are not sellable stock."""
+    product = data.get("product") or {}
+    actual = decimal_or_none((data.get("amount") or {}).get("actual")) or Decimal(0)
+    return StockLevel(
+        product_id=str(product.get("id") or product.get("number") or ""),
+        location_id=ref_id(data.get("warehouse")) or location_id,
+        quantity=actual,
+        sku=str(product["number"]) if product.get("number") else None,
+        revision=_revision(data),
+    )

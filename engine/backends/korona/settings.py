@@ -1,0 +1,91 @@
+"""Settings of one KORONA Cloud connection.
+
+They come from the validated config (pydantic at the config edge) as a plain
+mapping or model and are frozen here, so the adapter never reads globals.
+The API password is kept out of ``repr`` so a logged settings object can't
+leak it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from engine.errors import ConfigError
+
+__all__ = ["KoronaSettings"]
+
+
+def _secret_text(value: object) -> str:
+    """Accept a plain string or a pydantic ``SecretStr`` without printing it."""
+    getter = getattr(value, "get_secret_value", None)
+    return str(getter() if callable(getter) else value)
+
+
+@dataclass(frozen=True)
+class KoronaSettings:
+    """Everything the KORONA adapter needs to talk to one account.
+
+    ``price_group`` is an id or a name: the price of that group becomes the
+    shop price.  ``warehouse_id`` is the organizational unit whose stock is
+    read.  ``point_of_sale_id`` must be an External POS (only those accept
+    receipts from outside); ``coupling_id`` is our device id for coupling.
+    ``payment_methods`` maps a WooCommerce gateway id to a KORONA payment
+    method id or number; ``shipping_product`` / ``fee_product`` are KORONA
+    product numbers booked for shipping and fee lines.
+    """
+
+    base_url: str
+    account_id: str
+    user: str
+    password: str = field(repr=False)
+    price_group: str | None = None
+    warehouse_id: str | None = None
+    point_of_sale_id: str | None = None
+    coupling_id: str | None = field(default=None, repr=False)
+    payment_methods: Mapping[str, str] = field(default_factory=dict)
+    default_payment_method: str | None = None
+    shipping_product: str | None = None
+    fee_product: str | None = None
+    taxes_included: bool = True
+    currency: str = "EUR"
+    page_size: int = 100
+    timeout: float = 30.0
+    verify_tls: bool = True
+
+    def __post_init__(self) -> None:
+        missing = [
+            n for n in ("base_url", "account_id", "user", "password") if not getattr(self, n)
+        ]
+        if missing:
+            raise ConfigError(f"KORONA settings are missing: {', '.join(missing)}")
+        if not 1 <= self.page_size <= 1000:
+            raise ConfigError(f"KORONA page_size must be 1..1000, got {self.page_size}")
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> KoronaSettings:
+        """Build from a config mapping; unknown keys are refused so typos surface."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"unknown KORONA settings: {', '.join(unknown)}")
+        values = dict(data)
+        if "password" in values:
+            values["password"] = _secret_text(values["password"])
+        if values.get("payment_methods") is not None:
+            values["payment_methods"] = dict(values["payment_methods"])
+        return cls(**values)
+
+    @classmethod
+    def coerce(cls, settings: object) -> KoronaSettings:
+        """Accept KoronaSettings, a mapping, or a pydantic model (``model_dump``)."""
+        if isinstance(settings, cls):
+            return settings
+        if isinstance(settings, Mapping):
+            return cls.from_mapping(settings)
+        dump = getattr(settings, "model_dump", None)
+        if callable(dump):
+            return cls.from_mapping(dump())
+        raise ConfigError(f"cannot read KORONA settings from {type(settings).__name__}")
