@@ -139,7 +139,7 @@ def test_only_external_points_of_sale_are_selectable() -> None:
     assert external.selectable and external.kind is LocationKind.POINT_OF_SALE
     assert "not coupled" in external.detail
     assert not till.selectable and "only External POS" in till.detail
-    assert is_external_pos({"external": True}) and not is_external_pos({"type": "WEBSHOP"})
+    assert is_external_pos({"external": True}) and not is_external_pos({"type": "SCO"})
 
 
 def test_org_units_with_a_warehouse_hold_stock() -> None:

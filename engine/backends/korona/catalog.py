@@ -46,9 +46,9 @@ __all__ = [
 
 Json = Mapping[str, Any]
 
-# Only these device types accept receipts from outside KORONA (couplingId);
-# WEBSHOP is KORONA's own shop and STANDARD a real till.
-EXTERNAL_POS_TYPES = frozenset({"EXTERNAL", "EXTERNAL_WEBSHOP"})
+# Only these device types accept receipts from outside KORONA (couplingId),
+# as listed in the contract summary; STANDARD and the rest are real tills.
+EXTERNAL_POS_TYPES = frozenset({"EXTERNAL", "EXTERNAL_WEBSHOP", "WEBSHOP"})
 
 
 def _parse_time(value: object) -> datetime | None:
