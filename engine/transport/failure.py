@@ -87,7 +87,8 @@ def build_error(
     if response is None:
         detail = f"{type(exc).__name__}: {exc}" if exc else "no response"
         message = f"{where} failed: {detail}"
-        return error_type(redactor.text(message), capture=capture, hint=_exc_hint(exc))
+        hint = verdict.hint or _exc_hint(exc)
+        return error_type(redactor.text(message), capture=capture, hint=hint)
     fault = _fault(response, parser)
     message = f"{where} → {response.status_code}"
     if verdict.not_json:

@@ -101,6 +101,10 @@ STATUS_RULES: Mapping[int, Rule] = {
 # Transport exceptions, most specific first.  Connection never made -> any
 # method may be retried; a failure after the request left us -> idempotent only.
 EXCEPTION_RULES: tuple[tuple[type[Exception], Rule], ...] = (
+    (
+        httpx.UnsupportedProtocol,
+        Rule(Action.FAIL, TransientError, hint="The URL is not http(s)://…: check the setting."),
+    ),
     (httpx.ConnectTimeout, _RETRY_ANY),
     (httpx.PoolTimeout, _RETRY_ANY),
     (httpx.ConnectError, _RETRY_ANY),
@@ -188,7 +192,8 @@ def classify_exception(exc: Exception, *, idempotent: bool) -> Verdict:
     for exc_type, rule in EXCEPTION_RULES:
         if isinstance(exc, exc_type):
             throttled = isinstance(exc, httpx.TimeoutException)
-            return Verdict(_apply_idempotency(rule, idempotent), rule.error, throttled=throttled)
+            action = _apply_idempotency(rule, idempotent)
+            return Verdict(action, rule.error, hint=rule.hint, throttled=throttled)
     return Verdict(Action.FAIL, TransientError)
 
 

@@ -30,7 +30,11 @@ _SENSITIVE_NAME = re.compile(
     re.IGNORECASE,
 )
 # key=value pairs in query strings / form bodies whose key looks sensitive
-_PAIR = re.compile(r"(?P<key>[\w\[\]%.-]+)=(?P<value>[^&\s\"']*)")
+# (a key starts only after a separator, which keeps the scan linear on large bodies)
+_PAIR = re.compile(r"(?:^|(?<=[?&;,\s\"']))(?P<key>[\w\[\]%.-]+)=(?P<value>[^&\s\"']*)")
+
+# "key": "value" in JSON that could not be parsed (e.g. truncated for a capture)
+_JSON_PAIR = re.compile(r'"(?P<key>[^"\\]{1,64})"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
 
 
 def is_sensitive_name(name: str) -> bool:
@@ -84,10 +88,16 @@ class Redactor:
         try:
             parsed = json.loads(body)
         except ValueError:
-            return self.pairs(body)
+            return self.pairs(_JSON_PAIR.sub(_mask_json_pair, body))
         if not isinstance(parsed, dict | list):
             return self.text(body)
         return self.text(json.dumps(_mask_json(parsed), ensure_ascii=False))
+
+
+def _mask_json_pair(match: re.Match[str]) -> str:
+    if is_sensitive_name(match.group("key")):
+        return f'"{match.group("key")}": "{MASK}"'
+    return match.group(0)
 
 
 def _spellings(secret: str) -> set[str]:

@@ -107,6 +107,7 @@ def test_throttled_flag_drives_the_limiter() -> None:
         (httpx.WriteTimeout("t"), Action.RETRY, Action.FAIL),
         (httpx.RemoteProtocolError("eof"), Action.RETRY, Action.FAIL),
         (httpx.ReadError("reset"), Action.RETRY, Action.FAIL),
+        (httpx.UnsupportedProtocol("ftp"), Action.FAIL, Action.FAIL),
     ],
 )
 def test_exception_table(exc: Exception, get: Action, post: Action) -> None:

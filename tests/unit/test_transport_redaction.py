@@ -56,3 +56,19 @@ def test_capture_is_redacted_and_truncated() -> None:
     assert "cs_secret" not in text and "whsec" not in text and "Basic abc" not in text
     assert capture.response_body.endswith("[50 more chars]")
     assert capture.status == 200 and capture.elapsed_ms == 12.3
+
+
+def test_truncated_json_still_masks_sensitive_fields() -> None:
+    body = '{"name": "n", "password": "pw\\"1", "items": [{"token": "t0k"}, {"sku": "A'
+    masked = Redactor().body(body)
+    assert "pw" not in masked and "t0k" not in masked
+    assert '"name": "n"' in masked and '"sku": "A' in masked
+
+
+def test_redaction_stays_linear_on_large_pages() -> None:
+    import time
+
+    page = "<html>" + "z" * 500_000 + " a=b " * 20_000 + "</html>"
+    started = time.perf_counter()
+    Redactor(["s3cr3t"]).body(page)
+    assert time.perf_counter() - started < 1.0
