@@ -113,8 +113,9 @@ class WooCore:
         """One request; ``body`` is JSON-encoded with Decimal-as-string."""
         content = None if body is None else json.dumps(body, default=_encode).encode()
         headers = None if body is None else {"Content-Type": "application/json"}
+        query = _query(params) if params else None
         return await self.remote.request(
-            method, path, params=params, content=content, headers=headers, idempotent=idempotent
+            method, path, params=query, content=content, headers=headers, idempotent=idempotent
         )
 
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -139,7 +140,7 @@ class WooCore:
         self, path: str, params: Mapping[str, Any] | None = None, *, per_page: int = MAX_PER_PAGE
     ) -> AsyncIterator[Page]:
         """``async for page in woo.iter_pages("products", {...})`` — one page at a time."""
-        return iter_pages(self._fetch_page, path, _query(params), per_page=per_page)
+        return iter_pages(self._fetch_page, path, params, per_page=per_page)
 
     async def iter_items(
         self, path: str, params: Mapping[str, Any] | None = None
@@ -192,10 +193,15 @@ class WooCore:
 
 
 def _query(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Drop ``None`` filters and render dates, so callers can pass optional ones."""
+    """Drop ``None`` filters, render dates, and join lists the way WordPress parses
+    them (``include=1,2``; httpx would repeat the key and WordPress keep the last)."""
     out: dict[str, Any] = {}
     for key, value in (params or {}).items():
         if value is None:
             continue
-        out[key] = woo_date(value) if isinstance(value, datetime) else value
+        if isinstance(value, datetime):
+            value = woo_date(value)
+        elif isinstance(value, list | tuple | set | frozenset):
+            value = ",".join(str(v) for v in value)
+        out[key] = value
     return out

@@ -25,7 +25,7 @@ class OrderEndpoints(WooCore):
         """Stream orders, oldest id first, changed since ``modified_after`` (GMT)."""
         params: dict[str, Any] = {"orderby": "id", "order": "asc", **filters}
         if status is not None:
-            params["status"] = status if isinstance(status, str) else ",".join(status)
+            params["status"] = status
         if modified_after is not None:
             params.update(modified_after=modified_after, dates_are_gmt=True)
         return self.iter_items("orders", params)
