@@ -1,0 +1,176 @@
+"""The one aiosqlite connection, its pragmas, and the transaction discipline.
+
+WHY a lock: aiosqlite runs each connection on one worker thread, and an SQLite
+transaction belongs to the connection, not to an asyncio task.  Without a
+lock, a statement from task B issued while task A's transaction is open would
+silently join A's transaction (and roll back with it), and a read from B
+would see A's uncommitted rows.  So every transaction and every read outside
+one takes the connection's lock.  The task that owns the open transaction
+may nest further ``transaction()`` blocks: they become SAVEPOINTs, so a
+repository method that is transactional on its own (``outbox.enqueue``) can
+also be grouped with others (upsert links + advance cursor) atomically.
+
+Never await network I/O inside a transaction: it holds the lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager, suppress
+from pathlib import Path
+from typing import Any, Literal
+
+import aiosqlite
+
+__all__ = ["DEFAULT_CONNECTION", "Database", "Params", "Synchronous"]
+
+Params = Sequence[Any] | dict[str, Any]
+Synchronous = Literal["FULL", "NORMAL"]
+
+# The name of the store/back-office pair when the config defines only one.
+DEFAULT_CONNECTION = "default"
+
+_PRIVATE = stat.S_IRUSR | stat.S_IWUSR  # 0600
+
+
+def _create_private(path: Path) -> None:
+    """Create (or tighten) the DB file as 0600 before SQLite opens it.
+
+    SQLite gives the -wal and -shm files the permissions of the database file,
+    so creating it 0600 ourselves keeps all three private without touching the
+    process umask (which other threads share).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, _PRIVATE)
+    os.close(fd)
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with suppress(FileNotFoundError):
+            if stat.S_IMODE(candidate.stat().st_mode) != _PRIVATE:
+                candidate.chmod(_PRIVATE)
+
+
+class Database:
+    """One SQLite connection shared by every repository of a :class:`StateStore`."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+        self._depth = 0
+
+    @classmethod
+    async def connect(
+        cls, path: str | Path, *, synchronous: Synchronous = "FULL", busy_timeout_ms: int = 10_000
+    ) -> Database:
+        """Open ``path`` (``":memory:"`` allowed) with WAL, foreign keys and a busy timeout."""
+        location = str(path)
+        if location != ":memory:":
+            _create_private(Path(location))
+        conn = await aiosqlite.connect(location, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            for pragma in (
+                f"PRAGMA busy_timeout = {int(busy_timeout_ms)}",
+                "PRAGMA journal_mode = WAL",
+                f"PRAGMA synchronous = {synchronous}",
+                "PRAGMA foreign_keys = ON",
+            ):
+                await conn.execute(pragma)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, location)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    def _owns_transaction(self) -> bool:
+        return self._owner is not None and self._owner is asyncio.current_task()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """All statements inside commit together or not at all; nested use is a SAVEPOINT."""
+        if self._owns_transaction():
+            async with self._savepoint():
+                yield
+            return
+        async with self._lock:
+            self._owner = asyncio.current_task()
+            try:
+                # BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that
+                # later upgrades from read to write can fail with SQLITE_BUSY at once,
+                # without the busy timeout, when another process is writing.
+                await self._conn.execute("BEGIN IMMEDIATE")
+                yield
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                # Also on cancellation during BEGIN: the worker thread may still run it.
+                await asyncio.shield(self._rollback("ROLLBACK"))
+                raise
+            finally:
+                self._owner = None
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[None]:
+        self._depth += 1
+        name = f"sp{self._depth}"
+        await self._conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+            await self._conn.execute(f"RELEASE {name}")
+        except BaseException:
+            await asyncio.shield(self._rollback(f"ROLLBACK TO {name}", f"RELEASE {name}"))
+            raise
+        finally:
+            self._depth -= 1
+
+    async def _rollback(self, *statements: str) -> None:
+        # SQLite rolls some failures back by itself (SQLITE_FULL, IOERR); a second
+        # ROLLBACK then reports "no transaction is active", which is not news.
+        for statement in statements:
+            with suppress(sqlite3.OperationalError):
+                await self._conn.execute(statement)
+
+    def _require_transaction(self) -> None:
+        if not self._owns_transaction():
+            raise RuntimeError("writes must run inside `async with store.transaction()`")
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write inside the caller's transaction; returns the affected row count."""
+        self._require_transaction()
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run one INSERT inside the caller's transaction; returns the new rowid."""
+        self._require_transaction()
+        cursor = await self._conn.execute(sql, params)
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
+        """Run one statement for many parameter rows in one round trip to the worker thread."""
+        self._require_transaction()
+        cursor = await self._conn.executemany(sql, rows)
+        return cursor.rowcount
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Read rows; outside a transaction this waits for any open one to finish."""
+        if self._owns_transaction():
+            return list(await self._conn.execute_fetchall(sql, params))
+        async with self._lock:
+            return list(await self._conn.execute_fetchall(sql, params))
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]

@@ -1,0 +1,138 @@
+"""Schema migrations, keyed by ``PRAGMA user_version``.
+
+``MIGRATIONS[n - 1]`` takes a database from version ``n - 1`` to ``n``.  A new
+release only ever appends a step; a step already shipped is never edited,
+because databases out in the field have run it.  Each step runs in its own
+transaction together with the ``user_version`` bump, so a crash mid-migration
+leaves the previous version intact.  A database whose version is higher than
+``len(MIGRATIONS)`` was written by a newer tillsync and is refused rather
+than guessed at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.store.database import Database
+from engine.store.errors import SchemaVersionError
+
+__all__ = ["LATEST_VERSION", "MIGRATIONS", "Migration", "migrate", "schema_version"]
+
+
+@dataclass(frozen=True)
+class Migration:
+    description: str
+    statements: tuple[str, ...]
+
+
+_STATE_TABLES = Migration(
+    "meta, settings, mappings, cursors, links, skipped items, schedule state",
+    (
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        # Part of the default idempotency key: two tillsync installs feeding one
+        # back office must never produce the same key for their own order #123.
+        "INSERT INTO meta (key, value) VALUES ('install_id', lower(hex(randomblob(6))))",
+        """CREATE TABLE settings (
+            connection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+            updated_at TEXT NOT NULL, PRIMARY KEY (connection, key))""",
+        """CREATE TABLE mappings (
+            connection TEXT NOT NULL, kind TEXT NOT NULL, source TEXT NOT NULL,
+            target TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (connection, kind, source))""",
+        """CREATE TABLE cursors (
+            connection TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+            updated_at TEXT NOT NULL, PRIMARY KEY (connection, name))""",
+        """CREATE TABLE links (
+            id INTEGER PRIMARY KEY, connection TEXT NOT NULL, kind TEXT NOT NULL,
+            backoffice_id TEXT NOT NULL, woo_id INTEGER NOT NULL, sku TEXT, hash TEXT,
+            updated_at TEXT NOT NULL,
+            UNIQUE (connection, kind, backoffice_id), UNIQUE (connection, kind, woo_id))""",
+        "CREATE INDEX links_by_sku ON links (connection, sku)",
+        """CREATE TABLE skipped (
+            connection TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,
+            reason TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (connection, kind, key))""",
+        """CREATE TABLE schedule (
+            connection TEXT NOT NULL, job TEXT NOT NULL, next_fire_at TEXT,
+            last_fire_at TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (connection, job))""",
+    ),
+)
+
+_OUTBOX_TABLES = Migration(
+    "order outbox, its lines (pending stock) and its state history",
+    (
+        """CREATE TABLE outbox (
+            connection TEXT NOT NULL, woo_order_id INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'in_flight', 'held', 'failed',
+                'done', 'voiding', 'voided', 'skipped')),
+            source TEXT NOT NULL CHECK (source IN ('webhook', 'poll')),
+            modified_gmt TEXT NOT NULL, claimed_modified_gmt TEXT, payload TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT, last_error_kind TEXT, last_error TEXT, hint TEXT,
+            last_request TEXT, last_response TEXT, backoffice_ref TEXT, void_ref TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (connection, woo_order_id))""",
+        "CREATE INDEX outbox_by_state ON outbox (connection, state, next_attempt_at)",
+        "CREATE UNIQUE INDEX outbox_by_key ON outbox (idempotency_key)",
+        """CREATE TABLE outbox_lines (
+            connection TEXT NOT NULL, woo_order_id INTEGER NOT NULL, line_no INTEGER NOT NULL,
+            sku TEXT NOT NULL, quantity TEXT NOT NULL,
+            PRIMARY KEY (connection, woo_order_id, line_no),
+            FOREIGN KEY (connection, woo_order_id) REFERENCES outbox (connection, woo_order_id)
+                ON DELETE CASCADE)""",
+        """CREATE TABLE outbox_history (
+            id INTEGER PRIMARY KEY, connection TEXT NOT NULL, woo_order_id INTEGER NOT NULL,
+            at TEXT NOT NULL, from_state TEXT, to_state TEXT NOT NULL, detail TEXT NOT NULL,
+            FOREIGN KEY (connection, woo_order_id) REFERENCES outbox (connection, woo_order_id)
+                ON DELETE CASCADE)""",
+        "CREATE INDEX outbox_history_by_order ON outbox_history (connection, woo_order_id, id)",
+    ),
+)
+
+_RUNS_AND_EVENTS = Migration(
+    "job runs and the structured event log",
+    (
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, job TEXT NOT NULL, connection TEXT NOT NULL,
+            full INTEGER NOT NULL, dry_run INTEGER NOT NULL, started_at TEXT NOT NULL,
+            finished_at TEXT, ok INTEGER, read INTEGER NOT NULL DEFAULT 0,
+            written INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0, requests INTEGER NOT NULL DEFAULT 0,
+            error TEXT NOT NULL DEFAULT '')""",
+        "CREATE INDEX runs_by_job ON runs (connection, job, id)",
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, level TEXT NOT NULL,
+            level_no INTEGER NOT NULL, type TEXT NOT NULL, job TEXT NOT NULL,
+            connection TEXT NOT NULL, entity TEXT NOT NULL, message TEXT NOT NULL,
+            data TEXT NOT NULL)""",
+        "CREATE INDEX events_by_job ON events (job, id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_STATE_TABLES, _OUTBOX_TABLES, _RUNS_AND_EVENTS)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+async def schema_version(db: Database) -> int:
+    return int(await db.fetch_value("PRAGMA user_version"))
+
+
+async def migrate(db: Database, *, target: int = LATEST_VERSION) -> int:
+    """Bring ``db`` up to ``target`` one step per transaction; returns the version reached."""
+    current = await schema_version(db)
+    if current > LATEST_VERSION:
+        raise SchemaVersionError(
+            f"state database {db.path} has schema version {current}, but this tillsync "
+            f"only knows versions up to {LATEST_VERSION}",
+            hint="It was written by a newer tillsync: upgrade tillsync, or point the config "
+            "at another state file. The file was left untouched.",
+        )
+    for version in range(current + 1, target + 1):
+        async with db.transaction():
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if await schema_version(db) >= version:
+                continue
+            for statement in MIGRATIONS[version - 1].statements:
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {version}")
+    return max(current, target)
