@@ -1,0 +1,1 @@
+"""Contract validators: check recorded HTTP exchanges against vendor API documents."""
