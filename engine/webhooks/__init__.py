@@ -1,0 +1,29 @@
+"""WooCommerce webhook receiver: verify, parse, hand to the outbox intake.
+
+Usage::
+
+    receiver = WebhookReceiver(secrets={"default": secret}, intake=outbox.intake)
+    async with serve(receiver, port=8787) as server:
+        ...  # WooCommerce delivers to {public base}/webhooks/default
+"""
+
+from engine.webhooks.delivery import ORDER_TOPICS, Delivery, Intake, IntakeResult
+from engine.webhooks.receiver import ReceiverStats, SecretValue, WebhookReceiver
+from engine.webhooks.server import DEFAULT_HOST, DEFAULT_PORT, WebhookServer, serve
+from engine.webhooks.signature import signature_matches, webhook_signature
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "ORDER_TOPICS",
+    "Delivery",
+    "Intake",
+    "IntakeResult",
+    "ReceiverStats",
+    "SecretValue",
+    "WebhookReceiver",
+    "WebhookServer",
+    "serve",
+    "signature_matches",
+    "webhook_signature",
+]

@@ -1,0 +1,61 @@
+"""What the receiver hands to the engine: a typed, verified delivery.
+
+A :class:`Delivery` is a *notification* that an order changed, not a log
+entry: WooCommerce builds the payload at send time, merges pending
+deliveries and may deliver late or out of order.  The intake (which writes
+the outbox) therefore de-duplicates on ``(resource_id, modified_gmt)`` and
+ignores payloads older than what it holds; ``delivery_id`` is informative
+only, because WooCommerce reuses it within the same second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["ORDER_TOPICS", "Delivery", "Intake", "IntakeResult"]
+
+#: Topics the receiver passes on; any other topic is answered 200 and dropped.
+ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.deleted", "order.restored"})
+
+
+class IntakeResult(StrEnum):
+    """What the intake did with a delivery, echoed in the 200 response body."""
+
+    NEW = "new"  # written to the outbox
+    DUPLICATE = "duplicate"  # same resource id and date_modified_gmt already held
+    STALE = "stale"  # older than what the store already holds
+    IGNORED = "ignored"  # valid but of no interest (e.g. a status we don't sync)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One verified webhook delivery for an order.
+
+    ``gone`` is true for ``order.deleted`` (whose body is only ``{"id": N}``):
+    the order no longer exists in WooCommerce.  ``payload`` is excluded from
+    ``repr`` because it holds customer data that must not reach the logs.
+    """
+
+    connection: str
+    topic: str
+    resource_id: int
+    modified_gmt: datetime | None
+    payload: dict[str, Any] = field(repr=False, hash=False, compare=False)
+    delivery_id: str = ""
+    webhook_id: int | None = None
+    received_at: datetime | None = None
+    gone: bool = False
+    payload_sha256: str = ""
+
+    @property
+    def event(self) -> str:
+        """The event half of the topic: created / updated / deleted / restored."""
+        return self.topic.partition(".")[2]
+
+
+#: The engine's side of the receiver: durably record the delivery, then return.
+Intake = Callable[[Delivery], Awaitable[IntakeResult]]
