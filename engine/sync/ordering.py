@@ -20,6 +20,7 @@ class OrderedCommits(Generic[T]):
         self._issued = 0
         self._next = 0
         self._finished: dict[int, T | None] = {}
+        self._blocked_at = float("inf")
 
     def register(self) -> int:
         """Reserve the next sequence number, in reading order."""
@@ -27,13 +28,19 @@ class OrderedCommits(Generic[T]):
         self._issued += 1
         return seq
 
-    def finish(self, seq: int, cursor: T | None) -> T | None:
-        """Mark page ``seq`` applied; return the newest cursor now safe to save, if any."""
+    def finish(self, seq: int, cursor: T | None, *, complete: bool = True) -> T | None:
+        """Mark page ``seq`` applied; return the newest cursor now safe to save, if any.
+
+        An incomplete page (some items failed transiently) stops the cursor
+        for the rest of the run, so the next run reads that page again.
+        """
         if seq < self._next or seq in self._finished:
             raise ValueError(f"page {seq} finished twice")
+        if not complete:
+            self._blocked_at = min(self._blocked_at, seq)
         self._finished[seq] = cursor
         safe: T | None = None
-        while self._next in self._finished:
+        while self._next in self._finished and self._next < self._blocked_at:
             value = self._finished.pop(self._next)
             if value is not None:
                 safe = value

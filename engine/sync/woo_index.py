@@ -9,6 +9,7 @@ products cost a few megabytes, not the whole catalog.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -50,6 +51,8 @@ def _decimal_text(value: Any, places: int | None) -> Any:
 def woo_view(product: Mapping[str, Any], price_decimals: int = 2) -> dict[str, Any]:
     """WooCommerce's REST product reduced to the fields and forms we write."""
     view = {name: product[name] for name in COMPARABLE_FIELDS if name in product}
+    if isinstance(view.get("name"), str):
+        view["name"] = html.unescape(view["name"])  # WordPress answers "A &amp; B"
     if view.get("regular_price") not in (None, ""):
         view["regular_price"] = _decimal_text(view["regular_price"], price_decimals)
     if view.get("weight") not in (None, ""):
@@ -63,10 +66,30 @@ def _cat_id(category: Mapping[str, int]) -> int:
     return category["id"]
 
 
-@dataclass(frozen=True)
+_ABSENT = bytes(6)
+
+
+def _pack(digests: FieldHashes) -> bytes:
+    return b"".join(
+        bytes.fromhex(digests[name]) if name in digests else _ABSENT for name in COMPARABLE_FIELDS
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class WooEntry:
+    """One shop product: its id and its field digests packed in 72 bytes."""
+
     woo_id: int
-    digests: FieldHashes
+    packed: bytes
+
+    @property
+    def digests(self) -> FieldHashes:
+        out: FieldHashes = {}
+        for i, name in enumerate(COMPARABLE_FIELDS):
+            chunk = self.packed[i * 6 : i * 6 + 6]
+            if chunk != _ABSENT:
+                out[name] = chunk.hex()
+        return out
 
 
 class WooIndex:
@@ -74,20 +97,26 @@ class WooIndex:
 
     def __init__(self, price_decimals: int = 2) -> None:
         self._by_sku: dict[str, WooEntry] = {}
+        self._by_id: dict[int, WooEntry] = {}
         self._price_decimals = price_decimals
         self.duplicate_skus: set[str] = set()
 
     def add(self, product: Mapping[str, Any]) -> None:
+        view = woo_view(product, self._price_decimals)
+        entry = WooEntry(int(product["id"]), _pack(fingerprint(view)))
+        self._by_id[entry.woo_id] = entry
         sku = product.get("sku") or ""
         if not sku:
             return
         if sku in self._by_sku:
             self.duplicate_skus.add(sku)
-        view = woo_view(product, self._price_decimals)
-        self._by_sku[sku] = WooEntry(int(product["id"]), fingerprint(view))
+        self._by_sku[sku] = entry
 
     def get(self, sku: str) -> WooEntry | None:
         return self._by_sku.get(sku)
+
+    def by_woo_id(self, woo_id: int) -> WooEntry | None:
+        return self._by_id.get(woo_id)
 
     def __len__(self) -> int:
         return len(self._by_sku)

@@ -26,3 +26,11 @@ def test_double_finish_is_a_bug() -> None:
     commits.finish(seq, 1)
     with pytest.raises(ValueError):
         commits.finish(seq, 1)
+
+
+def test_an_incomplete_page_stops_the_cursor_for_the_rest_of_the_run() -> None:
+    commits: OrderedCommits[int] = OrderedCommits()
+    a, b, c = commits.register(), commits.register(), commits.register()
+    assert commits.finish(a, 1) == 1
+    assert commits.finish(b, 2, complete=False) is None
+    assert commits.finish(c, 3) is None

@@ -1,0 +1,223 @@
+"""Apply one page of back-office products to WooCommerce.
+
+Decides per product (:func:`decide`), sends the creates and updates of the
+page as one batch, and turns every item's answer into links (or a reason
+it was set aside).  A create answered "duplicate SKU" means the product is
+already there (an earlier answer was lost): it is linked to the id
+WooCommerce names and updated in place, never created twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+from engine.model import Product
+from engine.store.links import Link
+from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
+from engine.sync.fieldhash import encode, fingerprint
+from engine.sync.jobrun import JobRun
+from engine.sync.product_plan import ProductDecision, decide
+from engine.sync.shop_view import ShopView
+from engine.sync.woo_fields import CatalogPreferences, stock_fields
+from engine.sync.woo_index import woo_view
+from engine.woo import BatchItemResult
+
+__all__ = ["PRODUCT", "STOCK", "ProductWriter"]
+
+PRODUCT = "product"
+STOCK = "stock"  # link kind holding the hash of the stock fields last written
+_GONE = "woocommerce_rest_product_invalid_id"
+
+
+class ProductWriter:
+    def __init__(
+        self,
+        run: JobRun,
+        diff: CatalogDiff,
+        prefs: CatalogPreferences,
+        category_ids: dict[str, int],
+        view: ShopView,
+        *,
+        only_new: bool = False,
+    ) -> None:
+        self.run = run
+        self.ctx = run.ctx
+        self.diff = diff
+        self.prefs = prefs
+        self.category_ids = category_ids
+        self.view = view
+        self.only_new = only_new
+        self.incomplete = 0  # items of the current run that failed transiently
+
+    async def apply_page(self, products: list[Product]) -> tuple[list[Link], bool]:
+        """Like :meth:`apply`, also saying whether every item reached a final state."""
+        before = self.incomplete
+        links = await self.apply(products)
+        return links, self.incomplete == before
+
+    async def apply(self, products: list[Product]) -> list[Link]:
+        """Decide and write one page; returns the links to save with the page."""
+        decisions = await self._decide(products)
+        for decision in decisions:
+            await self._record(decision)
+        creates = [d for d in decisions if d.verb == "create"]
+        updates = [d for d in decisions if d.verb == "update"]
+        if self.run.dry_run:
+            await self._diff_with_before(creates, updates)
+            return []
+        self._diff(creates, updates)
+        if not creates and not updates:
+            return []
+        return await self._write(creates, updates)
+
+    async def _decide(self, products: list[Product]) -> list[ProductDecision]:
+        links = await asyncio.gather(*(self._link(p.id) for p in products))
+        index = await self.view.index_if_built()
+        if index is None and any(link is None for link in links):
+            index = await self.view.index()
+        decisions = []
+        for product, link in zip(products, links, strict=True):
+            woo = None
+            if index is not None:
+                woo = index.by_woo_id(link.woo_id) if link else index.get(product.sku)
+                if link is not None and woo is None and self.run.full:
+                    link = None  # deleted in the shop: create it again
+            decision = decide(product, self.prefs, self.category_ids, link, woo)
+            decisions.append(await self._with_stock(decision))
+        return decisions
+
+    async def _link(self, backoffice_id: str) -> Link | None:
+        return await self.ctx.store.links.get_by_backoffice_id(
+            PRODUCT, backoffice_id, connection=self.ctx.connection
+        )
+
+    async def _with_stock(self, decision: ProductDecision) -> ProductDecision:
+        if decision.verb == "update" and self.only_new:
+            return replace(decision, verb="unchanged")
+        if decision.verb != "create" or not decision.product.track_stock:
+            return decision
+        product = decision.product
+        stock = stock_fields(await self.view.stock_of(product.id, product.sku), self.prefs)
+        if stock.problem:
+            return replace(decision, verb="skip", reason=stock.problem)
+        return replace(decision, send={**decision.send, **stock.fields}, stock=stock.fields)
+
+    async def _record(self, decision: ProductDecision) -> None:
+        product = decision.product
+        if decision.verb == "skip":
+            await self.run.skip(PRODUCT, product.sku or product.id, decision.reason)
+        elif decision.verb == "unchanged":
+            self.run.totals.unchanged += 1
+            self.diff.add(DiffEntry("unchanged", PRODUCT, product.sku))
+
+    def _diff(self, creates: list[ProductDecision], updates: list[ProductDecision]) -> None:
+        for d in [*creates, *updates]:
+            changes = tuple(FieldChange(k, v) for k, v in d.send.items())
+            entry = DiffEntry(d.verb, PRODUCT, d.product.sku, d.product.name, d.woo_id, changes)  # type: ignore[arg-type]
+            self.diff.add(entry)
+
+    async def _diff_with_before(
+        self, creates: list[ProductDecision], updates: list[ProductDecision]
+    ) -> None:
+        """A dry run shows each changed field's current value in the shop."""
+        current: dict[int, dict[str, Any]] = {}
+        ids = [d.woo_id for d in updates if d.woo_id]
+        if ids:
+            found = await self.ctx.woo.get(
+                "products", {"include": ",".join(map(str, ids)), "per_page": 100, "status": "any"}
+            )
+            current = {int(p["id"]): woo_view(p, self.prefs.price_decimals) for p in found or []}
+        self._diff(creates, [])
+        for d in updates:
+            before = current.get(d.woo_id or 0, {})
+            changes = tuple(FieldChange(k, v, before.get(k)) for k, v in d.send.items())
+            self.diff.add(
+                DiffEntry("update", PRODUCT, d.product.sku, d.product.name, d.woo_id, changes)
+            )
+
+    async def _write(
+        self, creates: list[ProductDecision], updates: list[ProductDecision]
+    ) -> list[Link]:
+        result = await self.ctx.woo.batch(
+            "products",
+            create=[d.send for d in creates],
+            update=[{"id": d.woo_id, **d.send} for d in updates],
+        )
+        links: list[Link] = []
+        adopt: list[ProductDecision] = []
+        for item in result.created:
+            links.extend(await self._created(creates[item.index], item, adopt))
+        for item in result.updated:
+            links.extend(await self._updated(updates[item.index], item))
+        if adopt:
+            links.extend(await self._write_adopted(adopt))
+        return links
+
+    async def _created(
+        self, decision: ProductDecision, item: BatchItemResult, adopt: list[ProductDecision]
+    ) -> list[Link]:
+        if item.ok and item.id:
+            self.run.totals.written += 1
+            return self._links(decision, item.id, stock=True)
+        existing = item.data.get("resource_id") if item.code == "product_invalid_sku" else None
+        if existing:
+            adopt.append(replace(decision, verb="update", woo_id=int(existing)))
+            return []
+        await self._failed(decision, item)
+        return []
+
+    async def _write_adopted(self, adopt: list[ProductDecision]) -> list[Link]:
+        """Products already in the shop under our SKU: link them and bring them up to date."""
+        self.run.note(f"{len(adopt)} product(s) already existed in WooCommerce; linked by SKU")
+        result = await self.ctx.woo.batch(
+            "products", update=[{"id": d.woo_id, **d.send} for d in adopt]
+        )
+        links: list[Link] = []
+        for item in result.updated:
+            links.extend(await self._updated(adopt[item.index], item))
+        return links
+
+    async def _updated(self, decision: ProductDecision, item: BatchItemResult) -> list[Link]:
+        if item.ok:
+            self.run.totals.written += 1
+            return self._links(decision, int(decision.woo_id or 0), stock=bool(decision.stock))
+        if item.code == _GONE:
+            await self._forget(decision)
+            return []
+        await self._failed(decision, item)
+        return []
+
+    def _links(self, decision: ProductDecision, woo_id: int, *, stock: bool) -> list[Link]:
+        product = decision.product
+        links = [
+            Link(PRODUCT, product.id, woo_id, product.sku, encode(fingerprint(decision.fields)))
+        ]
+        if stock and decision.stock:
+            links.append(
+                Link(STOCK, product.id, woo_id, product.sku, encode(fingerprint(decision.stock)))
+            )
+        return links
+
+    async def _forget(self, decision: ProductDecision) -> None:
+        """The shop no longer has it (deleted in wp-admin): the next run re-creates it."""
+        for kind in (PRODUCT, STOCK):
+            await self.ctx.store.links.delete(
+                kind, decision.product.id, connection=self.ctx.connection
+            )
+        self.run.totals.failed += 1
+        self.run.note(
+            f"product {decision.product.sku} was deleted in WooCommerce; re-created next run"
+        )
+
+    async def _failed(self, decision: ProductDecision, item: BatchItemResult) -> None:
+        product = decision.product
+        if item.kind is not None and item.kind.retryable:
+            self.run.totals.failed += 1
+            self.run.note(
+                f"product {product.sku} not written yet ({item.message}); retried next run"
+            )
+            return
+        reason = f"WooCommerce refused it: {item.code or ''} {item.message}".strip()
+        await self.run.skip(PRODUCT, product.sku or product.id, reason)

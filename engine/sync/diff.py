@@ -1,0 +1,80 @@
+"""What a catalog run did, or would do: the dry-run diff.
+
+A real run and a dry run build the same :class:`CatalogDiff`, so "dry-run
+reports the same diff a real run then applies" is something a test can
+check.  ``before`` values are filled only when the run fetched them (a dry
+run asks WooCommerce for the current values of products it would update).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+__all__ = ["Action", "CatalogDiff", "DiffEntry", "FieldChange"]
+
+Action = Literal["create", "update", "unchanged", "skip"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    after: Any
+    before: Any = None
+
+
+@dataclass(frozen=True)
+class DiffEntry:
+    action: Action
+    entity: str  # "product", "category", "stock"
+    key: str  # SKU for products, back-office id for categories
+    name: str = ""
+    woo_id: int | None = None
+    changes: tuple[FieldChange, ...] = ()
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.action == "skip":
+            return f"skip   {self.entity} {self.key}: {self.reason}"
+        if self.action == "unchanged":
+            return f"same   {self.entity} {self.key}"
+        parts = [f"{c.field}: {_short(c.before)} → {_short(c.after)}" for c in self.changes]
+        return f"{self.action:<6} {self.entity} {self.key} {self.name}".rstrip() + (
+            "\n         " + "\n         ".join(parts) if parts else ""
+        )
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = "∅" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@dataclass
+class CatalogDiff:
+    entries: list[DiffEntry] = field(default_factory=list)
+    unchanged: int = 0  # counted, not listed: a no-op run over 100k products stays small
+
+    def add(self, entry: DiffEntry) -> None:
+        if entry.action == "unchanged":
+            self.unchanged += 1
+        else:
+            self.entries.append(entry)
+
+    def of(self, action: Action, entity: str | None = None) -> list[DiffEntry]:
+        return [e for e in self.entries if e.action == action and entity in (None, e.entity)]
+
+    def summary(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "skip": 0}
+        for entry in self.entries:
+            counts[entry.action] += 1
+        counts["unchanged"] = self.unchanged
+        return counts
+
+    def render(self) -> str:
+        lines = [entry.describe() for entry in self.entries]
+        s = self.summary()
+        lines.append(
+            f"{s['create']} to create, {s['update']} to update, "
+            f"{s['unchanged']} unchanged, {s['skip']} skipped"
+        )
+        return "\n".join(lines)

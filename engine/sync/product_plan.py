@@ -1,0 +1,81 @@
+"""Decide, for one back-office product, what WooCommerce needs: pure logic.
+
+The decision uses what the store remembers (the link and its per-field
+hashes) and, when the run built it, what WooCommerce really holds (the SKU
+index): a product without a link is matched by SKU before anything is
+created, and a full run compares with the shop's real values so drift made
+by hand in wp-admin is repaired.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from engine.model import Product
+from engine.store.links import Link
+from engine.sync.fieldhash import FieldHashes, changed_fields, decode
+from engine.sync.validate import product_problem
+from engine.sync.woo_fields import CatalogPreferences, catalog_fields, stock_fields
+from engine.sync.woo_index import WooEntry
+
+__all__ = ["ProductDecision", "decide"]
+
+Verb = Literal["create", "update", "unchanged", "skip", "ignore"]
+
+
+@dataclass(frozen=True)
+class ProductDecision:
+    verb: Verb
+    product: Product
+    # the managed catalog fields whose hashes the link remembers; "status" only
+    # while we hold the product in draft for being deactivated, so an admin
+    # publishing or hiding a product by hand is never overruled
+    fields: dict[str, Any] = field(default_factory=dict)
+    send: dict[str, Any] = field(default_factory=dict)  # what goes over the wire
+    stock: dict[str, Any] = field(default_factory=dict)  # stock fields sent with a create
+    woo_id: int | None = None
+    previous: FieldHashes = field(default_factory=dict)
+    reason: str = ""
+
+
+def decide(
+    product: Product,
+    prefs: CatalogPreferences,
+    category_ids: Mapping[str, int],
+    link: Link | None,
+    woo: WooEntry | None,
+    *,
+    quantity: Decimal | None = None,
+) -> ProductDecision:
+    """``woo`` is the SKU-index entry (None when no index was built or no match)."""
+    problem = product_problem(product, price_decimals=prefs.price_decimals)
+    built = catalog_fields(product, prefs, category_ids)
+    if problem or built.problem:
+        return ProductDecision("skip", product, reason=problem or built.problem or "")
+    fields = built.fields
+    if link is None and woo is None:
+        return _create(product, prefs, fields, quantity)
+    woo_id = woo.woo_id if link is None else link.woo_id
+    remembered = decode(link.hash) if link is not None else {}
+    previous = remembered
+    if woo is not None and woo.woo_id == woo_id:
+        previous = {**remembered, **woo.digests}  # what the shop really holds wins
+    send = changed_fields(previous, fields)
+    if "status" in remembered and "status" not in fields:
+        send["status"] = prefs.new_products_status  # reactivated: undo our draft
+    verb: Verb = "update" if send or link is None else "unchanged"
+    return ProductDecision(verb, product, fields, send, woo_id=woo_id, previous=previous)
+
+
+def _create(
+    product: Product, prefs: CatalogPreferences, fields: dict[str, Any], quantity: Decimal | None
+) -> ProductDecision:
+    if not product.active:
+        return ProductDecision("ignore", product, reason="deactivated and not in the shop")
+    stock = stock_fields(quantity if quantity is not None else Decimal(0), prefs)
+    extra = stock.fields if product.track_stock and not stock.problem else {}
+    send = {**fields, "status": prefs.new_products_status, **extra}
+    return ProductDecision("create", product, fields, send, stock=extra)

@@ -1,0 +1,69 @@
+"""Lazily built, run-scoped knowledge the catalog job may need.
+
+Each piece costs requests, so it is fetched only when a page first needs it
+and then shared by every page of the run: the WooCommerce SKU index (only
+for unlinked products or a full run), the back-office stock snapshot (only
+when a product is about to be created, so it goes in with its stock), and
+the quantities of orders not yet booked in the back office.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+from engine.sync.jobrun import JobRun
+from engine.sync.woo_fields import CatalogPreferences
+from engine.sync.woo_index import WooIndex
+
+__all__ = ["ShopView"]
+
+
+class ShopView:
+    def __init__(self, run: JobRun, prefs: CatalogPreferences, *, build_index: bool) -> None:
+        self.run = run
+        self.ctx = run.ctx
+        self.prefs = prefs
+        self.wants_index = build_index
+        self._index: WooIndex | None = None
+        self._stock: dict[str, Decimal] | None = None
+        self._pending: dict[str, Decimal] | None = None
+        self._lock = asyncio.Lock()
+
+    async def index(self) -> WooIndex:
+        async with self._lock:
+            if self._index is None:
+                index = WooIndex(self.prefs.price_decimals)
+                async for product in self.ctx.woo.iter_products():
+                    index.add(product)
+                self._index = index
+                if index.duplicate_skus:
+                    self.run.note(
+                        f"{len(index.duplicate_skus)} SKU(s) appear on more than one "
+                        "WooCommerce product; the newest is linked"
+                    )
+        return self._index
+
+    async def index_if_built(self) -> WooIndex | None:
+        return await self.index() if self.wants_index else self._index
+
+    async def stock_of(self, product_id: str, sku: str) -> Decimal:
+        """Back-office quantity net of orders still on their way there (never below 0)."""
+        async with self._lock:
+            if self._stock is None:
+                self._stock = await self._read_stock()
+            if self._pending is None:
+                self._pending = await self.pending()
+        on_hand = self._stock.get(product_id, Decimal(0))
+        return max(on_hand - self._pending.get(sku, Decimal(0)), Decimal(0))
+
+    async def pending(self) -> dict[str, Decimal]:
+        return await self.ctx.store.outbox.pending_quantities_by_sku(self.ctx.connection)
+
+    async def _read_stock(self) -> dict[str, Decimal]:
+        levels: dict[str, Decimal] = {}
+        location = self.ctx.stock_location_id
+        async for page in self.ctx.backend.read_stock(location_id=location):
+            for level in page.items:
+                levels[level.product_id] = levels.get(level.product_id, Decimal(0)) + level.quantity
+        return levels

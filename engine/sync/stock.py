@@ -1,0 +1,180 @@
+"""The stock job: back-office quantities into WooCommerce, only what changed.
+
+Reads stock levels of the selected location changed since the saved cursor
+(all of them on a full run), subtracts what WooCommerce orders still on
+their way to the back office hold, and writes the changed quantities (and
+visibility, when out-of-stock products are hidden) in batches.
+
+Safety rules: a quantity is only written from a page that was read whole
+and parsed; a product missing from a read is never set to 0; a fractional
+quantity is set aside with a reason; a negative back-office quantity means
+nothing is available, so the shop shows 0 (logged).  Products not yet in
+the shop are left to the catalog job, which creates them with their stock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from engine.events import Level
+from engine.model import StockLevel
+from engine.store.links import Link
+from engine.sync.catalog_writer import PRODUCT, STOCK
+from engine.sync.context import SyncContext
+from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
+from engine.sync.fieldhash import changed_fields, decode, encode, fingerprint
+from engine.sync.jobrun import JobRun, RunTotals
+from engine.sync.pipeline import PageResult, apply_pages
+from engine.sync.shop_view import ShopView
+from engine.sync.woo_fields import stock_fields
+from engine.woo.batch import BatchItemResult
+
+__all__ = ["StockReport", "StockSync", "stock_cursor_name"]
+
+
+def stock_cursor_name(location_id: str | None) -> str:
+    return f"stock.{location_id or 'default'}"
+
+
+@dataclass(frozen=True)
+class StockReport:
+    run_id: int
+    diff: CatalogDiff
+    totals: RunTotals
+    duration_s: float
+    requests: int
+
+
+@dataclass(frozen=True)
+class _Write:
+    link: Link
+    fields: dict[str, Any]
+    send: dict[str, Any]
+
+
+class StockSync:
+    job = "stock"
+
+    def __init__(self, ctx: SyncContext) -> None:
+        self.ctx = ctx
+
+    async def run(self, *, full: bool = False, dry_run: bool = False) -> StockReport:
+        diff = CatalogDiff()
+        async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
+            pass_ = _StockPass(run, diff, ShopView(run, self.ctx.prefs, build_index=full))
+            await pass_.sync()
+        return StockReport(run.run_id, diff, run.totals, run.duration_s, run.requests)
+
+
+class _StockPass:
+    def __init__(self, run: JobRun, diff: CatalogDiff, view: ShopView) -> None:
+        self.run = run
+        self.ctx = run.ctx
+        self.diff = diff
+        self.view = view
+        self.pending: dict[str, Decimal] = {}
+
+    async def sync(self) -> None:
+        location = self.ctx.stock_location_id
+        name = stock_cursor_name(location)
+        since = None
+        if not self.run.full:
+            since = await self.ctx.store.cursors.value(name, connection=self.ctx.connection)
+        self.pending = await self.view.pending()
+        await apply_pages(
+            self.run,
+            self.ctx.backend.read_stock(since=since, location_id=location),
+            self._apply,
+            cursor_name=name,
+            concurrency=self.ctx.write_concurrency,
+        )
+
+    async def _apply(self, levels: list[StockLevel]) -> PageResult:
+        writes = [w for level in _totals(levels) if (w := await self._plan(*level)) is not None]
+        for w in writes:
+            changes = tuple(FieldChange(k, v) for k, v in w.send.items())
+            self.diff.add(
+                DiffEntry("update", STOCK, w.link.sku or "", woo_id=w.link.woo_id, changes=changes)
+            )
+        if self.run.dry_run or not writes:
+            return [], True
+        result = await self.ctx.woo.batch(
+            "products", update=[{"id": w.link.woo_id, **w.send} for w in writes]
+        )
+        links = []
+        complete = True
+        for item in result.updated:
+            write = writes[item.index]
+            if item.ok:
+                self.run.totals.written += 1
+                links.append(
+                    Link(
+                        STOCK,
+                        write.link.backoffice_id,
+                        write.link.woo_id,
+                        write.link.sku,
+                        encode(fingerprint(write.fields)),
+                    )
+                )
+            else:
+                complete = complete and not _retryable(item)
+                await self._failed(write, item)
+        return links, complete
+
+    async def _plan(self, product_id: str, quantity: Decimal) -> _Write | None:
+        store, connection = self.ctx.store, self.ctx.connection
+        product = await store.links.get_by_backoffice_id(PRODUCT, product_id, connection=connection)
+        if product is None:
+            return None  # not in the shop yet: the catalog job creates it with its stock
+        sku = product.sku or ""
+        if quantity < 0:
+            self.run.note(
+                f"{sku}: back-office stock {quantity} is negative; shop shows 0",
+                level=Level.WARNING,
+            )
+        net = max(quantity - self.pending.get(sku, Decimal(0)), Decimal(0))
+        built = stock_fields(net, self.ctx.prefs)
+        if built.problem:
+            await self.run.skip(STOCK, sku or product_id, built.problem)
+            return None
+        previous = await self._previous(product)
+        send = changed_fields(previous, built.fields)
+        if not send:
+            self.run.totals.unchanged += 1
+            self.diff.add(DiffEntry("unchanged", STOCK, sku))
+            return None
+        return _Write(product, built.fields, send)
+
+    async def _previous(self, product: Link) -> dict[str, str]:
+        stock = await self.ctx.store.links.get_by_backoffice_id(
+            STOCK, product.backoffice_id, connection=self.ctx.connection
+        )
+        previous = decode(stock.hash) if stock is not None else {}
+        index = await self.view.index_if_built()
+        entry = index.by_woo_id(product.woo_id) if index is not None else None
+        return {**previous, **entry.digests} if entry is not None else previous
+
+    async def _failed(self, write: _Write, item: BatchItemResult) -> None:
+        if _retryable(item):
+            self.run.totals.failed += 1
+            self.run.note(f"stock of {write.link.sku} not written yet ({item.message})")
+            return
+        await self.run.skip(
+            STOCK,
+            write.link.sku or write.link.backoffice_id,
+            f"WooCommerce refused it: {item.message}",
+        )
+
+
+def _retryable(item: BatchItemResult) -> bool:
+    return item.kind is not None and item.kind.retryable
+
+
+def _totals(levels: list[StockLevel]) -> list[tuple[str, Decimal]]:
+    """One quantity per product (a page may carry several rows for one product)."""
+    totals: dict[str, Decimal] = {}
+    for level in levels:
+        totals[level.product_id] = totals.get(level.product_id, Decimal(0)) + level.quantity
+    return list(totals.items())
