@@ -76,20 +76,34 @@ class ProductRow:
         "track_inventory",
     )
 
-    def __init__(self, id: str, number: str, name: str, **fields: Any) -> None:
+    def __init__(
+        self,
+        id: str,
+        number: str,
+        name: str,
+        *,
+        sector_id: str | None = None,
+        group_id: str | None = None,
+        prices: tuple[PriceRow, ...] | list[PriceRow] = (),
+        codes: tuple[str, ...] | list[str] = (),
+        deactivated: bool = False,
+        track_inventory: bool = True,
+        packaging_unit: str = "PIECE",
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.id = id
         self.number = number
         self.name = name
         self.revision = 0
         self.active = True
-        self.sector_id: str | None = fields.get("sector_id")
-        self.group_id: str | None = fields.get("group_id")
-        self.prices: tuple[PriceRow, ...] = tuple(fields.get("prices", ()))
-        self.codes: tuple[str, ...] = tuple(fields.get("codes", ()))
-        self.deactivated: bool = fields.get("deactivated", False)
-        self.track_inventory: bool = fields.get("track_inventory", True)
-        self.packaging_unit: str = fields.get("packaging_unit", "PIECE")
-        self.extra: dict[str, Any] | None = fields.get("extra")
+        self.sector_id = sector_id
+        self.group_id = group_id
+        self.prices = tuple(prices)
+        self.codes = tuple(codes)
+        self.deactivated = deactivated
+        self.track_inventory = track_inventory
+        self.packaging_unit = packaging_unit
+        self.extra = extra
 
     def price(self, price_group_id: str) -> Decimal | None:
         return next((p.value for p in self.prices if p.price_group_id == price_group_id), None)

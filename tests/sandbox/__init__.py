@@ -1,0 +1,1 @@
+"""Tests of the sandbox servers themselves (they must honour the vendor contracts)."""
