@@ -12,7 +12,9 @@ newer tillsync (:class:`SchemaVersionError`).  ``synchronous="FULL"`` by default
 
 Atomicity: every method is one transaction; group several with
 ``async with store.transaction():`` (nested blocks are SAVEPOINTs).  Writes
-inside hold the connection: never await network I/O there.
+inside hold the connection: never await network I/O there, and await store
+calls in the task that opened it (not via ``gather`` of new tasks).  Tasks
+share the one connection safely: a task never joins another's transaction.
 
 Every method is scoped by ``connection=`` (a name, default ``"default"``).
 

@@ -10,12 +10,17 @@ may nest further ``transaction()`` blocks: they become SAVEPOINTs, so a
 repository method that is transactional on its own (``outbox.enqueue``) can
 also be grouped with others (upsert links + advance cursor) atomically.
 
-Never await network I/O inside a transaction: it holds the lock.
+Never await network I/O inside a transaction: it holds the lock.  And don't
+use the store from tasks spawned inside a transaction and awaited there
+(``gather`` of store calls): they wait for the lock their parent holds.  Such
+a task gives up after ``child_wait_s`` with a ``RuntimeError`` that says so,
+rather than hanging the engine.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import sqlite3
 import stat
@@ -62,6 +67,13 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._depth = 0
+        # A token per open transaction, inherited by the tasks spawned inside it:
+        # that is how such a task is told apart from an unrelated one.
+        self._token: object | None = None
+        self.child_wait_s = 30.0
+        self._inside: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+            f"store_transaction_{id(self)}", default=None
+        )
 
     @classmethod
     async def connect(
@@ -87,11 +99,31 @@ class Database:
         return cls(conn, location)
 
     async def close(self) -> None:
-        async with self._lock:
+        async with self._locked():
             await self._conn.close()
 
     def _owns_transaction(self) -> bool:
         return self._owner is not None and self._owner is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _locked(self) -> AsyncIterator[None]:
+        """Take the connection; a task spawned inside the open transaction waits a bounded time."""
+        if self._token is None or self._inside.get() is not self._token:
+            async with self._lock:
+                yield
+            return
+        try:
+            async with asyncio.timeout(self.child_wait_s):
+                await self._lock.acquire()
+        except TimeoutError:
+            raise RuntimeError(
+                "the store was used from a task spawned inside a transaction and the "
+                "transaction did not end: await store calls in the task that opened it"
+            ) from None
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -100,8 +132,9 @@ class Database:
             async with self._savepoint():
                 yield
             return
-        async with self._lock:
-            self._owner = asyncio.current_task()
+        async with self._locked():
+            self._owner, self._token = asyncio.current_task(), object()
+            marker = self._inside.set(self._token)
             try:
                 # BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that
                 # later upgrades from read to write can fail with SQLITE_BUSY at once,
@@ -114,7 +147,9 @@ class Database:
                 await asyncio.shield(self._rollback("ROLLBACK"))
                 raise
             finally:
-                self._owner = None
+                self._owner = self._token = None
+                with suppress(ValueError):  # closed from another context (garbage collection)
+                    self._inside.reset(marker)
 
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
@@ -164,7 +199,7 @@ class Database:
         """Read rows; outside a transaction this waits for any open one to finish."""
         if self._owns_transaction():
             return list(await self._conn.execute_fetchall(sql, params))
-        async with self._lock:
+        async with self._locked():
             return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:

@@ -188,3 +188,23 @@ async def test_a_second_process_can_read_while_the_store_is_open(tmp_path: Path)
         await store.cursors.set("stock", "42")
         with sqlite3.connect(path) as conn:
             assert conn.execute("SELECT value FROM cursors").fetchone()[0] == "42"
+
+
+async def test_store_calls_gathered_inside_a_transaction_fail_instead_of_hanging(
+    tmp_path: Path,
+) -> None:
+    async with StateStore.open(tmp_path / "g.db") as store:
+        store._db.child_wait_s = 0.2
+        with pytest.raises(RuntimeError, match="spawned inside a transaction"):
+            async with store.transaction():
+                await asyncio.wait_for(
+                    asyncio.gather(store.cursors.set("a", "1"), store.cursors.set("b", "2")), 5
+                )
+        assert await store.cursors.entries() == []
+        # a task spawned inside but not awaited there just waits for the commit
+        async with store.transaction():
+            await store.cursors.set("c", "3")
+            later = asyncio.create_task(store.cursors.set("c", "4"))
+            await asyncio.sleep(0.01)
+        await later
+        assert await store.cursors.value("c") == "4"
