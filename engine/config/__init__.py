@@ -1,0 +1,83 @@
+"""tillsync's configuration: TOML file -> validated, frozen settings.
+
+::
+
+    config = load_config()                  # path arg > $TILLSYNC_CONFIG > platformdirs
+    conn = config.connections["shop1"]
+    conn.woo.consumer_secret.get_secret_value()
+    config.job_schedules("shop1")           # {job: Schedule} for the Scheduler
+
+Errors are :class:`ConfigFileError` (a ConfigError) listing every problem
+with file, key, what is wrong and an example; print ``format_config_error(e)``.
+"""
+
+from engine.config.connection import (
+    BACKEND_TYPES,
+    BackendSettings,
+    ConnectionConfig,
+    GenericBackendSettings,
+    KoronaBackendSettings,
+    OrderRules,
+    ScheduleOverrides,
+    SyncPreferences,
+    WooSettings,
+)
+from engine.config.loader import (
+    CONFIG_ENV_VAR,
+    SECRETS_FILE,
+    default_config_path,
+    load_config,
+    locate_config,
+    parse_config,
+    secrets_path_for,
+)
+from engine.config.models import (
+    EngineSettings,
+    NotifySettings,
+    ScheduleDefaults,
+    TillsyncConfig,
+    WebhookSettings,
+)
+from engine.config.problems import ConfigFileError, ConfigProblem, format_config_error
+from engine.config.secrets import is_secret_key, secret_env_var
+from engine.config.template import (
+    guess_local_timezone,
+    render_starter_config,
+    render_starter_secrets,
+    write_starter_files,
+)
+from engine.config.values import JOB_NAMES
+
+__all__ = [
+    "BACKEND_TYPES",
+    "CONFIG_ENV_VAR",
+    "JOB_NAMES",
+    "SECRETS_FILE",
+    "BackendSettings",
+    "ConfigFileError",
+    "ConfigProblem",
+    "ConnectionConfig",
+    "EngineSettings",
+    "GenericBackendSettings",
+    "KoronaBackendSettings",
+    "NotifySettings",
+    "OrderRules",
+    "ScheduleDefaults",
+    "ScheduleOverrides",
+    "SyncPreferences",
+    "TillsyncConfig",
+    "WebhookSettings",
+    "WooSettings",
+    "default_config_path",
+    "format_config_error",
+    "guess_local_timezone",
+    "is_secret_key",
+    "load_config",
+    "locate_config",
+    "parse_config",
+    "render_starter_config",
+    "render_starter_secrets",
+    "secret_env_var",
+    "secrets_path_for",
+    "write_starter_files",
+]

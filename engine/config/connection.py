@@ -1,0 +1,210 @@
+"""One ``[connections.<name>]`` table: a WooCommerce store and its back office.
+
+Examples on each field (``examples=[…]``, written as TOML values) are what
+an error message shows as the right way to write that key.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+
+from engine.config.secrets import is_secret_key
+from engine.config.values import (
+    ConfigPath,
+    JobName,
+    QuietHoursText,
+    ScheduleText,
+    Secret,
+    Section,
+    Url,
+)
+
+__all__ = [
+    "BACKEND_TYPES",
+    "BackendSettings",
+    "ConnectionConfig",
+    "GenericBackendSettings",
+    "KoronaBackendSettings",
+    "OrderRules",
+    "ScheduleOverrides",
+    "SyncPreferences",
+    "WooSettings",
+]
+
+BACKEND_TYPES = ("korona", "kros", "sitoo", "nexopos", "aurpos")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_STATUS = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_TIMEOUT = Field(30.0, gt=0, le=600, examples=["30"])
+
+
+class WooSettings(Section):
+    """How to reach the WooCommerce REST API v3 of one store."""
+
+    url: Url = Field(examples=['"https://shop.example.com"'])
+    consumer_key: str = Field(examples=['"ck_0123456789abcdef0123456789abcdef01234567"'])
+    consumer_secret: Secret = Field(examples=['"cs_0123456789abcdef0123456789abcdef01234567"'])
+    webhook_secret: Secret | None = Field(None, examples=['"a-long-random-string"'])
+    auth: Literal["auto", "basic", "query", "oauth1"] = Field("auto", examples=['"auto"'])
+    verify_tls: bool = Field(True, examples=["true"])
+    ca_file: ConfigPath | None = Field(None, examples=['"/etc/ssl/certs/shop-ca.pem"'])
+    timeout: float = _TIMEOUT
+
+    @field_validator("consumer_key")
+    @classmethod
+    def _key_prefix(cls, value: str) -> str:
+        if not value.startswith("ck_"):
+            raise ValueError('must start with "ck_" (WooCommerce → Settings → Advanced → REST API)')
+        return value
+
+    @field_validator("consumer_secret")
+    @classmethod
+    def _secret_prefix(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("cs_"):
+            raise ValueError('must start with "cs_" — is it the consumer secret, not the key?')
+        return value
+
+
+class KoronaBackendSettings(Section):
+    """KORONA Cloud API v3 (HTTP Basic with an API user of the account)."""
+
+    type: Literal["korona"]
+    base_url: Url = Field(examples=['"https://167.koronacloud.com/web/api/v3"'])
+    account_id: str = Field(examples=['"3f2c1a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f"'])
+    user: str = Field(min_length=1, examples=['"woo-sync"'])
+    password: Secret = Field(examples=['"the API user\'s password"'])
+    price_group: str | None = Field(None, examples=['"Webshop"'])
+    warehouse: str | None = Field(None, examples=['"1"'])
+    point_of_sale: str | None = Field(None, examples=['"90"'])
+    coupling_id: str | None = Field(None, examples=['"tillsync-shop1"'])
+    payment_methods: dict[str, str] = Field(default_factory=dict, examples=['{ cod = "1" }'])
+    default_payment_method: str | None = Field(None, examples=['"1"'])
+    shipping_product: str | None = Field(None, examples=['"9001"'])
+    fee_product: str | None = Field(None, examples=['"9002"'])
+    taxes_included: bool = Field(True, examples=["true"])
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", examples=['"EUR"'])
+    verify_tls: bool = Field(True, examples=["true"])
+    timeout: float = _TIMEOUT
+
+    @field_validator("account_id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        if not _UUID.fullmatch(value.strip()):
+            raise ValueError(
+                "must be the account's UUID, shown in KORONA Studio under "
+                "Settings → Data Exchange → APIv3"
+            )
+        return value.strip().lower()
+
+    def adapter_settings(self) -> dict[str, Any]:
+        """The mapping ``KoronaSettings.from_mapping`` (the adapter's own record) takes."""
+        data = self.model_dump(exclude={"type"})
+        data["warehouse_id"] = data.pop("warehouse")
+        data["point_of_sale_id"] = data.pop("point_of_sale")
+        return data
+
+
+class GenericBackendSettings(Section, extra="allow"):
+    """KROS, Sitoo, NexoPOS, AurPOS: settings their adapter validates itself.
+
+    Any key is accepted here; keys that look like secrets (password, token,
+    client_secret…) are wrapped in SecretStr so they can't leak by printing.
+    """
+
+    type: Literal["kros", "sitoo", "nexopos", "aurpos"]
+    base_url: Url | None = Field(None, examples=['"https://pos.example.com"'])
+    verify_tls: bool = Field(True, examples=["true"])
+    timeout: float = _TIMEOUT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wrap_secrets(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {k: _as_secret(k, v) for k, v in data.items()}
+
+    def adapter_settings(self) -> dict[str, Any]:
+        """Everything but ``type``; secrets stay SecretStr (``.get_secret_value()``)."""
+        return self.model_dump(exclude={"type"})
+
+
+def _as_secret(key: str, value: Any) -> Any:
+    if isinstance(value, str) and is_secret_key(key):
+        if not value.strip():
+            raise ValueError(f"{key}: is empty")
+        return SecretStr(value)
+    return value
+
+
+BackendSettings = Annotated[
+    KoronaBackendSettings | GenericBackendSettings, Field(discriminator="type")
+]
+
+
+class SyncPreferences(Section):
+    """How the catalog and stock land in WooCommerce."""
+
+    new_products_status: Literal["draft", "publish"] = Field("draft", examples=['"draft"'])
+    sync_categories: bool = Field(True, examples=["true"])
+    hide_out_of_stock: bool = Field(False, examples=["false"])
+    deactivated_to_draft: bool = Field(True, examples=["true"])
+    price_includes_tax: bool = Field(True, examples=["true"])
+    dry_run: bool = Field(False, examples=["false"])
+
+
+class OrderRules(Section):
+    """Which WooCommerce order statuses book a sale, and which void it."""
+
+    trigger_status: str = Field("completed", examples=['"completed"'])
+    void_on: tuple[str, ...] = Field(
+        ("cancelled", "refunded"), examples=['["cancelled", "refunded"]']
+    )
+
+    @field_validator("trigger_status")
+    @classmethod
+    def _status_slug(cls, value: str) -> str:
+        slug = value.removeprefix("wc-")
+        if not _STATUS.fullmatch(slug):
+            raise ValueError(f'{value!r} is not an order status slug like "completed"')
+        return slug
+
+    @field_validator("void_on")
+    @classmethod
+    def _void_slugs(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(cls._status_slug(value) for value in values)
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> OrderRules:
+        if self.trigger_status in self.void_on:
+            raise ValueError(
+                f"void_on: contains {self.trigger_status!r}, the trigger_status: an order "
+                "would be booked and voided by the same status"
+            )
+        return self
+
+
+class ScheduleOverrides(Section):
+    """Per-connection changes to the ``[schedules]`` defaults; unset keys inherit."""
+
+    catalog: ScheduleText | None = Field(None, examples=['"every 10 minutes"'])
+    stock: ScheduleText | None = Field(None, examples=['"every 3 minutes"'])
+    orders_poll: ScheduleText | None = Field(None, examples=['"every 5 minutes"'])
+    customers: ScheduleText | None = Field(None, examples=['"every 30 minutes"'])
+    reconcile: ScheduleText | None = Field(None, examples=['"daily at 03:00"'])
+    webhook_health: ScheduleText | None = Field(None, examples=['"every 15 minutes"'])
+    quiet_hours: QuietHoursText | None = Field(None, examples=['"01:00-05:00"'])
+    allow_fast: bool | None = Field(None, examples=["false"])
+    heavy: tuple[JobName, ...] | None = Field(None, examples=['["reconcile"]'])
+
+
+class ConnectionConfig(Section):
+    """One store ↔ back office pair, with its own jobs and schedules."""
+
+    enabled: bool = Field(True, examples=["true"])
+    woo: WooSettings
+    backend: BackendSettings
+    sync: SyncPreferences = SyncPreferences()
+    orders: OrderRules = OrderRules()
+    schedules: ScheduleOverrides = ScheduleOverrides()
