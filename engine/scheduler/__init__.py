@@ -5,7 +5,7 @@ Typical use (one scheduler per connection)::
     schedules = config.job_schedules("shop1")          # {job: Schedule}
     scheduler = Scheduler(
         {job: (schedules[job], run_catalog) for ...},
-        state=store,                                    # a ScheduleStateStore
+        state=ScheduleTableState(store.schedule),       # any ScheduleStateStore
         connection="shop1",
         on_error=report,
     )
@@ -32,7 +32,13 @@ from engine.scheduler.schedule import (
     IntervalSchedule,
     Schedule,
 )
-from engine.scheduler.state import InMemoryScheduleStateStore, ScheduleState, ScheduleStateStore
+from engine.scheduler.state import (
+    InMemoryScheduleStateStore,
+    ScheduleState,
+    ScheduleStateStore,
+    ScheduleTable,
+    ScheduleTableState,
+)
 from engine.scheduler.status import JobRun, JobStatus, RunRequest, Trigger
 
 __all__ = [
@@ -54,6 +60,8 @@ __all__ = [
     "ScheduleError",
     "ScheduleState",
     "ScheduleStateStore",
+    "ScheduleTable",
+    "ScheduleTableState",
     "Scheduler",
     "Sleep",
     "Trigger",

@@ -237,12 +237,23 @@ class Scheduler:
         return None
 
     def _plan_next(self, slot: Slot, run: JobRun) -> None:
-        """Keep a still-future fire (after a manual run); otherwise skip past fires."""
+        """Keep a still-future fire (after a manual run); otherwise skip past fires.
+
+        A schedule that fails to compute its next fire parks the job (manual
+        runs still work) instead of leaving a past fire that would re-fire
+        in a tight loop.
+        """
         slot.last_fire = run.started_at
         now = self._now()
-        if slot.next_fire is None or slot.next_fire <= now:
+        if slot.next_fire is not None and slot.next_fire > now:
+            return
+        slot.next_trigger = Trigger.SCHEDULE
+        try:
             slot.next_fire = slot.schedule.next_after(now)
-            slot.next_trigger = Trigger.SCHEDULE
+        except Exception as error:
+            log.exception("%s/%s: schedule %r failed", run.connection, run.job, slot.schedule.text)
+            slot.next_fire, slot.last_error = None, describe(error)
+            self._report(run, error)
 
     async def _save(self, slot: Slot, run: JobRun | None) -> None:
         try:

@@ -9,9 +9,15 @@ missed run (downtime, reboot, crash mid-run) is detected and caught up once.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-__all__ = ["InMemoryScheduleStateStore", "ScheduleState", "ScheduleStateStore"]
+__all__ = [
+    "InMemoryScheduleStateStore",
+    "ScheduleState",
+    "ScheduleStateStore",
+    "ScheduleTable",
+    "ScheduleTableState",
+]
 
 
 class ScheduleState(NamedTuple):
@@ -63,3 +69,46 @@ class InMemoryScheduleStateStore:
     ) -> None:
         self.states[(connection, job)] = ScheduleState(next_fire, last_fire)
         self.saves += 1
+
+
+class ScheduleTable(Protocol):
+    """The shape of the state store's schedule table (``StateStore.schedule``)."""
+
+    async def get(self, job: str, *, connection: str = ...) -> Any: ...
+
+    async def set_next(
+        self, job: str, next_fire_at: datetime | None, *, connection: str = ...
+    ) -> None: ...
+
+    async def record_fire(
+        self, job: str, fired_at: datetime, next_fire_at: datetime | None, *, connection: str = ...
+    ) -> None: ...
+
+
+class ScheduleTableState:
+    """:class:`ScheduleStateStore` over the state store's schedule table.
+
+    Duck-typed (no import of engine.store) so the scheduler stays usable and
+    testable on its own: ``Scheduler(jobs, ScheduleTableState(store.schedule))``.
+    """
+
+    def __init__(self, table: ScheduleTable) -> None:
+        self._table = table
+
+    async def load(self, connection: str, job: str) -> ScheduleState:
+        entry = await self._table.get(job, connection=connection)
+        if entry is None:
+            return ScheduleState()
+        return ScheduleState(entry.next_fire_at, entry.last_fire_at)
+
+    async def save(
+        self,
+        connection: str,
+        job: str,
+        next_fire: datetime | None,
+        last_fire: datetime | None,
+    ) -> None:
+        if last_fire is None:
+            await self._table.set_next(job, next_fire, connection=connection)
+        else:
+            await self._table.record_fire(job, last_fire, next_fire, connection=connection)

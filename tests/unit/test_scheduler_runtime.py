@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,12 +20,14 @@ import time_machine
 
 from engine.scheduler import (
     InMemoryScheduleStateStore,
+    IntervalSchedule,
     JobRun,
     QuietSchedule,
     RunRequest,
     Schedule,
     Scheduler,
     ScheduleState,
+    ScheduleStateStore,
     Trigger,
     parse_quiet_hours,
     parse_schedule,
@@ -115,7 +118,7 @@ class Recorder:
 def make(
     vt: VirtualTime,
     jobs: dict[str, tuple[Schedule, Recorder]],
-    store: InMemoryScheduleStateStore | None = None,
+    store: ScheduleStateStore | None = None,
     **kwargs: object,
 ) -> Scheduler:
     return Scheduler(
@@ -124,7 +127,7 @@ def make(
         connection="shop1",
         clock=vt.now,
         sleep=vt.sleep,
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
@@ -372,3 +375,55 @@ async def test_status_callback_follows_a_run(vt: VirtualTime, running: list) -> 
     scheduler.run_now("stock")
     await vt.settle()
     assert seen == [(False, True), (True, False), (False, False)]
+
+
+async def test_fire_times_survive_a_restart_in_the_real_state_store(
+    vt: VirtualTime, tmp_path: Path
+) -> None:
+    from engine.scheduler import ScheduleTableState
+    from engine.store import StateStore
+
+    store = await StateStore.open(tmp_path / "state.db", synchronous="NORMAL")
+    try:
+        job = Recorder(vt)
+        state = ScheduleTableState(store.schedule)
+        first = make(vt, {"stock": (every("every 3 minutes"), job)}, state)
+        await first.start()
+        await vt.run_until(datetime(2024, 5, 1, 10, 4, tzinfo=UTC))
+        await first.stop(timeout=1)
+        assert job.started == [datetime(2024, 5, 1, 10, 3, tzinfo=UTC)]
+        assert await state.load("shop1", "stock") == (
+            datetime(2024, 5, 1, 10, 6, tzinfo=UTC),
+            datetime(2024, 5, 1, 10, 3, tzinfo=UTC),
+        )
+        vt._traveller.move_to(datetime(2024, 5, 1, 14, 0, tzinfo=UTC))  # four hours down
+        second = make(vt, {"stock": (every("every 3 minutes"), job)}, state)
+        await second.start()
+        await vt.run_until(datetime(2024, 5, 1, 14, 1, tzinfo=UTC))
+        await second.stop(timeout=1)
+        assert [r.trigger for r in job.runs] == [Trigger.SCHEDULE, Trigger.CATCH_UP]
+    finally:
+        await store.close()
+
+
+async def test_a_schedule_that_breaks_parks_its_job(vt: VirtualTime, running: list) -> None:
+    class Flaky(IntervalSchedule):
+        def next_after(self, moment: datetime) -> datetime:
+            if moment >= datetime(2024, 5, 1, 10, 5, tzinfo=UTC):
+                raise RuntimeError("no next fire")
+            return super().next_after(moment)
+
+    job = Recorder(vt)
+    reported: list[str] = []
+    scheduler = make(
+        vt,
+        {"stock": (Flaky(timedelta(minutes=5), text="flaky"), job)},
+        on_error=lambda run, error: reported.append(str(error)),
+    )
+    running.append(scheduler)
+    await scheduler.start()
+    await vt.run_until(datetime(2024, 5, 1, 10, 30, tzinfo=UTC))
+    assert job.started == [datetime(2024, 5, 1, 10, 5, tzinfo=UTC)]
+    assert reported == ["no next fire"]
+    assert scheduler.status()["stock"].next_fire is None
+    assert scheduler.run_now("stock") is RunRequest.STARTED
