@@ -182,6 +182,13 @@ class Subscription:
         for item in items:
             self._queue.put_nowait(item)
 
+    def drain(self) -> list[EngineEvent]:
+        """Everything queued right now, without waiting (for batching consumers)."""
+        items = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
+
     def close(self) -> None:
         self._bus._unsubscribe(self)
 
