@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from sandbox.korona import ids
+from sandbox.korona.adjustments import StockAdjustments
 from sandbox.korona.catalog import ProductCatalog
 from sandbox.korona.customers import CustomerBook
 from sandbox.korona.demo_shop import seed_customers, seed_products
@@ -57,6 +58,7 @@ class KoronaSandbox:
         self.points_of_sale = PointsOfSale(self.master)
         self.receipt_book = ReceiptBook(self.master, self.catalog, self.stock)
         self.customers = CustomerBook(self.master)
+        self.adjustments = StockAdjustments(self.master, self.catalog, self.stock)
 
     def __repr__(self) -> str:
         return f"KoronaSandbox(account_id={self.account_id!r}, products={len(self.catalog)})"

@@ -14,6 +14,7 @@ from sandbox.korona import ids
 from sandbox.korona.account import KoronaSandbox
 from sandbox.korona.control import control_routes
 from sandbox.korona.gate import Gate, Handler
+from sandbox.korona.routes_adjustments import adjustment_routes
 from sandbox.korona.routes_customers import customer_routes
 from sandbox.korona.routes_masterdata import master_routes
 from sandbox.korona.routes_pos import pos_routes
@@ -35,6 +36,7 @@ def api_routes() -> list[tuple[str, Handler, str]]:
         *pos_routes(),
         *receipt_routes(),
         *customer_routes(),
+        *adjustment_routes(),
     ]
 
 

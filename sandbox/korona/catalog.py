@@ -97,7 +97,7 @@ class ProductCatalog:
         if not fields.get("number"):
             fields["number"] = str(self._last_number + 1)
         self._check_number_free(str(fields["number"]), current)
-        product_id = current.id if current else str(item.get("id") or uuid.uuid4())
+        product_id = current.id if current else _new_id(item.get("id"))
         row = self.store(row_from_fields(product_id, fields, self.master))
         return ("UPDATED" if current else "ADDED"), row
 
@@ -129,6 +129,14 @@ class ProductCatalog:
 
     def render(self, row: ProductRow) -> dict[str, Any]:
         return product_json(row, self.master)
+
+
+def _new_id(given: object) -> str:
+    if given is None:
+        return str(uuid.uuid4())
+    if not is_uuid(str(given)):
+        raise KoronaError(400, "MALFORMED_MODEL_ID_OR_NUMBER", f"id {given!r} is not a uuid")
+    return str(given)
 
 
 def _mark_deleted(row: ProductRow) -> None:

@@ -53,47 +53,55 @@ def _change_product(kb: KoronaSandbox, number: str, change: dict[str, Any]) -> N
         kb.delete(number)
 
 
-def control_routes(kb: KoronaSandbox) -> list[Route]:
-    async def stats(request: Request) -> Response:
-        with kb.lock:
-            return _json(kb.stats.snapshot())
+class _ControlPanel:
+    """The handlers of the control endpoints, bound to one sandbox."""
 
-    async def reset_stats(request: Request) -> Response:
-        with kb.lock:
-            kb.stats.reset()
-            return _json(kb.stats.snapshot())
+    def __init__(self, kb: KoronaSandbox) -> None:
+        self.kb = kb
 
-    async def knobs(request: Request) -> Response:
+    async def stats(self, request: Request) -> Response:
+        with self.kb.lock:
+            return _json(self.kb.stats.snapshot())
+
+    async def reset_stats(self, request: Request) -> Response:
+        with self.kb.lock:
+            self.kb.stats.reset()
+            return _json(self.kb.stats.snapshot())
+
+    async def knobs(self, request: Request) -> Response:
         try:
             changes = await _body(request) if request.method == "POST" else {}
-            with kb.lock:
-                kb.knobs.update(**changes)
-                return _json(kb.knobs.to_json())
+            with self.kb.lock:
+                self.kb.knobs.update(**changes)
+                return _json(self.kb.knobs.to_json())
         except ValueError as error:
             return JSONResponse({"error": str(error)}, 400)
 
-    async def product(request: Request) -> Response:
+    async def product(self, request: Request) -> Response:
         number = request.path_params["number"]
         try:
-            _change_product(kb, number, await _body(request))
-            return _json(kb.product(number))
+            _change_product(self.kb, number, await _body(request))
+            return _json(self.kb.product(number))
         except KoronaError as error:
             return error.response()
         except (ValueError, ArithmeticError) as error:
             return JSONResponse({"error": str(error)}, 400)
 
-    async def receipts(request: Request) -> Response:
-        return _json(kb.receipts(request.query_params.get("pos")))
+    async def receipts(self, request: Request) -> Response:
+        return _json(self.kb.receipts(request.query_params.get("pos")))
 
-    async def info(request: Request) -> Response:
+    async def info(self, request: Request) -> Response:
         constants = {name: getattr(ids, name) for name in _ID_NAMES}
-        return _json({"accountId": kb.account_id, "basePath": "/web/api/v3", **constants})
+        return _json({"accountId": self.kb.account_id, "basePath": "/web/api/v3", **constants})
 
+
+def control_routes(kb: KoronaSandbox) -> list[Route]:
+    panel = _ControlPanel(kb)
     return [
-        Route("/stats", stats, methods=["GET"]),
-        Route("/reset-stats", reset_stats, methods=["POST"]),
-        Route("/knobs", knobs, methods=["GET", "POST"]),
-        Route("/products/{number}", product, methods=["POST"]),
-        Route("/receipts", receipts, methods=["GET"]),
-        Route("/info", info, methods=["GET"]),
+        Route("/stats", panel.stats, methods=["GET"]),
+        Route("/reset-stats", panel.reset_stats, methods=["POST"]),
+        Route("/knobs", panel.knobs, methods=["GET", "POST"]),
+        Route("/products/{number}", panel.product, methods=["POST"]),
+        Route("/receipts", panel.receipts, methods=["GET"]),
+        Route("/info", panel.info, methods=["GET"]),
     ]

@@ -81,12 +81,29 @@ class ReceiptBook:
         """Validate and store one receipt posted through ``pos``."""
         number = self._number(pos, state, data.get("number"), prefix)
         items = self._items(data.get("items"))
-        gross = sum((item["total"]["gross"] for item in items), Decimal(0))
-        net = sum((item["total"]["net"] for item in items), Decimal(0))
         payments = self._payments(data.get("payments"))
+        gross = sum((item["total"]["gross"] for item in items), Decimal(0))
         if strict:
             _check_payments(payments, gross)
         original = self._reversed_original(data)
+        body = self._body(pos, state, data, items, payments)
+        if original is not None:
+            body["reversedReceipt"] = reference(original.id, original.number)
+        receipt_id = str(uuid.uuid4())
+        record = self.table.put(receipt_id, Record(receipt_id, number, body))
+        return self._commit(record, pos, state, original)
+
+    def _body(
+        self,
+        pos: Record,
+        state: Coupling,
+        data: dict[str, Any],
+        items: list[dict[str, Any]],
+        payments: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The stored receipt: what the client sent plus the server-side fields."""
+        gross = sum((item["total"]["gross"] for item in items), Decimal(0))
+        net = sum((item["total"]["net"] for item in items), Decimal(0))
         body = {k: v for k, v in data.items() if k not in _SERVER_FIELDS}
         body.update(
             items=items,
@@ -95,7 +112,7 @@ class ReceiptBook:
             revenue={"gross": gross, "net": net},
             cancelled=False,
             voided=bool(data.get("voided", False)),
-            reversal=original is not None,
+            reversal=bool(data.get("reversal", False)),
             pointOfSale=self.master.reference("pointsOfSale", pos.id),
             organizationalUnit=pos.body.get("organizationalUnit"),
             warehouse=pos.body.get("warehouse"),
@@ -103,11 +120,7 @@ class ReceiptBook:
             zcounter=state.last_zcount,
         )
         body.setdefault("bookingTime", body["creationTime"])
-        if original is not None:
-            body["reversedReceipt"] = reference(original.id, original.number)
-        receipt_id = str(uuid.uuid4())
-        record = self.table.put(receipt_id, Record(receipt_id, number, body))
-        return self._commit(record, pos, state, original)
+        return body
 
     def _commit(
         self, record: Record, pos: Record, state: Coupling, original: Record | None
