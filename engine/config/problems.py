@@ -54,7 +54,7 @@ class ConfigFileError(ConfigError):
         self.problems = tuple(problem.with_example() for problem in problems)
         super().__init__(
             _format_problems(self.problems),
-            hint="fix the listed keys, then start tillsync again",
+            hint="fix the file as shown, then start tillsync again",
         )
 
 

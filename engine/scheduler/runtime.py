@@ -107,12 +107,14 @@ class Scheduler:
         self._wake.set()
         if self._loop_task is not None:
             await self._loop_task
-        running = [slot.task for slot in self._slots.values() if slot.task is not None]
+        running = {slot.task: slot.name for slot in self._slots.values() if slot.task is not None}
         if not running:
             return True
         _, unfinished = await asyncio.wait(running, timeout=timeout)
         for task in unfinished:
-            log.warning("stopping %s: cancelling %s after %.0fs", self.connection, task, timeout)
+            log.warning(
+                "stopping: cancelling %s/%s after %.0fs", self.connection, running[task], timeout
+            )
             task.cancel()
         await asyncio.gather(*unfinished, return_exceptions=True)
         return not unfinished
