@@ -16,6 +16,7 @@ WooCommerce retries exactly the deliveries we did not keep.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -125,10 +126,12 @@ class WebhookReceiver:
         path_prefix: str = "/webhooks",
         bus: EventBus | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        intake_timeout: float = 30.0,
     ) -> None:
         self._secrets: dict[str, bytes] = {}
         self.update_secrets(secrets)
         self._intake = intake
+        self._intake_timeout = intake_timeout  # well inside WooCommerce's 60 s delivery timeout
         self._max_body_bytes = max_body_bytes
         self._prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
         self._bus = bus
@@ -245,8 +248,9 @@ class WebhookReceiver:
 
     async def _hand_over(self, delivery: Delivery, envelope: _Envelope) -> Response:
         try:
-            result = await self._intake(delivery)
-        except Exception as exc:
+            async with asyncio.timeout(self._intake_timeout):
+                result = await self._intake(delivery)
+        except Exception as exc:  # TimeoutError included: not recorded, so let it be retried
             log.error(
                 "webhook intake failed for order %d (%s), WooCommerce will retry: %s",
                 delivery.resource_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -312,3 +313,16 @@ async def test_logs_carry_no_secret_and_no_body(client, caplog) -> None:
     assert caplog.records, "the receiver should log what it refused"
     for text in (SECRET, MARKER, sign(body), "A-1"):
         assert text not in caplog.text
+
+
+async def test_a_hanging_intake_is_500_after_the_timeout() -> None:
+    async def hang(delivery: Delivery) -> IntakeResult:
+        await asyncio.sleep(10)
+        return IntakeResult.NEW
+
+    receiver = WebhookReceiver(secrets={"default": SECRET}, intake=hang, intake_timeout=0.1)
+    body = order_body()
+    transport = httpx.ASGITransport(app=receiver.app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://r") as client:
+        response = await client.post("/webhooks/default", content=body, headers=headers(body))
+    assert response.status_code == 500 and receiver.stats().intake_failures == 1
