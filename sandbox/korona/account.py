@@ -13,6 +13,7 @@ Thread safety: the HTTP server runs in another thread, so every state access
 from __future__ import annotations
 
 import hmac
+import json
 import random
 import threading
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from sandbox.korona.receipts import ReceiptBook
 from sandbox.korona.seed import seed_master_data
 from sandbox.korona.stats import RequestStats
 from sandbox.korona.stock import StockLedger
+from sandbox.korona.wire import dumps
 
 __all__ = ["KoronaSandbox"]
 
@@ -75,9 +77,9 @@ class KoronaSandbox:
             seed_customers(self.master, customers, rng)
 
     def product(self, number: str) -> dict[str, Any]:
-        """The product as the API would return it (by number or id)."""
+        """The product as the API returns it (by number or id), numbers as Decimal."""
         with self.lock:
-            return self.catalog.render(self.catalog.require(number))
+            return _as_received(self.catalog.render(self.catalog.require(number)))
 
     def set_price(self, number: str, value: Decimal, price_group_id: str | None = None) -> None:
         """Change a price; ``None`` changes it in every price group the product has."""
@@ -127,11 +129,16 @@ class KoronaSandbox:
             self.catalog.change(number, edit)
 
     def receipts(self, pos_id: str | None = None) -> list[dict[str, Any]]:
-        """Stored receipts as the API returns them, oldest first."""
+        """Stored receipts as the API returns them (numbers as Decimal), oldest first."""
         with self.lock:
-            found = [r.to_json() for r in self.receipt_book.table]
+            found = [_as_received(r.to_json()) for r in self.receipt_book.table]
         return [r for r in found if pos_id is None or r["pointOfSale"]["id"] == pos_id]
 
     def coupling_id(self, pos_id: str) -> str | None:
         with self.lock:
             return self.points_of_sale.coupling(self.points_of_sale.find(pos_id)).coupling_id
+
+
+def _as_received(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` after a trip over the wire, parsed the way a careful client parses it."""
+    return json.loads(dumps(body), parse_float=Decimal)

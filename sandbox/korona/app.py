@@ -63,5 +63,8 @@ def serve_forever(
     """Run a seeded sandbox until interrupted (``tillsync sandbox korona``)."""
     kb = KoronaSandbox(account_id=account_id, user=user, password=password)
     kb.seed_demo(products=seed_products, rng_seed=rng_seed)
-    print(f"KORONA sandbox on http://{host}:{port}{API_BASE}  account {account_id}  user {user}")
+    print(
+        f"KORONA sandbox on http://{host}:{port}{API_BASE}  account {account_id}  user {user}",
+        flush=True,
+    )
     uvicorn.run(create_app(kb), host=host, port=port, log_level="warning", access_log=False)

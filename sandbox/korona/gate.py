@@ -74,8 +74,8 @@ class Gate:
             kb.stats.requests_today += 1
             fault = kb.knobs.pick(is_write, kb.stats.requests_today)
             delay = kb.knobs.latency()
-        if fault is not Fault.NONE:
-            kb.stats.faults[fault.value] += 1
+            if fault is not Fault.NONE:
+                kb.stats.faults[fault.value] += 1
         try:
             response = await self._checked(request, handler, fault, is_write, delay)
         except KoronaError as error:
