@@ -217,7 +217,9 @@ class Backend(Protocol):
 
     def read_stock(
         self, since: Cursor | None = None, location_id: str | None = None
-    ) -> AsyncIterator[Page[StockLevel]]: ...
+    ) -> AsyncIterator[Page[StockLevel]]:
+        """Stock of one location (default: the configured one); cursors are per location."""
+        ...
 
     def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]: ...
 

@@ -78,16 +78,16 @@ class ExternalPos:
         return location_from_pos(data)
 
     async def _couple(self, pos_id: str) -> None:
+        """PATCH the couplingId; the caller holds the write lock."""
         coupling = self._coupling_id()
         log.info("korona: coupling point of sale %s", pos_id)
-        await self._api.write(
-            "PATCH", self._api.path("pointsOfSale", pos_id), {"couplingId": coupling}
-        )
+        path = self._api.path("pointsOfSale", pos_id)
+        await self._api.write_unlocked("PATCH", path, {"couplingId": coupling})
 
     async def _verify_coupling(self, pos_id: str) -> None:
-        """A read with our couplingId fails if another device holds the POS."""
-        params = {"couplingId": self._coupling_id(), "size": 1}
-        await self._api.get(self._api.path("pointsOfSale", pos_id, "receipts"), params)
+        """GET with our couplingId: KORONA's documented check, 403 if another device holds it."""
+        params = {"couplingId": self._coupling_id()}
+        await self._api.get(self._api.path("pointsOfSale", pos_id), params)
 
     async def find(self, key: IdempotencyKey) -> SaleRef | None:
         """The receipt booked under ``key`` (account-wide, any POS), if any."""
