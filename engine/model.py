@@ -222,10 +222,14 @@ class OrderLine:
 
 @dataclass(frozen=True)
 class Payment:
+    """``backoffice_method_id`` is the admin's mapping of the gateway, resolved by the
+    orders job (like ``OrderLine.backoffice_product_id``); adapters prefer it."""
+
     method_id: str  # WooCommerce gateway id
     title: str
     amount: Money
     transaction_id: str = ""
+    backoffice_method_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -111,8 +111,10 @@ def _shipping_item(order: Order, settings: KoronaSettings) -> Json | None:
 
 
 def _payment(order: Order, settings: KoronaSettings) -> Json:
-    method = settings.payment_methods.get(order.payment.method_id) or (
-        settings.default_payment_method
+    method = (
+        order.payment.backoffice_method_id
+        or settings.payment_methods.get(order.payment.method_id)
+        or settings.default_payment_method
     )
     if not method:
         raise ConfigError(
