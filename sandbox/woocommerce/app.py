@@ -1,0 +1,38 @@
+"""The Starlette application of one sandbox store.
+
+The lifespan starts the webhook delivery task on the server's event loop
+(it is also started lazily by the first API request, for servers run
+without lifespan events) and stops it on shutdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+
+from sandbox.woocommerce.control import control_routes
+from sandbox.woocommerce.endpoint import WorkerPool
+from sandbox.woocommerce.routes import api_routes
+
+if TYPE_CHECKING:
+    from sandbox.woocommerce.state import WooSandbox
+
+__all__ = ["create_app"]
+
+
+def create_app(sb: WooSandbox) -> Starlette:
+    """An ASGI app serving ``sb`` as a WooCommerce 10 store's REST API."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sb.deliveries.ensure_running()
+        try:
+            yield
+        finally:
+            await sb.deliveries.stop()
+
+    routes = [*control_routes(sb), *api_routes(sb, WorkerPool())]
+    return Starlette(routes=routes, lifespan=lifespan)
