@@ -80,6 +80,7 @@ class CatalogSync:
             price_decimals=base.price_decimals,
             sync_descriptions=base.sync_descriptions,
             sync_images=base.sync_images,
+            deactivated_to_draft=base.deactivated_to_draft,
             tax_classes={**base.tax_classes, **mapped},
         )
 

@@ -31,6 +31,7 @@ class CatalogPreferences:
     price_decimals: int = 2
     sync_descriptions: bool = True
     sync_images: bool = True
+    deactivated_to_draft: bool = True
     # back-office tax code id -> WooCommerce tax class slug ("" = standard);
     # "*" is the default for tax codes without their own entry
     tax_classes: Mapping[str, str] = field(default_factory=dict)
@@ -62,7 +63,7 @@ def catalog_fields(
     if prefs.sync_categories:
         linked = [category_ids[c] for c in product.category_ids if c in category_ids]
         fields["categories"] = [{"id": woo_id} for woo_id in sorted(linked)]
-    if not product.active:
+    if not product.active and prefs.deactivated_to_draft:
         fields["status"] = "draft"
     return FieldsOrProblem(fields)
 

@@ -1,0 +1,212 @@
+"""A WooCommerce REST v3 order (JSON) as the canonical :class:`~engine.model.Order`.
+
+Money stays ``Decimal`` from the wire: WooCommerce renders amounts as
+strings ("12.30"); a JSON number is accepted only through ``str()`` so a
+float never rounds a cent.  Anything we cannot read is an
+:class:`OrderDataError` naming the field, so the order is held with a reason
+the admin can act on instead of being booked wrongly or dropped.
+
+The fingerprint says whether a later revision of a booked order changed
+anything the back office holds (lines, amounts, payment).  Our own write-back
+(receipt number as meta data plus a note) changes none of these, so its
+webhook is recognised as harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from engine.errors import FailureKind, TillsyncError
+from engine.model import Customer, Money, Order, OrderLine, Payment
+
+__all__ = ["OrderDataError", "booking_fingerprint", "order_from_woo", "parse_amount", "parse_gmt"]
+
+_UNIT_PLACES = Decimal("0.0001")
+
+
+class OrderDataError(TillsyncError):
+    """The order JSON lacks a field or holds one we cannot read."""
+
+    kind = FailureKind.VALIDATION
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, hint="Fix the order in WooCommerce; the edit brings it back.")
+
+
+def parse_amount(value: Any, field: str) -> Decimal:
+    """A WooCommerce amount as Decimal; ``None``/``""`` is zero (Woo omits empty totals)."""
+    if value is None or value == "":
+        return Decimal(0)
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise OrderDataError(f"{field} is not an amount: {type(value).__name__}")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise OrderDataError(f"{field} is not an amount: {str(value)[:40]!r}") from None
+    if not amount.is_finite():
+        raise OrderDataError(f"{field} is not a finite amount")
+    return amount
+
+
+def parse_gmt(value: Any, field: str) -> datetime:
+    """WooCommerce's ``*_gmt`` dates are naive ISO-8601 in UTC."""
+    if not isinstance(value, str) or not value:
+        raise OrderDataError(f"{field} is missing")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise OrderDataError(f"{field} is not a date: {value[:40]!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _quantity(value: Any, field: str) -> Decimal:
+    quantity = parse_amount(value, field)
+    if quantity <= 0:
+        raise OrderDataError(f"{field} must be positive, got {quantity}")
+    return quantity
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value).strip()
+
+
+def _line(item: Mapping[str, Any], n: int, currency: str) -> OrderLine:
+    where = f"line_items[{n}]"
+    quantity = _quantity(item.get("quantity"), f"{where}.quantity")
+    total = parse_amount(item.get("total"), f"{where}.total")
+    variation = item.get("variation_id") or 0
+    product = item.get("product_id") or 0
+    return OrderLine(
+        sku=_text(item, "sku"),
+        name=_text(item, "name") or f"line {n + 1}",
+        quantity=quantity,
+        unit_price=Money((total / quantity).quantize(_UNIT_PLACES, ROUND_HALF_UP), currency),
+        total=Money(total, currency),
+        tax=Money(parse_amount(item.get("total_tax"), f"{where}.total_tax"), currency),
+        tax_class=_tax_class(item),
+        woo_product_id=int(variation or product) or None,
+    )
+
+
+def _tax_class(item: Mapping[str, Any]) -> str:
+    """WooCommerce writes the standard class as ``""``; ``"standard"`` means the same."""
+    value = _text(item, "tax_class")
+    return "" if value == "standard" else value
+
+
+def _fee(item: Mapping[str, Any], n: int, currency: str) -> OrderLine:
+    where = f"fee_lines[{n}]"
+    total = parse_amount(item.get("total"), f"{where}.total")
+    taxable = item.get("tax_status", "taxable") == "taxable"
+    return OrderLine(
+        sku="",
+        name=_text(item, "name") or "Fee",
+        quantity=Decimal(1),
+        unit_price=Money(total, currency),
+        total=Money(total, currency),
+        tax=Money(parse_amount(item.get("total_tax"), f"{where}.total_tax"), currency),
+        tax_class=_tax_class(item) if taxable else "",
+    )
+
+
+def _customer(data: Mapping[str, Any]) -> Customer:
+    billing = data.get("billing") or {}
+    if not isinstance(billing, Mapping):
+        raise OrderDataError("billing is not an object")
+    fields = ("first_name", "last_name", "company", "phone", "address_1", "address_2")
+    fields += ("city", "postcode", "state", "country")
+    customer_id = data.get("customer_id") or 0
+    return Customer(
+        email=_text(billing, "email"),
+        woo_id=int(customer_id) or None,
+        **{name: _text(billing, name) for name in fields},
+    )
+
+
+def _items(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    items = data.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise OrderDataError(f"{key} is not a list of objects")
+    return items
+
+
+def _order_id(data: Mapping[str, Any]) -> int:
+    value = data.get("id")
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise OrderDataError("order has no positive integer id")
+    return value
+
+
+def order_from_woo(data: Mapping[str, Any]) -> Order:
+    """Translate one order; raises :class:`OrderDataError` for anything unreadable."""
+    currency = _text(data, "currency").upper()
+    if not currency:
+        raise OrderDataError("currency is missing")
+    lines = tuple(_line(i, n, currency) for n, i in enumerate(_items(data, "line_items")))
+    if not lines:
+        raise OrderDataError("the order has no product lines")
+
+    def money(key: str) -> Money:
+        return Money(parse_amount(data.get(key), key), currency)
+
+    total = money("total")
+    return Order(
+        woo_id=_order_id(data),
+        number=_text(data, "number") or str(data["id"]),
+        status=_text(data, "status"),
+        currency=currency,
+        customer=_customer(data),
+        lines=lines,
+        payment=Payment(
+            method_id=_text(data, "payment_method"),
+            title=_text(data, "payment_method_title"),
+            amount=total,
+            transaction_id=_text(data, "transaction_id"),
+        ),
+        shipping=money("shipping_total"),
+        shipping_tax=money("shipping_tax"),
+        discount=money("discount_total"),
+        total=total,
+        total_tax=money("total_tax"),
+        prices_include_tax=bool(data.get("prices_include_tax")),
+        modified_gmt=parse_gmt(data.get("date_modified_gmt"), "date_modified_gmt"),
+        created_gmt=parse_gmt(data.get("date_created_gmt"), "date_created_gmt")
+        if data.get("date_created_gmt")
+        else None,
+        note=_text(data, "customer_note"),
+        fees=tuple(_fee(i, n, currency) for n, i in enumerate(_items(data, "fee_lines"))),
+    )
+
+
+def _amount_text(money: Money) -> str:
+    """Normalised so "10.0" and "10.00" hash the same."""
+    return format(money.amount.normalize(), "f")
+
+
+def booking_fingerprint(order: Order) -> str:
+    """Hash of what the back office holds of ``order``: lines, amounts, payment.
+
+    Status, customer details, notes and meta data are left out on purpose:
+    status changes are decided by the order rules, and the rest never changes
+    a booked receipt.
+    """
+    lines = [
+        (ln.sku, ln.woo_product_id, str(ln.quantity.normalize()), _amount_text(ln.total),
+         _amount_text(ln.tax), ln.tax_class)
+        for ln in (*order.lines, *order.fees)
+    ]  # fmt: skip
+    amounts = (order.shipping, order.shipping_tax, order.discount, order.total, order.total_tax)
+    relevant = {
+        "currency": order.currency,
+        "lines": lines,
+        "amounts": [_amount_text(m) for m in amounts],
+        "payment": order.payment.method_id,
+    }
+    text = json.dumps(relevant, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
