@@ -12,7 +12,7 @@ most the pages in flight and matches them by link or SKU: no duplicates.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from engine.model import Product
 from engine.store.mappings import MappingKind
@@ -73,16 +73,7 @@ class CatalogSync:
             MappingKind.TAX_CLASS, connection=self.ctx.connection
         )
         base = self.ctx.prefs
-        return CatalogPreferences(
-            new_products_status=base.new_products_status,
-            sync_categories=base.sync_categories,
-            hide_out_of_stock=base.hide_out_of_stock,
-            price_decimals=base.price_decimals,
-            sync_descriptions=base.sync_descriptions,
-            sync_images=base.sync_images,
-            deactivated_to_draft=base.deactivated_to_draft,
-            tax_classes={**base.tax_classes, **mapped},
-        )
+        return replace(base, tax_classes={**base.tax_classes, **mapped})
 
     async def _products(
         self, run: JobRun, writer: ProductWriter, skus: frozenset[str] | None
