@@ -129,6 +129,7 @@ async def test_full_read_streams_every_product_in_pages_with_cursors(
     pages = await collect(backend.read_products())
     products = [p for page in pages for p in page.items]
     assert len(pages) == 3 and all(len(page.items) <= 100 for page in pages)
+    assert {page.total for page in pages} == {300}
     assert len(products) == len(kb.catalog) == 300  # deleted ones included, as inactive
     assert len({p.id for p in products}) == 300
     cursors = [int(page.cursor) for page in pages]

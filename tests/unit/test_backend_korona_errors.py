@@ -11,7 +11,7 @@ from engine.backends import IdempotencyKey
 from engine.backends.korona import DailyLimitExceeded, KoronaBackend, KoronaSettings
 from engine.errors import FailureKind, RateLimitedError, TransientError
 from engine.transport import RetryPolicy
-from tests.unit.test_backend_korona_mapping import SETTINGS, _order
+from tests.unit.test_backend_korona_receipts import SETTINGS, _order
 
 Handler = Callable[[httpx.Request], httpx.Response]
 FAST = RetryPolicy(max_attempts=4, base_delay=0.001, max_delay=0.002, jitter=False)

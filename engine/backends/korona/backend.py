@@ -107,10 +107,12 @@ class KoronaBackend(BackendBase):
         params: dict[str, str] | None = None,
         resumable: bool = True,
     ) -> AsyncIterator[Page[Any]]:
+        total: int | None = None  # the first request's count; later ones count what's left
         async for page in self._api.pages(path, _since(since), params):
             items = tuple(convert(row) for row in page.rows.results)
             cursor = str(page.last_revision) if resumable and page.last_revision else None
-            yield Page(items, cursor, page.rows.results_total)
+            total = page.rows.results_total if total is None else total
+            yield Page(items, cursor, total)
 
     def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
         def convert(row: Any) -> Product:

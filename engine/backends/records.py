@@ -1,0 +1,140 @@
+"""The small records the Backend protocol speaks in: pages, checks, sale keys.
+
+Kept apart from the protocol itself so the store, the jobs and the TUI can
+use them (persist a ``Page.cursor``, show a ``CheckResult``, derive an
+``IdempotencyKey``) without reading the whole adapter contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Generic, TypeAlias, TypeVar
+
+__all__ = [
+    "CheckItem",
+    "CheckResult",
+    "Cursor",
+    "IdempotencyKey",
+    "ItemResult",
+    "Page",
+    "SaleRef",
+    "SaleState",
+]
+
+T = TypeVar("T")
+
+Cursor: TypeAlias = str
+"""Opaque bookmark text; the store persists it, only the adapter reads it."""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a streamed read.
+
+    ``cursor`` is what to persist once every item of this page is applied
+    (``None``: this read has no resumable cursor, keep the old one).
+    ``total`` is the remote's total count when it tells one, for progress bars.
+    """
+
+    items: tuple[T, ...]
+    cursor: Cursor | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One step of a connection test, with a message an admin understands."""
+
+    name: str
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of ``Backend.check()``: every step, not just the first failure."""
+
+    items: tuple[CheckItem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.items) and all(item.ok for item in self.items)
+
+    @property
+    def summary(self) -> str:
+        failed = [item for item in self.items if not item.ok]
+        if not failed:
+            return "All checks passed."
+        return "; ".join(f"{item.name}: {item.message}" for item in failed)
+
+
+_SAFE_TOKEN = re.compile(r"[A-Za-z0-9]{1,8}")
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """Identifies one booking of one WooCommerce order revision in a back office.
+
+    ``value`` is short and limited to ``[A-Za-z0-9-]`` because the back offices
+    store it in narrow fields (Sitoo externalid: 40 chars, KORONA receipt
+    number).  A void gets its own key (``for_void()``) derived from the sale's,
+    so a retried void finds its reversal instead of the original sale.
+    """
+
+    store: str
+    order_id: int
+    revision: int = 0
+    void: bool = False
+
+    @property
+    def value(self) -> str:
+        token = self.store
+        if not _SAFE_TOKEN.fullmatch(token):
+            token = hashlib.sha256(token.encode()).hexdigest()[:8]
+        text = f"WC-{token}-{self.order_id}-{self.revision}"
+        return f"{text}-V" if self.void else text
+
+    def for_void(self) -> IdempotencyKey:
+        return IdempotencyKey(self.store, self.order_id, self.revision, void=True)
+
+    def for_sale(self) -> IdempotencyKey:
+        return IdempotencyKey(self.store, self.order_id, self.revision, void=False)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class SaleState(StrEnum):
+    PENDING = "pending"  # accepted, processed asynchronously (KROS 202, KORONA QUEUED)
+    BOOKED = "booked"
+    VOIDED = "voided"  # for a SaleRef returned by void_sale: the reversal document
+
+
+@dataclass(frozen=True)
+class SaleRef:
+    """Where an order landed in the back office.
+
+    ``existing`` is true when the call found an earlier booking by its key
+    instead of creating one: the caller logs "already booked", not "booked".
+    ``reverses`` is the id of the original sale for a void's reversal document.
+    """
+
+    id: str
+    number: str = ""
+    key: str = ""
+    state: SaleState = SaleState.BOOKED
+    existing: bool = False
+    reverses: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """Per-item outcome of a batch write (batch calls answer 200 with item errors)."""
+
+    ref: str
+    ok: bool
+    remote_id: str | None = None
+    message: str = ""
