@@ -91,6 +91,8 @@ def build_error(
         return error_type(redactor.text(message), capture=capture, hint=hint)
     fault = _fault(response, parser)
     message = f"{where} → {response.status_code}"
+    if response.status_code >= 300 and response.reason_phrase:
+        message += f" {response.reason_phrase}"
     if verdict.not_json:
         message += (
             f": expected JSON from {system}, got {describe_content(response)} "

@@ -7,12 +7,13 @@ Fault knobs of the sandbox host produce the 429s and HTML pages.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
 
 from engine.errors import AuthError, FailureKind, RateLimitedError, TransientError
-from engine.transport import RetryPolicy
+from engine.transport import AdaptiveLimiter, RetryPolicy
 from engine.woo import AuthMode, WooClient
 from sandbox.server import RunningServer, start_server
 from sandbox.tls import make_self_signed
@@ -127,6 +128,24 @@ async def test_persistent_429_ends_as_rate_limited(url: str, sandbox: WooSandbox
             await woo.get("products")
     assert info.value.retry_after == 1.0 and info.value.status == 429
     assert woo.stats.snapshot().total == FAST.max_attempts
+
+
+async def test_limiter_backs_off_under_429s_and_every_request_succeeds(
+    url: str, sandbox: WooSandbox
+) -> None:
+    set_knobs(sandbox, rate_429=0.3, retry_after=1, fault_seed=7)
+    limiter = AdaptiveLimiter(initial=8, minimum=1, maximum=8)
+    policy = RetryPolicy(max_attempts=12, base_delay=0.01, max_delay=0.02)
+
+    async def no_sleep(_: float) -> None:
+        await asyncio.sleep(0)
+
+    async with WooClient(url, KEY, SECRET, retry=policy, limiter=limiter, sleep=no_sleep) as woo:
+        pages = await asyncio.gather(*(woo.get("products", {"page": n % 3 + 1}) for n in range(30)))
+    stats = woo.stats.snapshot()
+    assert all(len(page) > 0 for page in pages)
+    assert stats.rate_limited > 0 and stats.total == 30 + stats.retries
+    assert limiter.limit < 8 and limiter.in_flight == 0
 
 
 async def test_html_page_instead_of_json_is_an_error(url: str, sandbox: WooSandbox) -> None:
