@@ -107,7 +107,9 @@ class ProductWriter:
     async def _record(self, decision: ProductDecision) -> None:
         product = decision.product
         if decision.verb == "skip":
-            await self.run.skip(PRODUCT, product.sku or product.id, decision.reason)
+            key = product.sku or product.id
+            await self.run.skip(PRODUCT, key, decision.reason)
+            self.diff.add(DiffEntry("skip", PRODUCT, key, product.name, reason=decision.reason))
         elif decision.verb == "unchanged":
             self.run.totals.unchanged += 1
             self.diff.add(DiffEntry("unchanged", PRODUCT, product.sku))
@@ -191,9 +193,7 @@ class ProductWriter:
 
     def _links(self, decision: ProductDecision, woo_id: int, *, stock: bool) -> list[Link]:
         product = decision.product
-        links = [
-            Link(PRODUCT, product.id, woo_id, product.sku, encode(fingerprint(decision.fields)))
-        ]
+        links = [Link(PRODUCT, product.id, woo_id, product.sku, encode(decision.remembered()))]
         if stock and decision.stock:
             links.append(
                 Link(STOCK, product.id, woo_id, product.sku, encode(fingerprint(decision.stock)))

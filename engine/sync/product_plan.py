@@ -10,13 +10,13 @@ by hand in wp-admin is repaired.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
 from engine.model import Product
 from engine.store.links import Link
-from engine.sync.fieldhash import FieldHashes, changed_fields, decode
+from engine.sync.fieldhash import FieldHashes, changed_fields, decode, fingerprint
 from engine.sync.validate import product_problem
 from engine.sync.woo_fields import CatalogPreferences, catalog_fields, stock_fields
 from engine.sync.woo_index import WooEntry
@@ -39,6 +39,10 @@ class ProductDecision:
     woo_id: int | None = None
     previous: FieldHashes = field(default_factory=dict)
     reason: str = ""
+    hashes: dict[str, str] | None = None  # digests to remember instead of fingerprint(fields)
+
+    def remembered(self) -> dict[str, str]:
+        return self.hashes if self.hashes is not None else fingerprint(self.fields)
 
 
 def decide(
@@ -51,6 +55,8 @@ def decide(
     quantity: Decimal | None = None,
 ) -> ProductDecision:
     """``woo`` is the SKU-index entry (None when no index was built or no match)."""
+    if not product.active:
+        return _deactivated(product, prefs, link)
     problem = product_problem(product, price_decimals=prefs.price_decimals)
     built = catalog_fields(product, prefs, category_ids)
     if problem or built.problem:
@@ -68,6 +74,24 @@ def decide(
         send["status"] = prefs.new_products_status  # reactivated: undo our draft
     verb: Verb = "update" if send or link is None else "unchanged"
     return ProductDecision(verb, product, fields, send, woo_id=woo_id, previous=previous)
+
+
+def _deactivated(product: Product, prefs: CatalogPreferences, link: Link | None) -> ProductDecision:
+    """Deactivated or deleted in the back office (KORONA then drops the number).
+
+    Never created, never deleted in the shop; a linked one becomes a draft.
+    """
+    if link is None or not prefs.deactivated_to_draft:
+        return ProductDecision("ignore", product, reason="deactivated in the back office")
+    product = replace(product, sku=product.sku or link.sku or "")  # a deleted one lost its number
+    remembered = decode(link.hash)
+    fields = {**remembered, "status": "draft"}  # keep the other hashes as they are
+    if remembered.get("status") == fingerprint({"status": "draft"})["status"]:
+        return ProductDecision("unchanged", product, woo_id=link.woo_id)
+    return ProductDecision(
+        "update", product, {}, {"status": "draft"}, woo_id=link.woo_id, previous=remembered,
+        hashes=fields,
+    )  # fmt: skip
 
 
 def _create(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from decimal import Decimal
@@ -67,7 +68,9 @@ async def test_first_run_creates_everything_in_few_batches_then_noop_and_increme
         assert set(active) <= set(products)
         assert len(products) == len(products.keys())  # no duplicate SKUs
         product_batches = sb.stats.by_route.get(("POST", "products/batch"), 0)
-        assert product_batches <= math.ceil(len(products) / 100)
+        assert product_batches == math.ceil(len(products) / 100)
+        assert _writes(sb) == product_batches + 3  # one category batch per tree level
+        assert _reads(sb) <= 2  # the (empty) shop read once for SKU matching
         # spot-check one product field by field
         sample = kb.product(active[3])
         woo = products[active[3]]
@@ -118,7 +121,9 @@ async def test_existing_woo_products_are_linked_by_sku_not_duplicated(tmp_path: 
             report = await CatalogSync(ctx).run()
             skus = Counter(p.get("sku") for p in sb.products.values())
             assert max(skus.values()) == 1
-            assert len(sb.products) == before + report.totals.written - len(numbers)
+            created_skus = {e.key for e in report.diff.of("create", "product")}
+            assert len(sb.products) == before + len(created_skus)
+            assert not created_skus & set(numbers)
             assert _by_sku(sb)[numbers[0]]["name"] == kb.product(numbers[0])["name"]
 
 
@@ -136,7 +141,11 @@ async def test_bad_sku_is_skipped_with_reason_while_the_rest_syncs(tmp_path: Pat
                 "commodityGroup": template["commodityGroup"],
                 "prices": template["prices"],
             }
-            answer = await http.post(f"/accounts/{kor.DEFAULT_ACCOUNT_ID}/products", json=[bad])
+            answer = await http.post(
+                f"/accounts/{kor.DEFAULT_ACCOUNT_ID}/products",
+                content=json.dumps([bad], default=str),
+                headers={"Content-Type": "application/json"},
+            )
             assert answer.status_code == 200, answer.text
         async with engine_context(tmp_path, korona_server, woo_server) as ctx:
             report = await CatalogSync(ctx).run()

@@ -1,0 +1,121 @@
+"""The back-office receipt number, written back to the WooCommerce order.
+
+Two writes: meta data (``_tillsync_receipt``, for plugins and reports) and an
+order note (for the shop staff, with the payment method as booked).  Both
+bump the order's ``date_modified``, so a webhook follows; the orders job
+recognises it by the booking fingerprint (nothing booked changed) and
+acknowledges it instead of booking again.
+
+A write-back is owed from the moment the sale is recorded: the debt is kept
+in the store (``skipped`` items of kind :data:`WRITEBACK_KIND`) in the same
+transaction as ``mark_done``, so a crash or a WooCommerce outage delays it
+but never loses it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from engine.backends.base import SaleRef
+from engine.model import Payment
+from engine.sync.context import SyncContext
+
+__all__ = [
+    "RECEIPT_ID_META",
+    "RECEIPT_META",
+    "WRITEBACK_KIND",
+    "Receipt",
+    "ReceiptWriteBack",
+    "booked_note",
+    "voided_note",
+]
+
+log = logging.getLogger(__name__)
+
+RECEIPT_META = "_tillsync_receipt"
+RECEIPT_ID_META = "_tillsync_receipt_id"
+VOID_META = "_tillsync_reversal"
+WRITEBACK_KIND = "order_writeback"
+_OWED = "receipt number not yet written back to WooCommerce"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What was booked for one order, as the write-back tells it."""
+
+    woo_order_id: int
+    backend: str
+    number: str
+    backoffice_id: str = ""
+    payment: str = ""
+
+    @classmethod
+    def of(cls, order_id: int, backend: str, ref: SaleRef, payment: str = "") -> Receipt:
+        return cls(order_id, backend, ref.number or ref.id, ref.id, payment)
+
+
+def payment_label(payment: Payment) -> str:
+    """``"Direct bank transfer (bacs) → KORONA method 3"``: what the note tells staff."""
+    title = f"{payment.title} ({payment.method_id})" if payment.title else payment.method_id
+    target = payment.backoffice_method_id
+    return f"{title} → {target}" if target else title
+
+
+def booked_note(receipt: Receipt) -> str:
+    tail = f"; payment: {receipt.payment}" if receipt.payment else ""
+    return f"tillsync: booked in {receipt.backend} as receipt {receipt.number}{tail}."
+
+
+def voided_note(receipt: Receipt, reversal: str) -> str:
+    return (
+        f"tillsync: receipt {receipt.number} was reversed in {receipt.backend} "
+        f"by receipt {reversal}."
+    )
+
+
+class ReceiptWriteBack:
+    """Writes receipt numbers to WooCommerce orders and keeps the debt until it succeeds."""
+
+    def __init__(self, ctx: SyncContext) -> None:
+        self._ctx = ctx
+
+    async def owe(self, woo_order_id: int) -> None:
+        """Record the debt; call inside the transaction that records the sale."""
+        await self._ctx.store.skipped.record(
+            WRITEBACK_KIND, str(woo_order_id), _OWED, connection=self._ctx.connection
+        )
+
+    async def owed(self) -> list[int]:
+        items = await self._ctx.store.skipped.entries(WRITEBACK_KIND, connection=self._ctx.connection)
+        return sorted(int(item.key) for item in items)
+
+    async def settle(self, woo_order_id: int) -> None:
+        await self._ctx.store.skipped.clear(
+            WRITEBACK_KIND, str(woo_order_id), connection=self._ctx.connection
+        )
+
+    async def booked(self, receipt: Receipt) -> None:
+        """Meta data plus note; raises on failure (the debt stays recorded)."""
+        meta = [{"key": RECEIPT_META, "value": receipt.number}]
+        if receipt.backoffice_id and receipt.backoffice_id != receipt.number:
+            meta.append({"key": RECEIPT_ID_META, "value": receipt.backoffice_id})
+        woo = self._ctx.woo
+        await woo.update_order(receipt.woo_order_id, {"meta_data": meta})
+        await woo.create_order_note(receipt.woo_order_id, booked_note(receipt))
+        await self.settle(receipt.woo_order_id)
+
+    async def voided(self, receipt: Receipt, reversal: str) -> None:
+        """Best effort: the reversal is already booked; a lost note is only a note."""
+        woo = self._ctx.woo
+        try:
+            await woo.update_order(
+                receipt.woo_order_id, {"meta_data": [{"key": VOID_META, "value": reversal}]}
+            )
+            await woo.create_order_note(receipt.woo_order_id, voided_note(receipt, reversal))
+        except Exception as exc:  # the void stands; the admin sees it in the log
+            log.warning(
+                "orders: reversal of order #%d not noted in WooCommerce: %s",
+                receipt.woo_order_id,
+                exc,
+            )
