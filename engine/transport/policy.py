@@ -182,9 +182,15 @@ def classify_response(
         rule = _NOT_JSON
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     action = _apply_idempotency(rule, idempotent)
-    hint = rule.hint or (_NOT_JSON.hint if not_json else None)
+    hint = rule.hint or (_not_json_hint(response.status_code) if not_json else None)
     throttled = response.status_code in THROTTLE_STATUSES
     return Verdict(action, rule.error, retry_after, hint, not_json, throttled)
+
+
+def _not_json_hint(status: int) -> str | None:
+    if status in (404, 405):
+        return "A web page answered instead of the API: check the base URL."
+    return _NOT_JSON.hint
 
 
 def classify_exception(exc: Exception, *, idempotent: bool) -> Verdict:

@@ -148,6 +148,22 @@ async def test_limiter_backs_off_under_429s_and_every_request_succeeds(
     assert limiter.limit < 8 and limiter.in_flight == 0
 
 
+async def test_500_after_a_create_is_not_retried_and_the_item_can_be_found(
+    url: str, sandbox: WooSandbox
+) -> None:
+    """The write happened before the 500: a blind retry would create a duplicate."""
+    set_knobs(sandbox, rate_500_after_write=1.0)
+    async with WooClient(url, KEY, SECRET, retry=FAST) as woo:
+        with pytest.raises(TransientError) as info:
+            await woo.create_product({"name": "Ghost", "sku": "it-ghost", "regular_price": "2.00"})
+        assert woo.stats.snapshot().total == 1
+        set_knobs(sandbox, rate_500_after_write=0.0)
+        found = await woo.find_product_by_sku("it-ghost")
+        assert found is not None
+        await woo.delete_product(found["id"], force=True)
+    assert info.value.status == 500
+
+
 async def test_html_page_instead_of_json_is_an_error(url: str, sandbox: WooSandbox) -> None:
     set_knobs(sandbox, html_status=200)
     async with WooClient(url, KEY, SECRET, retry=FAST) as woo:

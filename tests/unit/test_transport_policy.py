@@ -148,3 +148,9 @@ def test_wait_gives_up_after_max_attempts_and_honours_retry_after() -> None:
     assert policy.wait(2, None) is not None
     assert policy.wait(3, None) is None
     assert policy.wait(1, 61.0) is None  # a quota, not a blip: let the scheduler wait
+
+
+def test_html_404_hints_at_the_base_url() -> None:
+    verdict = classify_response(response(404, text="<html>Page not found</html>", json=None))
+    assert verdict.error is NotFoundError and verdict.not_json
+    assert verdict.hint is not None and "base URL" in verdict.hint
