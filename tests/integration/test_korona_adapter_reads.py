@@ -308,3 +308,15 @@ async def test_selecting_a_warehouse_switches_the_stock_source(make_backend) -> 
     assert location.kind is LocationKind.WAREHOUSE
     levels = [s for page in await collect(backend.read_stock()) for s in page.items]
     assert levels and {s.location_id for s in levels} == {ORG_STORE_ID}
+
+
+async def test_numbers_from_studio_work_in_place_of_uuids(make_backend, kb: KoronaSandbox) -> None:
+    """Admins copy the POS / warehouse *number*; paths still get the uuid."""
+    backend = make_backend(point_of_sale_id="1", warehouse_id="3")
+    assert (await backend.check()).ok
+    levels = [s for page in await collect(backend.read_stock()) for s in page.items]
+    assert levels and {s.location_id for s in levels} == {ORG_WAREHOUSE_ID}
+    location = await backend.select_location("1")
+    assert location.id == POS_WEBSHOP_ID and kb.coupling_id(POS_WEBSHOP_ID) is not None
+    with pytest.raises(ConfigError, match="no point of sale or warehouse 77"):
+        await backend.select_location("77")

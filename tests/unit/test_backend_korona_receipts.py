@@ -24,7 +24,7 @@ SETTINGS = KoronaSettings(
     account_id="acc",
     user="api",
     password="secret-pw",
-    point_of_sale_id="pos-ext",
+    point_of_sale_id="0b7e2a4c-5d1f-4e3a-9c8b-7a6f5e4d3c2b",
     coupling_id="couple-me",
     warehouse_id="wh-1",
     payment_methods={"stripe": "pm-card-uuid", "cod": "3"},
@@ -69,7 +69,9 @@ def test_receipt_carries_the_key_where_it_can_be_looked_up() -> None:
     refs = receipt["externalReferences"]
     assert refs["tillsync-key"] == KEY.value and refs["woocommerce-order-id"] == "501"
     assert refs["customer-email"] == "ann@example.com" and refs["customer-name"] == "Ann Lee"
-    assert receipt["pointOfSale"] == {"id": "pos-ext"} and receipt["warehouse"] == {"id": "wh-1"}
+    assert receipt["pointOfSale"] == {"id": "0b7e2a4c-5d1f-4e3a-9c8b-7a6f5e4d3c2b"} and receipt[
+        "warehouse"
+    ] == {"id": "wh-1"}
     assert receipt["bookingTime"] == "2025-06-01T11:59:30+00:00"
 
 

@@ -14,13 +14,19 @@ parallel updates with 429 TOO_MANY_PARALLEL_UPDATE_REQUESTS.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from engine.backends.korona.errors import QuotaAwareTransport, parse_korona_error, translate
+from engine.backends.korona.errors import (
+    QuotaAwareTransport,
+    UnknownHandle,
+    parse_korona_error,
+    translate,
+)
 from engine.backends.korona.settings import KoronaSettings
 from engine.backends.korona.wire import ResultList, decode_json, encode_json
 from engine.errors import RemoteError
@@ -29,6 +35,7 @@ from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy
 __all__ = ["KoronaApi", "ListPage"]
 
 _JSON = {"Content-Type": "application/json"}
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class KoronaApi:
         inner = transport or httpx.AsyncHTTPTransport(verify=settings.verify_tls)
         self.settings = settings
         self.write_lock = asyncio.Lock()
+        self._ids: dict[tuple[str, str], str] = {}
         self.client = RemoteClient(
             system="korona",
             base_url=settings.base_url,
@@ -79,6 +87,22 @@ class KoronaApi:
             return await self.client.request(method, path, **kwargs)
         except RemoteError as error:
             raise translate(error) from None
+
+    async def resolve_id(self, collection: str, handle: str) -> str:
+        """The uuid for a config value that may be a back-office number ("90").
+
+        Admins copy numbers from KORONA Studio; path parameters of writes and
+        sub-resources must be uuids, so a number is looked up once and cached.
+        """
+        if _UUID.fullmatch(handle):
+            return handle
+        cached = self._ids.get((collection, handle))
+        if cached is None:
+            rows = ResultList.parse(await self.get(self.path(collection), {"number": handle}))
+            if not rows.results:
+                raise UnknownHandle(f"KORONA has no {collection} object with number {handle!r}")
+            cached = self._ids[(collection, handle)] = str(rows.results[0]["id"])
+        return cached
 
     async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """GET one resource or list; ``None`` for KORONA's 204 "empty"."""

@@ -27,6 +27,7 @@ from engine.backends.base import (
 from engine.backends.korona import catalog
 from engine.backends.korona.api import KoronaApi
 from engine.backends.korona.check import check_connection
+from engine.backends.korona.errors import UnknownHandle
 from engine.backends.korona.sales import ExternalPos
 from engine.backends.korona.settings import KoronaSettings
 from engine.errors import ConfigError, NotFoundError
@@ -124,18 +125,21 @@ class KoronaBackend(BackendBase):
         path = self._api.path("commodityGroups")
         return self._stream(path, catalog.category_from_wire, since, _INCLUDE_DELETED)
 
-    def read_stock(
+    async def read_stock(
         self, since: Cursor | None = None, location_id: str | None = None
     ) -> AsyncIterator[Page[StockLevel]]:
-        unit = location_id or self._warehouse_id
-        if not unit:
+        """Stock rows of one org unit with a warehouse; the cursor is per unit."""
+        handle = location_id or self._warehouse_id
+        if not handle:
             raise ConfigError("no KORONA warehouse selected: choose one to read stock from")
+        unit = await self._api.resolve_id("organizationalUnits", handle)
 
         def convert(row: Any) -> StockLevel:
             return catalog.stock_level_from_wire(row, unit)
 
         path = self._api.path("organizationalUnits", unit, "productStocks")
-        return self._stream(path, convert, since)
+        async for page in self._stream(path, convert, since):
+            yield page
 
     async def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]:
         """Always a full read: a changed tax rate does not bump the sector's revision."""
@@ -172,11 +176,12 @@ class KoronaBackend(BackendBase):
         """An External POS is validated and coupled; a warehouse becomes the stock source."""
         try:
             return await self._pos.select(location_id)
-        except NotFoundError:
+        except (NotFoundError, UnknownHandle):
             pass
         try:
-            data = await self._api.get(self._api.path("organizationalUnits", location_id))
-        except NotFoundError:
+            unit = await self._api.resolve_id("organizationalUnits", location_id)
+            data = await self._api.get(self._api.path("organizationalUnits", unit))
+        except (NotFoundError, UnknownHandle):
             raise ConfigError(f"KORONA has no point of sale or warehouse {location_id}") from None
         location = catalog.location_from_org_unit(data)
         if not location.selectable:

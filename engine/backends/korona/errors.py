@@ -25,6 +25,7 @@ __all__ = [
     "DailyLimitExceeded",
     "KoronaConfigError",
     "QuotaAwareTransport",
+    "UnknownHandle",
     "parse_korona_error",
     "seconds_until_quota_reset",
     "translate",
@@ -65,6 +66,10 @@ class KoronaConfigError(RemoteError):
     """KORONA refused because of our settings (POS not external / not coupled)."""
 
     kind = FailureKind.CONFIG
+
+
+class UnknownHandle(KoronaConfigError):
+    """A configured number (POS "90", warehouse "3") names no KORONA object."""
 
 
 def parse_korona_error(response: httpx.Response) -> tuple[str | None, str | None, dict] | None:

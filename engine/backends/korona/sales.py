@@ -44,12 +44,13 @@ class ExternalPos:
         self._api = api
         self.pos_id = api.settings.point_of_sale_id
 
-    def _require_pos(self) -> str:
+    async def _require_pos(self) -> str:
         if not self.pos_id:
             raise ConfigError(
                 "no KORONA point of sale selected: orders cannot be booked",
                 hint="Select an External POS for this connection.",
             )
+        self.pos_id = await self._api.resolve_id("pointsOfSale", self.pos_id)
         return self.pos_id
 
     def _coupling_id(self) -> str:
@@ -60,6 +61,7 @@ class ExternalPos:
 
     async def select(self, pos_id: str) -> Location:
         """Validate that ``pos_id`` is an External POS and couple to it."""
+        pos_id = await self._api.resolve_id("pointsOfSale", pos_id)
         data = await self._api.get(self._api.path("pointsOfSale", pos_id))
         if not is_external_pos(data):
             raise KoronaConfigError(
@@ -99,7 +101,7 @@ class ExternalPos:
 
     async def _post(self, receipt: dict[str, Any]) -> Any:
         """POST one receipt (lock held); couples first if KORONA says we are not."""
-        pos_id = self._require_pos()
+        pos_id = await self._require_pos()
         params = {"couplingId": self._coupling_id(), "disableReceiptNumberPrefix": "true"}
         path = self._api.path("pointsOfSale", pos_id, "receipts")
         try:
@@ -131,8 +133,7 @@ class ExternalPos:
             if found is not None:
                 return found
             receipt = receipt_from_order(order, key, self._api.settings)
-            if self.pos_id:
-                receipt["pointOfSale"] = {"id": self.pos_id}
+            receipt["pointOfSale"] = {"id": await self._require_pos()}
             return await self._post_once(receipt, key, None)
 
     async def _original(self, ref: SaleRef) -> dict[str, Any]:
@@ -157,6 +158,6 @@ class ExternalPos:
             if original.get("reversal"):
                 raise ValidationError(f"KORONA receipt {ref.number} is itself a reversal")
             receipt = reversal_of(original, void_key)
-            receipt["pointOfSale"] = {"id": self._require_pos()}
+            receipt["pointOfSale"] = {"id": await self._require_pos()}
             log.warning("korona: voiding receipt %s with reversal %s", ref.number, void_key)
             return await self._post_once(receipt, void_key, str(original.get("id") or ref.id))
