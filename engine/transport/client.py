@@ -150,7 +150,7 @@ class RemoteClient:
             slot.outcome = _limiter_outcome(attempt.verdict)
             return attempt
         finally:
-            await self.limiter.release(slot)
+            self.limiter.release(slot)
 
     async def _send(
         self, request: httpx.Request, *, expect_json: bool, idempotent: bool

@@ -11,6 +11,7 @@ all in flight together counts as *one* signal — otherwise eight parallel
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ class AdaptiveLimiter:
         self._in_flight = 0
         self._successes = 0
         self._generation = 0
-        self._cond: asyncio.Condition | None = None
+        self._waiters: deque[asyncio.Future[None]] = deque()
 
     @property
     def limit(self) -> int:
@@ -60,25 +61,40 @@ class AdaptiveLimiter:
     def in_flight(self) -> int:
         return self._in_flight
 
-    def _condition(self) -> asyncio.Condition:
-        # Created lazily so a limiter can be built outside a running loop.
-        if self._cond is None:
-            self._cond = asyncio.Condition()
-        return self._cond
-
     async def acquire(self) -> Slot:
-        cond = self._condition()
-        async with cond:
-            await cond.wait_for(lambda: self._in_flight < self._limit)
+        """Wait for a free slot (first come, first served)."""
+        if self._in_flight < self._limit and not self._waiters:
             self._in_flight += 1
             return Slot(self._generation)
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._in_flight -= 1  # a slot was handed to us just as we were cancelled
+                self._wake()
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+        return Slot(self._generation)
 
-    async def release(self, slot: Slot) -> None:
-        cond = self._condition()
-        async with cond:
-            self._in_flight -= 1
-            self._record(slot)
-            cond.notify_all()
+    def release(self, slot: Slot) -> None:
+        """Give the slot back and let its outcome move the limit.
+
+        Synchronous on purpose: it runs in ``finally`` blocks of cancelled
+        tasks, where an ``await`` could be interrupted and leak the slot.
+        """
+        self._in_flight -= 1
+        self._record(slot)
+        self._wake()
+
+    def _wake(self) -> None:
+        while self._waiters and self._in_flight < self._limit:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self._in_flight += 1  # handed over directly: no barging
+                waiter.set_result(None)
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[Slot]:
@@ -87,7 +103,7 @@ class AdaptiveLimiter:
         try:
             yield held
         finally:
-            await self.release(held)
+            self.release(held)
 
     def _record(self, slot: Slot) -> None:
         if slot.outcome is Outcome.THROTTLED:

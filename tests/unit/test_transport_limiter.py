@@ -70,7 +70,7 @@ async def test_a_burst_of_throttles_from_one_generation_halves_once() -> None:
     slots = [await limiter.acquire() for _ in range(8)]
     for slot in slots:
         slot.outcome = Outcome.THROTTLED
-        await limiter.release(slot)
+        limiter.release(slot)
     assert limiter.limit == 4
     await run(limiter, Outcome.THROTTLED)  # a new signal after the cut counts again
     assert limiter.limit == 2
@@ -82,7 +82,37 @@ async def test_waiters_resume_when_a_slot_frees() -> None:
     waiter = asyncio.create_task(limiter.acquire())
     await asyncio.sleep(0.01)
     assert not waiter.done()
-    await limiter.release(first)
+    limiter.release(first)
     second = await asyncio.wait_for(waiter, 1)
-    await limiter.release(second)
+    limiter.release(second)
+    assert limiter.in_flight == 0
+
+
+async def test_cancelled_waiters_do_not_leak_slots() -> None:
+    limiter = AdaptiveLimiter(initial=1, minimum=1, maximum=1)
+    held = await limiter.acquire()
+    waiters = [asyncio.create_task(limiter.acquire()) for _ in range(3)]
+    await asyncio.sleep(0)
+    waiters[0].cancel()
+    limiter.release(held)  # hands the slot to waiter 0, which is being cancelled
+    waiters[1].cancel()
+    await asyncio.gather(*waiters[:2], return_exceptions=True)
+    third = await asyncio.wait_for(waiters[2], 1)
+    assert limiter.in_flight == 1
+    limiter.release(third)
+    assert limiter.in_flight == 0
+
+
+async def test_cancelled_request_task_releases_its_slot() -> None:
+    limiter = AdaptiveLimiter(initial=2, minimum=1, maximum=2)
+
+    async def stuck() -> None:
+        async with limiter.slot():
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(stuck())
+    await asyncio.sleep(0.01)
+    assert limiter.in_flight == 1
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
     assert limiter.in_flight == 0
