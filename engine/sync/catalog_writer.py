@@ -207,6 +207,7 @@ class ProductWriter:
                 kind, decision.product.id, connection=self.ctx.connection
             )
         self.run.totals.failed += 1
+        self.incomplete += 1
         self.run.note(
             f"product {decision.product.sku} was deleted in WooCommerce; re-created next run"
         )
@@ -215,6 +216,7 @@ class ProductWriter:
         product = decision.product
         if item.kind is not None and item.kind.retryable:
             self.run.totals.failed += 1
+            self.incomplete += 1
             self.run.note(
                 f"product {product.sku} not written yet ({item.message}); retried next run"
             )

@@ -21,6 +21,12 @@ N = 1000
 pytestmark = pytest.mark.timeout(300)
 
 
+def _selling(kb) -> list[str]:
+    """Numbers of products the back office sells (neither deleted nor deactivated)."""
+    rows = [kb.product(n) for n in kb.catalog._by_number]
+    return [r["number"] for r in rows if r["active"] and not r.get("deactivated")]
+
+
 def _by_sku(sb) -> dict[str, dict]:
     with sb.lock:
         return {p["sku"]: dict(p) for p in sb.products.values() if p.get("sku")}
@@ -56,14 +62,11 @@ async def test_first_run_creates_everything_in_few_batches_then_noop_and_increme
     shop, tmp_path: Path
 ) -> None:
     kb, sb, korona_server, woo_server = shop
-    numbers = [n for n in kb.catalog._by_number]
     async with engine_context(tmp_path, korona_server, woo_server) as ctx:
         sb.stats.reset()
         report = await CatalogSync(ctx).run()
         products = _by_sku(sb)
-        active = [
-            n for n in numbers if kb.product(n)["active"] and not kb.product(n).get("deactivated")
-        ]
+        active = _selling(kb)
         assert report.totals.skipped == 0, [e.reason for e in report.diff.of("skip")]
         assert set(active) <= set(products)
         assert len(products) == len(products.keys())  # no duplicate SKUs
@@ -190,3 +193,23 @@ async def test_stock_visibility_deactivation_and_dry_run(tmp_path: Path) -> None
             ]
             assert all(c.before is not None for e in dry.diff.of("update") for c in e.changes)
             assert all(_by_sku(sb)[n]["regular_price"] == "12.34" for n in changed)
+
+
+async def test_answers_lost_after_commit_never_duplicate_products(tmp_path: Path) -> None:
+    """WooCommerce writes the batch, then answers 500: the next run links, not re-creates."""
+    from sandbox.woocommerce import HostModel
+
+    with sandboxes(products=400) as (kb, sb, korona_server, woo_server):
+        async with engine_context(tmp_path, korona_server, woo_server) as ctx:
+            sb.host_model = HostModel(rate_500_after_write=0.5, fault_seed=3)
+            first = await CatalogSync(ctx).run()
+            assert first.totals.failed > 0  # the fault really hit product batches
+            sb.host_model = HostModel()
+            await CatalogSync(ctx).run()
+            second = await CatalogSync(ctx).run()
+            skus = Counter(p.get("sku") for p in sb.products.values())
+            assert max(skus.values()) == 1
+            assert second.totals.written == 0
+            linked = await ctx.store.links.count("product")
+            assert linked == len(sb.products)
+            assert set(_selling(kb)) <= set(skus)
