@@ -18,6 +18,8 @@ from engine.woo import WooClient
 from sandbox import korona as kor
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
+from tests.contract.korona import KoronaContract
+from tests.integration.test_korona_adapter_reads import ContractTransport
 
 WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
 WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
@@ -68,6 +70,8 @@ async def engine_context(
     woo_server: RunningServer,
     prefs: CatalogPreferences | None = None,
 ) -> AsyncIterator[SyncContext]:
+    """A SyncContext on a real state file; every KORONA exchange is checked
+    against KORONA's OpenAPI document, and the test fails on any violation."""
     settings = KoronaSettings(
         base_url=f"{korona_server.url}/web/api/v3",
         account_id=kor.DEFAULT_ACCOUNT_ID,
@@ -79,7 +83,8 @@ async def engine_context(
         coupling_id="tillsync-test",
     )
     store = await StateStore.open(tmp_path / "state.db")
-    backend = KoronaBackend(settings)
+    contract = KoronaContract()
+    backend = KoronaBackend(settings, transport=ContractTransport(contract))
     woo = WooClient(woo_server.url, WOO_KEY, WOO_SECRET)
     for source, target in TAX_CLASSES.items():
         await store.mappings.set(MappingKind.TAX_CLASS, source, target)
@@ -97,3 +102,4 @@ async def engine_context(
         await woo.aclose()
         await backend.aclose()
         await store.close()
+    contract.assert_all_valid()
