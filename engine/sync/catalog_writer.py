@@ -68,9 +68,13 @@ class ProductWriter:
             await self._diff_with_before(creates, updates)
             return []
         self._diff(creates, updates)
+        relinked = [
+            link for d in decisions if d.verb == "link"
+            for link in self._links(d, int(d.woo_id or 0), stock=False)
+        ]  # fmt: skip
         if not creates and not updates:
-            return []
-        return await self._write(creates, updates)
+            return relinked
+        return relinked + await self._write(creates, updates)
 
     async def _decide(self, products: list[Product]) -> list[ProductDecision]:
         links = await asyncio.gather(*(self._link(p.id) for p in products))
@@ -110,7 +114,7 @@ class ProductWriter:
             key = product.sku or product.id
             await self.run.skip(PRODUCT, key, decision.reason)
             self.diff.add(DiffEntry("skip", PRODUCT, key, product.name, reason=decision.reason))
-        elif decision.verb == "unchanged":
+        elif decision.verb in ("unchanged", "link"):
             self.run.totals.unchanged += 1
             self.diff.add(DiffEntry("unchanged", PRODUCT, product.sku))
 

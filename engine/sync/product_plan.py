@@ -23,7 +23,8 @@ from engine.sync.woo_index import WooEntry
 
 __all__ = ["ProductDecision", "decide"]
 
-Verb = Literal["create", "update", "unchanged", "skip", "ignore"]
+# "link": already in the shop exactly as it should be; remember it, write nothing
+Verb = Literal["create", "update", "link", "unchanged", "skip", "ignore"]
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,13 @@ def decide(
     previous = remembered
     if woo is not None and woo.woo_id == woo_id:
         previous = {**remembered, **woo.digests}  # what the shop really holds wins
+        if "images" not in remembered and woo.has_images and "images" in fields:
+            # the shop's image URLs can't be compared with ours: keep its images
+            previous["images"] = fingerprint({"images": fields["images"]})["images"]
     send = changed_fields(previous, fields)
     if "status" in remembered and "status" not in fields:
         send["status"] = prefs.new_products_status  # reactivated: undo our draft
-    verb: Verb = "update" if send or link is None else "unchanged"
+    verb: Verb = "update" if send else ("link" if link is None else "unchanged")
     return ProductDecision(verb, product, fields, send, woo_id=woo_id, previous=previous)
 
 

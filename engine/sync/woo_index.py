@@ -81,6 +81,7 @@ class WooEntry:
 
     woo_id: int
     packed: bytes
+    has_images: bool = False
 
     @property
     def digests(self) -> FieldHashes:
@@ -103,7 +104,7 @@ class WooIndex:
 
     def add(self, product: Mapping[str, Any]) -> None:
         view = woo_view(product, self._price_decimals)
-        entry = WooEntry(int(product["id"]), _pack(fingerprint(view)))
+        entry = WooEntry(int(product["id"]), _pack(fingerprint(view)), bool(product.get("images")))
         self._by_id[entry.woo_id] = entry
         sku = product.get("sku") or ""
         if not sku:

@@ -213,3 +213,18 @@ async def test_answers_lost_after_commit_never_duplicate_products(tmp_path: Path
             linked = await ctx.store.links.count("product")
             assert linked == len(sb.products)
             assert set(_selling(kb)) <= set(skus)
+
+
+async def test_reset_links_rematches_by_sku_without_writing(tmp_path: Path) -> None:
+    with sandboxes(products=150) as (_, sb, korona_server, woo_server):
+        async with engine_context(tmp_path, korona_server, woo_server) as ctx:
+            await CatalogSync(ctx).run()
+            products_before = len(sb.products)
+            linked = await ctx.store.links.count("product")
+            for kind in ("product", "stock", "category"):
+                await ctx.store.links.delete_kind(kind)
+            sb.stats.reset()
+            report = await CatalogSync(ctx).run(full=True)
+            assert _writes(sb) == 0, report.diff.render()
+            assert len(sb.products) == products_before
+            assert await ctx.store.links.count("product") == linked
