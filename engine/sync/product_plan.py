@@ -89,8 +89,9 @@ def _deactivated(product: Product, prefs: CatalogPreferences, link: Link | None)
         return ProductDecision("ignore", product, reason="deactivated in the back office")
     product = replace(product, sku=product.sku or link.sku or "")  # a deleted one lost its number
     remembered = decode(link.hash)
-    fields = {**remembered, "status": "draft"}  # keep the other hashes as they are
-    if remembered.get("status") == fingerprint({"status": "draft"})["status"]:
+    drafted = fingerprint({"status": "draft"})
+    fields = {**remembered, **drafted}  # keep the other hashes as they are
+    if remembered.get("status") == drafted["status"]:
         return ProductDecision("unchanged", product, woo_id=link.woo_id)
     return ProductDecision(
         "update", product, {}, {"status": "draft"}, woo_id=link.woo_id, previous=remembered,
