@@ -1,6 +1,7 @@
-"""Tests of the sandboxes themselves, over real loopback sockets.
+"""Tests of the sandbox servers themselves (they must honour the vendor contracts).
 
-Helpers shared by the WooCommerce sandbox tests live here.  Requests are
+They run over real loopback sockets.  Helpers shared by the WooCommerce
+sandbox tests live here.  Requests are
 signed with the *official* WooCommerce Python client's OAuth code, an
 implementation independent of both the sandbox and tillsync's engine.
 """

@@ -1,0 +1,183 @@
+"""Webhook ping, signed asynchronous deliveries, merging and auto-disable (§9, §13)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from sandbox.server import serve_in_thread
+
+from . import running_store
+
+SECRET = "whsec-0123456789"
+
+
+class Receiver:
+    """A tiny HTTP endpoint that records every request and answers ``status``."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.status = 200
+        self.app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
+
+    async def _hook(self, request: Request) -> PlainTextResponse:
+        self.requests.append((dict(request.headers), await request.body()))
+        return PlainTextResponse("ok", self.status)
+
+    def deliveries(self) -> list[tuple[dict[str, str], bytes]]:
+        return [(h, b) for h, b in self.requests if "x-wc-webhook-topic" in h]
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def world():
+    receiver = Receiver()
+    with serve_in_thread(receiver.app) as hook_server, running_store(products=10) as store:
+        sb, _, client = store
+        sb.webhook_delay = 0.15
+        yield sb, client, receiver, f"{hook_server.url}/hook"
+
+
+def _subscribe(client, url: str, topic: str) -> dict:
+    response = client.post(
+        "webhooks", {"name": topic, "topic": topic, "delivery_url": url, "secret": SECRET}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _product(sb) -> int:
+    return next(
+        pid
+        for pid, p in sb.products.items()
+        if p.get("status", "publish") == "publish"
+        and p.get("type") != "variable"
+        and p.get("stock_quantity", 10) > 3
+    )
+
+
+def test_creation_pings_synchronously_form_encoded_and_unsigned(world) -> None:
+    _, client, receiver, url = world
+    hook = _subscribe(client, url, "order.created")
+    assert len(receiver.requests) == 1  # already there when the 201 came back
+    headers, body = receiver.requests[0]
+    assert body == f"webhook_id={hook['id']}".encode()
+    assert headers["content-type"] == "application/x-www-form-urlencoded"
+    assert "x-wc-webhook-signature" not in headers
+    assert headers["user-agent"] == "WooCommerce/10.0.2 Hookshot (WordPress/6.8.8)"
+    assert "secret" not in hook and (hook["resource"], hook["event"]) == ("order", "created")
+
+
+def test_delivery_is_signed_over_the_raw_body(world) -> None:
+    sb, client, receiver, url = world
+    hook = _subscribe(client, url, "order.created")
+    order = sb.place_order([(_product(sb), 1)], payment_method="cod")
+    assert receiver.deliveries() == []  # asynchronous: nothing yet
+    wait_for(lambda: len(receiver.deliveries()) == 1)
+    headers, body = receiver.deliveries()[0]
+    expected = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+    assert headers["x-wc-webhook-signature"] == expected
+    assert (
+        headers["x-wc-webhook-topic"],
+        headers["x-wc-webhook-resource"],
+        headers["x-wc-webhook-event"],
+    ) == ("order.created", "order", "created")
+    assert headers["x-wc-webhook-id"] == str(hook["id"])
+    assert headers["x-wc-webhook-source"] == sb.site_url + "/"
+    assert len(headers["x-wc-webhook-delivery-id"]) == 32
+    assert b"\\/" in body  # PHP escapes slashes: verify over the raw bytes
+    assert json.loads(body)["id"] == order["id"]
+
+
+def test_events_merge_and_the_payload_is_built_at_send_time(world) -> None:
+    sb, client, receiver, url = world
+    sb.webhook_delay = 0.5  # room for the three events to land before the first send
+    _subscribe(client, url, "order.created")
+    _subscribe(client, url, "order.updated")
+    order = sb.place_order([(_product(sb), 1)], payment_method="cod", status="processing")
+    sb.set_order_status(order["id"], "on-hold")
+    sb.set_order_status(order["id"], "completed")
+    wait_for(lambda: len(receiver.deliveries()) >= 2)
+    time.sleep(0.2)
+    topics = sorted(h["x-wc-webhook-topic"] for h, _ in receiver.deliveries())
+    assert topics == ["order.created", "order.updated"]  # three updates merged into one
+    assert {json.loads(b)["status"] for _, b in receiver.deliveries()} == {"completed"}
+    assert sb.deliveries.merged >= 2
+
+
+def test_a_resource_deleted_before_sending_yields_the_signed_404_body(world) -> None:
+    sb, client, receiver, url = world
+    _subscribe(client, url, "product.updated")
+    pid = _product(sb)
+    assert client.put(f"products/{pid}", {"regular_price": "1.23"}).status_code == 200
+    assert client.delete(f"products/{pid}", force="true").status_code == 200
+    wait_for(lambda: len(receiver.deliveries()) == 1)
+    headers, body = receiver.deliveries()[0]
+    assert json.loads(body) == {
+        "code": "woocommerce_rest_product_invalid_id",
+        "message": "Invalid ID.",
+        "data": {"status": 404},
+    }
+    expected = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+    assert headers["x-wc-webhook-signature"] == expected
+
+
+def test_seventh_consecutive_failure_disables_and_success_resets(world) -> None:
+    sb, client, receiver, url = world
+    sb.webhook_delay = 0.0
+    hook = _subscribe(client, url, "product.updated")
+    pid = _product(sb)
+    receiver.status = 500
+
+    def touch(n: int) -> None:
+        assert client.put(f"products/{pid}", {"menu_order": n}).status_code == 200
+        wait_for(lambda: len(sb.deliveries.log) == n)  # logged once the answer came back
+
+    for n in range(1, 4):
+        touch(n)
+    assert sb.webhooks[hook["id"]]["failure_count"] == 3
+    receiver.status = 302  # 200..302 counts as success
+    touch(4)
+    assert sb.webhooks[hook["id"]]["failure_count"] == 0
+    receiver.status = 503
+    for n in range(5, 11):
+        touch(n)
+    assert (sb.webhooks[hook["id"]]["status"], sb.webhooks[hook["id"]]["failure_count"]) == (
+        "active",
+        6,
+    )
+    touch(11)
+    assert sb.webhooks[hook["id"]]["status"] == "disabled"
+    assert client.get(f"webhooks/{hook['id']}").json()["status"] == "disabled"
+    assert client.put(f"products/{pid}", {"menu_order": 99}).status_code == 200
+    time.sleep(0.2)
+    assert len(receiver.deliveries()) == 11  # disabled: no more deliveries
+
+
+def test_webhook_delete_needs_force(world) -> None:
+    _, client, _, url = world
+    hook = _subscribe(client, url, "customer.created")
+    refused = client.delete(f"webhooks/{hook['id']}")
+    assert (refused.status_code, refused.json()["code"]) == (
+        501,
+        "woocommerce_rest_trash_not_supported",
+    )
+    assert client.delete(f"webhooks/{hook['id']}", force="true").status_code == 200
+    bad = client.post("webhooks", {"topic": "order.shipped", "delivery_url": url}).json()
+    assert bad["code"] == "woocommerce_rest_shop_webhook_invalid_topic"
