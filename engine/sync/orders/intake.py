@@ -87,8 +87,10 @@ class OrderIntake:
         if delivery.gone:
             return await self.gone(delivery.resource_id)
         if delivery.modified_gmt is None:
-            log.warning("orders: order #%d delivered without date_modified_gmt; the poll will "
-                        "read it", delivery.resource_id)  # fmt: skip
+            log.warning(
+                "orders: order #%d delivered without date_modified_gmt; the poll will read it",
+                delivery.resource_id,
+            )
             return IntakeResult.IGNORED
         return await self.offer(delivery.payload, delivery.modified_gmt, OrderSource.WEBHOOK)
 
@@ -105,9 +107,13 @@ class OrderIntake:
                 return IntakeResult.IGNORED
             modified_gmt = self._same_second(held, payload, modified_gmt, source)
             result = await outbox.enqueue(
-                order_id, modified_gmt, dict(payload), source,
-                connection=connection, lines=self._lines(payload, status),
-            )  # fmt: skip
+                order_id,
+                modified_gmt,
+                dict(payload),
+                source,
+                connection=connection,
+                lines=self._lines(payload, status),
+            )
             entry = await self._reopen(result)
         if result.outcome in (EnqueueOutcome.NEW, EnqueueOutcome.UPDATED):
             self._announce(entry, result.outcome, source)
@@ -128,8 +134,10 @@ class OrderIntake:
             return modified_gmt
         if _content(payload) == _content(held.payload_data()):
             return modified_gmt
-        log.info("orders: order #%d changed twice within one second; keeping the live one",
-                 held.woo_order_id)  # fmt: skip
+        log.info(
+            "orders: order #%d changed twice within one second; keeping the live one",
+            held.woo_order_id,
+        )
         return held.modified_gmt + _SAME_SECOND
 
     async def _reopen(self, result: EnqueueResult) -> OutboxEntry:
@@ -166,9 +174,14 @@ class OrderIntake:
         if entry is None:
             return IntakeResult.IGNORED
         if entry.state in (OutboxState.WAITING, OutboxState.HELD, OutboxState.FAILED):
-            await outbox.skip(order_id, f"{NOT_BOOKED} deleted in WooCommerce", connection=connection)
+            await outbox.skip(
+                order_id, f"{NOT_BOOKED} deleted in WooCommerce", connection=connection
+            )
             return IntakeResult.NEW
         if entry.state is OutboxState.DONE:
-            log.warning("orders: booked order #%d was deleted in WooCommerce; its receipt %s "
-                        "stays booked", order_id, entry.backoffice_ref)  # fmt: skip
+            log.warning(
+                "orders: booked order #%d was deleted in WooCommerce; its receipt %s stays booked",
+                order_id,
+                entry.backoffice_ref,
+            )
         return IntakeResult.IGNORED

@@ -197,10 +197,16 @@ def booking_fingerprint(order: Order) -> str:
     a booked receipt.
     """
     lines = [
-        (ln.sku, ln.woo_product_id, str(ln.quantity.normalize()), _amount_text(ln.total),
-         _amount_text(ln.tax), ln.tax_class)
+        (
+            ln.sku,
+            ln.woo_product_id,
+            str(ln.quantity.normalize()),
+            _amount_text(ln.total),
+            _amount_text(ln.tax),
+            ln.tax_class,
+        )
         for ln in (*order.lines, *order.fees)
-    ]  # fmt: skip
+    ]
     amounts = (order.shipping, order.shipping_tax, order.discount, order.total, order.total_tax)
     relevant = {
         "currency": order.currency,

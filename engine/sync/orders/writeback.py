@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass
 
 from engine.backends.base import SaleRef
-from engine.model import Payment
 from engine.sync.context import SyncContext
 
 __all__ = [
@@ -28,6 +27,7 @@ __all__ = [
     "Receipt",
     "ReceiptWriteBack",
     "booked_note",
+    "payment_label",
     "voided_note",
 ]
 
@@ -55,11 +55,10 @@ class Receipt:
         return cls(order_id, backend, ref.number or ref.id, ref.id, payment)
 
 
-def payment_label(payment: Payment) -> str:
-    """``"Direct bank transfer (bacs) → KORONA method 3"``: what the note tells staff."""
-    title = f"{payment.title} ({payment.method_id})" if payment.title else payment.method_id
-    target = payment.backoffice_method_id
-    return f"{title} → {target}" if target else title
+def payment_label(gateway: str, title: str, method: str | None) -> str:
+    """``"Direct bank transfer (bacs) → 3"``: the payment as booked, for the staff's note."""
+    label = f"{title} ({gateway})" if title and title != gateway else gateway or "no gateway"
+    return f"{label} → {method}" if method else label
 
 
 def booked_note(receipt: Receipt) -> str:
@@ -87,7 +86,9 @@ class ReceiptWriteBack:
         )
 
     async def owed(self) -> list[int]:
-        items = await self._ctx.store.skipped.entries(WRITEBACK_KIND, connection=self._ctx.connection)
+        items = await self._ctx.store.skipped.entries(
+            WRITEBACK_KIND, connection=self._ctx.connection
+        )
         return sorted(int(item.key) for item in items)
 
     async def settle(self, woo_order_id: int) -> None:

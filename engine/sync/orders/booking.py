@@ -1,0 +1,133 @@
+"""Booking one claimed order: decide, check, create the sale, record it atomically.
+
+Split from the worker so each decision is one small function: wrong status
+→ wait (held "not ready") or, if it was cancelled before it was ever
+booked, skipped; unreadable → held; unmapped or not adding up → held with
+every reason; otherwise ``create_sale`` with the order's idempotency key,
+then one transaction for outbox done + order link + write-back owed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from engine.errors import ConfigError
+from engine.events import Level
+from engine.model import Order
+from engine.store import MappingKind, OutboxEntry, OutboxState
+from engine.sync.context import SyncContext
+from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason
+from engine.sync.orders.intake import NOT_BOOKED
+from engine.sync.orders.mapping import OrderDataError, order_from_woo
+from engine.sync.orders.rules import OrderRules, sale_key
+from engine.sync.orders.voids import ORDER_LINK, link_for
+from engine.sync.orders.writeback import Receipt, ReceiptWriteBack, payment_label
+
+__all__ = ["Booking", "BookingOutcome"]
+
+OrderLog = Callable[[OutboxEntry, Level, str], None]
+
+
+class BookingOutcome(StrEnum):
+    """Names match the worker's tally fields."""
+
+    BOOKED = "booked"
+    HELD = "held"
+    WAITING = "waiting"
+    SKIPPED = "skipped"
+
+
+class Booking:
+    def __init__(self, ctx: SyncContext, rules: OrderRules, writeback: ReceiptWriteBack) -> None:
+        self._ctx = ctx
+        self._rules = rules
+        self._writeback = writeback
+        self._check = BookingCheck(ctx.store, ctx.connection)
+
+    async def book(self, entry: OutboxEntry, log: OrderLog) -> BookingOutcome:
+        """Raises whatever ``create_sale`` raised; the worker records the failure."""
+        data = entry.payload_data()
+        status = str(data.get("status") or "")
+        if not self._rules.books(status):
+            return await self._not_ready(entry, status, log)
+        try:
+            order = order_from_woo(data)
+        except OrderDataError as exc:
+            return await self._hold(entry, str(HoldReason(HoldKind.BAD_DATA, exc.message)), log)
+        prepared = await self._check.prepare(order)
+        if not prepared.ready:
+            return await self._hold(entry, prepared.describe(), log)
+        await self._create(entry, prepared.order, log)
+        return BookingOutcome.BOOKED
+
+    async def _not_ready(self, entry: OutboxEntry, status: str, log: OrderLog) -> BookingOutcome:
+        outbox, connection = self._ctx.store.outbox, self._ctx.connection
+        if self._rules.voids(status) or status in ("failed", "trash"):
+            reason = f"{NOT_BOOKED} WooCommerce status {status!r} before booking"
+            moved = await outbox.skip(entry.woo_order_id, reason, connection=connection)
+            log(moved, Level.INFO, reason)
+            return BookingOutcome.SKIPPED
+        text = f"waits for status {self._rules.trigger_status!r} (now {status!r})"
+        moved = await outbox.hold(
+            entry.woo_order_id, str(HoldReason(HoldKind.NOT_READY, text)), connection=connection
+        )
+        log(moved, Level.DEBUG, text)
+        return BookingOutcome.WAITING
+
+    async def _hold(self, entry: OutboxEntry, reason: str, log: OrderLog) -> BookingOutcome:
+        moved = await self._ctx.store.outbox.hold(
+            entry.woo_order_id, reason, connection=self._ctx.connection
+        )
+        log(moved, Level.WARNING, f"held — {reason}")
+        return BookingOutcome.HELD
+
+    async def hold_for_config(self, entry: OutboxEntry, exc: ConfigError, log: OrderLog) -> None:
+        """The adapter found a setting missing (shipping product, payment method …)."""
+        reason = str(HoldReason(HoldKind.NEEDS_MAPPING, f"{exc.message} ({exc.hint})"))
+        await self._hold(entry, reason, log)
+
+    async def _create(self, entry: OutboxEntry, order: Order, log: OrderLog) -> None:
+        sale = await self._ctx.backend.create_sale(order, sale_key(entry))
+        number = sale.number or sale.id
+        detail = ("found already booked" if sale.existing else "booked") + f" as {number}"
+        store, connection = self._ctx.store, self._ctx.connection
+        async with store.transaction():
+            done = await store.outbox.mark_done(
+                entry.woo_order_id, number, detail=detail, connection=connection
+            )
+            await store.links.upsert(link_for(order, sale), connection=connection)
+            await self._writeback.owe(entry.woo_order_id)
+        log(done, Level.INFO, f"{detail} in {self._ctx.backend.name}")
+
+    async def write_back(self, order_id: int, log: OrderLog) -> bool:
+        """Settle one owed write-back; False (debt kept) when WooCommerce failed."""
+        store, connection = self._ctx.store, self._ctx.connection
+        entry = await store.outbox.get(order_id, connection=connection)
+        if entry is None or entry.state is not OutboxState.DONE or not entry.backoffice_ref:
+            await self._writeback.settle(order_id)
+            return False
+        link = await store.links.get_by_woo_id(ORDER_LINK, order_id, connection=connection)
+        receipt = Receipt(
+            order_id,
+            self._ctx.backend.name,
+            entry.backoffice_ref,
+            link.backoffice_id if link else "",
+            await self._payment(entry),
+        )
+        try:
+            await self._writeback.booked(receipt)
+        except Exception as exc:  # Woo down or refusing: the debt stays for the next drain
+            log(entry, Level.WARNING, f"receipt number not written back yet: {exc}")
+            return False
+        return True
+
+    async def _payment(self, entry: OutboxEntry) -> str:
+        """The payment as booked: Woo's gateway and the back-office method it maps to."""
+        data = entry.payload_data()
+        gateway = str(data.get("payment_method") or "")
+        method = await self._ctx.store.mappings.get(
+            MappingKind.PAYMENT, gateway, connection=self._ctx.connection
+        )
+        title = str(data.get("payment_method_title") or "")
+        return payment_label(gateway, title, method)
