@@ -2,19 +2,155 @@
 
 Each command lives in ``tui/commands/`` and is imported only when used, so
 ``tillsync --help`` and headless runs don't pay for the dashboard's imports.
+:func:`main` is also where every failure becomes a message and an exit
+code, never a traceback: 2 for a configuration problem (with file, key and
+an example of the fix), 1 for anything else, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+import traceback
 from collections.abc import Sequence
+
+from engine.config import CONFIG_ENV_VAR, format_config_error
+from engine.errors import ConfigError, TillsyncError
 
 __all__ = ["build_parser", "main"]
 
+log = logging.getLogger(__name__)
 
-def _add_sandbox(sub: argparse._SubParsersAction) -> None:
+SubParsers = argparse._SubParsersAction
+
+SYNC_JOBS = ("catalog", "stock", "orders", "customers")
+ORDER_STATES = ("waiting", "in_flight", "held", "failed", "done", "voiding", "voided", "skipped")
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """--config/--debug accepted before or after the command name."""
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        default=default,
+        help=f"config file (default: ${CONFIG_ENV_VAR}, else the user config folder)",
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="log every API request and response (secrets redacted)",
+    )
+
+
+def _command(
+    sub: SubParsers, name: str, help_text: str, **kwargs: object
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text, **kwargs)
+    _common(parser, top=False)
+    parser.set_defaults(command=name)
+    return parser
+
+
+def _connection(parser: argparse.ArgumentParser, *, top: bool = True) -> None:
+    parser.add_argument(
+        "--connection",
+        metavar="NAME",
+        default=None if top else argparse.SUPPRESS,
+        help="which [connections.NAME] (when several)",
+    )
+
+
+def _action(sub: SubParsers, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A second-level command (``orders show``) that accepts the options of its parent too."""
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    _common(parser, top=False)
+    _connection(parser, top=False)
+    return parser
+
+
+def _add_init(sub: SubParsers) -> None:
+    init = _command(sub, "init", "write a commented starter config and secrets file")
+    init.add_argument("--path", metavar="PATH", help="where to write config.toml")
+    init.add_argument("--name", default="shop1", help="name of the first connection")
+
+
+def _add_run(sub: SubParsers) -> None:
+    run = _command(sub, "run", "run the engine: schedules, orders, webhooks")
+    run.add_argument(
+        "--headless", action="store_true", help="no dashboard: log to stdout (for systemd)"
+    )
+
+
+def _add_sync(sub: SubParsers) -> None:
+    sync = _command(sub, "sync", "run one job now, with progress and a summary")
+    sync.add_argument("job", choices=SYNC_JOBS)
+    sync.add_argument("--full", action="store_true", help="re-read everything, not just changes")
+    sync.add_argument(
+        "--dry-run", action="store_true", help="show what would change; write nothing"
+    )
+    sync.add_argument("--only-new", action="store_true", help="catalog: only create new products")
+    sync.add_argument(
+        "--sku", action="append", dest="skus", metavar="SKU", help="catalog: only this SKU"
+    )
+    _connection(sync)
+
+
+def _add_doctor(sub: SubParsers) -> None:
+    doctor = _command(sub, "doctor", "check config, endpoints, credentials, webhooks, clock, DB")
+    _connection(doctor)
+
+
+def _add_orders(sub: SubParsers) -> None:
+    orders = _command(sub, "orders", "inspect and act on the order outbox")
+    _connection(orders)
+    action = orders.add_subparsers(dest="action", required=True)
+    listing = _action(action, "list", "orders, most recently changed first")
+    listing.add_argument("--state", choices=ORDER_STATES)
+    listing.add_argument("--limit", type=int, default=50)
+    _action(action, "show", "one order: history, last exchange, error").add_argument(
+        "order_id", type=int
+    )
+    _action(action, "retry", "send a failed/held/skipped order again").add_argument(
+        "order_id", type=int
+    )
+    skip = _action(action, "skip", "never send this order to the back office")
+    skip.add_argument("order_id", type=int)
+    skip.add_argument("--reason", default="skipped by the admin")
+
+
+def _add_links(sub: SubParsers) -> None:
+    links = _command(sub, "links", "manage the WooCommerce ↔ back-office links")
+    _connection(links)
+    action = links.add_subparsers(dest="action", required=True)
+    reset = _action(action, "reset", "forget links; the next run re-matches by SKU")
+    reset.add_argument("group", choices=("products", "categories"))
+    reset.add_argument("--yes", action="store_true", help="don't ask for confirmation")
+
+
+def _add_mappings(sub: SubParsers) -> None:
+    mappings = _command(sub, "mappings", "export or import the value mappings (TOML)")
+    _connection(mappings)
+    action = mappings.add_subparsers(dest="action", required=True)
+    _action(action, "export", "write the mappings (stdout without FILE)").add_argument(
+        "file", nargs="?"
+    )
+    _action(action, "import", "replace the kinds present in FILE").add_argument("file")
+
+
+def _add_logs(sub: SubParsers) -> None:
+    logs = _command(sub, "logs", "show the engine's event log")
+    logs.add_argument("--follow", "-f", action="store_true", help="keep showing new events")
+    logs.add_argument("--level", choices=("debug", "info", "warning", "error", "critical"))
+    logs.add_argument("--job", help="only this job (catalog, stock, orders…)")
+    logs.add_argument("--limit", "-n", type=int, default=50)
+    _connection(logs)
+
+
+def _add_sandbox(sub: SubParsers) -> None:
     sandbox = sub.add_parser("sandbox", help="run a built-in simulator of a remote system")
     which = sandbox.add_subparsers(dest="system", required=True)
     woo = which.add_parser("woo", help="the WooCommerce store simulator")
@@ -29,7 +165,7 @@ def _add_sandbox(sub: argparse._SubParsersAction) -> None:
         parser.set_defaults(command="sandbox")
 
 
-def _add_demo(sub: argparse._SubParsersAction) -> None:
+def _add_demo(sub: SubParsers) -> None:
     demo = sub.add_parser("demo", help="start the sandboxes and open the dashboard on them")
     demo.add_argument("--dir", default=".demo", help="where the demo config and state live")
     demo.add_argument("--no-ui", action="store_true", help="only start the sandboxes")
@@ -40,22 +176,58 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tillsync",
         description="Keep a WooCommerce store and a POS / ERP back office in step.",
+        epilog="Without a command, tillsync opens the dashboard.",
     )
-    sub = parser.add_subparsers(dest="command_name")
-    _add_sandbox(sub)
-    _add_demo(sub)
+    _common(parser, top=True)
+    sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
+    for add in (_add_init, _add_run, _add_sync, _add_doctor, _add_orders, _add_links):
+        add(sub)
+    for add in (_add_mappings, _add_logs, _add_sandbox, _add_demo):
+        add(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command = getattr(args, "command", None)
-    if command is None:
-        parser.print_help()
-        return 0
+def _dispatch(args: argparse.Namespace) -> int:
+    command = getattr(args, "command", None) or "dashboard"
     module = importlib.import_module(f"tui.commands.{command}")
+    if command == "dashboard":
+        return int(module.open_dashboard(args) or 0)
     return int(module.run(args) or 0)
+
+
+def _complain(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _unexpected(error: Exception, *, debug: bool) -> None:
+    """Log the traceback where logging is set up (or show it with --debug), say it briefly."""
+    if logging.getLogger().handlers:
+        log.error("unexpected error", exc_info=error)
+        where = "; details are in the log"
+    elif debug:
+        traceback.print_exception(error, file=sys.stderr)
+        where = ""
+    else:
+        where = "; run again with --debug for details"
+    _complain(f"tillsync: unexpected error ({type(error).__name__}){where}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ConfigError as error:
+        _complain(format_config_error(error))
+        return 2
+    except TillsyncError as error:
+        _complain(f"tillsync: {error.message}\n  {error.hint}")
+        return 1
+    except KeyboardInterrupt:
+        _complain("tillsync: interrupted")
+        return 130
+    except Exception as error:  # the last resort: a message; the traceback goes to the log
+        _unexpected(error, debug=bool(getattr(args, "debug", False)))
+        return 1
 
 
 if __name__ == "__main__":

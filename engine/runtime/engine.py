@@ -1,22 +1,36 @@
 """The Engine facade: the only object the TUI and the CLI talk to.
 
 It owns the state store, the event bus, one :class:`ConnectionRuntime` per
-configured connection, their schedulers and the event journal.  Screens and
-commands call one method here and render events; they never build clients
-or touch the store's tables themselves.
+configured connection, their schedulers, the event journal and the order
+services.  Screens and commands call one method here and render events or
+the records returned; they never build clients or touch the store's tables
+themselves.
+
+Two ways to open it:
+
+* ``exclusive=True`` (running jobs: ``run --headless``, ``sync``, the
+  dashboard): takes the instance lock on the state database, then recovers
+  what a crash left (in-flight orders back to waiting, open runs closed);
+* ``exclusive=False`` (``logs``, ``orders``, ``doctor``, ``mappings``): no
+  lock and no recovery, so it can run beside the service without
+  "recovering" the service's live work.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from engine.config import TillsyncConfig
 from engine.errors import ConfigError
 from engine.events import EventBus
+from engine.instance_lock import InstanceLock
+from engine.runtime.admin import EngineAdmin
 from engine.runtime.connection import ConnectionRuntime, build_connection
+from engine.runtime.jobs import JOBS, check_options, job_for
 from engine.runtime.journal import EventJournal
+from engine.runtime.order_services import OrderServices
 from engine.scheduler import JobRun, JobStatus, RunRequest, Scheduler, ScheduleTableState
 from engine.store import StateStore
 
@@ -24,73 +38,94 @@ __all__ = ["JOBS", "Engine"]
 
 log = logging.getLogger(__name__)
 
-JobCall = Callable[..., Awaitable[Any]]
+StopTimeout = 30.0  # seconds a running job may take to finish when the engine stops
 
 
-async def _catalog(conn: ConnectionRuntime, **options: Any) -> Any:
-    return await conn.catalog.run(**options)
-
-
-async def _stock(conn: ConnectionRuntime, **options: Any) -> Any:
-    return await conn.stock.run(**options)
-
-
-async def _reconcile(conn: ConnectionRuntime, *, dry_run: bool = False, **_: Any) -> Any:
-    """The nightly full pass: re-read everything and repair drift."""
-    catalog = await conn.catalog.run(full=True, dry_run=dry_run)
-    stock = await conn.stock.run(full=True, dry_run=dry_run)
-    return catalog, stock
-
-
-JOBS: dict[str, JobCall] = {"catalog": _catalog, "stock": _stock, "reconcile": _reconcile}
-
-
-class Engine:
-    def __init__(self, config: TillsyncConfig, store: StateStore, bus: EventBus) -> None:
+class Engine(EngineAdmin):
+    def __init__(
+        self,
+        config: TillsyncConfig,
+        store: StateStore,
+        bus: EventBus,
+        lock: InstanceLock | None = None,
+    ) -> None:
         self.config = config
         self.store = store
         self.bus = bus
         self.connections: dict[str, ConnectionRuntime] = {}
         self.schedulers: dict[str, Scheduler] = {}
+        self.orders = OrderServices(self)
         self._journal = EventJournal(bus, store)
+        self._lock = lock
         self._started = False
 
     @classmethod
-    async def open(cls, config: TillsyncConfig, *, bus: EventBus | None = None) -> Engine:
-        """Open the state DB, recover from a crash, and build every enabled connection."""
-        store = await StateStore.open(config.engine.state_db)
-        await store.recover()
-        engine = cls(config, store, bus or EventBus())
+    async def open(
+        cls, config: TillsyncConfig, *, bus: EventBus | None = None, exclusive: bool = True
+    ) -> Engine:
+        """Open the state DB (locked and recovered when ``exclusive``) and build connections."""
+        db = config.engine.state_db
+        lock = InstanceLock.acquire(db) if exclusive else None
+        try:
+            store = await StateStore.open(db)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if exclusive:
+            recovery = await store.recover()
+            if recovery.orders_back_to_waiting or recovery.runs_closed:
+                log.warning("recovered after a crash: %s", recovery)
+        engine = cls(config, store, bus or EventBus(), lock)
         for name, conn in config.enabled_connections.items():
             engine.connections[name] = build_connection(name, conn, store, engine.bus)
         return engine
 
+    @property
+    def exclusive(self) -> bool:
+        return self._lock is not None and self._lock.held
+
     def connection(self, name: str | None = None) -> ConnectionRuntime:
         if name is None:
             if len(self.connections) != 1:
+                listed = ", ".join(self.connections) or "none is enabled"
                 raise ConfigError(
-                    f"several connections are configured ({', '.join(self.connections)}): "
-                    "name one with --connection"
+                    f"several connections are configured ({listed}): name one with --connection"
                 )
             return next(iter(self.connections.values()))
         try:
             return self.connections[name]
         except KeyError:
-            raise ConfigError(f"no connection named {name!r} in the configuration") from None
+            raise ConfigError(
+                f"no enabled connection named {name!r} in the configuration"
+            ) from None
 
     async def run_job(self, job: str, connection: str | None = None, **options: Any) -> Any:
-        """Run one job now, in this task (CLI one-off runs, tests, "run now")."""
-        if job not in JOBS:
-            raise ConfigError(f"unknown job {job!r}; choose one of {', '.join(JOBS)}")
-        return await JOBS[job](self.connection(connection), **options)
+        """Run one job now, in this task (CLI one-off runs, tests, "run now").
+
+        Options are the job's own (``full``, ``dry_run``, ``only_new``, ``skus``);
+        one the job does not take is refused before anything runs.
+        """
+        self._require_exclusive(f"run the {job} job")
+        conn = self.connection(connection)
+        chosen = job_for(job, conn)
+        checked = check_options(chosen, options)
+        self._journal.start()  # a one-off run's events belong in the log like any other
+        return await chosen.call(conn, **checked)
+
+    def _require_exclusive(self, action: str) -> None:
+        if not self.exclusive:
+            raise ConfigError(f"cannot {action}: this engine was opened read-only")
 
     async def start(self) -> None:
-        """Begin scheduled work: journal, then one scheduler per connection."""
+        """Begin scheduled work: journal, one scheduler per connection, order services."""
+        self._require_exclusive("start scheduled work")
         self._journal.start()
         for name, conn in self.connections.items():
             scheduler = self._scheduler(name, conn)
             await scheduler.start()
             self.schedulers[name] = scheduler
+        await self.orders.start()
         self._started = True
 
     def _scheduler(self, name: str, conn: ConnectionRuntime) -> Scheduler:
@@ -98,30 +133,52 @@ class Engine:
 
         def job_func(job: str) -> Callable[[JobRun], Awaitable[None]]:
             async def call(run: JobRun) -> None:
-                await JOBS[job](conn)
+                await JOBS[job].call(conn)
 
             return call
 
-        jobs = {job: (schedules[job], job_func(job)) for job in JOBS if job in schedules}
+        runnable = [job for job in JOBS if job in schedules and self._can_run(job, conn)]
         return Scheduler(
-            jobs,
+            {job: (schedules[job], job_func(job)) for job in runnable},
             ScheduleTableState(self.store.schedule),
             connection=name,
             on_error=lambda run, exc: log.error("%s/%s failed: %s", run.connection, run.job, exc),
         )
 
+    @staticmethod
+    def _can_run(job: str, conn: ConnectionRuntime) -> bool:
+        try:
+            job_for(job, conn)
+        except ConfigError as refused:
+            log.info("%s: %s job not scheduled: %s", conn.name, job, refused.message)
+            return False
+        return True
+
     def run_now(self, job: str, connection: str | None = None) -> RunRequest:
         conn = self.connection(connection)
-        return self.schedulers[conn.name].run_now(job)
+        scheduler = self.schedulers.get(conn.name)
+        if scheduler is None:
+            raise ConfigError("the engine is not running its schedules (start() it first)")
+        return scheduler.run_now(job)
 
     def job_statuses(self) -> list[JobStatus]:
         return [status for s in self.schedulers.values() for status in s.status().values()]
 
-    async def close(self) -> None:
+    async def close(self, *, timeout: float = StopTimeout) -> None:  # noqa: ASYNC109
         """Stop scheduled work (letting a running write finish), then close everything."""
+        await self.orders.stop()
         for scheduler in self.schedulers.values():
-            await scheduler.stop(timeout=30)
+            await scheduler.stop(timeout=timeout)
         await self._journal.stop()
         for conn in self.connections.values():
             await conn.aclose()
         await self.store.close()
+        if self._lock is not None:
+            self._lock.release()
+
+    async def __aenter__(self) -> Engine:
+        return self
+
+    async def __aexit__(self, *exc: object) -> Literal[False]:
+        await self.close()
+        return False

@@ -1,0 +1,130 @@
+"""The admin's one-call operations on the Engine: diagnose, orders, links, mappings, logs.
+
+Each method is what one CLI command (or one dashboard button) does, so the
+command and the screen stay free of business rules: which link kinds a
+"reset products" means, that a reset also rewinds the cursors (otherwise the
+next incremental run would never re-read the unlinked products), which
+states an order may be retried from.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from engine.runtime.doctor import DoctorReport, check_connection, check_database
+from engine.runtime.event_feed import events_after, latest_events
+from engine.runtime.mappings_file import parse_mappings, render_mappings
+from engine.runtime.order_desk import OrderDetails, list_orders, order_details
+from engine.store import OutboxEntry, StoredEvent
+from engine.sync.catalog import PRODUCT_CURSOR
+from engine.sync.catalog_writer import PRODUCT, STOCK
+from engine.sync.categories import CATEGORY_CURSOR
+
+if TYPE_CHECKING:
+    from engine.config import TillsyncConfig
+    from engine.runtime.connection import ConnectionRuntime
+    from engine.store import StateStore
+
+__all__ = ["LINK_GROUPS", "EngineAdmin", "LinkGroup"]
+
+LinkGroup = Literal["products", "categories"]
+# what "forget the links of X" deletes: link kinds, and cursors (exact name or "prefix.")
+LINK_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "products": ((PRODUCT, STOCK), (PRODUCT_CURSOR, "stock.")),
+    "categories": (("category",), (CATEGORY_CURSOR,)),
+}
+
+
+class EngineAdmin:
+    """Mixed into :class:`~engine.runtime.engine.Engine`; see each method."""
+
+    config: TillsyncConfig
+    store: StateStore
+    connections: dict[str, ConnectionRuntime]
+
+    def connection(self, name: str | None = None) -> ConnectionRuntime:
+        raise NotImplementedError  # provided by Engine
+
+    def _name(self, connection: str | None) -> str:
+        return self.connection(connection).name
+
+    async def doctor(self, connection: str | None = None) -> DoctorReport:
+        """*Network.*  Every check of every (or the named) connection, then the database."""
+        names = [self._name(connection)] if connection else list(self.connections)
+        public_url = self.config.webhooks.public_url
+        checks = []
+        for name in names:
+            checks.extend(await check_connection(self.connections[name], public_url))
+        checks.extend(await check_database(self.store))
+        return DoctorReport(tuple(checks))
+
+    async def orders_list(
+        self, state: str | None = None, connection: str | None = None, limit: int = 50
+    ) -> list[OutboxEntry]:
+        return await list_orders(self.store, self._name(connection), state, limit)
+
+    async def orders_show(self, order_id: int, connection: str | None = None) -> OrderDetails:
+        return await order_details(self.store, self._name(connection), order_id)
+
+    async def orders_retry(self, order_id: int, connection: str | None = None) -> OutboxEntry:
+        """A failed, held or skipped order becomes due now (the worker picks it up)."""
+        return await self.store.outbox.retry(order_id, connection=self._name(connection))
+
+    async def orders_skip(
+        self, order_id: int, reason: str = "skipped by the admin", connection: str | None = None
+    ) -> OutboxEntry:
+        """The order will not be sent to the back office (until retried)."""
+        return await self.store.outbox.skip(order_id, reason, connection=self._name(connection))
+
+    async def reset_links(self, group: LinkGroup, connection: str | None = None) -> dict[str, int]:
+        """Forget which WooCommerce objects match which back-office ones.
+
+        Nothing is deleted in WooCommerce; the next run re-reads everything and
+        matches by SKU (products) or by name and parent (categories) again.
+        Returns how many links of each kind went, plus ``cursors`` rewound.
+        """
+        name = self._name(connection)
+        kinds, cursors = LINK_GROUPS[group]
+        removed: dict[str, int] = {}
+        async with self.store.transaction():
+            for kind in kinds:
+                removed[kind] = await self.store.links.delete_kind(kind, connection=name)
+            removed["cursors"] = await self._rewind(name, cursors)
+        return removed
+
+    async def _rewind(self, connection: str, names: tuple[str, ...]) -> int:
+        rewound = 0
+        for cursor in await self.store.cursors.entries(connection=connection):
+            if any(
+                cursor.name == n or (n.endswith(".") and cursor.name.startswith(n)) for n in names
+            ):
+                await self.store.cursors.delete(cursor.name, connection=connection)
+                rewound += 1
+        return rewound
+
+    async def export_mappings(self, connection: str | None = None) -> str:
+        """Every mapping of the connection as a reviewable TOML document."""
+        name = self._name(connection)
+        return render_mappings(await self.store.mappings.export_all(connection=name), name)
+
+    async def import_mappings(
+        self, text: str, connection: str | None = None, *, source: str = "mappings file"
+    ) -> int:
+        """Replace the kinds present in ``text`` (checked whole first); returns pairs written."""
+        parsed = parse_mappings(text, source)
+        return await self.store.mappings.import_all(parsed, connection=self._name(connection))
+
+    async def query_events(
+        self,
+        *,
+        level: str | None = None,
+        job: str | None = None,
+        connection: str | None = None,
+        limit: int = 50,
+        after_id: int | None = None,
+    ) -> list[StoredEvent]:
+        """Stored events, oldest first: the newest ``limit``, or all after ``after_id``."""
+        name = self._name(connection) if connection else None
+        if after_id is not None:
+            return await events_after(self.store, after_id, level=level, job=job, connection=name)
+        return await latest_events(self.store, level=level, job=job, connection=name, limit=limit)

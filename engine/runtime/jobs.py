@@ -1,0 +1,137 @@
+"""The job registry: what each job name runs, and what options it takes.
+
+A job is an async callable ``(connection, **options) -> report``.  The
+scheduler calls it with no options; ``tillsync sync`` and the dashboard's
+"run now" pass the options the admin chose.  Options a job does not take
+are refused with a sentence, not a ``TypeError`` (``--sku`` means nothing to
+the stock job).  Jobs that need a back-office capability say which, so a
+back office without it gets "KROS does not support customers.write", not a
+crash half-way through a run.
+
+The order jobs (``orders_poll``, ``webhook_health``) join this table through
+:func:`register_job` when the order services are wired (see
+:mod:`engine.runtime.order_services`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.backends import Capability, UnsupportedCapability
+from engine.config import JOB_NAMES
+from engine.errors import ConfigError
+from engine.runtime.connection import ConnectionRuntime
+
+__all__ = ["JOBS", "Job", "JobCall", "check_options", "job_for", "register_job"]
+
+JobCall = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One runnable job: its callable, the options it accepts, what it needs."""
+
+    name: str
+    call: JobCall
+    options: frozenset[str] = frozenset({"full", "dry_run"})
+    needs: frozenset[Capability] = field(default_factory=frozenset)
+    description: str = ""
+
+
+def _dry_run(conn: ConnectionRuntime, options: dict[str, Any]) -> dict[str, Any]:
+    """``[connections.x.sync] dry_run = true`` makes every run of that connection a dry run."""
+    if conn.config.sync.dry_run:
+        return {**options, "dry_run": True}
+    return options
+
+
+async def _catalog(conn: ConnectionRuntime, **options: Any) -> Any:
+    return await conn.catalog.run(**_dry_run(conn, options))
+
+
+async def _stock(conn: ConnectionRuntime, **options: Any) -> Any:
+    return await conn.stock.run(**_dry_run(conn, options))
+
+
+async def _reconcile(conn: ConnectionRuntime, **options: Any) -> Any:
+    """The nightly full pass: re-read everything and repair drift."""
+    dry_run = bool(_dry_run(conn, options).get("dry_run"))
+    catalog = await conn.catalog.run(full=True, dry_run=dry_run)
+    stock = await conn.stock.run(full=True, dry_run=dry_run)
+    return catalog, stock
+
+
+JOBS: dict[str, Job] = {
+    "catalog": Job(
+        "catalog",
+        _catalog,
+        frozenset({"full", "dry_run", "only_new", "skus"}),
+        frozenset({Capability.PRODUCTS_READ}),
+        "back-office products, prices and categories into WooCommerce",
+    ),
+    "stock": Job(
+        "stock",
+        _stock,
+        needs=frozenset({Capability.STOCK_READ}),
+        description="back-office stock levels into WooCommerce",
+    ),
+    "reconcile": Job(
+        "reconcile",
+        _reconcile,
+        frozenset({"dry_run"}),
+        frozenset({Capability.PRODUCTS_READ, Capability.STOCK_READ}),
+        "full comparison of both sides, fixing any drift",
+    ),
+}
+
+
+# What the jobs not registered yet will need, so the refusal names the real obstacle.
+_PLANNED_NEEDS = {
+    "customers": Capability.CUSTOMERS_WRITE,
+    "orders_poll": Capability.SALES_CREATE,
+    "webhook_health": None,
+}
+_FLAGS = {"skus": "--sku"}
+
+
+def register_job(job: Job) -> None:
+    """Add (or replace) a job; its name must be one the configuration schedules."""
+    if job.name not in JOB_NAMES:
+        raise ValueError(f"{job.name!r} is not a configurable job ({', '.join(JOB_NAMES)})")
+    JOBS[job.name] = job
+
+
+def job_for(name: str, conn: ConnectionRuntime) -> Job:
+    """The job called ``name``, checked against what ``conn``'s back office can do."""
+    if name not in JOB_NAMES:
+        raise ConfigError(f"unknown job {name!r}; choose one of {', '.join(JOB_NAMES)}")
+    job = JOBS.get(name)
+    planned = _PLANNED_NEEDS.get(name)
+    if job is None and planned is not None and planned not in conn.backend.capabilities:
+        raise UnsupportedCapability(conn.backend.name, planned)
+    if job is None:
+        raise ConfigError(
+            f"the {name} job is not available in this version of tillsync",
+            hint=f'available jobs: {", ".join(JOBS)}; set `{name} = "off"` in [schedules]',
+        )
+    backend = conn.backend
+    for capability in sorted(job.needs):
+        if capability not in backend.capabilities:
+            raise UnsupportedCapability(backend.name, capability)
+    return job
+
+
+def check_options(job: Job, options: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop unset options; refuse set ones the job doesn't take."""
+    chosen = {key: value for key, value in options.items() if value not in (None, False, (), [])}
+    refused = sorted(set(chosen) - job.options)
+    if refused:
+        names = ", ".join(_FLAGS.get(key, "--" + key.replace("_", "-")) for key in refused)
+        takes = ", ".join(sorted(_FLAGS.get(k, "--" + k.replace("_", "-")) for k in job.options))
+        raise ConfigError(
+            f"the {job.name} job does not take {names}",
+            hint=f"the {job.name} job takes {takes}" if takes else f"{job.name} takes no options",
+        )
+    return chosen

@@ -1,0 +1,52 @@
+"""``tillsync mappings export [FILE] | import FILE``: the value mappings as TOML.
+
+Export writes every kind (empty ones too, as a template to fill in); import
+replaces each kind present in the file and keeps the others, atomically,
+after checking the whole file.  Both work beside a running service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from functools import partial
+from pathlib import Path
+
+from engine.errors import ConfigError
+from engine.runtime import Engine
+from tui.commands.session import EXIT_OK, Session, open_session, run_with_engine
+
+__all__ = ["run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    session = open_session(args)
+    body = _export if args.action == "export" else _import
+    return run_with_engine(session, partial(body, session), exclusive=False)
+
+
+async def _export(session: Session, engine: Engine) -> int:
+    text = await engine.export_mappings(session.connection)
+    target = session.args.file
+    if not target or target == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    await asyncio.to_thread(Path(target).write_text, text, encoding="utf-8")
+    print(f"Wrote the mappings to {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read(source: str) -> str:
+    return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+
+
+async def _import(session: Session, engine: Engine) -> int:
+    source = session.args.file
+    try:
+        text = await asyncio.to_thread(_read, source)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {source}: {error}") from None
+    count = await engine.import_mappings(text, session.connection, source=source)
+    print(f"Imported {count} mapping{'s' if count != 1 else ''} from {source}.")
+    return EXIT_OK

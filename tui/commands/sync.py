@@ -1,0 +1,96 @@
+"""``tillsync sync catalog|stock|orders|customers``: one job now, watched.
+
+``--dry-run`` reads both sides and prints the diff the run would apply,
+writing nothing.  SIGTERM / Ctrl-C stops the job cleanly: the run row is
+closed as interrupted, pages already applied stay applied (their cursor
+was saved with them), and the next run continues from there; the exit code
+is 130 because the run did not complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from functools import partial
+from typing import Any
+
+from engine.runtime import Engine
+from tui.commands.session import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Session,
+    StopSignal,
+    open_session,
+    run_with_engine,
+)
+from tui.commands.sync_display import ProgressDisplay, render_summary, reports_of, stop_progress
+
+__all__ = ["JOB_OF", "run"]
+
+# command word -> engine job name
+JOB_OF = {"catalog": "catalog", "stock": "stock", "orders": "orders_poll", "customers": "customers"}
+
+
+def run(args: argparse.Namespace) -> int:
+    session = open_session(args, log_file=True)
+    return run_with_engine(session, partial(_sync, session), exclusive=True)
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "full": args.full,
+        "dry_run": args.dry_run,
+        "only_new": args.only_new,
+        "skus": tuple(args.skus or ()),
+    }
+
+
+async def _sync(session: Session, engine: Engine) -> int:
+    args = session.args
+    job = JOB_OF[args.job]
+    display = ProgressDisplay(job)
+    events = engine.bus.subscribe()
+    follower = asyncio.create_task(display.follow(events))
+    work = asyncio.create_task(engine.run_job(job, session.connection, **_options(args)))
+    stop = StopSignal().install()
+    try:
+        interrupted = await _wait(work, stop)
+    finally:
+        stop.remove()
+        await stop_progress(display, follower)
+        events.close()
+    if interrupted:
+        print(
+            "tillsync: interrupted — the run was stopped cleanly; the next run continues "
+            "from the last page saved",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    return _report(args, job, work.result())
+
+
+async def _wait(work: asyncio.Task[Any], stop: StopSignal) -> bool:
+    """Wait for the job or a stop signal; on a signal cancel the job and let it close its run."""
+    signalled = asyncio.create_task(stop.wait())
+    await asyncio.wait({work, signalled}, return_when=asyncio.FIRST_COMPLETED)
+    if work.done():
+        signalled.cancel()
+        return False
+    work.cancel()
+    await asyncio.gather(work, return_exceptions=True)
+    return True
+
+
+def _report(args: argparse.Namespace, job: str, result: Any) -> int:
+    reports = reports_of(result)
+    if args.dry_run:
+        print("Dry run: nothing was written. This is what the run would do:")
+        for report in reports:
+            diff = getattr(report, "diff", None)
+            if diff is not None:
+                print(diff.render())
+    render_summary(job, reports, dry_run=args.dry_run)
+    failed = sum(getattr(getattr(r, "totals", None), "failed", 0) for r in reports)
+    return EXIT_FAILED if failed else EXIT_OK
