@@ -51,10 +51,14 @@ async def apply_pages(
         finally:
             gate.release()
 
-    async with asyncio.TaskGroup() as group:
-        async for page in pages:
-            await gate.acquire()
-            group.create_task(one(commits.register(), page))
+    try:
+        async with asyncio.TaskGroup() as group:
+            async for page in pages:
+                await gate.acquire()
+                group.create_task(one(commits.register(), page))
+    except ExceptionGroup as failed:
+        # the first real error (e.g. "back office unreachable"), not a wrapper
+        raise failed.exceptions[0] from None
 
 
 async def _commit(run: JobRun, links: list[Link], cursor: str | None, name: str | None) -> None:

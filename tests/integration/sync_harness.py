@@ -14,6 +14,7 @@ from engine.store import StateStore
 from engine.store.mappings import MappingKind
 from engine.sync.context import SyncContext
 from engine.sync.woo_fields import CatalogPreferences
+from engine.transport import RetryPolicy
 from engine.woo import WooClient
 from sandbox import korona as kor
 from sandbox.server import RunningServer, start_server
@@ -24,6 +25,8 @@ from tests.integration.test_korona_adapter_reads import ContractTransport
 WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
 WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
 KORONA_PASSWORD = kor.DEFAULT_PASSWORD
+
+FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, jitter=False)
 
 TAX_CLASSES = {
     kor.SECTOR_STANDARD_ID: "",
@@ -84,7 +87,7 @@ async def engine_context(
     )
     store = await StateStore.open(tmp_path / "state.db")
     contract = KoronaContract()
-    backend = KoronaBackend(settings, transport=ContractTransport(contract))
+    backend = KoronaBackend(settings, transport=ContractTransport(contract), retry=FAST_RETRY)
     woo = WooClient(woo_server.url, WOO_KEY, WOO_SECRET)
     for source, target in TAX_CLASSES.items():
         await store.mappings.set(MappingKind.TAX_CLASS, source, target)

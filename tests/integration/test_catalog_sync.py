@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from engine.errors import TransientError
 from engine.sync.catalog import CatalogSync
 from engine.sync.stock import StockSync
 from sandbox import korona as kor
@@ -228,3 +229,23 @@ async def test_reset_links_rematches_by_sku_without_writing(tmp_path: Path) -> N
             assert _writes(sb) == 0, report.diff.render()
             assert len(sb.products) == products_before
             assert await ctx.store.links.count("product") == linked
+
+
+async def test_a_failed_stock_read_writes_nothing_and_never_zero(tmp_path: Path) -> None:
+    with sandboxes(products=120) as (kb, sb, korona_server, woo_server):
+        async with engine_context(tmp_path, korona_server, woo_server) as ctx:
+            await CatalogSync(ctx).run()
+            before = {sku: p.get("stock_quantity") for sku, p in _by_sku(sb).items()}
+            changed = [n for n in _selling(kb) if before.get(n)][:3]
+            for number in changed:
+                kb.set_stock(number, 0)
+            kb.knobs.update(down=True)
+            with pytest.raises(TransientError):
+                await StockSync(ctx).run()
+            after = {sku: p.get("stock_quantity") for sku, p in _by_sku(sb).items()}
+            assert after == before
+            kb.knobs.update(down=False)
+            await StockSync(ctx).run()
+            assert [_by_sku(sb)[n]["stock_quantity"] for n in changed] == [0, 0, 0]
+            last = await ctx.store.runs.recent(limit=2, job="stock")
+            assert [run.ok for run in last] == [True, False]
