@@ -19,7 +19,7 @@ from sandbox.woocommerce.errors import WooError
 if TYPE_CHECKING:
     from sandbox.woocommerce.state import WooSandbox
 
-__all__ = ["SANDBOX_KNOBS", "control_routes"]
+__all__ = ["SANDBOX_KNOBS", "SandboxControl", "apply_knobs", "control_routes"]
 
 CONTROL_PREFIX = "/__sandbox__"
 SANDBOX_KNOBS = (
@@ -50,44 +50,50 @@ def _error(error: WooError) -> Response:
     return JSONResponse(error.body(), error.status)
 
 
-def control_routes(sb: WooSandbox) -> list[BaseRoute]:
-    async def stats(request: Request) -> Response:
-        snapshot = sb.stats.snapshot()
+class SandboxControl:
+    """The handlers behind ``/__sandbox__/``; each acts on one sandbox."""
+
+    def __init__(self, sb: WooSandbox) -> None:
+        self.sb = sb
+
+    async def stats(self, request: Request) -> Response:
+        snapshot = self.sb.stats.snapshot()
+        deliveries = self.sb.deliveries
         snapshot["webhooks"] = {
-            "pending": len(sb.deliveries.pending),
-            "merged": sb.deliveries.merged,
-            "sent": len(sb.deliveries.log),
+            "pending": len(deliveries.pending),
+            "merged": deliveries.merged,
+            "sent": len(deliveries.log),
         }
         return JSONResponse(snapshot)
 
-    async def knobs(request: Request) -> Response:
+    async def knobs(self, request: Request) -> Response:
         if request.method == "GET":
-            return JSONResponse(_knobs(sb))
+            return JSONResponse(_knobs(self.sb))
         try:
-            return JSONResponse(apply_knobs(sb, await request.json()))
+            return JSONResponse(apply_knobs(self.sb, await request.json()))
         except (KeyError, TypeError, ValueError) as exc:
             return JSONResponse({"code": "unknown_knob", "message": str(exc)}, 400)
 
-    async def orders(request: Request) -> Response:
+    async def orders(self, request: Request) -> Response:
         body = await request.json()
         lines = [(int(pid), int(qty)) for pid, qty in body.pop("line_items")]
         try:
-            return JSONResponse(sb.place_order(line_items=lines, **body), 201)
+            return JSONResponse(self.sb.place_order(line_items=lines, **body), 201)
         except WooError as error:
             return _error(error)
 
-    async def order_status(request: Request) -> Response:
+    async def order_status(self, request: Request) -> Response:
         body = await request.json()
+        order_id = int(request.path_params["order_id"])
         try:
-            order = sb.set_order_status(
-                int(request.path_params["order_id"]), body["status"], body.get("note", "")
-            )
+            order = self.sb.set_order_status(order_id, body["status"], body.get("note", ""))
         except WooError as error:
             return _error(error)
         return JSONResponse(order)
 
-    async def products(request: Request) -> Response:
-        sku = request.query_params.get("sku")
+    async def products(self, request: Request) -> Response:
+        """Raw stored records (not the REST shape), by ``sku`` or the first ``limit``."""
+        sb, sku = self.sb, request.query_params.get("sku")
         with sb.lock:
             if sku is not None:
                 pid = sb.sku_index.get(sku)
@@ -96,20 +102,26 @@ def control_routes(sb: WooSandbox) -> list[BaseRoute]:
                 rows = list(sb.products.values())[: int(request.query_params.get("limit", "100"))]
             return JSONResponse([dict(r) for r in rows if r])
 
-    async def reset_stats(request: Request) -> Response:
-        sb.stats.reset()
+    async def reset_stats(self, request: Request) -> Response:
+        self.sb.stats.reset()
         return JSONResponse({"ok": True})
 
-    async def flush_webhooks(request: Request) -> Response:
-        sb.deliveries.flush_due_now()
-        return JSONResponse({"pending": len(sb.deliveries.pending)})
+    async def flush_webhooks(self, request: Request) -> Response:
+        self.sb.deliveries.flush_due_now()
+        return JSONResponse({"pending": len(self.sb.deliveries.pending)})
 
+
+def control_routes(sb: WooSandbox) -> list[BaseRoute]:
+    control = SandboxControl(sb)
+    table = [
+        ("/stats", control.stats, ["GET"]),
+        ("/knobs", control.knobs, ["GET", "POST"]),
+        ("/orders", control.orders, ["POST"]),
+        ("/orders/{order_id:int}/status", control.order_status, ["POST"]),
+        ("/products", control.products, ["GET"]),
+        ("/reset-stats", control.reset_stats, ["POST"]),
+        ("/webhooks/flush", control.flush_webhooks, ["POST"]),
+    ]
     return [
-        Route(f"{CONTROL_PREFIX}/stats", stats, methods=["GET"]),
-        Route(f"{CONTROL_PREFIX}/knobs", knobs, methods=["GET", "POST"]),
-        Route(f"{CONTROL_PREFIX}/orders", orders, methods=["POST"]),
-        Route(f"{CONTROL_PREFIX}/orders/{{order_id:int}}/status", order_status, methods=["POST"]),
-        Route(f"{CONTROL_PREFIX}/products", products, methods=["GET"]),
-        Route(f"{CONTROL_PREFIX}/reset-stats", reset_stats, methods=["POST"]),
-        Route(f"{CONTROL_PREFIX}/webhooks/flush", flush_webhooks, methods=["POST"]),
+        Route(CONTROL_PREFIX + path, handler, methods=methods) for path, handler, methods in table
     ]

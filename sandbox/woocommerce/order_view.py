@@ -74,7 +74,10 @@ def _line_image(sb: WooSandbox, line: dict[str, Any]) -> dict[str, Any]:
     return {"id": images[0]["id"], "src": images[0]["src"]}
 
 
-def _tax_lines(sb: WooSandbox, order: dict[str, Any]) -> list[dict[str, Any]]:
+def _tax_totals(
+    sb: WooSandbox, order: dict[str, Any]
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Cart and shipping tax per rate id."""
     cart: dict[int, Decimal] = defaultdict(Decimal)
     shipping: dict[int, Decimal] = defaultdict(Decimal)
     for line in order.get("line_items", []):
@@ -84,17 +87,20 @@ def _tax_lines(sb: WooSandbox, order: dict[str, Any]) -> list[dict[str, Any]]:
     for ship in order.get("shipping_lines", []):
         if standard and to_decimal(ship.get("total_tax")):
             shipping[standard["id"]] += to_decimal(ship["total_tax"])
+    return cart, shipping
+
+
+def _tax_lines(sb: WooSandbox, order: dict[str, Any]) -> list[dict[str, Any]]:
+    cart, shipping = _tax_totals(sb, order)
     rates = {r["id"]: r for r in sb.settings.tax_rates}
     out = []
     for rate_id in sorted(set(cart) | set(shipping)):
         rate = rates.get(rate_id, {"name": "Tax", "priority": 1, "country": "", "rate": "0"})
-        code = "-".join(
-            p for p in (rate["country"], rate["name"].upper(), str(rate["priority"])) if p
-        )
+        parts = (rate["country"], rate["name"].upper(), str(rate["priority"]))
         out.append(
             {
-                "id": 10_000 + rate_id,
-                "rate_code": code,
+                "id": order["id"] * 100 + rate_id,
+                "rate_code": "-".join(p for p in parts if p),
                 "rate_id": rate_id,
                 "label": rate["name"],
                 "compound": False,
@@ -141,50 +147,60 @@ def _fee_lines(order: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _parties(order: dict[str, Any]) -> dict[str, Any]:
+    """Who buys and how they pay."""
+    return {
+        "billing": dict(order["billing"]),
+        "shipping": {k: v for k, v in order["shipping"].items() if k != "email"},
+        "payment_method": order.get("payment_method", ""),
+        "payment_method_title": order.get("payment_method_title", ""),
+        "transaction_id": order.get("transaction_id", ""),
+        "customer_ip_address": order.get("customer_ip_address", ""),
+        "customer_user_agent": order.get("customer_user_agent", ""),
+        "customer_note": order.get("customer_note", ""),
+        "cart_hash": order.get("cart_hash", ""),
+    }
+
+
+def _links(site: str, order: dict[str, Any]) -> dict[str, Any]:
+    links = resource_links(site, f"orders/{order['id']}", "orders")
+    if order.get("customer_id"):
+        links["customer"] = [{"href": f"{site}/wp-json/wc/v3/customers/{order['customer_id']}"}]
+    return links
+
+
 def render_order(sb: WooSandbox, order: dict[str, Any], site: str) -> dict[str, Any]:
     """GET /orders/{id}."""
     clock = sb.clock
-    out: dict[str, Any] = {key: order.get(key) for key in _PASSTHROUGH}
     refunds = [r for r in sb.refunds.values() if r["parent_id"] == order["id"]]
-    needs_payment = order["status"] in ("pending", "failed") and to_decimal(order.get("total")) > 0
-    out.update(
-        parent_id=order.get("parent_id", 0),
-        number=str(order["id"]),
-        currency_symbol=sb.currency_symbol,
+    pay = f"{site}/checkout/order-pay/{order['id']}/?pay_for_order=true&key={order['order_key']}"
+    return {
+        **{key: order.get(key) for key in _PASSTHROUGH},
+        "parent_id": order.get("parent_id", 0),
+        "number": str(order["id"]),
+        "currency_symbol": sb.currency_symbol,
         **clock.pair("date_created", order.get("created")),
         **clock.pair("date_modified", order.get("modified")),
         **clock.pair("date_paid", order.get("paid")),
         **clock.pair("date_completed", order.get("completed")),
-        billing=dict(order["billing"]),
-        shipping={k: v for k, v in order["shipping"].items() if k != "email"},
-        payment_method=order.get("payment_method", ""),
-        payment_method_title=order.get("payment_method_title", ""),
-        transaction_id=order.get("transaction_id", ""),
-        customer_ip_address=order.get("customer_ip_address", ""),
-        customer_user_agent=order.get("customer_user_agent", ""),
-        customer_note=order.get("customer_note", ""),
-        cart_hash=order.get("cart_hash", ""),
-        meta_data=[dict(m) for m in order.get("meta_data", [])],
-        line_items=[_line(sb, line) for line in order.get("line_items", [])],
-        tax_lines=_tax_lines(sb, order),
-        shipping_lines=_shipping_lines(order),
-        fee_lines=_fee_lines(order),
-        coupon_lines=[_coupon(c) for c in order.get("coupon_lines", [])],
-        refunds=[
+        **_parties(order),
+        "meta_data": [dict(m) for m in order.get("meta_data", [])],
+        "line_items": [_line(sb, line) for line in order.get("line_items", [])],
+        "tax_lines": _tax_lines(sb, order),
+        "shipping_lines": _shipping_lines(order),
+        "fee_lines": _fee_lines(order),
+        "coupon_lines": [_coupon(c) for c in order.get("coupon_lines", [])],
+        "refunds": [
             {"id": r["id"], "reason": r.get("reason", ""), "total": f"-{r['amount']}"}
             for r in refunds
         ],
-        payment_url=f"{site}/checkout/order-pay/{order['id']}/?pay_for_order=true&key={order['order_key']}",
-        is_editable=order["status"] in ("pending", "on-hold", "auto-draft", "checkout-draft"),
-        needs_payment=needs_payment,
-        needs_processing=True,
-        _links=resource_links(site, f"orders/{order['id']}", "orders"),
-    )
-    if order.get("customer_id"):
-        out["_links"]["customer"] = [
-            {"href": f"{site}/wp-json/wc/v3/customers/{order['customer_id']}"}
-        ]
-    return out
+        "payment_url": pay,
+        "is_editable": order["status"] in ("pending", "on-hold", "auto-draft", "checkout-draft"),
+        "needs_payment": order["status"] in ("pending", "failed")
+        and to_decimal(order.get("total")) > 0,
+        "needs_processing": True,
+        "_links": _links(site, order),
+    }
 
 
 def _coupon(coupon: dict[str, Any]) -> dict[str, Any]:

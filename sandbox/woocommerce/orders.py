@@ -24,8 +24,17 @@ from sandbox.woocommerce.product_filters import DateWindow
 from sandbox.woocommerce.query import QueryArgs
 from sandbox.woocommerce.store_settings import WC_VERSION
 
-__all__ = ["OrderCollection", "new_order"]
+__all__ = ["OrderCollection", "coupon_line", "new_order"]
 
+_SCALARS = (
+    "parent_id",
+    "currency",
+    "customer_id",
+    "customer_note",
+    "payment_method",
+    "payment_method_title",
+    "transaction_id",
+)
 _LINE_KINDS = (("line_items", "line"), ("shipping_lines", "shipping"), ("fee_lines", "fee"))
 
 
@@ -59,6 +68,7 @@ class OrderCollection(Collection):
     kind = "shop_order"
     resource = "order"
     schema = ORDER_SCHEMA
+    searchable = ()
     orderby = ("date", "modified", "id", "include", "title", "slug")
 
     @property
@@ -73,7 +83,7 @@ class OrderCollection(Collection):
         return render_order(self.sb, rec, self.site)
 
     def filter(self, args: QueryArgs, recs: Iterable[Record]) -> Iterable[Record]:
-        recs = super().filter(args, recs)
+        recs = _search(super().filter(args, recs), args.text("search"))
         statuses = args.choices("status", ("any", "trash", *ORDER_STATUSES)) or ["any"]
         if "any" in statuses:
             recs = (r for r in recs if r["status"] != "trash")
@@ -118,45 +128,49 @@ class OrderCollection(Collection):
         customer = body.get("customer_id")
         if customer and customer not in self.sb.customers:
             raise WooError("woocommerce_rest_invalid_customer_id", "Customer ID is invalid.", 400)
-        for key in (
-            "parent_id",
-            "currency",
-            "customer_id",
-            "customer_note",
-            "payment_method",
-            "transaction_id",
-        ):
-            if key in body:
-                order[key] = body[key]
+        order.update({key: body[key] for key in _SCALARS if key in body})
         if "payment_method" in body and "payment_method_title" not in body:
             gateway = self.sb.settings.payment_gateways.get(body["payment_method"], {})
             order["payment_method_title"] = gateway.get("title", "")
-        if "payment_method_title" in body:
-            order["payment_method_title"] = body["payment_method_title"]
         for key in ("billing", "shipping"):
             if key in body:
-                order[key] = {
-                    **order[key],
-                    **{k: str(v) for k, v in body[key].items() if k in ADDRESS_KEYS},
-                }
+                posted = {k: str(v) for k, v in body[key].items() if k in ADDRESS_KEYS}
+                order[key] = {**order[key], **posted}
         if "meta_data" in body:
             order["meta_data"] = merge_meta(self.sb, order["meta_data"], body["meta_data"])
+        self._apply_lines(order, body)
+
+    def _apply_lines(self, order: Record, body: dict[str, Any]) -> None:
         for key, kind in _LINE_KINDS:
             if key in body:
                 order[key] = merge_lines(self.sb, order[key], body[key], kind)
         if "coupon_lines" in body:
-            order["coupon_lines"] = [self._coupon_line(c) for c in body["coupon_lines"]]
+            order["coupon_lines"] = [coupon_line(self.sb, c) for c in body["coupon_lines"]]
 
-    def _coupon_line(self, posted: dict[str, Any]) -> dict[str, Any]:
-        code = str(posted.get("code", "")).strip().lower()
-        coupon = next((c for c in self.sb.coupons.values() if c["code"] == code), None)
-        if coupon is None or coupon.get("status") == "trash":
-            raise WooError(
-                "woocommerce_rest_invalid_coupon", f'Coupon "{code}" does not exist!', 400
-            )
-        return {
-            "id": self.sb.ids.take("order_item"),
-            "code": code,
-            "discount_type": coupon.get("discount_type", "fixed_cart"),
-            "amount": coupon.get("amount", "0"),
-        }
+
+def _search(recs: Iterable[Record], needle: str | None) -> Iterable[Record]:
+    """Order search looks at the number and the billing name, e-mail and phone."""
+    if not needle:
+        return recs
+    needle = needle.lower()
+
+    def hit(order: Record) -> bool:
+        billing = order["billing"]
+        fields = (billing["first_name"], billing["last_name"], billing["email"], billing["phone"])
+        return needle == str(order["id"]) or any(needle in f.lower() for f in fields)
+
+    return (r for r in recs if hit(r))
+
+
+def coupon_line(sb: Any, posted: dict[str, Any]) -> dict[str, Any]:
+    """An order coupon line for an existing coupon code (codes are lower-case)."""
+    code = str(posted.get("code", "")).strip().lower()
+    coupon = next((c for c in sb.coupons.values() if c["code"] == code), None)
+    if coupon is None or coupon.get("status") == "trash":
+        raise WooError("woocommerce_rest_invalid_coupon", f'Coupon "{code}" does not exist!', 400)
+    return {
+        "id": sb.ids.take("order_item"),
+        "code": code,
+        "discount_type": coupon.get("discount_type", "fixed_cart"),
+        "amount": coupon.get("amount", "0"),
+    }

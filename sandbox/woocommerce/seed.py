@@ -115,41 +115,47 @@ def _product(rng: random.Random, pid: int, number: int, cat: Category, ts: int) 
     return rec
 
 
+_SIZE_ATTRIBUTE = {
+    "id": 0,
+    "name": "Size",
+    "slug": "size",
+    "position": 0,
+    "visible": True,
+    "variation": True,
+    "options": ["S", "M", "L"],
+}
+
+
+def _variation(rng: random.Random, vid: int, parent: dict[str, Any], size: str) -> dict[str, Any]:
+    cents = rng.randrange(199, 4999)
+    qty = rng.randrange(0, 60)
+    return {
+        "id": vid,
+        "parent_id": parent["id"],
+        "sku": f"{parent['sku']}-{size}",
+        "regular_price": f"{cents // 100}.{cents % 100:02d}",
+        "manage_stock": True,
+        "stock_quantity": qty,
+        "stock_status": "instock" if qty else "outofstock",
+        "attributes": [{"id": 0, "name": "Size", "option": size}],
+        "created": parent["created"],
+        "modified": parent["modified"],
+    }
+
+
 def _variations(sb: WooSandbox, rng: random.Random, parent: dict[str, Any]) -> None:
+    """Turn ``parent`` into a variable product with sizes S, M and L."""
     parent["type"] = "variable"
     parent.pop("regular_price", None)
     parent.pop("sale_price", None)
     kids = []
-    for size in ("S", "M", "L"):
-        vid = sb.ids.take("post")
-        cents = rng.randrange(199, 4999)
-        qty = rng.randrange(0, 60)
-        sb.variations[vid] = {
-            "id": vid,
-            "parent_id": parent["id"],
-            "sku": f"{parent['sku']}-{size}",
-            "regular_price": f"{cents // 100}.{cents % 100:02d}",
-            "manage_stock": True,
-            "stock_quantity": qty,
-            "stock_status": "instock" if qty else "outofstock",
-            "attributes": [{"id": 0, "name": "Size", "option": size}],
-            "created": parent["created"],
-            "modified": parent["modified"],
-        }
-        sb.sku_index[sb.variations[vid]["sku"]] = vid
-        kids.append(vid)
+    for size in _SIZE_ATTRIBUTE["options"]:
+        variation = _variation(rng, sb.ids.take("post"), parent, size)
+        sb.variations[variation["id"]] = variation
+        sb.sku_index[variation["sku"]] = variation["id"]
+        kids.append(variation["id"])
     parent["variations"] = kids
-    parent["attributes"] = [
-        {
-            "id": 0,
-            "name": "Size",
-            "slug": "size",
-            "position": 0,
-            "visible": True,
-            "variation": True,
-            "options": ["S", "M", "L"],
-        }
-    ]
+    parent["attributes"] = [dict(_SIZE_ATTRIBUTE)]
 
 
 def _products(sb: WooSandbox, rng: random.Random, count: int, cats: list[Category]) -> None:

@@ -17,14 +17,14 @@ from sandbox.woocommerce.order_calc import calculate_totals
 from sandbox.woocommerce.order_flow import ORDER_STATUSES, change_status
 from sandbox.woocommerce.order_lines import product_line
 from sandbox.woocommerce.order_view import render_order
-from sandbox.woocommerce.orders import OrderCollection, new_order
+from sandbox.woocommerce.orders import coupon_line, new_order
 from sandbox.woocommerce.product_view import price_of, stock_status_of
 from sandbox.woocommerce.products import ProductCollection
 
 if TYPE_CHECKING:
     from sandbox.woocommerce.state import WooSandbox
 
-__all__ = ["GUEST", "edit_product", "place_order", "set_order_status"]
+__all__ = ["GUEST", "SHOPPER", "edit_product", "place_order", "set_order_status"]
 
 GUEST = {
     "first_name": "Jana",
@@ -38,6 +38,11 @@ GUEST = {
     "country": "SK",
     "email": "jana.novakova@example.com",
     "phone": "+421900123456",
+}
+
+SHOPPER = {
+    "customer_ip_address": "203.0.113.7",
+    "customer_user_agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
 }
 
 
@@ -81,6 +86,31 @@ def _billing(sb: WooSandbox, order: dict[str, Any], customer: int | dict[str, An
     order["shipping"].update({k: v for k, v in order["billing"].items() if k != "email"})
 
 
+def _cart(sb: WooSandbox, order: dict[str, Any], line_items: list[tuple[int, int]]) -> None:
+    for item_id, qty in line_items:
+        _buyable(sb, item_id, qty)
+        key = "variation_id" if item_id in sb.variations else "product_id"
+        order["line_items"].append(product_line(sb, {key: item_id, "quantity": qty}))
+
+
+def _extras(
+    sb: WooSandbox, order: dict[str, Any], shipping_total: str | None, coupon: str | None
+) -> None:
+    if shipping_total is not None:
+        flat_rate = {"method_id": "flat_rate", "method_title": "Flat rate", "total": shipping_total}
+        order["shipping_lines"] = [{"id": sb.ids.take("order_item"), **flat_rate}]
+    if coupon:
+        order["coupon_lines"] = [coupon_line(sb, {"code": coupon})]
+
+
+def _backdate(order: dict[str, Any], created: int | None) -> None:
+    """Demo history: move every date of the order to ``created``."""
+    if created is not None:
+        for key in ("created", "modified", "paid", "completed"):
+            if order.get(key):
+                order[key] = created
+
+
 def place_order(
     sb: WooSandbox,
     line_items: list[tuple[int, int]],
@@ -98,46 +128,23 @@ def place_order(
         raise WooError("woocommerce_invalid_order_status", f"Invalid order status {status!r}.", 400)
     with sb.lock:
         order = new_order(sb, "checkout")
-        for item_id, qty in line_items:
-            rec = _buyable(sb, item_id, qty)
-            key = (
-                "variation_id"
-                if rec.get("parent_id") and item_id in sb.variations
-                else "product_id"
-            )
-            order["line_items"].append(product_line(sb, {key: item_id, "quantity": qty}))
+        _cart(sb, order, line_items)
         _billing(sb, order, customer)
         gateway = sb.settings.payment_gateways.get(payment_method, {})
         order.update(
             payment_method=payment_method,
             payment_method_title=gateway.get("title", payment_method),
             customer_note=customer_note,
-            customer_ip_address="203.0.113.7",
-            customer_user_agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+            cart_hash=hashlib.md5(repr(line_items).encode()).hexdigest(),
+            **SHOPPER,
         )
-        if shipping_total is not None:
-            order["shipping_lines"] = [
-                {
-                    "id": sb.ids.take("order_item"),
-                    "method_id": "flat_rate",
-                    "method_title": "Flat rate",
-                    "total": shipping_total,
-                }
-            ]
-        if coupon:
-            order["coupon_lines"] = [
-                OrderCollection(sb, sb.site_for())._coupon_line({"code": coupon})
-            ]
+        _extras(sb, order, shipping_total, coupon)
         calculate_totals(sb.settings, order)
-        order["cart_hash"] = hashlib.md5(repr(line_items).encode()).hexdigest()
         sb.orders[order["id"]] = order
         sb.emit("order", "created", order["id"])
         if change_status(sb, order, status):
             sb.emit("order", "updated", order["id"])
-        if created is not None:  # back-dated demo history
-            for key in ("created", "modified", "paid", "completed"):
-                if order.get(key):
-                    order[key] = created
+        _backdate(order, created)
         return render_order(sb, order, sb.site_for())
 
 

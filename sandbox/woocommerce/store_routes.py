@@ -170,11 +170,10 @@ def get_setting_group(call: ApiCall) -> Reply:
     return Reply(items, operation=Operation.READ_PAGE, items=len(items))
 
 
-def system_status(call: ApiCall) -> Reply:
-    sb = call.sb
-    environment = {
-        "home_url": call.site,
-        "site_url": call.site,
+def _environment(site: str) -> dict[str, Any]:
+    return {
+        "home_url": site,
+        "site_url": site,
         "version": WC_VERSION,
         "wp_version": WP_VERSION,
         "wp_multisite": False,
@@ -188,38 +187,36 @@ def system_status(call: ApiCall) -> Reply:
         "max_upload_size": 67108864,
         "default_timezone": "UTC",
     }
-    settings = {
+
+
+def _store_settings(call: ApiCall) -> dict[str, Any]:
+    settings = call.sb.settings
+    return {
         "api_enabled": True,
         "force_ssl": False,
-        "currency": sb.settings.currency,
-        "currency_symbol": sb.settings.currency_symbol,
+        "currency": settings.currency,
+        "currency_symbol": settings.currency_symbol,
         "currency_position": "right_space",
         "thousand_separator": ",",
         "decimal_separator": ".",
         "number_of_decimals": 2,
-        "taxonomies": {
-            "external": "external",
-            "grouped": "grouped",
-            "simple": "simple",
-            "variable": "variable",
-        },
         "woocommerce_com_connected": "no",
     }
+
+
+def system_status(call: ApiCall) -> Reply:
+    """GET /system_status: what a client checks for versions and store settings."""
+    sb = call.sb
     counts = {"product": len(sb.products), "shop_order": len(sb.orders)}
+    plugin = {"plugin": "woocommerce/woocommerce.php", "name": "WooCommerce", "version": WC_VERSION}
     return Reply(
         {
-            "environment": environment,
+            "environment": _environment(call.site),
             "database": {"wc_database_version": WC_VERSION, "database_prefix": "wp_"},
-            "active_plugins": [
-                {
-                    "plugin": "woocommerce/woocommerce.php",
-                    "name": "WooCommerce",
-                    "version": WC_VERSION,
-                }
-            ],
+            "active_plugins": [plugin],
             "inactive_plugins": [],
             "theme": {"name": "Storefront", "version": "4.6.1"},
-            "settings": settings,
+            "settings": _store_settings(call),
             "security": {"secure_connection": call.site.startswith("https"), "hide_errors": True},
             "pages": [],
             "post_type_counts": [{"type": k, "count": v} for k, v in counts.items()],

@@ -18,6 +18,19 @@ WC_VERSION = "10.0.2"
 WP_VERSION = "6.8.8"
 
 
+def _title_setting(title: str) -> dict[str, Any]:
+    return {
+        "id": "title",
+        "label": "Title",
+        "description": "This controls the title which the user sees during checkout.",
+        "type": "safe_text",
+        "value": title,
+        "default": title,
+        "tip": "",
+        "placeholder": "",
+    }
+
+
 def gateway(
     gateway_id: str, title: str, method_title: str, order: int, refunds: bool = False
 ) -> dict[str, Any]:
@@ -31,18 +44,7 @@ def gateway(
         "method_title": method_title,
         "method_description": f"{method_title} payments.",
         "method_supports": ["products", "refunds"] if refunds else ["products"],
-        "settings": {
-            "title": {
-                "id": "title",
-                "label": "Title",
-                "description": "This controls the title which the user sees during checkout.",
-                "type": "safe_text",
-                "value": title,
-                "default": title,
-                "tip": "",
-                "placeholder": "",
-            }
-        },
+        "settings": {"title": _title_setting(title)},
         "needs_setup": False,
         "post_install_scripts": [],
         "settings_url": f"/wp-admin/admin.php?page=wc-settings&tab=checkout&section={gateway_id}",

@@ -151,6 +151,8 @@ def test_order_filters_modified_after_include_and_orderby_id(store) -> None:
     since = placed[0]["date_created_gmt"]
     recent = client.get("orders", modified_after=since, dates_are_gmt="true", per_page=100).json()
     assert all(o["date_modified_gmt"] > since for o in recent)
+    found = sb.place_order([(product["id"], 1)], customer={"email": "finder@example.com"})
+    assert [o["id"] for o in client.get("orders", search="finder@").json()] == [found["id"]]
     sb.set_order_status(ids[0], "cancelled")
     assert client.get("orders", status="cancelled").json()[0]["id"] == ids[0]
     trashed = client.delete(f"orders/{ids[1]}")
