@@ -102,7 +102,7 @@ class Collection(ABC):
             unwanted = set(exclude)
             recs = (r for r in recs if r["id"] not in unwanted)
         search = args.text("search")
-        if search:
+        if search and self.searchable:
             needle = search.lower()
             fields = self.searchable
             recs = (r for r in recs if any(needle in str(r.get(f, "")).lower() for f in fields))
