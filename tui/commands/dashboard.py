@@ -1,31 +1,45 @@
-"""``tillsync`` with no command: the dashboard.
+"""``tillsync`` with no command: the dashboard (the Textual console).
 
-The Textual dashboard is being built; until it lands this says so and lists
-what the command line can already do.  The TUI replaces
-:func:`open_dashboard` (same signature) and nothing else changes.
+The console logs to the rotating file in ``engine.log_dir`` only: the
+terminal belongs to the UI, and a log line written to it would tear the
+screen.  Without a config file the console opens the first-run setup,
+which writes one.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
+
+from engine.config import load_config, locate_config
+from engine.errors import ConfigError
 
 __all__ = ["open_dashboard"]
 
-_COMMANDS = """\
-  tillsync init                  write a starter config.toml + secrets.toml
-  tillsync doctor                check config, endpoints, credentials, webhooks, clock
-  tillsync sync catalog --dry-run   show what a catalog sync would change
-  tillsync sync catalog|stock    run one job now
-  tillsync run --headless        run schedules, orders and webhooks (systemd)
-  tillsync orders list|show|retry|skip   the order outbox
-  tillsync logs --follow         the engine's event log
-  tillsync mappings export|import   tax classes, payment methods… as TOML
-  tillsync links reset products|categories   re-match by SKU on the next run
-  tillsync demo                  built-in sandboxes to try it all safely
-Run `tillsync COMMAND --help` for the options of a command."""
+_SILENT = logging.CRITICAL + 1
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    from tui.logsetup import config_secrets, configure_logging
+
+    try:
+        config = load_config(getattr(args, "config", None))
+    except ConfigError:
+        return  # the console shows the problem (or runs first-time setup)
+    configure_logging(
+        debug=bool(getattr(args, "debug", False) or config.engine.debug),
+        console=sys.stderr,
+        console_level=_SILENT,
+        log_dir=config.engine.log_dir,
+        secrets=config_secrets(config),
+    )
 
 
 def open_dashboard(args: argparse.Namespace) -> int:
-    print("tillsync: the dashboard is coming in a later version. Meanwhile:")
-    print(_COMMANDS)
-    return 0
+    from tui.app import TillsyncApp
+
+    path = locate_config(getattr(args, "config", None))
+    _configure_logging(args)
+    app = TillsyncApp(path, connection=getattr(args, "connection", None))
+    return int(app.run() or 0)

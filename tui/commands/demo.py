@@ -1,15 +1,25 @@
 """``tillsync demo``: the built-in sandbox store and back office, ready to explore.
 
 Starts a WooCommerce sandbox and a KORONA POS sandbox on loopback, seeded
-with a realistic shop, and says where they listen.  (When the dashboard
-lands, this command opens it pointed at them.)  Everything lives in
-``--dir`` so a demo never touches a real configuration.
+with a realistic shop, writes a demo configuration (secrets file 0600) in
+``--dir`` pointing at them, and opens the dashboard, which starts with a
+catalog sync.  A trickle of shoppers then keeps orders coming so every
+screen has something real to show: most book cleanly, some pay with a
+gateway nobody mapped (held), some buy a product the back office doesn't
+know (held), and now and then the back office stumbles (KORONA knobs), so
+the retries show.  Everything lives in ``--dir``: a demo never touches a
+real configuration.  ``--no-ui`` only starts the sandboxes.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import os
+import random
 import signal
+import socket
 import threading
 from pathlib import Path
 
@@ -17,10 +27,28 @@ from sandbox import korona
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
 
-__all__ = ["DEMO_WOO_KEY", "DemoSandboxes", "run", "start_sandboxes"]
+__all__ = [
+    "DEMO_CONNECTION",
+    "DEMO_WOO_KEY",
+    "DemoSandboxes",
+    "OrderTrickle",
+    "run",
+    "seed_demo_mappings",
+    "start_sandboxes",
+    "write_demo_config",
+]
 
+DEMO_CONNECTION = "demo"
 DEMO_WOO_KEY = "ck_demo_0000000000000000000000000000000000"
 DEMO_WOO_SECRET = "cs_demo_0000000000000000000000000000000000"  # sandbox-only credential
+DEMO_WEBHOOK_SECRET = "demo-webhook-secret-not-for-production"  # sandbox-only credential
+# Woo tax class per KORONA sector, and the gateways mapped (cheque is left unmapped on purpose).
+DEMO_TAX_CLASSES = {
+    korona.SECTOR_STANDARD_ID: "",
+    korona.SECTOR_REDUCED_ID: "reduced-rate",
+    korona.SECTOR_FREE_ID: "zero-rate",
+}
+DEMO_PAYMENTS = {"cod": korona.PAYMENT_CASH_ID, "bacs": korona.PAYMENT_WEBSHOP_ID}
 
 
 class DemoSandboxes:
@@ -50,21 +78,181 @@ def start_sandboxes(products: int = 300, woo_port: int = 0, korona_port: int = 0
     return DemoSandboxes(woo, kb, servers)
 
 
-def run(args: argparse.Namespace) -> int:
-    Path(args.dir).mkdir(parents=True, exist_ok=True)
-    demo = start_sandboxes()
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _config_text(demo: DemoSandboxes, webhook_port: int) -> str:
+    return f"""\
+# tillsync demo configuration: points at the built-in sandboxes (loopback only).
+[engine]
+state_db = "state.db"
+timezone = "UTC"
+log_dir = "logs"
+
+[webhooks]
+host = "127.0.0.1"
+port = {webhook_port}
+public_url = "http://127.0.0.1:{webhook_port}/webhooks"
+
+[schedules]
+catalog = "every 10 minutes"
+stock = "every 2 minutes"
+orders_poll = "every 1 minute"
+customers = "off"
+reconcile = "daily at 03:00"
+webhook_health = "every 15 minutes"
+
+[connections.{DEMO_CONNECTION}.woo]
+url = "{demo.woo_server.url}"
+consumer_key = "{DEMO_WOO_KEY}"
+
+[connections.{DEMO_CONNECTION}.backend]
+type = "korona"
+base_url = "{demo.korona_base_url}"
+account_id = "{korona.DEFAULT_ACCOUNT_ID}"
+user = "{korona.DEFAULT_USER}"
+price_group = "{korona.PRICE_GROUP_WEBSHOP_ID}"
+warehouse = "{korona.ORG_WAREHOUSE_ID}"
+point_of_sale = "{korona.POS_WEBSHOP_ID}"
+coupling_id = "tillsync-demo"
+
+[connections.{DEMO_CONNECTION}.sync]
+new_products_status = "publish"
+"""
+
+
+def _secrets_text() -> str:
+    return f"""\
+[connections.{DEMO_CONNECTION}.woo]
+consumer_secret = "{DEMO_WOO_SECRET}"
+webhook_secret = "{DEMO_WEBHOOK_SECRET}"
+
+[connections.{DEMO_CONNECTION}.backend]
+password = "{korona.DEFAULT_PASSWORD}"
+"""
+
+
+def _write_private(path: Path, text: str) -> None:
+    """0600 from the first byte, so no moment exists where a secret is world-readable."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def write_demo_config(folder: Path, demo: DemoSandboxes) -> Path:
+    """config.toml + secrets.toml for the running sandboxes; a fresh state each time."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in ("state.db", "state.db-wal", "state.db-shm"):
+        (folder / stale).unlink(missing_ok=True)
+    config = folder / "config.toml"
+    _write_private(config, _config_text(demo, _free_port()))
+    _write_private(folder / "secrets.toml", _secrets_text())
+    return config
+
+
+async def seed_demo_mappings(state_db: Path, connection: str = DEMO_CONNECTION) -> None:
+    """Tax classes and two of three gateways mapped: the third shows a held order."""
+    from engine.store import MappingKind, StateStore
+
+    async with StateStore.open(state_db) as store:
+        await store.mappings.import_all(
+            {MappingKind.TAX_CLASS: DEMO_TAX_CLASSES, MappingKind.PAYMENT: DEMO_PAYMENTS},
+            connection=connection,
+        )
+
+
+class OrderTrickle(threading.Thread):
+    """Shoppers checking out every few seconds, and staff completing their orders.
+
+    Runs in its own thread against the sandbox objects (which lock their
+    state), the way real shoppers act on a shop while tillsync runs.
+    """
+
+    def __init__(self, demo: DemoSandboxes, every: float = 12.0, seed: int = 7) -> None:
+        super().__init__(name="demo-orders", daemon=True)
+        self.demo = demo
+        self.every = every
+        self.stop_event = threading.Event()
+        self._rng = random.Random(seed)
+        self._placed = 0
+
+    def run(self) -> None:
+        while not self.stop_event.wait(self.every):
+            try:
+                self.place_one()
+            except Exception:  # a refused checkout (out of stock…) is part of shop life
+                continue
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def _buyable(self) -> list[int]:
+        woo = self.demo.woo
+        with woo.lock:
+            return [
+                pid
+                for pid, p in woo.products.items()
+                if p.get("status") == "publish"
+                and p.get("type") == "simple"
+                and p.get("regular_price")
+                and (p.get("stock_quantity") or 0) > 3
+            ]
+
+    def place_one(self) -> int | None:
+        """One checkout; every 5th pays by cheque (unmapped), every 7th meets a hiccup."""
+        ids = self._buyable()
+        if not ids:
+            return None
+        self._placed += 1
+        n = self._placed
+        gateway = "cheque" if n % 5 == 0 else self._rng.choice(("cod", "bacs", "bacs"))
+        if n % 7 == 0:
+            self.demo.korona.knobs.update(scripted=["503", "503"])
+        picked = self._rng.sample(ids, k=min(2, len(ids)))
+        lines = [(pid, self._rng.randint(1, 2)) for pid in picked]
+        order = self.demo.woo.place_order(lines, payment_method=gateway, status="processing")
+        self.demo.woo.set_order_status(order["id"], "completed")
+        return int(order["id"])
+
+
+def _open_dashboard(config: Path, demo: DemoSandboxes) -> int:
+    from engine.config import load_config
+    from tui.app import TillsyncApp
+
+    loaded = load_config(config)
+    asyncio.run(seed_demo_mappings(loaded.engine.state_db))
+    trickle = OrderTrickle(demo)
+    trickle.start()
+    try:
+        app = TillsyncApp(config, config=loaded, first_jobs=("catalog",))
+        return int(app.run() or 0)
+    finally:
+        trickle.stop()
+
+
+def _wait_for_ctrl_c(demo: DemoSandboxes, config: Path) -> int:
     print("tillsync demo — built-in sandboxes on loopback:")
-    print(
-        f"  WooCommerce store : {demo.woo_server.url}/wp-json/wc/v3  (consumer key {DEMO_WOO_KEY})"
-    )
-    print(f"  KORONA back office: {demo.korona_base_url}  (account {korona.DEFAULT_ACCOUNT_ID})")
+    print(f"  WooCommerce store : {demo.woo_server.url}/wp-json/wc/v3")
+    print(f"  KORONA back office: {demo.korona_base_url}")
+    print(f"  demo configuration: {config}  (open it with: tillsync --config {config})")
     print("Press Ctrl-C to stop.")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    except KeyboardInterrupt:
-        pass
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    demo = start_sandboxes()
+    try:
+        config = write_demo_config(Path(args.dir), demo)
+        if args.no_ui:
+            return _wait_for_ctrl_c(demo, config)
+        return _open_dashboard(config, demo)
     finally:
         demo.stop()
-    return 0

@@ -1,0 +1,207 @@
+"""The tillsync console: a Textual app over one Engine.
+
+Thin by design (STYLE.md §8): it opens the engine in a worker, pumps engine
+events into messages in one long-lived worker, owns the screen modes and the
+app-wide keys, and closes the engine on the way out.  Everything a screen
+shows comes from :mod:`engine.runtime.views`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.signal import Signal
+
+from engine.config import TillsyncConfig, load_config
+from engine.errors import TillsyncError
+from engine.events import EngineEvent, Subscription
+from engine.runtime import Engine
+from tui.messages import EngineEventReceived
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.first_run import FirstRunScreen
+from tui.screens.logs import LogsScreen
+from tui.screens.mappings import MappingsScreen
+from tui.screens.orders import OrdersScreen
+from tui.screens.products import ProductsScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.startup import StartupScreen
+from tui.widgets.nav_bar import SCREENS
+
+__all__ = ["EngineFactory", "TillsyncApp"]
+
+EngineFactory = Callable[[TillsyncConfig], Awaitable[Engine]]
+
+
+async def open_engine(config: TillsyncConfig) -> Engine:
+    return await Engine.open(config)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TillsyncApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tillsync"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        "dashboard": DashboardScreen,
+        "logs": LogsScreen,
+        "orders": OrdersScreen,
+        "mappings": MappingsScreen,
+        "products": ProductsScreen,
+        "settings": SettingsScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(str(i), f"show('{mode}')", label, show=False)
+            for i, (mode, label, _) in enumerate(SCREENS, start=1)
+        ),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        config_path: Path | None = None,
+        *,
+        config: TillsyncConfig | None = None,
+        engine_factory: EngineFactory = open_engine,
+        connection: str | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        start_engine: bool = True,
+        first_jobs: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__()
+        self.config_path = config_path
+        self.clock = clock
+        self.engine_events: Signal[EngineEvent] = Signal(self, "engine-events")
+        self.connection_changed: Signal[str] = Signal(self, "connection-changed")
+        self._config = config
+        self._factory = engine_factory
+        self._wanted_connection = connection
+        self._start_engine = start_engine
+        self._first_jobs = first_jobs
+        self._engine: Engine | None = None
+        self.connection = ""
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("the engine is not open yet")
+        return self._engine
+
+    @property
+    def ready(self) -> bool:
+        return self._engine is not None
+
+    def get_default_screen(self) -> Screen:
+        return StartupScreen()
+
+    def on_mount(self) -> None:
+        self._boot()
+
+    @work(exclusive=True, group="engine", exit_on_error=False)
+    async def _boot(self) -> None:
+        """Load the config (or run first-time setup), open and start the engine."""
+        startup = self.screen if isinstance(self.screen, StartupScreen) else None
+        try:
+            config = self._config or self._load_or_none()
+            if config is None:
+                self.push_screen(FirstRunScreen(self.config_path), self._after_setup)
+                return
+            engine = await self._factory(config)
+        except TillsyncError as error:
+            if startup is not None:
+                startup.show_error(error.message, error.hint)
+            return
+        await self._attach(engine)
+
+    def _load_or_none(self) -> TillsyncConfig | None:
+        path = self.config_path
+        if path is not None and not path.exists():
+            return None
+        return load_config(path)
+
+    def _after_setup(self, written: Path | None) -> None:
+        if written is None:
+            self.exit(1)
+            return
+        self.config_path = written
+        self._boot()
+
+    async def _attach(self, engine: Engine) -> None:
+        self._engine = engine
+        names = list(engine.connections)
+        self.connection = self._wanted_connection or (names[0] if names else "")
+        subscription = engine.bus.subscribe()
+        self._pump_events(subscription)
+        if self._start_engine:
+            await engine.start()
+            for job in self._first_jobs:
+                engine.run_now(job, self.connection)
+        await self.switch_mode("dashboard")
+
+    @work(exclusive=True, group="engine-events", exit_on_error=False)
+    async def _pump_events(self, subscription: Subscription) -> None:
+        """The one long-lived consumer of engine events (STYLE.md §7)."""
+        with subscription:
+            async for event in subscription:
+                self.post_message(EngineEventReceived(event))
+
+    def on_engine_event_received(self, message: EngineEventReceived) -> None:
+        self.engine_events.publish(message.event)
+
+    def action_show(self, mode: str) -> None:
+        if self.ready and self.current_mode != mode:
+            self.switch_mode(mode)
+
+    async def action_quit(self) -> None:
+        self.notify("Stopping: letting a write in progress finish…", timeout=30)
+        await self._close_engine()
+        self.exit(0)
+
+    async def _close_engine(self) -> None:
+        engine, self._engine = self._engine, None
+        self.workers.cancel_group(self, "engine-events")
+        if engine is not None:
+            await engine.close(timeout=15)
+
+    async def on_unmount(self) -> None:
+        await self._close_engine()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if not self.ready:
+            return
+        for mode, label, _ in SCREENS:
+            yield SystemCommand(f"Go to {label}", f"Open the {label} screen", self._go(mode))
+        for job in sorted({s.job for s in self.engine.job_statuses()}):
+            yield SystemCommand(f"Run {job} now", f"Start the {job} job", self._run_now(job))
+        for name in self.engine.connections:
+            if name != self.connection:
+                yield SystemCommand(
+                    f"Switch to connection {name}", "Show another store", self._switch(name)
+                )
+
+    def _go(self, mode: str) -> Callable[[], None]:
+        return lambda: self.action_show(mode)
+
+    def _run_now(self, job: str) -> Callable[[], None]:
+        def run() -> None:
+            answer = self.engine.run_now(job, self.connection)
+            self.notify(f"{job}: {answer.message}")
+
+        return run
+
+    def _switch(self, name: str) -> Callable[[], None]:
+        def switch() -> None:
+            self.connection = name
+            self.connection_changed.publish(name)
+
+        return switch

@@ -1,0 +1,99 @@
+"""The frame every console screen shares: nav bar, body, footer, live events.
+
+WHY a base class: each screen needs the same three things — the engine and
+connection it shows, the app's clock (fixed in snapshot tests), and engine
+events while it is visible — and must not grow its own way of getting them.
+A screen reloads its read model when shown and, debounced, when an event
+says its data changed; it never awaits the network in a handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from engine.events import EngineEvent
+from tui.widgets.nav_bar import NavBar
+
+if TYPE_CHECKING:
+    from engine.runtime import Engine
+    from tui.app import TillsyncApp
+
+__all__ = ["ConsoleScreen"]
+
+
+class ConsoleScreen(Screen[None]):
+    """Subclasses set ``MODE``, implement ``compose_body`` and ``reload``."""
+
+    MODE: ClassVar[str] = ""
+    RELOAD_EVERY: ClassVar[float | None] = None  # seconds between periodic reloads
+    RELOAD_ON: ClassVar[tuple[type[EngineEvent], ...]] = ()  # events that change the data
+    RELOAD_DEBOUNCE: ClassVar[float] = 0.5
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._reload_pending = False
+
+    @property
+    def console(self) -> TillsyncApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def engine(self) -> Engine:
+        return self.console.engine
+
+    @property
+    def connection(self) -> str:
+        return self.console.connection
+
+    def now(self) -> datetime:
+        return self.console.clock()
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.MODE, self.console.connection)
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> Iterable[Widget]:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.console.engine_events.subscribe(self, self._on_engine_event)
+        self.console.connection_changed.subscribe(self, self._on_connection_changed)
+        if self.RELOAD_EVERY:
+            self.set_interval(self.RELOAD_EVERY, self._periodic_reload)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def _on_connection_changed(self, name: str) -> None:
+        self.query_one(NavBar).connection = name
+        if self.is_current:
+            self.reload()
+
+    def _periodic_reload(self) -> None:
+        if self.is_current:
+            self.reload()
+
+    def _on_engine_event(self, event: EngineEvent) -> None:
+        self.on_engine_event(event)
+        if isinstance(event, self.RELOAD_ON) and not self._reload_pending:
+            self._reload_pending = True
+            self.set_timer(self.RELOAD_DEBOUNCE, self._debounced_reload)
+
+    def _debounced_reload(self) -> None:
+        self._reload_pending = False
+        if self.is_current:
+            self.reload()
+
+    def on_engine_event(self, event: EngineEvent) -> None:
+        """Live update hook (progress bars, log tail); default: nothing."""
+
+    def reload(self) -> None:
+        """Start a worker that reads the screen's read model; default: nothing."""

@@ -1,0 +1,19 @@
+"""Placeholder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.widget import Widget
+from textual.widgets import Static
+
+from tui.screens.console import ConsoleScreen
+
+__all__ = ["OrdersScreen"]
+
+
+class OrdersScreen(ConsoleScreen):
+    MODE = "orders"
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static("orders")

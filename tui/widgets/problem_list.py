@@ -1,0 +1,44 @@
+"""The newest warnings and errors, so the dashboard says what needs a look.
+
+WHY on the dashboard: a red count says *that* something is wrong; the last
+few messages say *what*, and ``2`` (Logs) has the rest with filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from textual.content import Content
+from textual.widgets import Static
+
+from engine.store import StoredEvent
+from tui.widgets.when import ago
+
+__all__ = ["ProblemList"]
+
+_LEVEL_STYLE = {"warning": "$warning", "error": "bold $error", "critical": "bold $error"}
+
+
+class ProblemList(Static):
+    def __init__(self) -> None:
+        super().__init__(id="problems")
+        self.border_title = "Needs a look"
+
+    def show(self, events: Sequence[StoredEvent], now: datetime, tz: ZoneInfo) -> None:
+        if not events:
+            self.update(Content.styled("Nothing to worry about.", "$success"))
+            return
+        lines = []
+        for event in events:
+            where = "/".join(p for p in (event.job, event.entity) if p) or event.type
+            lines.append(
+                Content.assemble(
+                    (f"{ago(event.at, now):>9} ", "$text-muted"),
+                    (f"{event.level:<7} ", _LEVEL_STYLE.get(event.level, "")),
+                    (f"{where}: ", "bold"),
+                    event.message,
+                )
+            )
+        self.update(Content("\n").join(lines))
