@@ -119,7 +119,9 @@ class ExternalPos:
         try:
             results = await self._post(receipt)
             return sale_ref_from_results(results or [], key, reverses=reverses)
-        except (TransientError, ValidationError):
+        except (TransientError, ValidationError) as error:
+            # keep the POST's exchange for the dead-letter debugger, not the look-up's
+            error.capture = error.capture or self._api.client.last_capture
             found = await self.find(key)
             if found is not None:
                 log.info("korona: receipt %s was booked despite the error; linking it", key)
