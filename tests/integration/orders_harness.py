@@ -34,6 +34,7 @@ from engine.woo import WooClient
 from sandbox import korona as kor
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.woocommerce.clock import SiteClock
 
 WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
 WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
@@ -114,6 +115,7 @@ class World:
     intake: OrderIntake
     alerts: RecordingAlerts
     hook_url: str = ""
+    secret: str = field(default="", repr=False)
     products: list[int] = field(default_factory=list)
     receipts_before: int = 0
 
@@ -147,9 +149,23 @@ async def wait_until(check: Callable[[], Awaitable[bool]], within: float = 5.0) 
         await asyncio.sleep(0.02)
 
 
-async def next_second() -> None:
-    """WooCommerce's date_modified has whole seconds: a later edit needs a later second."""
-    await asyncio.sleep(1.05 - (time.time() % 1.0))
+@dataclass(frozen=True)
+class ShiftedClock(SiteClock):
+    """The shop's clock, ``shift`` seconds ahead of ours."""
+
+    shift: int = 0
+
+    def now(self) -> int:
+        return int(time.time()) + self.shift
+
+
+async def next_second(world: World) -> None:
+    """WooCommerce's date_modified has whole seconds, so a later edit needs a later second:
+    move the shop's clock on by one instead of sleeping through it."""
+    sb = world.sb
+    with sb.lock:
+        shift = getattr(sb.clock, "shift", 0) + 1
+        sb.clock = ShiftedClock(sb.clock.utc_offset_seconds, shift)
 
 
 async def open_context(
@@ -217,7 +233,7 @@ async def order_world(
         world.products = buyable(servers.woo)
         world.receipts_before = len(servers.korona.receipts())
         if webhooks:
-            secret = new_webhook_secret()
+            secret = world.secret = new_webhook_secret()
             receiver = WebhookReceiver(secrets={"default": secret}, intake=intake)
             server = WebhookServer(receiver.app, port=0)
             await server.start()
