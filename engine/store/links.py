@@ -64,6 +64,23 @@ class Links:
         )
         return None if row is None else _link(row)
 
+    async def get_many(
+        self, kind: str, backoffice_ids: Iterable[str], *, connection: str = DEFAULT_CONNECTION
+    ) -> dict[str, Link]:
+        """Links of many back-office ids in one query (a page of products at a time)."""
+        ids = [str(i) for i in backoffice_ids]
+        found: dict[str, Link] = {}
+        for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetch_all(
+                f"SELECT {_COLUMNS} FROM links WHERE connection = ? AND kind = ?"
+                f" AND backoffice_id IN ({marks})",
+                (connection, kind, *chunk),
+            )
+            found.update((row["backoffice_id"], _link(row)) for row in rows)
+        return found
+
     async def get_by_woo_id(
         self, kind: str, woo_id: int, *, connection: str = DEFAULT_CONNECTION
     ) -> Link | None:

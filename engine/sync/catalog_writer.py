@@ -9,7 +9,6 @@ WooCommerce names and updated in place, never created twice.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -77,7 +76,10 @@ class ProductWriter:
         return relinked + await self._write(creates, updates)
 
     async def _decide(self, products: list[Product]) -> list[ProductDecision]:
-        links = await asyncio.gather(*(self._link(p.id) for p in products))
+        known = await self.ctx.store.links.get_many(
+            PRODUCT, [p.id for p in products], connection=self.ctx.connection
+        )
+        links = [known.get(p.id) for p in products]
         index = await self.view.index_if_built()
         if index is None and any(link is None for link in links):
             index = await self.view.index()
@@ -91,11 +93,6 @@ class ProductWriter:
             decision = decide(product, self.prefs, self.category_ids, link, woo)
             decisions.append(await self._with_stock(decision))
         return decisions
-
-    async def _link(self, backoffice_id: str) -> Link | None:
-        return await self.ctx.store.links.get_by_backoffice_id(
-            PRODUCT, backoffice_id, connection=self.ctx.connection
-        )
 
     async def _with_stock(self, decision: ProductDecision) -> ProductDecision:
         if decision.verb == "update" and self.only_new:

@@ -92,7 +92,16 @@ class _StockPass:
         )
 
     async def _apply(self, levels: list[StockLevel]) -> PageResult:
-        writes = [w for level in _totals(levels) if (w := await self._plan(*level)) is not None]
+        totals = _totals(levels)
+        ids = [product_id for product_id, _ in totals]
+        links = self.ctx.store.links
+        products = await links.get_many(PRODUCT, ids, connection=self.ctx.connection)
+        stocks = await links.get_many(STOCK, ids, connection=self.ctx.connection)
+        writes = []
+        for product_id, quantity in totals:
+            write = await self._plan(products.get(product_id), stocks.get(product_id), quantity)
+            if write is not None:
+                writes.append(write)
         for w in writes:
             changes = tuple(FieldChange(k, v) for k, v in w.send.items())
             self.diff.add(
@@ -123,9 +132,9 @@ class _StockPass:
                 await self._failed(write, item)
         return links, complete
 
-    async def _plan(self, product_id: str, quantity: Decimal) -> _Write | None:
-        store, connection = self.ctx.store, self.ctx.connection
-        product = await store.links.get_by_backoffice_id(PRODUCT, product_id, connection=connection)
+    async def _plan(
+        self, product: Link | None, stock: Link | None, quantity: Decimal
+    ) -> _Write | None:
         if product is None:
             return None  # not in the shop yet: the catalog job creates it with its stock
         sku = product.sku or ""
@@ -137,9 +146,9 @@ class _StockPass:
         net = max(quantity - self.pending.get(sku, Decimal(0)), Decimal(0))
         built = stock_fields(net, self.ctx.prefs)
         if built.problem:
-            await self.run.skip(STOCK, sku or product_id, built.problem)
+            await self.run.skip(STOCK, sku or product.backoffice_id, built.problem)
             return None
-        previous = await self._previous(product)
+        previous = await self._previous(product, stock)
         send = changed_fields(previous, built.fields)
         if not send:
             self.run.totals.unchanged += 1
@@ -147,10 +156,7 @@ class _StockPass:
             return None
         return _Write(product, built.fields, send)
 
-    async def _previous(self, product: Link) -> dict[str, str]:
-        stock = await self.ctx.store.links.get_by_backoffice_id(
-            STOCK, product.backoffice_id, connection=self.ctx.connection
-        )
+    async def _previous(self, product: Link, stock: Link | None) -> dict[str, str]:
         previous = decode(stock.hash) if stock is not None else {}
         index = await self.view.index_if_built()
         entry = index.by_woo_id(product.woo_id) if index is not None else None

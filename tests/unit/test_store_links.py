@@ -122,3 +122,16 @@ async def test_skipped_items_are_counted_listed_and_cleared_one_by_one(
     assert await store.skipped.count() == 1
     assert await store.skipped.clear_all() == 1
     assert await store.skipped.count(connection="shop2") == 1
+
+
+async def test_get_many_returns_links_by_backoffice_id_across_chunks(tmp_path) -> None:
+    from engine.store import Link, StateStore
+
+    async with StateStore.open(tmp_path / "many.db") as store:
+        await store.links.upsert_many(
+            [Link("product", f"bo{i}", 1000 + i, f"sku{i}") for i in range(1200)]
+        )
+        await store.links.upsert(Link("stock", "bo5", 5, "sku5"))
+        found = await store.links.get_many("product", [f"bo{i}" for i in range(0, 1300, 3)])
+        assert set(found) == {f"bo{i}" for i in range(0, 1200, 3)}
+        assert found["bo6"].woo_id == 1006
