@@ -38,9 +38,11 @@ def _knobs(sb: WooSandbox) -> dict[str, Any]:
 def apply_knobs(sb: WooSandbox, changes: dict[str, Any]) -> dict[str, Any]:
     """Apply a flat knob patch; unknown names raise KeyError before anything changes."""
     own = {k: v for k, v in changes.items() if k in SANDBOX_KNOBS}
-    model = sb.host_model.patched({k: v for k, v in changes.items() if k not in SANDBOX_KNOBS})
+    host = {k: v for k, v in changes.items() if k not in SANDBOX_KNOBS}
+    model = sb.host_model.patched(host)
     with sb.lock:
-        sb.host_model = model
+        if host:  # posting host knobs (even unchanged) replays the faults from their seed
+            sb.host_model = model
         for name, value in own.items():
             setattr(sb, name, type(getattr(sb, name))(value))
     return _knobs(sb)

@@ -16,8 +16,9 @@ def _pick(item: Any, paths: list[list[str]]) -> Any:
         for depth, key in enumerate(path):
             if not isinstance(source, dict) or key not in source:
                 break
-            if depth == len(path) - 1:
-                target[key] = source[key]
+            if depth == len(path) - 1 or not isinstance(source[key], dict):
+                target[key] = source[key]  # a list is kept whole, as WordPress does
+                break
             else:
                 target = target.setdefault(key, {})
                 source = source[key]
