@@ -23,9 +23,11 @@ which can arrive late and out of order, are not trusted to do that.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from engine.events import OrderStateChanged
@@ -50,6 +52,17 @@ _RESULTS = {
     EnqueueOutcome.DUPLICATE: IntakeResult.DUPLICATE,
     EnqueueOutcome.STALE: IntakeResult.STALE,
 }
+
+
+def _payload_text(payload: Mapping[str, Any]) -> str:
+    """The order JSON as stored; the REST client reads numbers as Decimal, kept exact as text."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_exact)
+
+
+def _exact(value: object) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__} in an order payload")
 
 
 def _status(payload: Mapping[str, Any]) -> str:
@@ -109,7 +122,7 @@ class OrderIntake:
             result = await outbox.enqueue(
                 order_id,
                 modified_gmt,
-                dict(payload),
+                _payload_text(payload),
                 source,
                 connection=connection,
                 lines=self._lines(payload, status),
