@@ -138,6 +138,7 @@ class CategorySync:
             "products/categories",
             create=[fields for _, fields in creates],
             update=[send for _, _, send in updates],
+            concurrency=self.ctx.write_concurrency,  # a level of >100 goes out in parallel
         )
         links = list(adopted)
         for item in result.created:
