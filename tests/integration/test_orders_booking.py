@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from engine.store import OutboxState
+from engine.store import MappingKind, OutboxState
 from engine.sync.orders import RECEIPT_META, OrderPoll
 from engine.webhooks import webhook_signature
 from sandbox import korona as kor
@@ -154,10 +154,15 @@ async def test_shipping_is_booked_as_its_own_item(servers, tmp_path: Path) -> No
         assert _gross(receipt) == Decimal(order["total"])
 
 
-async def test_each_gateway_books_its_mapped_payment_method(servers, tmp_path: Path) -> None:
+async def test_each_gateway_books_its_mapped_payment_method_and_status_map(
+    servers, tmp_path: Path
+) -> None:
     async with order_world(servers, tmp_path) as world:
+        await world.ctx.store.mappings.set(MappingKind.ORDER_STATUS, "completed", "FINISHED")
         order = world.place(payment="cod", status="completed")
         await arrived(world, order["id"])
         assert (await world.worker.drain()).booked == 1
         (payment,) = world.sales()[-1]["payments"]
         assert payment["paymentMethod"]["id"] == kor.PAYMENT_CASH_ID
+        history = await world.ctx.store.outbox.history(order["id"])
+        assert history[-1].detail.endswith("(back-office state FINISHED)")

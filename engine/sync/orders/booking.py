@@ -14,10 +14,9 @@ from enum import StrEnum
 
 from engine.errors import ConfigError
 from engine.events import Level
-from engine.model import Order
 from engine.store import MappingKind, OutboxEntry, OutboxState
 from engine.sync.context import SyncContext
-from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason
+from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason, Prepared
 from engine.sync.orders.intake import NOT_BOOKED
 from engine.sync.orders.mapping import OrderDataError, order_from_woo
 from engine.sync.orders.rules import OrderRules, sale_key
@@ -58,7 +57,7 @@ class Booking:
         prepared = await self._check.prepare(order)
         if not prepared.ready:
             return await self._hold(entry, prepared.describe(), log)
-        await self._create(entry, prepared.order, log)
+        await self._create(entry, prepared, log)
         return BookingOutcome.BOOKED
 
     async def _not_ready(self, entry: OutboxEntry, status: str, log: OrderLog) -> BookingOutcome:
@@ -87,10 +86,13 @@ class Booking:
         reason = str(HoldReason(HoldKind.NEEDS_MAPPING, f"{exc.message} ({exc.hint})"))
         await self._hold(entry, reason, log)
 
-    async def _create(self, entry: OutboxEntry, order: Order, log: OrderLog) -> None:
+    async def _create(self, entry: OutboxEntry, prepared: Prepared, log: OrderLog) -> None:
+        order = prepared.order
         sale = await self._ctx.backend.create_sale(order, sale_key(entry))
         number = sale.number or sale.id
         detail = ("found already booked" if sale.existing else "booked") + f" as {number}"
+        if prepared.backoffice_state:
+            detail += f" (back-office state {prepared.backoffice_state})"
         store, connection = self._ctx.store, self._ctx.connection
         async with store.transaction():
             done = await store.outbox.mark_done(

@@ -143,19 +143,42 @@ def _order_id(data: Mapping[str, Any]) -> int:
     return value
 
 
+def _currency(data: Mapping[str, Any]) -> str:
+    currency = _text(data, "currency").upper()
+    if len(currency) != 3:
+        raise OrderDataError(f"currency is missing or not an ISO code: {currency[:10]!r}")
+    return currency
+
+
+def _amounts(data: Mapping[str, Any], currency: str) -> dict[str, Money]:
+    """The order-level amounts, keyed by :class:`Order` field name."""
+    fields = {
+        "shipping": "shipping_total",
+        "shipping_tax": "shipping_tax",
+        "discount": "discount_total",
+        "total": "total",
+        "total_tax": "total_tax",
+    }
+    return {name: Money(parse_amount(data.get(key), key), currency) for name, key in fields.items()}
+
+
+def _payment(data: Mapping[str, Any], total: Money) -> Payment:
+    return Payment(
+        method_id=_text(data, "payment_method"),
+        title=_text(data, "payment_method_title"),
+        amount=total,
+        transaction_id=_text(data, "transaction_id"),
+    )
+
+
 def order_from_woo(data: Mapping[str, Any]) -> Order:
     """Translate one order; raises :class:`OrderDataError` for anything unreadable."""
-    currency = _text(data, "currency").upper()
-    if not currency:
-        raise OrderDataError("currency is missing")
+    currency = _currency(data)
     lines = tuple(_line(i, n, currency) for n, i in enumerate(_items(data, "line_items")))
     if not lines:
         raise OrderDataError("the order has no product lines")
-
-    def money(key: str) -> Money:
-        return Money(parse_amount(data.get(key), key), currency)
-
-    total = money("total")
+    amounts = _amounts(data, currency)
+    created = data.get("date_created_gmt")
     return Order(
         woo_id=_order_id(data),
         number=_text(data, "number") or str(data["id"]),
@@ -163,24 +186,13 @@ def order_from_woo(data: Mapping[str, Any]) -> Order:
         currency=currency,
         customer=_customer(data),
         lines=lines,
-        payment=Payment(
-            method_id=_text(data, "payment_method"),
-            title=_text(data, "payment_method_title"),
-            amount=total,
-            transaction_id=_text(data, "transaction_id"),
-        ),
-        shipping=money("shipping_total"),
-        shipping_tax=money("shipping_tax"),
-        discount=money("discount_total"),
-        total=total,
-        total_tax=money("total_tax"),
+        payment=_payment(data, amounts["total"]),
         prices_include_tax=bool(data.get("prices_include_tax")),
         modified_gmt=parse_gmt(data.get("date_modified_gmt"), "date_modified_gmt"),
-        created_gmt=parse_gmt(data.get("date_created_gmt"), "date_created_gmt")
-        if data.get("date_created_gmt")
-        else None,
+        created_gmt=parse_gmt(created, "date_created_gmt") if created else None,
         note=_text(data, "customer_note"),
         fees=tuple(_fee(i, n, currency) for n, i in enumerate(_items(data, "fee_lines"))),
+        **amounts,
     )
 
 
