@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from engine.model import Product
 from engine.store.mappings import MappingKind
-from engine.sync.catalog_writer import ProductWriter
+from engine.sync.catalog_writer import PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.context import SyncContext
 from engine.sync.diff import CatalogDiff
@@ -64,8 +64,21 @@ class CatalogSync:
                 category_ids = await CategorySync(run, diff).sync()
             view = ShopView(run, prefs, build_index=full)
             writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
-            await self._products(run, writer, frozenset(skus) if skus else None)
+            await self._products(run, writer, None if skus is None else frozenset(skus))
         return CatalogReport(run.run_id, diff, run.totals, run.duration_s, run.requests, dry_run)
+
+    async def retry_skipped(self, keys: Collection[str] | None = None) -> CatalogReport:
+        """Try set-aside products again now, in one step (all, or the ``keys`` given).
+
+        Their entries are cleared first; the run reads the back office in full
+        but only touches those SKUs, and sets aside again what is still wrong.
+        """
+        store, connection = self.ctx.store, self.ctx.connection
+        entries = await store.skipped.entries(PRODUCT, connection=connection)
+        chosen = [e.key for e in entries if keys is None or e.key in keys]
+        for key in chosen:
+            await store.skipped.clear(PRODUCT, key, connection=connection)
+        return await self.run(skus=chosen)
 
     async def _preferences(self) -> CatalogPreferences:
         """The configured preferences plus the admin's tax-class mapping from the store."""
@@ -85,12 +98,14 @@ class CatalogSync:
             )
 
         async def apply(products: list[Product]) -> PageResult:
-            return await writer.apply_page([p for p in products if skus is None or p.sku in skus])
+            return await writer.apply_page(
+                [p for p in products if skus is None or p.sku in skus or p.id in skus]
+            )
 
         await apply_pages(
             run,
             self.ctx.backend.read_products(since=since),
             apply,
-            cursor_name=None if skus else PRODUCT_CURSOR,
+            cursor_name=PRODUCT_CURSOR if skus is None else None,
             concurrency=self.ctx.write_concurrency,
         )

@@ -49,6 +49,7 @@ class ProductWriter:
         self.view = view
         self.only_new = only_new
         self.incomplete = 0  # items of the current run that failed transiently
+        self._sku_owner: dict[str, str] = {}
 
     async def apply_page(self, products: list[Product]) -> tuple[list[Link], bool]:
         """Like :meth:`apply`, also saying whether every item reached a final state."""
@@ -91,8 +92,30 @@ class ProductWriter:
                 if link is not None and woo is None and self.run.full:
                     link = None  # deleted in the shop: create it again
             decision = decide(product, self.prefs, self.category_ids, link, woo)
+            duplicate = await self._duplicate_of(product, link) if product.active else None
+            if duplicate is not None and decision.verb not in ("skip", "ignore"):
+                reason = f"duplicate SKU: back-office product {duplicate} has the same number"
+                decision = replace(decision, verb="skip", reason=reason)
             decisions.append(await self._with_stock(decision))
         return decisions
+
+    async def _duplicate_of(self, product: Product, link: Link | None) -> str | None:
+        """Another back-office product already using this SKU (this run or linked before).
+
+        Two products behind one SKU would fight over one shop product on every
+        run; the second is set aside until the back office is fixed.
+        """
+        if not product.sku:
+            return None
+        owner = self._sku_owner.setdefault(product.sku, product.id)
+        if owner != product.id:
+            return owner
+        if link is not None:
+            return None
+        linked = await self.ctx.store.links.get_by_sku(
+            product.sku, kind=PRODUCT, connection=self.ctx.connection
+        )
+        return next((ln.backoffice_id for ln in linked if ln.backoffice_id != product.id), None)
 
     async def _with_stock(self, decision: ProductDecision) -> ProductDecision:
         if decision.verb == "update" and self.only_new:
