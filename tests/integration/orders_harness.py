@@ -22,6 +22,7 @@ from engine.store import MappingKind, StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.orders import (
+    IntakeRouter,
     OrderIntake,
     OrderWorker,
     install_webhooks,
@@ -234,7 +235,9 @@ async def order_world(
         world.receipts_before = len(servers.korona.receipts())
         if webhooks:
             secret = world.secret = new_webhook_secret()
-            receiver = WebhookReceiver(secrets={"default": secret}, intake=intake)
+            receiver = WebhookReceiver(
+                secrets={"default": secret}, intake=IntakeRouter({"default": intake})
+            )
             server = WebhookServer(receiver.app, port=0)
             await server.start()
             world.hook_url = f"{server.url}{receiver.path_for('default')}"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.store import MappingKind, OutboxState
-from engine.sync.orders import HoldKind, hold_kind
+from engine.sync.orders import HoldKind, hold_kind, payment_gateways
 from sandbox import korona as kor
 
 from .orders_harness import order_world, sandboxes
@@ -36,6 +36,9 @@ async def test_unmapped_gateway_is_held_then_released_after_mapping(
         assert "payment gateway 'cheque' (Check payments)" in entry.last_error
         assert len(world.sales()) == world.receipts_before  # never dropped, never booked
         assert (await world.worker.drain()).held == 0  # held stays held: not retried in a loop
+        gateways = {g.gateway_id: g for g in await payment_gateways(world.ctx)}
+        assert gateways["cheque"].backoffice_method is None  # what the mapping screen shows
+        assert gateways["bacs"].backoffice_method == kor.PAYMENT_WEBSHOP_ID
 
         await world.ctx.store.mappings.set(MappingKind.PAYMENT, "cheque", kor.PAYMENT_CARD_ID)
         assert await world.ctx.store.outbox.release_held("default") == 1

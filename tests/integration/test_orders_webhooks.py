@@ -46,6 +46,11 @@ async def test_install_creates_one_signed_webhook_per_topic_and_rekeys_on_rerun(
         assert again.secret != world.secret and world.secret not in repr(again)
         assert len(_ours(world)) == len(WEBHOOK_TOPICS)
         assert {h["secret"] for h in _ours(world)} == {again.secret}
+        removed = _ours(world)[0]
+        await world.ctx.woo.delete_webhook(removed["id"])
+        health = await check_webhook_health(world.ctx.woo, world.hook_url, world.alerts)
+        assert health.missing_topics == (removed["topic"],) and not health.ok
+        assert world.alerts.keys() == ["webhook-missing:default"]
 
 
 async def test_disabled_webhook_poll_catches_orders_and_health_check_reenables(

@@ -3,7 +3,8 @@
 Wiring (the runtime does this per connection)::
 
     worker = OrderWorker(ctx, alerts, trigger_status="completed", void_on=("cancelled", "refunded"))
-    intake = OrderIntake(ctx, worker.rules, on_new=worker.wake)   # → WebhookReceiver(intake=…)
+    intake = OrderIntake(ctx, worker.rules, on_new=worker.wake)
+    receiver = WebhookReceiver(secrets=…, intake=IntakeRouter({ctx.connection: intake}))
     await OrderPoll(ctx, intake).run()                            # scheduled safety net
     await worker.run_forever(stop_event)                          # or: await worker.drain()
     await install_webhooks(ctx.woo, url)  /  await check_webhook_health(ctx.woo, url, alerts)
@@ -17,7 +18,7 @@ drain checks them again.  Payment gateways for the mapping screen come from
 from engine.sync.orders.booking import Booking, BookingOutcome
 from engine.sync.orders.gateways import GatewayMapping, payment_gateways
 from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason, Prepared, hold_kind
-from engine.sync.orders.intake import NOT_BOOKED, OrderIntake
+from engine.sync.orders.intake import NOT_BOOKED, IntakeRouter, OrderIntake
 from engine.sync.orders.mapping import (
     OrderDataError,
     booking_fingerprint,
@@ -54,6 +55,7 @@ __all__ = [
     "GatewayMapping",
     "HoldKind",
     "HoldReason",
+    "IntakeRouter",
     "OrderDataError",
     "OrderIntake",
     "OrderPoll",

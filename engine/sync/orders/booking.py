@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from engine.errors import ConfigError
+from engine.errors import ConfigError, NotFoundError
 from engine.events import Level
 from engine.store import MappingKind, OutboxEntry, OutboxState
 from engine.sync.context import SyncContext
@@ -119,6 +119,10 @@ class Booking:
         )
         try:
             await self._writeback.booked(receipt)
+        except NotFoundError:  # the order is gone from WooCommerce: nothing to write to
+            log(entry, Level.WARNING, "is gone from WooCommerce; receipt number not written back")
+            await self._writeback.settle(order_id)
+            return False
         except Exception as exc:  # Woo down or refusing: the debt stays for the next drain
             log(entry, Level.WARNING, f"receipt number not written back yet: {exc}")
             return False

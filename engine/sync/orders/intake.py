@@ -38,7 +38,7 @@ from engine.sync.orders.holds import HoldKind, hold_kind
 from engine.sync.orders.rules import OrderRules
 from engine.webhooks import Delivery, IntakeResult
 
-__all__ = ["NOT_BOOKED", "OrderIntake"]
+__all__ = ["NOT_BOOKED", "IntakeRouter", "OrderIntake"]
 
 log = logging.getLogger(__name__)
 
@@ -198,3 +198,24 @@ class OrderIntake:
                 entry.backoffice_ref,
             )
         return IntakeResult.IGNORED
+
+
+class IntakeRouter:
+    """One receiver serves every connection: each delivery goes to its connection's intake.
+
+    A delivery for a connection without an intake (orders job switched off)
+    is answered "ignored" rather than failed, so WooCommerce does not count
+    it as a failed delivery and disable the webhook.
+    """
+
+    def __init__(self, intakes: Mapping[str, OrderIntake]) -> None:
+        self.intakes = dict(intakes)
+
+    async def __call__(self, delivery: Delivery) -> IntakeResult:
+        intake = self.intakes.get(delivery.connection)
+        if intake is None:
+            log.info(
+                "orders: no orders job for connection %r; delivery ignored", delivery.connection
+            )
+            return IntakeResult.IGNORED
+        return await intake(delivery)

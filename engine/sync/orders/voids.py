@@ -89,6 +89,14 @@ class RevisionReview:
                 f"changed in WooCommerce after booking as {entry.backoffice_ref}; the "
                 "receipt was not changed — correct it in the back office if needed",
             )
+        refunds = entry.payload_data().get("refunds") or []
+        if refunds:
+            self._log(
+                entry,
+                Level.WARNING,
+                f"has {len(refunds)} partial refund(s) in WooCommerce after booking as "
+                f"{entry.backoffice_ref}; only a cancelled or refunded order is reversed",
+            )
 
 
 class Voids:
@@ -114,18 +122,26 @@ class Voids:
         return voided, None
 
     async def _sale(self, entry: OutboxEntry) -> SaleRef:
+        """The booked sale: by its link, or looked up by key if the link is gone."""
         link = await self._ctx.store.links.get_by_woo_id(
             ORDER_LINK, entry.woo_order_id, connection=self._ctx.connection
         )
+        key = sale_key(entry)
+        if link is None:
+            found = await self._ctx.backend.find_sale(key)
+            if found is not None:
+                return found
         backoffice_id = link.backoffice_id if link else ""
-        return SaleRef(backoffice_id, entry.backoffice_ref or "", sale_key(entry).value)
+        return SaleRef(backoffice_id, entry.backoffice_ref or "", key.value)
 
     async def void(self, entry: OutboxEntry) -> Failure | None:
         """Reverse one booked sale; returns the failure, if it failed."""
-        sale = await self._sale(entry)
         name = self._ctx.backend.name
-        self._log(entry, Level.WARNING, f"reversing receipt {sale.number} in {name} (irreversible)")
         try:
+            sale = await self._sale(entry)
+            self._log(
+                entry, Level.WARNING, f"reversing receipt {sale.number} in {name} (irreversible)"
+            )
             reversal = await self._ctx.backend.void_sale(sale, sale_key(entry).for_void())
         except Exception as exc:  # every failure is recorded on the order
             return await self._escalation.void_failed(entry, exc)
