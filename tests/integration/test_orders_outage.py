@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +178,26 @@ async def test_refused_credentials_stop_the_drain_and_page_the_admin(
         (alert,) = world.alerts.alerts
         assert alert.severity is Severity.CRITICAL and alert.key == "backend-auth:default"
         assert "wrong" not in first.last_request + first.last_response
+
+
+async def test_daily_quota_pauses_orders_until_the_reset_and_pages_the_admin(
+    servers, tmp_path: Path
+) -> None:
+    async with order_world(servers, tmp_path) as world:
+        orders = await _queued(world, 2)
+        world.kb.knobs.update(daily_limit=world.kb.stats.requests_today)
+        report = await world.worker.drain()
+        assert report.backend_down and report.booked == 0
+        first = await world.entry(orders[0]["id"])
+        assert first.last_error_kind == "rate_limited"
+        now = datetime.now(UTC)
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        assert abs(first.next_attempt_at - midnight) < timedelta(seconds=5)  # quota reset
+        assert world.worker.paused_until == first.next_attempt_at
+        (alert,) = world.alerts.alerts
+        assert alert.severity is Severity.CRITICAL and alert.key == "backend-rate_limited:default"
+        # a restarted worker honours the pause instead of spending more quota
+        requests = world.kb.stats.requests_today
+        worker, _ = make_worker(world.ctx, world.alerts)
+        assert (await worker.drain()).backend_down
+        assert world.kb.stats.requests_today == requests
