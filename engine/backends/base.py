@@ -29,7 +29,7 @@ from engine.backends.records import (
     SaleRef,
     SaleState,
 )
-from engine.errors import ConfigError, FailureKind
+from engine.errors import ConfigError, FailureKind, TillsyncError
 from engine.model import (
     Category,
     Customer,
@@ -137,6 +137,8 @@ class Backend(Protocol):
 
     async def write_customer(self, customer: Customer) -> str: ...
 
+    async def write_customers(self, customers: Sequence[Customer]) -> list[ItemResult]: ...
+
     async def send_invoice(self, ref: SaleRef) -> None: ...
 
     async def aclose(self) -> None: ...
@@ -210,6 +212,20 @@ class BackendBase:
 
     async def write_customer(self, customer: Customer) -> str:
         raise self._unsupported(Capability.CUSTOMERS_WRITE)
+
+    async def write_customers(self, customers: Sequence[Customer]) -> list[ItemResult]:
+        """Batch form; adapters without a batch call write one at a time."""
+        results = []
+        for customer in customers:
+            try:
+                results.append(
+                    ItemResult(customer.email, True, await self.write_customer(customer))
+                )
+            except UnsupportedCapability:
+                raise
+            except TillsyncError as error:
+                results.append(ItemResult(customer.email, False, message=error.message))
+        return results
 
     async def send_invoice(self, ref: SaleRef) -> None:
         raise self._unsupported(Capability.INVOICES_SEND)

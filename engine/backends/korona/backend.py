@@ -10,7 +10,7 @@ claimed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import httpx
@@ -21,18 +21,21 @@ from engine.backends.base import (
     CheckResult,
     Cursor,
     IdempotencyKey,
+    ItemResult,
     Page,
     SaleRef,
 )
 from engine.backends.korona import catalog
+from engine.backends.korona import customers as customers_wire
 from engine.backends.korona.api import KoronaApi
 from engine.backends.korona.check import check_connection
 from engine.backends.korona.errors import UnknownHandle
 from engine.backends.korona.sales import ExternalPos
 from engine.backends.korona.settings import KoronaSettings
-from engine.errors import ConfigError, NotFoundError
+from engine.errors import ConfigError, NotFoundError, ValidationError
 from engine.model import (
     Category,
+    Customer,
     Location,
     Order,
     PaymentMethod,
@@ -73,6 +76,7 @@ class KoronaBackend(BackendBase):
             Capability.PAYMENT_METHODS,
             Capability.TAX_CODES,
             Capability.PRICE_GROUPS,
+            Capability.CUSTOMERS_WRITE,
         }
     )
 
@@ -197,6 +201,21 @@ class KoronaBackend(BackendBase):
 
     async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         return await self._pos.void(ref, key)
+
+    async def write_customers(self, customers: Sequence[Customer]) -> list[ItemResult]:
+        """Add or update customers, numbered after their WooCommerce id (idempotent)."""
+        if not customers:
+            return []
+        body = [customers_wire.customer_to_wire(c) for c in customers]
+        params = {"writeMode": "ADD_OR_UPDATE"}
+        results = await self._api.write("POST", self._api.path("customers"), body, params)
+        return customers_wire.results_from_wire(customers, results)
+
+    async def write_customer(self, customer: Customer) -> str:
+        (result,) = await self.write_customers([customer])
+        if not result.ok:
+            raise ValidationError(f"KORONA refused customer {result.ref}: {result.message}")
+        return result.remote_id or result.ref
 
     async def aclose(self) -> None:
         await self._api.aclose()
