@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from engine.backends.base import IdempotencyKey, SaleRef
 from engine.events import Level, LogEvent
 from engine.store import OutboxState
 from sandbox import korona as kor
@@ -140,3 +141,29 @@ def _resumed(world: World):
         return paused is None or paused <= datetime.now(UTC)
 
     return check
+
+
+async def test_refused_reversal_is_critical_and_waits_for_the_admin(
+    servers, tmp_path: Path
+) -> None:
+    async with order_world(servers, tmp_path) as world:
+        order = await _booked(world)
+        original = world.sales()[-1]
+        staff = SaleRef(original["id"], original["number"])
+        await world.ctx.backend.void_sale(staff, IdempotencyKey("staff", 1))  # done by hand
+        world.sb.set_order_status(order["id"], "cancelled")
+        await _revised(world, order["id"], "cancelled")
+        report = await world.worker.drain()
+        assert report.voided == 0 and not report.backend_down
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.VOIDING and entry.last_error_kind == "validation"
+        assert entry.next_attempt_at - datetime.now(UTC) > timedelta(hours=23)
+        (alert,) = world.alerts.alerts
+        assert alert.severity == "critical" and alert.key == f"order-failed:default:{order['id']}"
+        attempts = world.kb.stats.requests_today
+        await world.worker.drain()
+        assert world.kb.stats.requests_today == attempts  # not retried in a loop
+        await world.worker.retry_void(order["id"])
+        await world.worker.drain()
+        assert world.kb.stats.requests_today > attempts
+        assert len(world.reversals()) == 1  # only the one made by hand

@@ -123,12 +123,10 @@ class Escalation:
         when = (
             f"retry at {failure.retry_at:%H:%M:%S}" if failure.retry_at else "waits for the admin"
         )
-        loud = failure.dead_letter or moved.state is OutboxState.VOIDING
-        self.order_log(
-            moved,
-            Level.ERROR if loud else Level.WARNING,
-            f"failed ({failure.kind}): {failure.error} — {when}",
-        )
+        level = Level.ERROR if failure.dead_letter else Level.WARNING
+        if moved.state is OutboxState.VOIDING:
+            level = Level.CRITICAL  # money booked that should not be: the reversal is stuck
+        self.order_log(moved, level, f"failed ({failure.kind}): {failure.error} — {when}")
         await self._alert(moved, failure)
 
     async def _alert(self, entry: OutboxEntry, failure: Failure) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine.errors import ConfigError, RemoteError
+from engine.events import Level
 from engine.notify import AlertSink
 from engine.store import OutboxEntry, OutboxState
 from engine.store.timestamps import utc_now
@@ -210,6 +211,16 @@ class OrderWorker:
         for order_id in await self.writeback.owed():
             done += await self._booking.write_back(order_id, self._log)
         return done
+
+    async def retry_void(self, woo_order_id: int) -> None:
+        """The admin's "retry" for a reversal that failed (a refused one waits a day);
+        lifts the pause too: the admin says the back office is ready."""
+        self._paused_until = None
+        entry = await self.ctx.store.outbox.mark_voiding(
+            woo_order_id, "reversal retried by the admin", connection=self.ctx.connection
+        )
+        self._log(entry, Level.WARNING, "reversal retried by the admin")
+        self.wake()
 
     async def run_forever(self, stop_event: asyncio.Event) -> None:
         """Drain, then sleep until woken, the pause ends or ``idle_interval`` passes."""
