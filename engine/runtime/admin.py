@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING, Literal
 from engine.runtime.doctor import DoctorReport, check_connection, check_database
 from engine.runtime.event_feed import events_after, latest_events
 from engine.runtime.mappings_file import parse_mappings, render_mappings
-from engine.runtime.order_desk import OrderDetails, list_orders, order_details
+from engine.runtime.order_desk import (
+    OrderDetails,
+    explained_transition,
+    list_orders,
+    order_details,
+)
 from engine.store import OutboxEntry, StoredEvent
 from engine.sync.catalog import PRODUCT_CURSOR
 from engine.sync.catalog_writer import PRODUCT, STOCK
@@ -68,13 +73,17 @@ class EngineAdmin:
 
     async def orders_retry(self, order_id: int, connection: str | None = None) -> OutboxEntry:
         """A failed, held or skipped order becomes due now (the worker picks it up)."""
-        return await self.store.outbox.retry(order_id, connection=self._name(connection))
+        name = self._name(connection)
+        with explained_transition("retry"):
+            return await self.store.outbox.retry(order_id, connection=name)
 
     async def orders_skip(
         self, order_id: int, reason: str = "skipped by the admin", connection: str | None = None
     ) -> OutboxEntry:
         """The order will not be sent to the back office (until retried)."""
-        return await self.store.outbox.skip(order_id, reason, connection=self._name(connection))
+        name = self._name(connection)
+        with explained_transition("skip"):
+            return await self.store.outbox.skip(order_id, reason, connection=name)
 
     async def reset_links(self, group: LinkGroup, connection: str | None = None) -> dict[str, int]:
         """Forget which WooCommerce objects match which back-office ones.

@@ -24,6 +24,7 @@ from engine.errors import AuthError, RemoteError, TillsyncError
 from engine.instance_lock import InstanceLock
 from engine.runtime.connection import ConnectionRuntime
 from engine.store import StateStore
+from engine.webhooks import ORDER_TOPICS
 
 __all__ = [
     "MAX_CLOCK_SKEW_S",
@@ -202,9 +203,11 @@ async def _webhooks(conn: ConnectionRuntime, url: str | None) -> list[DoctorChec
     except RemoteError as exc:
         return [_fail("webhooks", f"cannot list webhooks: {exc.message}", exc.hint, name)]
     ours = [h for h in hooks if str(h.get("delivery_url", "")).rstrip("/") == url]
-    if not ours:
+    missing = sorted(ORDER_TOPICS - {str(h.get("topic")) for h in ours})
+    if missing:
         hint = "start the engine (tillsync run --headless): it registers them"
-        return [_fail("webhooks", f"no WooCommerce webhook delivers to {url}", hint, name)]
+        text = f"no WooCommerce webhook delivers {', '.join(missing)} to {url}"
+        return [_fail("webhooks", text, hint, name)]
     inactive = [h for h in ours if h.get("status") != "active"]
     if inactive:
         listed = ", ".join(
@@ -215,8 +218,7 @@ async def _webhooks(conn: ConnectionRuntime, url: str | None) -> list[DoctorChec
             "reverse proxy, then set it active (WooCommerce → Settings → Advanced → Webhooks)"
         )
         return [_fail("webhooks", listed, hint, name)]
-    topics = ", ".join(sorted(str(h.get("topic")) for h in ours))
-    return [_ok("webhooks", f"{len(ours)} active ({topics}) → {url}", name)]
+    return [_ok("webhooks", f"{len(ours)} active order webhooks deliver to {url}", name)]
 
 
 async def _backend(conn: ConnectionRuntime) -> list[DoctorCheck]:

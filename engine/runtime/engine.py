@@ -38,7 +38,7 @@ __all__ = ["JOBS", "Engine"]
 
 log = logging.getLogger(__name__)
 
-StopTimeout = 30.0  # seconds a running job may take to finish when the engine stops
+STOP_TIMEOUT = 30.0  # seconds a running job may take to finish when the engine stops
 
 
 class Engine(EngineAdmin):
@@ -164,17 +164,32 @@ class Engine(EngineAdmin):
     def job_statuses(self) -> list[JobStatus]:
         return [status for s in self.schedulers.values() for status in s.status().values()]
 
-    async def close(self, *, timeout: float = StopTimeout) -> None:  # noqa: ASYNC109
-        """Stop scheduled work (letting a running write finish), then close everything."""
+    async def stop(self, *, timeout: float = STOP_TIMEOUT) -> bool:  # noqa: ASYNC109
+        """Stop taking new work; let running jobs finish (up to ``timeout``, then cancel).
+
+        Returns True when every running job finished on its own.  The store
+        stays open (events of the last runs are still journaled); ``close()``
+        follows.
+        """
         await self.orders.stop()
+        finished = True
         for scheduler in self.schedulers.values():
-            await scheduler.stop(timeout=timeout)
-        await self._journal.stop()
-        for conn in self.connections.values():
-            await conn.aclose()
-        await self.store.close()
-        if self._lock is not None:
-            self._lock.release()
+            finished = await scheduler.stop(timeout=timeout) and finished
+        self.schedulers.clear()
+        self._started = False
+        return finished
+
+    async def close(self, *, timeout: float = STOP_TIMEOUT) -> None:  # noqa: ASYNC109
+        """Stop scheduled work (letting a running write finish), then close everything."""
+        try:
+            await self.stop(timeout=timeout)
+            await self._journal.stop()
+            for conn in self.connections.values():
+                await conn.aclose()
+        finally:
+            await self.store.close()
+            if self._lock is not None:
+                self._lock.release()
 
     async def __aenter__(self) -> Engine:
         return self

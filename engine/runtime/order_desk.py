@@ -9,6 +9,8 @@ into a state the worker doesn't expect.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from engine.errors import ConfigError, FailureKind
@@ -17,10 +19,18 @@ from engine.store import (
     OutboxState,
     OutboxTransition,
     StateStore,
+    TransitionError,
     UnknownOrderError,
 )
+from engine.store.outbox_records import ALLOWED_FROM
 
-__all__ = ["OrderDetails", "list_orders", "order_details", "parse_state"]
+__all__ = [
+    "OrderDetails",
+    "explained_transition",
+    "list_orders",
+    "order_details",
+    "parse_state",
+]
 
 
 @dataclass(frozen=True)
@@ -69,3 +79,16 @@ async def order_details(store: StateStore, connection: str, order_id: int) -> Or
         )
     history = await store.outbox.history(order_id, connection=connection)
     return OrderDetails(entry, tuple(history))
+
+
+@contextmanager
+def explained_transition(action: str) -> Iterator[None]:
+    """A refused retry/skip says from which states the action is possible, and why."""
+    try:
+        yield
+    except TransitionError as refused:
+        states = ", ".join(sorted(state.value for state in ALLOWED_FROM[action]))
+        hint = f"{action} works on orders that are {states}"
+        if action == "skip":
+            hint += "; a booked (done) order is reversed by cancelling it in WooCommerce"
+        raise TransitionError(refused.message, hint=hint) from None

@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 
-from engine.events import EngineEvent, EventBus, JobFinished, JobStarted, OrderStateChanged
+from engine.events import EngineEvent, JobFinished, JobStarted, OrderStateChanged, Subscription
 from engine.runtime import Engine
 from tui.commands.dashboard import open_dashboard
 from tui.commands.session import EXIT_OK, StopSignal, open_session, run_with_engine
@@ -39,18 +39,24 @@ def run(args: argparse.Namespace) -> int:
 
 async def _serve(engine: Engine) -> int:
     stop = StopSignal().install()
-    echo = asyncio.create_task(_log_events(engine.bus), name="event-log")
+    events = engine.bus.subscribe()
+    echo = asyncio.create_task(_log_events(events), name="event-log")
     try:
         await engine.start()
         log.info("%s", _started(engine))
         received = await stop.wait()
         name = received.name if received is not None else "stop"
         log.info("%s received: finishing the work in flight, then stopping", name)
+        finished = await engine.stop()
+        log.info(
+            "stopped %s", "cleanly" if finished else "(a job was cancelled; it resumes next start)"
+        )
     finally:
         stop.remove()
         echo.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await echo
+        events.close()
     return EXIT_OK
 
 
@@ -62,14 +68,19 @@ def _started(engine: Engine) -> str:
     )
 
 
-async def _log_events(bus: EventBus) -> None:
-    with bus.subscribe() as events:
+async def _log_events(events: Subscription) -> None:
+    """Echo the events until cancelled, then the ones still queued (the last JobFinished)."""
+    try:
         async for event in events:
-            if isinstance(event, _LOGGED):
-                _log_event(event)
+            _log_event(event)
+    finally:
+        for event in events.drain():
+            _log_event(event)
 
 
 def _log_event(event: EngineEvent) -> None:
+    if not isinstance(event, _LOGGED):
+        return
     level = _LEVELS.get(event.level.value, logging.INFO)
     prefix = f"{event.connection}/{event.job}" if event.job else event.connection
     events_log.log(level, "%s: %s", prefix, event.message)

@@ -1,0 +1,1 @@
+"""The real ``tillsync`` entry point, run as a subprocess against loopback sandboxes."""

@@ -1,0 +1,67 @@
+"""``tillsync doctor`` against the sandboxes: every check, its verdict and its hint."""
+
+from __future__ import annotations
+
+from sandbox import korona as kor
+
+from .conftest import Sandboxes, register_webhooks
+from .installation import PUBLIC_URL, Installation, config_text, secrets_text
+
+URL = f"{PUBLIC_URL}/shop1"
+
+
+def test_doctor_passes_when_everything_is_right(install: Installation, sandboxes: Sandboxes):
+    register_webhooks(sandboxes, URL)
+    result = install.run("doctor")
+    assert result.code == 0, result.output
+    assert "✗" not in result.stdout
+    for name in ("config", "woocommerce", "clock", "webhooks", "korona: credentials",
+                 "korona: point of sale", "korona: warehouse", "database"):  # fmt: skip
+        assert f"{name}:" in result.stdout, name
+    assert "All checks passed." in result.stdout
+
+
+def test_doctor_fails_clearly_on_a_wrong_korona_password(install: Installation, sandboxes):
+    wrong = "not-the-password-7731"
+    install.secrets += (wrong,)
+    install.write(
+        config_text(sandboxes.woo_server, sandboxes.korona_server, install.folder),
+        secrets_text(korona_password=wrong),
+    )
+    register_webhooks(sandboxes, URL)
+    result = install.run("doctor")
+    assert result.code == 1, result.output
+    assert (
+        "✗ [shop1] korona: credentials: KORONA refused the API user or password." in result.stdout
+    )
+    assert "→ check [connections.shop1.backend]" in result.stdout
+    assert "✓ [shop1] woocommerce:" in result.stdout  # one failure hides no other check
+    assert "1 check failed." in result.stdout
+
+
+def test_doctor_names_missing_and_disabled_webhooks(install: Installation, sandboxes: Sandboxes):
+    missing = install.run("doctor")
+    assert missing.code == 1
+    assert "no WooCommerce webhook delivers order.created" in missing.stdout
+    ids = register_webhooks(sandboxes, URL, status="disabled")
+    disabled = install.run("doctor")
+    assert disabled.code == 1
+    assert f"#{ids[0]} order.created is disabled" in disabled.stdout
+    assert "WooCommerce disables a webhook after repeated failed deliveries" in disabled.stdout
+
+
+def test_doctor_reports_a_refused_woocommerce_key_and_an_unknown_pos(
+    install: Installation, sandboxes: Sandboxes
+):
+    wrong = "cs_wrong_0000000000000000000000000000000"
+    install.secrets += (wrong,)
+    config = config_text(sandboxes.woo_server, sandboxes.korona_server, install.folder)
+    config = config.replace(f'point_of_sale = "{kor.POS_WEBSHOP_ID}"', 'point_of_sale = "9999"')
+    install.write(config, secrets_text().replace(
+        'consumer_secret = "', f'consumer_secret = "{wrong}" # "', 1
+    ))  # fmt: skip
+    result = install.run("doctor")
+    assert result.code == 1
+    assert "refused the consumer key/secret" in result.stdout
+    assert "Settings → Advanced → REST API" in result.stdout
+    assert "✗ [shop1] korona: point of sale:" in result.stdout

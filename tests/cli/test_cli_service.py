@@ -1,0 +1,83 @@
+"""``tillsync run --headless``: one instance per database, clean stop on SIGTERM, journald lines."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import time
+
+from .conftest import Sandboxes, free_port
+from .installation import TAX_MAPPINGS, Installation, config_text, secrets_text
+
+
+def _wait_for(process: subprocess.Popen[str], text: str, seen: list[str], timeout: float) -> None:
+    """Read the service's stdout until a line contains ``text``."""
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if text in line:
+            return
+    process.kill()
+    raise AssertionError(f"{text!r} never appeared in:\n{''.join(seen)}")
+
+
+def test_headless_run_refuses_a_second_instance_and_stops_cleanly_mid_job(
+    install: Installation, sandboxes: Sandboxes
+):
+    config = config_text(
+        sandboxes.woo_server,
+        sandboxes.korona_server,
+        install.folder,
+        schedules="allow_fast = true",
+        webhook_port=free_port(),
+    ).replace('catalog = "off"', 'catalog = "every 2s"')
+    install.write(config, secrets_text())
+    assert install.run("mappings", "import", "-", stdin=TAX_MAPPINGS).code == 0
+    sandboxes.korona.knobs.update(latency_ms=300)  # a catalog run takes seconds
+
+    env = {"JOURNAL_STREAM": "8:12345"}  # as under systemd: no timestamps in the lines
+    service = install.spawn("run", "--headless", env=env)
+    seen: list[str] = []
+    _wait_for(service, "tillsync running as PID", seen, timeout=20)
+    assert seen[-1].startswith(f"INFO tillsync: tillsync running as PID {service.pid}")
+
+    second = install.run("run", "--headless")
+    assert second.code == 1
+    assert f"another tillsync (PID {service.pid}) is running on {install.state_db}" in second.stderr
+
+    _wait_for(service, "catalog started", seen, timeout=20)
+    service.send_signal(signal.SIGTERM)
+    result = install.finish(service)
+    assert result.code == 0, "".join(seen) + result.output
+    after = result.stdout
+    assert "SIGTERM received: finishing the work in flight" in after
+    assert after.index("SIGTERM received") < after.index("catalog ok")  # finished, not killed
+    assert "stopped cleanly" in after
+
+    assert install.query("PRAGMA integrity_check") == [("ok",)]
+    assert install.query("SELECT job, ok, finished_at IS NOT NULL FROM runs") == [("catalog", 1, 1)]
+    log_file = install.folder / "logs" / "tillsync.log"
+    assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
+    assert "catalog ok" in log_file.read_text()
+
+    # the lock went with the process: a one-off run may use the database now
+    assert install.run("sync", "stock").code == 0
+
+
+def test_a_killed_engine_leaves_no_stale_lock(install: Installation):
+    service = install.spawn("run", "--headless")
+    _wait_for(service, "tillsync running as PID", [], timeout=20)
+    os.kill(service.pid, signal.SIGKILL)
+    service.communicate(timeout=10)
+    result = install.run("logs")
+    assert result.code == 0, result.output
+    again = install.spawn("run", "--headless")
+    _wait_for(again, "tillsync running as PID", [], timeout=20)
+    again.send_signal(signal.SIGINT)
+    assert install.finish(again).code == 0
