@@ -50,6 +50,11 @@ def utc_now() -> datetime:
 class TillsyncApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tillsync"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-tiny"),
+        (70, "-narrow"),
+        (110, "-wide"),
+    ]
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "dashboard": DashboardScreen,
         "logs": LogsScreen,
@@ -108,6 +113,9 @@ class TillsyncApp(App[int]):
 
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def _boot(self) -> None:
+        await self._open()
+
+    async def _open(self) -> None:
         """Load the config (or run first-time setup), open and start the engine."""
         startup = self.screen if isinstance(self.screen, StartupScreen) else None
         try:
@@ -160,6 +168,23 @@ class TillsyncApp(App[int]):
     def action_show(self, mode: str) -> None:
         if self.ready and self.current_mode != mode:
             self.switch_mode(mode)
+
+    def action_reopen(self) -> None:
+        """Close the engine and open it again from the config file (after a settings edit)."""
+        if self.ready:
+            self._reopen()
+
+    @work(exclusive=True, group="engine", exit_on_error=False)
+    async def _reopen(self) -> None:
+        await self.switch_mode("_default")
+        if isinstance(self.screen, StartupScreen):
+            self.screen.show_status("Reopening: a running job finishes first…")
+        await self._close_engine()
+        for mode, screen in self.MODES.items():
+            self.remove_mode(mode)
+            self.add_mode(mode, screen)
+        self._config = None
+        await self._open()
 
     async def action_quit(self) -> None:
         self.notify("Stopping: letting a write in progress finish…", timeout=30)

@@ -35,7 +35,14 @@ from engine.runtime.views_orders import (
     order_page,
     pretty_capture,
 )
-from engine.scheduler import ScheduleError, parse_schedule
+from engine.runtime.views_settings import (
+    SchedulePreview,
+    SettingsView,
+    edit_config,
+    schedule_preview,
+    send_test_mail,
+    settings_view,
+)
 from engine.store import OutboxState, Run, StoredEvent
 from engine.store.outbox_records import OrderSource
 
@@ -54,8 +61,10 @@ __all__ = [
     "ProductRow",
     "Reachability",
     "SchedulePreview",
+    "SettingsView",
     "catalog_preview",
     "dashboard",
+    "edit_config",
     "linked_products",
     "log_page",
     "mapping_sections",
@@ -64,6 +73,8 @@ __all__ = [
     "pretty_capture",
     "reachability",
     "schedule_preview",
+    "send_test_mail",
+    "settings_view",
     "skipped_products",
     "unlinked_products",
 ]
@@ -273,23 +284,3 @@ async def log_page(engine: Engine, connection: str, query: LogQuery) -> list[Sto
         if len(fresh) < len(page) or len(page) < query.limit or len(found) >= query.limit * 10:
             return found
         before = page[-1].id
-
-
-@dataclass(frozen=True)
-class SchedulePreview:
-    ok: bool
-    error: str
-    fires: tuple[datetime, ...] = ()
-
-
-def schedule_preview(
-    engine: Engine, text: str, *, now: datetime, allow_fast: bool | None = None
-) -> SchedulePreview:
-    """Parse a schedule the way the config loader does and list its next 5 fires."""
-    fast = engine.config.schedules.allow_fast if allow_fast is None else allow_fast
-    try:
-        schedule = parse_schedule(text, engine.config.tz, allow_fast=fast)
-    except ScheduleError as error:
-        return SchedulePreview(False, str(error))
-    fires = schedule.next_fires(now, 5)
-    return SchedulePreview(True, "" if fires else "never runs on its own", fires)

@@ -46,7 +46,8 @@ async def linked_products(
         if link.kind not in ("product", "variation"):
             continue
         if _matches(search, link.sku, link.backoffice_id, str(link.woo_id)):
-            stamp = link.updated_at.strftime("%Y-%m-%d %H:%M") if link.updated_at else ""
+            when = link.updated_at.astimezone(engine.config.tz) if link.updated_at else None
+            stamp = f"linked {when:%Y-%m-%d %H:%M}" if when else "linked"
             rows.append(
                 ProductRow(link.sku or "", "", link.backoffice_id, link.woo_id, link.kind, stamp)
             )

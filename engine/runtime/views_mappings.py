@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.backends import Capability, Page
@@ -55,6 +55,7 @@ class MappingSection:
     title: str
     help: str
     rows: tuple[MappingRow, ...]
+    editable: bool = True  # False: shown for checking, set in config.toml
     error: str = ""  # a side could not be read: the rows may be incomplete
 
     def problems(self, values: Mapping[str, str | None]) -> tuple[str, ...]:
@@ -114,6 +115,12 @@ async def _read_sides(engine: Engine, connection: str) -> _Sides:
     return _Sides(*results, errors=tuple(errors))
 
 
+def _tax_label(tax: Any) -> str:
+    rate = format(tax.rate.normalize(), "f") if tax.rate is not None else ""
+    shown = rate and rate in tax.name.replace(" ", "")
+    return tax.name if not rate or shown else f"{tax.name} ({rate} %)"
+
+
 def _tax_section(sides: _Sides, current: Mapping[str, str]) -> MappingSection:
     options = tuple(
         Choice("" if c.get("slug") == "standard" else str(c.get("slug")), str(c.get("name")))
@@ -122,7 +129,7 @@ def _tax_section(sides: _Sides, current: Mapping[str, str]) -> MappingSection:
     rows = tuple(
         MappingRow(
             t.id,
-            f"{t.name} ({t.rate}%)" if t.rate is not None else t.name,
+            _tax_label(t),
             options,
             current.get(t.id),
             required=True,
@@ -137,9 +144,8 @@ def _tax_section(sides: _Sides, current: Mapping[str, str]) -> MappingSection:
     )
 
 
-def _payment_section(
-    sides: _Sides, current: Mapping[str, str], has_default: bool
-) -> MappingSection:
+def _payment_section(sides: _Sides, current: Mapping[str, str]) -> MappingSection:
+    """Every gateway the shop has enabled must map: an unmapped one holds its orders."""
     options = tuple(Choice(m.id, m.name) for m in sides.payment_methods)
     rows = tuple(
         MappingRow(
@@ -147,7 +153,7 @@ def _payment_section(
             str(g.get("title") or g["id"]),
             options,
             current.get(str(g["id"])),
-            required=bool(g.get("enabled")) and not has_default,
+            required=bool(g.get("enabled")),
         )
         for g in sides.woo_gateways
     )
@@ -159,100 +165,77 @@ def _payment_section(
     )
 
 
-def _status_section(engine: Engine, connection: str, current: Mapping[str, str]) -> MappingSection:
+def _status_section(engine: Engine, connection: str) -> MappingSection:
+    """Read-only: which statuses book and which void is set in config.toml ([orders])."""
     rules = engine.config.connections[connection].orders
-    options = tuple(Choice(a, f"{a} sale" if a != "ignore" else a) for a in ORDER_ACTIONS)
+    options = tuple(Choice(a, f"{a} the sale" if a != "ignore" else a) for a in ORDER_ACTIONS)
 
-    def configured(status: str) -> str:
+    def action(status: str) -> str:
         if status == rules.trigger_status:
             return "book"
         return "void" if status in rules.void_on else "ignore"
 
-    rows = tuple(
-        MappingRow(s, s, options, current.get(s, configured(s))) for s in WOO_ORDER_STATUSES
-    )
+    rows = tuple(MappingRow(s, s, options, action(s)) for s in WOO_ORDER_STATUSES)
     return MappingSection(
-        MappingKind.ORDER_STATUS, "Order statuses", "WooCommerce order status → action", rows
+        MappingKind.ORDER_STATUS,
+        "Order statuses",
+        f"Set in config.toml: [connections.{connection}.orders] trigger_status / void_on",
+        rows,
+        editable=False,
     )
 
 
-def _location_section(
-    sides: _Sides, current: Mapping[str, str], backend_settings: Any
-) -> MappingSection:
+def _config_section(sides: _Sides, connection: str, settings: Any) -> MappingSection:
+    """Read-only: the back-office places and defaults chosen in config.toml, checked
+    against what the back office offers (a wrong id is what holds every order)."""
+
     def choices(*kinds: LocationKind) -> tuple[Choice, ...]:
         return tuple(
-            Choice(loc.id, f"{loc.name} ({loc.kind.value.replace('_', ' ')})")
+            Choice(loc.id, f"{loc.name} ({loc.detail})" if loc.detail else loc.name)
             for loc in sides.locations
             if loc.kind in kinds and loc.selectable
         )
 
-    def now(key: str, setting: str) -> str | None:
-        return current.get(key) or getattr(backend_settings, setting, None)
+    def row(key: str, label: str, options: tuple[Choice, ...]) -> MappingRow:
+        return MappingRow(key, label, options, getattr(settings, key, None))
 
-    pos = choices(LocationKind.POINT_OF_SALE)
-    stock = choices(LocationKind.WAREHOUSE, LocationKind.BRANCH)
-    groups = tuple(Choice(g.id, g.name) for g in sides.price_groups if g.active)
-    rows = [
-        MappingRow(
-            "point_of_sale",
-            "Orders are booked on",
-            pos,
-            now("point_of_sale", "point_of_sale"),
-            required=bool(pos),
-        ),
-        MappingRow(
-            "warehouse",
-            "Stock is read from",
-            stock,
-            now("warehouse", "warehouse"),
-            required=bool(stock),
-        ),
-    ]
-    if groups:
-        rows.append(
-            MappingRow("price_group", "Shop prices from", groups, now("price_group", "price_group"))
-        )
-    return MappingSection(
-        MappingKind.LOCATION, "Locations", "Point of sale, warehouse and price list", tuple(rows)
-    )
-
-
-def _default_section(
-    sides: _Sides, current: Mapping[str, str], backend_settings: Any
-) -> MappingSection:
-    methods = tuple(Choice(m.id, m.name) for m in sides.payment_methods)
-    sectors = tuple(Choice(t.id, t.name) for t in sides.tax_codes)
-    configured = getattr(backend_settings, "default_payment_method", None)
     rows = (
-        MappingRow(
-            "payment_method",
-            "Payment method for unmapped gateways",
-            methods,
-            current.get("payment_method") or configured,
+        row("point_of_sale", "Orders are booked on", choices(LocationKind.POINT_OF_SALE)),
+        row("warehouse", "Stock is read from", choices(LocationKind.WAREHOUSE)),
+        row(
+            "price_group",
+            "Shop prices from",
+            tuple(Choice(g.id, g.name) for g in sides.price_groups if g.active),
         ),
-        MappingRow("tax_code", "Sector for products without one", sectors, current.get("tax_code")),
+        row(
+            "default_payment_method",
+            "Fallback payment method",
+            tuple(Choice(m.id, m.name) for m in sides.payment_methods),
+        ),
     )
-    return MappingSection(MappingKind.DEFAULT, "Defaults", "Used when nothing else matches", rows)
+    return MappingSection(
+        MappingKind.LOCATION,
+        "Locations",
+        f"Set in config.toml: [connections.{connection}.backend]",
+        tuple(r for r in rows if r.options or r.current),
+        editable=False,
+    )
 
 
 async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSection, ...]:
-    """*Network.*  Every editable mapping with the values both sides offer."""
+    """*Network.*  Every mapping with the values both sides offer.
+
+    Taxes and payments are the admin's (the store's mappings table, editable);
+    order statuses and locations come from config.toml and are shown checked.
+    """
     sides = await _read_sides(engine, connection)
     saved = await engine.store.mappings.export_all(connection=connection)
     settings = engine.config.connections[connection].backend
-    defaults = saved[MappingKind.DEFAULT]
-    configured_payments = dict(getattr(settings, "payment_methods", None) or {})
-    has_default = bool(
-        defaults.get("payment_method") or getattr(settings, "default_payment_method", None)
-    )
     sections = (
         _tax_section(sides, saved[MappingKind.TAX_CLASS]),
-        _payment_section(sides, configured_payments | saved[MappingKind.PAYMENT], has_default),
-        _status_section(engine, connection, saved[MappingKind.ORDER_STATUS]),
-        _location_section(sides, saved[MappingKind.LOCATION], settings),
-        _default_section(sides, defaults, settings),
+        _payment_section(sides, saved[MappingKind.PAYMENT]),
+        _status_section(engine, connection),
+        _config_section(sides, connection, settings),
     )
     error = "; ".join(sides.errors)
-    return tuple(
-        MappingSection(s.kind, s.title, s.help, s.rows, error) if error else s for s in sections
-    )
+    return tuple(replace(s, error=error) if error else s for s in sections)

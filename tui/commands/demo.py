@@ -196,8 +196,8 @@ class OrderTrickle(threading.Thread):
             return [
                 pid
                 for pid, p in woo.products.items()
-                if p.get("status") == "publish"
-                and p.get("type") == "simple"
+                if (p.get("status") or "publish") == "publish"
+                and (p.get("type") or "simple") == "simple"
                 and p.get("regular_price")
                 and (p.get("stock_quantity") or 0) > 3
             ]

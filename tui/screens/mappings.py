@@ -1,19 +1,150 @@
-"""Placeholder."""
+"""Mappings: taxes and payments (editable), order statuses and locations (checked).
+
+The values offered come from both systems (read in a worker when the screen
+opens, ``u`` reads them again).  Saving validates first and writes only the
+rows that changed; ``R`` then releases the orders that were held waiting for
+a mapping, so they are checked again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.containers import Container
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Static, TabbedContent, TabPane
 
+from engine.errors import TillsyncError
+from engine.runtime.views import MappingSection, mapping_sections
+from tui.modals.confirm import ConfirmModal
 from tui.screens.console import ConsoleScreen
+from tui.widgets.mapping_editor import MappingEditor
 
 __all__ = ["MappingsScreen"]
+
+# Orders' "needs" kinds → the section that fixes them
+_SECTION_OF = {"payment": "payment", "tax_class": "tax_class"}
 
 
 class MappingsScreen(ConsoleScreen):
     MODE = "mappings"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("R", "release", "Release held"),
+        Binding("u", "reload", "Reload"),
+        Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
+        Binding("right_square_bracket", "section(1)", "Next section", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: tuple[MappingSection, ...] = ()
+        self._pending_focus: tuple[str, str] | None = None
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static("mappings")
+        with Container(id="mappings-body"):
+            yield Static("Reading both systems…", id="mappings-status")
+            yield TabbedContent(id="mapping-tabs")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.query_one("#mappings-body").loading = True
+        self._load()
+
+    @work(exclusive=True, group="mappings-load")
+    async def _load(self) -> None:
+        """*Network*: both sides are asked what they offer."""
+        try:
+            sections = await mapping_sections(self.engine, self.connection)
+        except TillsyncError as error:
+            self.query_one("#mappings-status", Static).update(f"Could not read: {error.message}")
+            self.query_one("#mappings-body").loading = False
+            return
+        await self._show(sections)
+
+    async def _show(self, sections: tuple[MappingSection, ...]) -> None:
+        self.sections = sections
+        tabs = self.query_one(TabbedContent)
+        await tabs.clear_panes()
+        for section in sections:
+            pane = TabPane(section.title, MappingEditor(section), id=f"pane-{section.kind}")
+            await tabs.add_pane(pane)
+        missing = sum(1 for s in sections for r in s.rows if r.required and r.current is None)
+        status = f"{missing} required mapping(s) missing." if missing else "Everything is mapped."
+        self.query_one("#mappings-status", Static).update(status)
+        self.query_one("#mappings-body").loading = False
+        if self._pending_focus is not None:
+            self.focus_source(*self._pending_focus)
+
+    def focus_source(self, kind: str, source: str) -> None:
+        """Show the section and row an order is waiting for (from the Orders screen)."""
+        if not self.sections:
+            self._pending_focus = (kind, source)
+            return
+        self._pending_focus = None
+        pane = f"pane-{_SECTION_OF.get(kind, kind)}"
+        tabs = self.query_one(TabbedContent)
+        if tabs.query(f"#{pane}"):
+            tabs.active = pane
+            self.call_after_refresh(self._focus_row, pane, source)
+
+    def _focus_row(self, pane: str, source: str) -> None:
+        editor = self.query_one(f"#{pane} MappingEditor", MappingEditor)
+        if not editor.focus_source(source):
+            self.notify(f"{source!r} is not offered by the shop any more.", severity="warning")
+
+    def _active_editor(self) -> MappingEditor | None:
+        tabs = self.query_one(TabbedContent)
+        if not tabs.active:
+            return None
+        return self.query_one(f"#{tabs.active} MappingEditor", MappingEditor)
+
+    def action_section(self, step: int) -> None:
+        panes = [f"pane-{s.kind}" for s in self.sections]
+        tabs = self.query_one(TabbedContent)
+        if panes and tabs.active in panes:
+            tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+
+    def action_save(self) -> None:
+        editor = self._active_editor()
+        if editor is None or not editor.section.editable:
+            self.notify("This section is set in config.toml.", severity="warning")
+        elif not editor.request_save():
+            self.notify("Not saved: fix the marked rows first.", severity="error")
+
+    def on_mapping_editor_save_requested(self, message: MappingEditor.SaveRequested) -> None:
+        self._save(message.section, message.values)
+
+    @work(exclusive=True, group="mappings-save")
+    async def _save(self, section: MappingSection, values: dict[str, str | None]) -> None:
+        store, name = self.engine.store, self.connection
+        changed = [r for r in section.rows if values[r.source] != r.current]
+        async with store.transaction():
+            for row in changed:
+                target = values[row.source]
+                if target is None:
+                    await store.mappings.delete(section.kind, row.source, connection=name)
+                else:
+                    await store.mappings.set(section.kind, row.source, target, connection=name)
+        self.notify(f"{section.title}: {len(changed)} mapping(s) saved. R releases held orders.")
+        self._load()
+
+    def action_release(self) -> None:
+        modal = ConfirmModal(
+            "Release held orders?",
+            "Every order held for a missing mapping is checked again on the next pass; "
+            "those still missing one are held again with the reason.",
+            confirm="Release",
+        )
+        self.app.push_screen(modal, lambda ok: self._release() if ok is not None else None)
+
+    @work(exclusive=True, group="mappings-release")
+    async def _release(self) -> None:
+        released = await self.engine.store.outbox.release_held(self.connection)
+        self.notify(f"Released {released} held order(s).")

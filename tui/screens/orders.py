@@ -1,19 +1,190 @@
-"""Placeholder."""
+"""Orders: the failed-order debugger.
+
+Tabs by outbox state (with counts), the orders of that state, and the
+highlighted order's detail.  Retry, skip and void are engine calls in an
+exclusive worker; void asks first and says it is irreversible.  ``m``
+jumps to the mapping (or product) the order is waiting for.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.containers import Container
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Tab, Tabs
 
+from engine.errors import TillsyncError
+from engine.events import JobFinished, OrderStateChanged
+from engine.runtime.views import OrderDetail, order_detail, order_page
+from engine.store import OutboxState
+from tui.modals.confirm import ConfirmModal
+from tui.modals.link import LinkModal
 from tui.screens.console import ConsoleScreen
+from tui.widgets.order_detail import OrderDetailPane
+from tui.widgets.order_table import OrderTable
 
 __all__ = ["OrdersScreen"]
+
+_S = OutboxState
+TABS: tuple[tuple[str, OutboxState | None], ...] = (
+    ("Failed", _S.FAILED),
+    ("Held", _S.HELD),
+    ("Waiting", _S.WAITING),
+    ("Done", _S.DONE),
+    ("Voiding", _S.VOIDING),
+    ("Voided", _S.VOIDED),
+    ("Skipped", _S.SKIPPED),
+    ("All", None),
+)
 
 
 class OrdersScreen(ConsoleScreen):
     MODE = "orders"
+    RELOAD_EVERY = 10.0
+    RELOAD_ON = (OrderStateChanged, JobFinished)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry"),
+        Binding("s", "skip", "Skip"),
+        Binding("v", "void", "Void"),
+        Binding("o", "open_admin", "wp-admin"),
+        Binding("m", "fix_mapping", "Fix mapping"),
+        Binding("left_square_bracket", "tab(-1)", "Prev state", show=False),
+        Binding("right_square_bracket", "tab(1)", "Next state", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state: OutboxState | None = None
+        self.detail: OrderDetail | None = None
+        self._first_load = True
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static("orders")
+        yield Tabs(*(Tab(label, id=f"tab-{state or 'all'}") for label, state in TABS))
+        with Container(id="orders-split"):
+            yield OrderTable()
+            yield OrderDetailPane()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(OrderTable).focus()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(exclusive=True, group="orders-load")
+    async def _load(self) -> None:
+        counts = await self.engine.store.outbox.counts(connection=self.connection)
+        if self._first_load:
+            self._first_load = False
+            self.state = _S.FAILED if counts[_S.FAILED] else None
+            self.query_one(Tabs).active = f"tab-{self.state or 'all'}"
+        tabs = self.query_one(Tabs)
+        for label, state in TABS:
+            tab = tabs.query_one(f"#tab-{state or 'all'}", Tab)
+            tab.label = f"{label} {counts[state]}" if state else label
+        rows = await order_page(self.engine, self.connection, self.state)
+        self.query_one(OrderTable).show(rows, self.now())
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is None or self._first_load:
+            return
+        name = (event.tab.id or "tab-all").removeprefix("tab-")
+        state = None if name == "all" else OutboxState(name)
+        if state != self.state:
+            self.state = state
+            self._load()
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(Tabs)
+        tabs.action_next_tab() if step > 0 else tabs.action_previous_tab()
+
+    def on_order_table_order_selected(self, message: OrderTable.OrderSelected) -> None:
+        self._load_detail(message.woo_order_id)
+
+    @work(exclusive=True, group="orders-detail")
+    async def _load_detail(self, woo_order_id: int | None) -> None:
+        found = None
+        if woo_order_id is not None:
+            found = await order_detail(self.engine, self.connection, woo_order_id)
+        self.detail = found
+        self.query_one(OrderDetailPane).show(found, self.engine.config.tz)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out what the highlighted order's state does not allow."""
+        if action in ("retry", "skip", "void"):
+            return self.detail is not None and action in self.detail.actions
+        if action == "fix_mapping":
+            return self.detail is not None and bool(self.detail.missing)
+        if action == "open_admin":
+            return self.detail is not None
+        return True
+
+    def action_retry(self) -> None:
+        if self.detail is not None:
+            self._act("retry", self.detail.entry.woo_order_id, "")
+
+    def action_skip(self) -> None:
+        if self.detail is None:
+            return
+        order = self.detail.entry.woo_order_id
+        modal = ConfirmModal(
+            f"Skip order #{order}?",
+            "It will not be sent to the back office (retry brings it back).",
+            confirm="Skip order",
+            reason="reason (optional)",
+        )
+        self.app.push_screen(modal, lambda why: self._confirmed("skip", order, why))
+
+    def action_void(self) -> None:
+        if self.detail is None:
+            return
+        order, ref = self.detail.entry.woo_order_id, self.detail.entry.backoffice_ref
+        modal = ConfirmModal(
+            f"Void order #{order}?",
+            f"The sale booked as {ref} gets a reversal receipt in the back office.",
+            confirm="Void sale",
+            irreversible=True,
+            reason="reason (shown in the history)",
+        )
+        self.app.push_screen(modal, lambda why: self._confirmed("void", order, why))
+
+    def _confirmed(self, action: str, order: int, reason: str | None) -> None:
+        if reason is not None:
+            self._act(action, order, reason)
+
+    @work(exclusive=True, group="orders-action")
+    async def _act(self, action: str, order: int, reason: str) -> None:
+        engine, name = self.engine, self.connection
+        try:
+            if action == "retry":
+                await engine.orders_retry(order, name)
+            elif action == "skip":
+                await engine.orders_skip(order, reason or "skipped by the admin", name)
+            else:
+                why = reason or "voided by the admin"
+                await engine.store.outbox.mark_voiding(order, why, connection=name)
+        except TillsyncError as error:
+            self.notify(error.message, title=f"Could not {action} #{order}", severity="error")
+            return
+        self.notify(f"Order #{order}: {action} done.")
+        self._load()
+
+    def action_open_admin(self) -> None:
+        if self.detail is not None:
+            title = f"Order #{self.detail.entry.woo_order_id} in wp-admin"
+            self.app.push_screen(LinkModal(title, self.detail.admin_url))
+
+    async def action_fix_mapping(self) -> None:
+        if self.detail is None or not self.detail.missing:
+            return
+        missing = self.detail.missing[0]
+        target = "products" if missing.kind == "product" else "mappings"
+        await self.app.switch_mode(target)
+        screen = self.app.screen
+        if hasattr(screen, "focus_source"):
+            screen.focus_source(missing.kind, missing.source)

@@ -29,6 +29,10 @@ class StartupScreen(Screen[None]):
             yield LoadingIndicator()
         yield Footer()
 
+    def show_status(self, text: str) -> None:
+        self.query_one(LoadingIndicator).display = True
+        self.query_one("#startup-status", Static).update(Text(text))
+
     def show_error(self, message: str, hint: str = "") -> None:
         self.query_one(LoadingIndicator).display = False
         text = Text.assemble(("Can't start: ", "bold red"), message)

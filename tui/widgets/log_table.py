@@ -14,9 +14,9 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
 
 from engine.store import StoredEvent
+from tui.widgets.table_fit import fit_column
 
 __all__ = ["LogTable"]
 
@@ -52,17 +52,7 @@ class LogTable(DataTable[Text | str]):
         self.add_column("message", key="message")
 
     def on_resize(self, event: events.Resize) -> None:
-        """The message column takes the width the others leave (no sideways scroll)."""
-        fixed = sum(
-            column.get_render_width(self)
-            for key, column in self.columns.items()
-            if key.value != "message"
-        )
-        message = self.columns[ColumnKey("message")]
-        message.auto_width = False
-        message.width = max(20, self.scrollable_content_region.width - fixed - 1)
-        self._require_update_dimensions = True
-        self.refresh()
+        fit_column(self, "message")
 
     def _moved(self) -> None:
         self.post_message(self.Moved(self.cursor_row >= self.row_count - 1))

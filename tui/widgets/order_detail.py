@@ -1,0 +1,115 @@
+"""The failed-order debugger's right-hand side: everything about one order.
+
+Order as WooCommerce sent it, the lines as the back office would get them
+(ids resolved by the engine's own booking check), what is missing, the
+error kind with its hint, the last request and response (already redacted
+when they were captured) and the order's history.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from engine.runtime.views import OrderDetail, pretty_capture
+from engine.store import OutboxState
+
+__all__ = ["OrderDetailPane"]
+
+Part = str | tuple[str, str]
+_STATE = {OutboxState.FAILED: "bold $error", OutboxState.HELD: "bold $warning"}
+
+
+def _section(title: str) -> Content:
+    return Content.styled(f"\n{title}", "bold $accent")
+
+
+def _summary(d: OrderDetail) -> list[Content]:
+    e, row = d.entry, d.row
+    lines = [
+        Content.assemble(
+            (f"Order #{e.woo_order_id}", "bold"),
+            f"  {d.order.get('status', '?')} in WooCommerce · {row.customer} · {row.total}",
+        ),
+        Content.assemble(
+            "Outbox ",
+            (e.state.value, _STATE.get(e.state, "bold")),
+            f" after {e.attempts} attempt(s)",
+        ),
+    ]
+    if e.last_error:
+        kind = f"{e.last_error_kind}: " if e.last_error_kind else ""
+        lines.append(Content.assemble(("Error ", "bold"), (f"{kind}{e.last_error}", "$error")))
+    if d.hint:
+        lines.append(Content.assemble(("Hint ", "bold"), d.hint))
+    if d.unreadable:
+        lines.append(Content.assemble(("Unreadable ", "bold $error"), d.unreadable))
+    for item in d.missing:
+        lines.append(Content.assemble(("Needs ", "bold $warning"), f"{item.label} — press m"))
+    if e.backoffice_ref:
+        lines.append(Content.assemble(("Back office ", "bold"), f"receipt {e.backoffice_ref}"))
+    if e.void_ref:
+        lines.append(Content.assemble(("Reversed ", "bold"), f"by {e.void_ref}"))
+    return lines
+
+
+def _booking(d: OrderDetail) -> list[Content]:
+    lines = [_section("As the back office gets it")]
+    payment = d.backoffice_payment or "✗ not mapped"
+    lines.append(Content(f"payment {d.row.payment} → {payment}"))
+    for b in d.booked_lines:
+        target = f"→ {b.backoffice_product}" if b.backoffice_product else "→ ✗ not linked"
+        lines.append(
+            Content(f"{b.quantity} × {b.sku or '(no SKU)'}  {b.name}  {b.total}  {target}")
+        )
+    return lines
+
+
+def _exchange(d: OrderDetail) -> list[Content]:
+    lines: list[Content] = []
+    for title, text in (
+        ("Last request (redacted)", d.entry.last_request),
+        ("Last response", d.entry.last_response),
+    ):
+        if text:
+            lines += [_section(title), Content(pretty_capture(text))]
+    return lines
+
+
+def _history(d: OrderDetail, tz: ZoneInfo) -> list[Content]:
+    lines = [_section("History")]
+    for step in d.history:
+        was = step.from_state.value if step.from_state else "new"
+        stamp = step.at.astimezone(tz).strftime("%m-%d %H:%M:%S")
+        lines.append(
+            Content.assemble(
+                (stamp, "$text-muted"),
+                f"  {was} → ",
+                (step.to_state.value, "bold"),
+                f"  {step.detail}",
+            )
+        )
+    return lines
+
+
+class OrderDetailPane(VerticalScroll, can_focus=True):
+    def __init__(self) -> None:
+        super().__init__(id="order-detail")
+        self.border_title = "Order"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Select an order.", "$text-muted"), id="order-text")
+
+    def show(self, detail: OrderDetail | None, tz: ZoneInfo) -> None:
+        text = self.query_one("#order-text", Static)
+        if detail is None:
+            text.update(Content.styled("No order selected.", "$text-muted"))
+            return
+        self.border_title = f"Order #{detail.entry.woo_order_id}"
+        parts = [*_summary(detail), *_booking(detail), *_exchange(detail), *_history(detail, tz)]
+        parts += [_section("In WooCommerce"), Content(f"{detail.admin_url}  (o)")]
+        text.update(Content("\n").join(parts))
