@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
+from engine.backends.base import Capability
 from engine.model import Product
 from engine.store.mappings import MappingKind
 from engine.sync.catalog_writer import PRODUCT, ProductWriter
@@ -60,12 +61,16 @@ class CatalogSync:
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
             prefs = await self._preferences()
             category_ids: dict[str, int] = {}
-            if prefs.sync_categories:
+            if prefs.sync_categories and self._backend_has_categories():
                 category_ids = await CategorySync(run, diff).sync()
             view = ShopView(run, prefs, build_index=full)
             writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
             await self._products(run, writer, None if skus is None else frozenset(skus))
         return CatalogReport(run.run_id, diff, run.totals, run.duration_s, run.requests, dry_run)
+
+    def _backend_has_categories(self) -> bool:
+        """Back offices without categories (a flat price list) sync products only."""
+        return Capability.CATEGORIES_READ in self.ctx.backend.capabilities
 
     async def retry_skipped(self, keys: Collection[str] | None = None) -> CatalogReport:
         """Try set-aside products again now, in one step (all, or the ``keys`` given).
