@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.backends import Backend, create_backend
+from pydantic import SecretStr
+
+from engine.backends import Backend, Capability, create_backend
 from engine.config import ConnectionConfig
 from engine.events import EventBus
+from engine.notify import AlertSink, LogAlerts
 from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
+from engine.sync.orders import OrderIntake, OrderPoll, OrderWorker
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import AuthMode, WooClient
@@ -54,11 +58,25 @@ def preferences(config: ConnectionConfig) -> CatalogPreferences:
 
 @dataclass
 class ConnectionRuntime:
+    """One connection's clients and jobs.
+
+    ``worker`` and ``intake`` exist when the back office can book sales;
+    ``delivery_url`` is where WooCommerce delivers this connection's
+    webhooks (None: orders arrive by polling only).  ``worker_running`` is
+    set while the service's worker loop drains the outbox, so a one-off
+    orders run knows whether it must book what it found itself.
+    """
+
     name: str
     config: ConnectionConfig
     woo: WooClient
     backend: Backend
     ctx: SyncContext
+    worker: OrderWorker | None = None
+    intake: OrderIntake | None = None
+    delivery_url: str | None = None
+    alerts: AlertSink | None = None
+    worker_running: bool = False
 
     @property
     def catalog(self) -> CatalogSync:
@@ -68,14 +86,33 @@ class ConnectionRuntime:
     def stock(self) -> StockSync:
         return StockSync(self.ctx)
 
+    @property
+    def poll(self) -> OrderPoll:
+        return OrderPoll(self.ctx, self.intake)
+
+    @property
+    def webhook_secret(self) -> SecretStr | None:
+        return self.config.woo.webhook_secret
+
     async def aclose(self) -> None:
         await self.woo.aclose()
         await self.backend.aclose()
 
 
 def build_connection(
-    name: str, config: ConnectionConfig, store: StateStore, bus: EventBus
+    name: str,
+    config: ConnectionConfig,
+    store: StateStore,
+    bus: EventBus,
+    *,
+    alerts: AlertSink | None = None,
+    public_url: str | None = None,
 ) -> ConnectionRuntime:
+    """Clients, context and (when the back office books sales) the order worker.
+
+    Webhooks are delivered to ``public_url/<name>`` only when the connection
+    has a webhook secret to check them with.
+    """
     woo = woo_client(config)
     backend = create_backend(config.backend.type, config.backend.adapter_settings())
     location = getattr(config.backend, "warehouse", None)
@@ -88,4 +125,15 @@ def build_connection(
         prefs=preferences(config),
         stock_location_id=location,
     )
-    return ConnectionRuntime(name, config, woo, backend, ctx)
+    runtime = ConnectionRuntime(name, config, woo, backend, ctx, alerts=alerts)
+    if config.woo.webhook_secret is not None and public_url:
+        runtime.delivery_url = f"{str(public_url).rstrip('/')}/{name}"
+    if Capability.SALES_CREATE in backend.capabilities:
+        runtime.worker = OrderWorker(
+            ctx,
+            alerts or LogAlerts(),
+            trigger_status=config.orders.trigger_status,
+            void_on=config.orders.void_on,
+        )
+        runtime.intake = OrderIntake(ctx, runtime.worker.rules, on_new=runtime.worker.wake)
+    return runtime

@@ -18,6 +18,8 @@ Two ways to open it:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
@@ -26,11 +28,12 @@ from engine.config import TillsyncConfig
 from engine.errors import ConfigError
 from engine.events import EventBus
 from engine.instance_lock import InstanceLock
+from engine.notify import AlertSink
 from engine.runtime.admin import EngineAdmin
 from engine.runtime.connection import ConnectionRuntime, build_connection
 from engine.runtime.jobs import JOBS, check_options, job_for
 from engine.runtime.journal import EventJournal
-from engine.runtime.order_services import OrderServices
+from engine.runtime.order_services import OrderServices, build_alerts
 from engine.scheduler import JobRun, JobStatus, RunRequest, Scheduler, ScheduleTableState
 from engine.store import StateStore
 
@@ -54,6 +57,7 @@ class Engine(EngineAdmin):
         self.bus = bus
         self.connections: dict[str, ConnectionRuntime] = {}
         self.schedulers: dict[str, Scheduler] = {}
+        self.alerts: AlertSink = build_alerts(config.notify)
         self.orders = OrderServices(self)
         self._journal = EventJournal(bus, store)
         self._lock = lock
@@ -77,8 +81,11 @@ class Engine(EngineAdmin):
             if recovery.orders_back_to_waiting or recovery.runs_closed:
                 log.warning("recovered after a crash: %s", recovery)
         engine = cls(config, store, bus or EventBus(), lock)
+        public_url = config.webhooks.public_url
         for name, conn in config.enabled_connections.items():
-            engine.connections[name] = build_connection(name, conn, store, engine.bus)
+            engine.connections[name] = build_connection(
+                name, conn, store, engine.bus, alerts=engine.alerts, public_url=public_url
+            )
         return engine
 
     @property
@@ -171,10 +178,11 @@ class Engine(EngineAdmin):
         stays open (events of the last runs are still journaled); ``close()``
         follows.
         """
-        await self.orders.stop()
-        finished = True
-        for scheduler in self.schedulers.values():
-            finished = await scheduler.stop(timeout=timeout) and finished
+        # all at once: no scheduler may fire a new run while the order worker winds down
+        stopped = await asyncio.gather(
+            self.orders.stop(), *(s.stop(timeout=timeout) for s in self.schedulers.values())
+        )
+        finished = all(stopped[1:])
         self.schedulers.clear()
         self._started = False
         return finished
@@ -186,6 +194,8 @@ class Engine(EngineAdmin):
             await self._journal.stop()
             for conn in self.connections.values():
                 await conn.aclose()
+            with contextlib.suppress(Exception):  # unsent alerts are in the log already
+                await self.alerts.aclose()
         finally:
             await self.store.close()
             if self._lock is not None:

@@ -8,9 +8,9 @@ the stock job).  Jobs that need a back-office capability say which, so a
 back office without it gets "KROS does not support customers.write", not a
 crash half-way through a run.
 
-The order jobs (``orders_poll``, ``webhook_health``) join this table through
-:func:`register_job` when the order services are wired (see
-:mod:`engine.runtime.order_services`).
+``orders_poll`` reads changed WooCommerce orders into the outbox; when no
+service worker is draining the outbox (a one-off ``tillsync sync orders``)
+it books what it found itself, so the command does what its name says.
 """
 
 from __future__ import annotations
@@ -22,9 +22,19 @@ from typing import Any
 from engine.backends import Capability, UnsupportedCapability
 from engine.config import JOB_NAMES
 from engine.errors import ConfigError
+from engine.notify import LogAlerts
 from engine.runtime.connection import ConnectionRuntime
+from engine.sync.orders import DrainReport, PollReport, WebhookHealth, check_webhook_health
 
-__all__ = ["JOBS", "Job", "JobCall", "check_options", "job_for", "register_job"]
+__all__ = [
+    "JOBS",
+    "Job",
+    "JobCall",
+    "OrdersReport",
+    "check_options",
+    "job_for",
+    "register_job",
+]
 
 JobCall = Callable[..., Awaitable[Any]]
 
@@ -38,6 +48,29 @@ class Job:
     options: frozenset[str] = frozenset({"full", "dry_run"})
     needs: frozenset[Capability] = field(default_factory=frozenset)
     description: str = ""
+    # why this connection can't run the job (a missing setting), or None when it can
+    requires: Callable[[ConnectionRuntime], str | None] | None = None
+
+
+@dataclass(frozen=True)
+class OrdersReport:
+    """The poll's findings, and the bookings of a one-off run (None under the service)."""
+
+    poll: PollReport
+    drain: DrainReport | None = None
+
+    def describe(self) -> str:
+        p = self.poll
+        text = f"orders: read {p.read} changed orders, {p.new} new or changed, {p.ignored} ignored"
+        d = self.drain
+        if d is not None:
+            text += (
+                f"\nbooked {d.booked}, held {d.held} (need a mapping or a fix), waiting "
+                f"{d.waiting}, failed {d.failed}, voided {d.voided}"
+            )
+            if d.stopped:
+                text += f"\nstopped early: {d.stopped}"
+        return text
 
 
 def _dry_run(conn: ConnectionRuntime, options: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +96,29 @@ async def _reconcile(conn: ConnectionRuntime, **options: Any) -> Any:
     return catalog, stock
 
 
+async def _orders_poll(conn: ConnectionRuntime, **options: Any) -> OrdersReport:
+    report = await conn.poll.run(full=bool(options.get("full")))
+    if conn.worker is None or conn.worker_running:
+        return OrdersReport(report)
+    return OrdersReport(report, await conn.worker.drain())
+
+
+async def _webhook_health(conn: ConnectionRuntime, **_: Any) -> WebhookHealth:
+    assert conn.delivery_url is not None  # see _needs_delivery_url
+    return await check_webhook_health(
+        conn.woo, conn.delivery_url, conn.alerts or LogAlerts(), connection=conn.name
+    )
+
+
+def _needs_delivery_url(conn: ConnectionRuntime) -> str | None:
+    if conn.delivery_url is None:
+        return (
+            "webhooks are not set up for this connection (they need [webhooks] public_url "
+            "and a webhook_secret); orders arrive by polling only"
+        )
+    return None
+
+
 JOBS: dict[str, Job] = {
     "catalog": Job(
         "catalog",
@@ -84,15 +140,25 @@ JOBS: dict[str, Job] = {
         frozenset({Capability.PRODUCTS_READ, Capability.STOCK_READ}),
         "full comparison of both sides, fixing any drift",
     ),
+    "orders_poll": Job(
+        "orders_poll",
+        _orders_poll,
+        frozenset({"full"}),
+        frozenset({Capability.SALES_CREATE}),
+        "changed WooCommerce orders into the outbox (the webhooks' safety net)",
+    ),
+    "webhook_health": Job(
+        "webhook_health",
+        _webhook_health,
+        frozenset(),
+        description="re-activates webhooks WooCommerce disabled, and alerts",
+        requires=_needs_delivery_url,
+    ),
 }
 
 
 # What the jobs not registered yet will need, so the refusal names the real obstacle.
-_PLANNED_NEEDS = {
-    "customers": Capability.CUSTOMERS_WRITE,
-    "orders_poll": Capability.SALES_CREATE,
-    "webhook_health": None,
-}
+_PLANNED_NEEDS = {"customers": Capability.CUSTOMERS_WRITE}
 _FLAGS = {"skus": "--sku"}
 
 
@@ -120,6 +186,9 @@ def job_for(name: str, conn: ConnectionRuntime) -> Job:
     for capability in sorted(job.needs):
         if capability not in backend.capabilities:
             raise UnsupportedCapability(backend.name, capability)
+    missing = job.requires(conn) if job.requires is not None else None
+    if missing:
+        raise ConfigError(f"the {name} job cannot run on {conn.name}: {missing}")
     return job
 
 

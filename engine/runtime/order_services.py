@@ -1,33 +1,131 @@
 """The long-running order services of a started engine.
 
 Orders flow WooCommerce → outbox → back office through three parts that
-live as long as the engine: the webhook receiver (writes deliveries to the
-outbox), the poll (the safety net, a scheduled job) and the outbox worker
-(books the sales).  This class starts and stops them with the engine.
+live as long as the engine: the webhook receiver (verifies deliveries and
+writes them to the outbox before answering 200), the scheduled poll (the
+safety net, an ordinary job) and one outbox worker per connection (books
+the sales, one at a time).  This class starts and stops the receiver and
+the workers with the engine, and registers the webhooks in WooCommerce.
+
+Order of things: the receiver listens before the webhooks are registered
+(WooCommerce pings the URL while creating one); on stop the receiver stops
+first (no new deliveries), then the workers finish the booking in hand.
+A store that cannot be reached at start-up does not stop the service: the
+webhooks are registered again on the next start, the poll covers the gap,
+and ``tillsync doctor`` says what is missing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
+
+from engine.config import NotifySettings
+from engine.errors import TillsyncError
+from engine.notify import AlertSink, EmailAlerts, LogAlerts
+from engine.runtime.connection import ConnectionRuntime
+from engine.sync.orders import IntakeRouter, install_webhooks
+from engine.webhooks import WebhookReceiver, WebhookServer
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
-__all__ = ["OrderServices"]
+__all__ = ["OrderServices", "build_alerts"]
 
 log = logging.getLogger(__name__)
 
+WORKER_STOP_TIMEOUT = 30.0  # a booking in hand is allowed to finish
+
+
+def build_alerts(notify: NotifySettings) -> AlertSink:
+    """E-mail when ``[notify]`` has recipients, otherwise the log only."""
+    if not notify.enabled or not notify.smtp_host:
+        return LogAlerts()
+    return EmailAlerts(
+        notify.smtp_host,
+        notify.smtp_port,
+        notify.sender or notify.admin_email[0],
+        notify.admin_email,
+        username=notify.smtp_user,
+        password=notify.smtp_password,
+        starttls=notify.starttls,
+    )
+
 
 class OrderServices:
-    """Started by ``Engine.start()``, stopped first by ``Engine.close()``."""
+    """Started by ``Engine.start()``, stopped first by ``Engine.stop()``."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self.running = False
+        self.server: WebhookServer | None = None
+        self.receiver: WebhookReceiver | None = None
+        self._stop = asyncio.Event()
+        self._workers: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def running(self) -> bool:
+        return bool(self._workers) or self.server is not None
+
+    def _with_webhooks(self) -> list[ConnectionRuntime]:
+        return [c for c in self._engine.connections.values() if c.delivery_url and c.intake]
 
     async def start(self) -> None:
-        self.running = True
+        self._stop.clear()
+        for conn in self._engine.connections.values():
+            if conn.worker is not None:
+                conn.worker_running = True
+                task = asyncio.create_task(conn.worker.run_forever(self._stop))
+                self._workers[conn.name] = task
+        hooked = self._with_webhooks()
+        if hooked:
+            await self._serve(hooked)
+            for conn in hooked:
+                await _register(conn)
+
+    async def _serve(self, hooked: list[ConnectionRuntime]) -> None:
+        settings = self._engine.config.webhooks
+        secrets = {c.name: c.webhook_secret for c in hooked if c.webhook_secret is not None}
+        intakes = {c.name: c.intake for c in hooked if c.intake is not None}
+        self.receiver = WebhookReceiver(
+            secrets=secrets,
+            intake=IntakeRouter(intakes),
+            max_body_bytes=settings.max_body_bytes,
+            bus=self._engine.bus,
+        )
+        self.server = WebhookServer(self.receiver.app, host=settings.host, port=settings.port)
+        await self.server.start()
 
     async def stop(self) -> None:
-        self.running = False
+        if self.server is not None:
+            await self.server.stop()
+            self.server = None
+        self._stop.set()
+        if self._workers:
+            _, late = await asyncio.wait(self._workers.values(), timeout=WORKER_STOP_TIMEOUT)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        self._workers.clear()
+        for conn in self._engine.connections.values():
+            conn.worker_running = False
+
+
+async def _register(conn: ConnectionRuntime) -> None:
+    """Create or re-key and re-activate our order webhooks; a failure is logged, not fatal."""
+    assert conn.delivery_url is not None and conn.webhook_secret is not None
+    try:
+        done = await install_webhooks(
+            conn.woo, conn.delivery_url, secret=conn.webhook_secret.get_secret_value()
+        )
+    except TillsyncError as exc:
+        log.warning(
+            "%s: could not register the WooCommerce webhooks for %s: %s (%s); orders arrive "
+            "by polling until the next start",
+            conn.name, conn.delivery_url, exc.message, exc.hint,
+        )  # fmt: skip
+        return
+    log.info(
+        "%s: webhooks deliver to %s (%d created, %d re-activated)",
+        conn.name, conn.delivery_url, len(done.created), len(done.updated),
+    )  # fmt: skip

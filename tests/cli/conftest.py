@@ -96,3 +96,16 @@ def register_webhooks(sandboxes: Sandboxes, url: str, status: str = "active") ->
         for hook_id in ids:
             sandboxes.woo.webhooks[hook_id]["status"] = status
     return ids
+
+
+def buyable(sb: WooSandbox) -> list[int]:
+    """Published simple products with a price and stock: what a shopper can put in a cart."""
+    with sb.lock:
+        return [
+            pid
+            for pid, p in sorted(sb.products.items())
+            if p.get("status") == "publish"
+            and p.get("type", "simple") == "simple"
+            and p.get("regular_price")
+            and (p.get("stock_quantity") or 0) >= 5
+        ]

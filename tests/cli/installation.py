@@ -34,6 +34,15 @@ TAX_MAPPINGS = f"""\
 """
 
 
+ORDER_MAPPINGS = (
+    TAX_MAPPINGS
+    + f"""
+[payment]
+"bacs" = "{kor.PAYMENT_WEBSHOP_ID}"
+"""
+)
+
+
 def config_text(
     woo: RunningServer,
     korona: RunningServer,
@@ -72,6 +81,7 @@ user = "{kor.DEFAULT_USER}"
 price_group = "{kor.PRICE_GROUP_WEBSHOP_ID}"
 warehouse = "{kor.ORG_WAREHOUSE_ID}"
 point_of_sale = "{kor.POS_WEBSHOP_ID}"
+coupling_id = "tillsync-cli-test"
 
 [connections.{CONNECTION}.sync]
 new_products_status = "publish"

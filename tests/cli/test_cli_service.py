@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import stat
 import subprocess
 import time
 
-from .conftest import Sandboxes, free_port
-from .installation import TAX_MAPPINGS, Installation, config_text, secrets_text
+from .conftest import Sandboxes, buyable, free_port
+from .installation import (
+    ORDER_MAPPINGS,
+    PUBLIC_URL,
+    TAX_MAPPINGS,
+    Installation,
+    config_text,
+    secrets_text,
+)
 
 
 def _wait_for(process: subprocess.Popen[str], text: str, seen: list[str], timeout: float) -> None:
@@ -39,7 +45,7 @@ def test_headless_run_refuses_a_second_instance_and_stops_cleanly_mid_job(
     ).replace('catalog = "off"', 'catalog = "every 2s"')
     install.write(config, secrets_text())
     assert install.run("mappings", "import", "-", stdin=TAX_MAPPINGS).code == 0
-    sandboxes.korona.knobs.update(latency_ms=300)  # a catalog run takes seconds
+    sandboxes.korona.knobs.update(latency_ms=200)  # a catalog run takes seconds
 
     env = {"JOURNAL_STREAM": "8:12345"}  # as under systemd: no timestamps in the lines
     service = install.spawn("run", "--headless", env=env)
@@ -66,18 +72,40 @@ def test_headless_run_refuses_a_second_instance_and_stops_cleanly_mid_job(
     assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
     assert "catalog ok" in log_file.read_text()
 
-    # the lock went with the process: a one-off run may use the database now
-    assert install.run("sync", "stock").code == 0
 
+def test_headless_run_receives_a_webhook_order_and_books_it(
+    install: Installation, sandboxes: Sandboxes
+):
+    """The whole service path: webhooks registered at start, a shop order delivered to the
+    receiver, booked in KORONA by the worker, doctor green meanwhile, clean stop."""
+    port = free_port()
+    hook_base = f"http://127.0.0.1:{port}/webhooks"
+    config = config_text(
+        sandboxes.woo_server, sandboxes.korona_server, install.folder, webhook_port=port
+    ).replace(PUBLIC_URL, hook_base)
+    install.write(config, secrets_text())
+    sandboxes.woo.webhook_delay = 0.05
+    assert install.run("mappings", "import", "-", stdin=ORDER_MAPPINGS).code == 0
+    assert install.run("sync", "catalog").code == 0
 
-def test_a_killed_engine_leaves_no_stale_lock(install: Installation):
     service = install.spawn("run", "--headless")
-    _wait_for(service, "tillsync running as PID", [], timeout=20)
-    os.kill(service.pid, signal.SIGKILL)
-    service.communicate(timeout=10)
-    result = install.run("logs")
-    assert result.code == 0, result.output
-    again = install.spawn("run", "--headless")
-    _wait_for(again, "tillsync running as PID", [], timeout=20)
-    again.send_signal(signal.SIGINT)
-    assert install.finish(again).code == 0
+    seen: list[str] = []
+    _wait_for(service, f"webhooks deliver to {hook_base}/shop1", seen, timeout=20)
+    products = buyable(sandboxes.woo)
+    order = sandboxes.woo.place_order(
+        [(products[0], 2), (products[1], 1)], payment_method="bacs", status="completed"
+    )
+    deadline = time.monotonic() + 15
+    while not sandboxes.korona.receipts() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    doctor = install.run("doctor")  # beside the running service
+    service.send_signal(signal.SIGTERM)
+    result = install.finish(service)
+    assert result.code == 0, "".join(seen) + result.output
+
+    [receipt] = sandboxes.korona.receipts()
+    assert str(order["id"]) in str(receipt)
+    assert doctor.code == 0, doctor.output
+    assert "4 active order webhooks deliver to" in doctor.stdout
+    assert f"an engine is running on it (PID {service.pid})" in doctor.stdout
+    assert install.query("SELECT woo_order_id, state FROM outbox") == [(order["id"], "done")]

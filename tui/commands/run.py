@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 
-from engine.events import EngineEvent, JobFinished, JobStarted, OrderStateChanged, Subscription
+from engine.events import EngineEvent, JobFinished, JobStarted, Subscription
 from engine.runtime import Engine
 from tui.commands.dashboard import open_dashboard
 from tui.commands.session import EXIT_OK, StopSignal, open_session, run_with_engine
@@ -25,8 +25,9 @@ __all__ = ["run"]
 log = logging.getLogger("tillsync")
 events_log = logging.getLogger("tillsync.events")
 
-# Engine events that say something a service log needs and no logger says already.
-_LOGGED = (JobStarted, JobFinished, OrderStateChanged)
+# Engine events that say something a service log needs and no logger says already
+# (the order worker logs its own decisions).
+_LOGGED = (JobStarted, JobFinished)
 _LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 
 

@@ -100,7 +100,8 @@ def render_summary(
         table.add_column(column, justify="right")
     for report in reports:
         if getattr(report, "totals", None) is None:
-            console.print(str(report), markup=False)
+            describe = getattr(report, "describe", None)
+            console.print(describe() if callable(describe) else str(report), markup=False)
             continue
         name = getattr(report, "job", None) or type(report).__name__.removesuffix("Report").lower()
         table.add_row(*_row(name, report))
