@@ -141,6 +141,13 @@ def _add_mappings(sub: SubParsers) -> None:
     _action(action, "import", "replace the kinds present in FILE").add_argument("file")
 
 
+def _add_webhooks(sub: SubParsers) -> None:
+    webhooks = _command(sub, "webhooks", "register the order webhooks in WooCommerce")
+    _connection(webhooks)
+    action = webhooks.add_subparsers(dest="action", required=True)
+    _action(action, "install", "create or re-key them (a secret is generated if none is set)")
+
+
 def _add_logs(sub: SubParsers) -> None:
     logs = _command(sub, "logs", "show the engine's event log")
     logs.add_argument("--follow", "-f", action="store_true", help="keep showing new events")
@@ -182,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
     for add in (_add_init, _add_run, _add_sync, _add_doctor, _add_orders, _add_links):
         add(sub)
-    for add in (_add_mappings, _add_logs, _add_sandbox, _add_demo):
+    for add in (_add_mappings, _add_webhooks, _add_logs, _add_sandbox, _add_demo):
         add(sub)
     return parser
 

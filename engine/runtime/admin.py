@@ -9,9 +9,13 @@ states an order may be retried from.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from engine.runtime.doctor import DoctorReport, check_connection, check_database
+from engine.config import secrets_path_for
+from engine.errors import ConfigError
+from engine.runtime.doctor import DoctorReport, check_connection, check_database, delivery_url
 from engine.runtime.event_feed import events_after, latest_events
 from engine.runtime.mappings_file import parse_mappings, render_mappings
 from engine.runtime.order_desk import (
@@ -20,17 +24,19 @@ from engine.runtime.order_desk import (
     list_orders,
     order_details,
 )
+from engine.runtime.secrets_file import store_secret
 from engine.store import OutboxEntry, StoredEvent
 from engine.sync.catalog import PRODUCT_CURSOR
 from engine.sync.catalog_writer import PRODUCT, STOCK
 from engine.sync.categories import CATEGORY_CURSOR
+from engine.sync.orders import install_webhooks, new_webhook_secret
 
 if TYPE_CHECKING:
     from engine.config import TillsyncConfig
     from engine.runtime.connection import ConnectionRuntime
     from engine.store import StateStore
 
-__all__ = ["LINK_GROUPS", "EngineAdmin", "LinkGroup"]
+__all__ = ["LINK_GROUPS", "EngineAdmin", "LinkGroup", "WebhookSetup"]
 
 LinkGroup = Literal["products", "categories"]
 # what "forget the links of X" deletes: link kinds, and cursors (exact name or "prefix.")
@@ -38,6 +44,17 @@ LINK_GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "products": ((PRODUCT, STOCK), (PRODUCT_CURSOR, "stock.")),
     "categories": (("category",), (CATEGORY_CURSOR,)),
 }
+
+
+@dataclass(frozen=True)
+class WebhookSetup:
+    """What ``install_webhooks`` did; ``secret_stored_in`` is set when it made a new secret."""
+
+    connection: str
+    delivery_url: str
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    secret_stored_in: Path | None = None
 
 
 class EngineAdmin:
@@ -122,6 +139,37 @@ class EngineAdmin:
         """Replace the kinds present in ``text`` (checked whole first); returns pairs written."""
         parsed = parse_mappings(text, source)
         return await self.store.mappings.import_all(parsed, connection=self._name(connection))
+
+    async def install_webhooks(self, connection: str | None = None) -> WebhookSetup:
+        """*Network.*  Register (or re-key and re-activate) the order webhooks in WooCommerce.
+
+        Uses the configured webhook secret; without one, generates a secret and
+        stores it in secrets.toml first, so the engine checks signatures with it
+        from its next start.
+        """
+        conn = self.connection(connection)
+        public_url = self.config.webhooks.public_url
+        if not public_url:
+            raise ConfigError(
+                "[webhooks] public_url is not set: WooCommerce needs an address to deliver to",
+                hint='set public_url = "https://sync.example.com/webhooks" (the address your '
+                "reverse proxy serves, see docs/deploy.md), then run this again",
+            )
+        url = delivery_url(str(public_url), conn.name)
+        assert url is not None
+        stored = None
+        if conn.webhook_secret is not None:
+            secret = conn.webhook_secret.get_secret_value()
+        else:
+            secret, stored = new_webhook_secret(), self._secrets_path()
+            store_secret(stored, ("connections", conn.name, "woo"), "webhook_secret", secret)
+        done = await install_webhooks(conn.woo, url, secret=secret)
+        return WebhookSetup(conn.name, url, done.created, done.updated, stored)
+
+    def _secrets_path(self) -> Path:
+        if self.config.source is None:
+            raise ConfigError("the configuration was not loaded from a file; cannot store secrets")
+        return secrets_path_for(self.config.source)
 
     async def query_events(
         self,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+import tomllib
+
 from sandbox import korona as kor
 
 from .conftest import Sandboxes, register_webhooks
@@ -65,3 +68,32 @@ def test_doctor_reports_a_refused_woocommerce_key_and_an_unknown_pos(
     assert "refused the consumer key/secret" in result.stdout
     assert "Settings → Advanced → REST API" in result.stdout
     assert "✗ [shop1] korona: point of sale:" in result.stdout
+
+
+def test_webhooks_install_generates_and_stores_a_secret_then_doctor_is_green(
+    install: Installation, sandboxes: Sandboxes
+):
+    secrets_path = install.folder / "secrets.toml"
+    secrets_path.write_text(
+        secrets_text().replace("webhook_secret", "# webhook_secret"), encoding="utf-8"
+    )
+    result = install.run("webhooks", "install")
+    assert result.code == 0, result.output
+    assert f"deliver to {URL}" in result.stdout
+    assert "created: order.created, order.deleted, order.restored, order.updated" in result.stdout
+    assert f"A new webhook secret was stored in {secrets_path}" in result.stdout
+
+    stored = tomllib.loads(secrets_path.read_text())["connections"]["shop1"]["woo"]
+    secret = stored["webhook_secret"]
+    assert len(secret) >= 40 and secret not in result.output
+    assert stat.S_IMODE(secrets_path.stat().st_mode) == 0o600
+    assert "# webhook_secret" in secrets_path.read_text()  # the admin's comments survive
+    with sandboxes.woo.lock:
+        hooks = list(sandboxes.woo.webhooks.values())
+    assert {h["delivery_url"] for h in hooks} == {URL}
+    assert {h["secret"] for h in hooks} == {secret}
+
+    install.secrets += (secret,)
+    doctor = install.run("doctor")
+    assert doctor.code == 0, doctor.output
+    assert "4 active order webhooks deliver to" in doctor.stdout
