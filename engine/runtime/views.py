@@ -29,6 +29,8 @@ from engine.runtime.views_catalog import (
 )
 from engine.runtime.views_mappings import Choice, MappingRow, MappingSection, mapping_sections
 from engine.runtime.views_orders import (
+    BookedLine,
+    Missing,
     OrderDetail,
     OrderRow,
     order_detail,
@@ -48,12 +50,14 @@ from engine.store.outbox_records import OrderSource
 
 __all__ = [
     "Activity",
+    "BookedLine",
     "Choice",
     "DashboardView",
     "JobCardView",
     "LogQuery",
     "MappingRow",
     "MappingSection",
+    "Missing",
     "OrderDetail",
     "OrderRow",
     "OutboxHealth",

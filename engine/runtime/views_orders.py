@@ -14,12 +14,22 @@ from datetime import datetime
 from typing import Any
 
 from engine.errors import FailureKind
+from engine.model import Order, OrderLine
 from engine.runtime.engine import Engine
 from engine.store import OutboxEntry, OutboxState, OutboxTransition
 from engine.store.mappings import MappingKind
 from engine.store.outbox_records import ALLOWED_FROM
+from engine.sync.orders import BookingCheck, OrderDataError, order_from_woo
 
-__all__ = ["OrderDetail", "OrderRow", "order_detail", "order_page", "pretty_capture"]
+__all__ = [
+    "BookedLine",
+    "Missing",
+    "OrderDetail",
+    "OrderRow",
+    "order_detail",
+    "order_page",
+    "pretty_capture",
+]
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,26 @@ async def order_page(
 
 
 @dataclass(frozen=True)
+class Missing:
+    """Something an order needs mapped or linked before it can be booked."""
+
+    kind: str  # "payment" | "tax_class" | "product"
+    source: str  # gateway id, Woo tax class slug, or SKU
+    label: str
+
+
+@dataclass(frozen=True)
+class BookedLine:
+    """One order line as the back office would receive it."""
+
+    quantity: str
+    sku: str
+    name: str
+    total: str
+    backoffice_product: str | None
+
+
+@dataclass(frozen=True)
 class OrderDetail:
     """The failed-order debugger's view of one order."""
 
@@ -90,20 +120,16 @@ class OrderDetail:
     admin_url: str
     hint: str
     actions: frozenset[str]  # of "retry", "skip", "void"
-    missing_mapping: tuple[MappingKind, str] | None  # (kind, source) to jump to
-
-    @property
-    def lines(self) -> tuple[str, ...]:
-        items = self.order.get("line_items") or []
-        return tuple(
-            f"{i.get('quantity', '?')} × {i.get('sku') or '(no SKU)'}  {i.get('name', '')}"
-            f"  {i.get('total', '')}"
-            for i in items
-        )
+    missing: tuple[Missing, ...] = ()
+    booked_lines: tuple[BookedLine, ...] = ()
+    backoffice_payment: str | None = None
+    unreadable: str = ""  # why the order JSON can't be turned into a sale
 
 
 def _actions(state: OutboxState) -> frozenset[str]:
     allowed = {name for name in ("retry", "skip") if state in ALLOWED_FROM[name]}
+    if state is OutboxState.IN_FLIGHT:
+        allowed.discard("skip")  # the worker has it right now: let the attempt end first
     if state is OutboxState.DONE:
         allowed.add("void")
     return frozenset(allowed)
@@ -118,19 +144,47 @@ def _hint(entry: OutboxEntry) -> str:
         return ""
 
 
-async def _missing_payment(
-    engine: Engine, connection: str, order: Mapping[str, Any]
-) -> tuple[MappingKind, str] | None:
-    gateway = str(order.get("payment_method") or "")
-    if not gateway:
-        return None
-    mapped = await engine.store.mappings.get(MappingKind.PAYMENT, gateway, connection=connection)
-    backend = engine.config.connections[connection].backend
-    configured = getattr(backend, "payment_methods", {}) or {}
-    default = getattr(backend, "default_payment_method", None)
-    if mapped or gateway in configured or default:
-        return None
-    return MappingKind.PAYMENT, gateway
+async def _tax_missing(engine: Engine, connection: str, order: Order) -> list[Missing]:
+    """The booking check's rule: a line's Woo tax class must be some mapping's target."""
+    mapped = await engine.store.mappings.of_kind(MappingKind.TAX_CLASS, connection=connection)
+    known = {"" if target == "standard" else target for target in mapped.values()}
+    used = {line.tax_class for line in (*order.lines, *order.fees)}
+    return [Missing("tax_class", c, f"tax class {c or 'standard'!r}") for c in sorted(used - known)]
+
+
+def _booked_line(line: OrderLine) -> BookedLine:
+    return BookedLine(
+        quantity=format(line.quantity.normalize(), "f"),
+        sku=line.sku,
+        name=line.name,
+        total=f"{line.total.amount} {line.total.currency}",
+        backoffice_product=line.backoffice_product_id,
+    )
+
+
+async def _booking_view(engine: Engine, connection: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the engine's own booking check makes of the order (ids resolved, or missing)."""
+    try:
+        order = order_from_woo(data)
+    except OrderDataError as error:
+        return {"unreadable": error.message}
+    prepared = (await BookingCheck(engine.store, connection).prepare(order)).order
+    missing = []
+    if prepared.payment.backoffice_method_id is None:
+        gateway = prepared.payment.method_id
+        missing.append(Missing("payment", gateway, f"payment gateway {gateway!r}"))
+    missing += await _tax_missing(engine, connection, order)
+    lines = tuple(_booked_line(line) for line in prepared.lines)
+    missing += [
+        Missing("product", b.sku, f"product {b.sku or b.name!r} not linked")
+        for b in lines
+        if b.backoffice_product is None
+    ]
+    return {
+        "missing": tuple(missing),
+        "booked_lines": lines,
+        "backoffice_payment": prepared.payment.backoffice_method_id,
+    }
 
 
 async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> OrderDetail | None:
@@ -139,7 +193,6 @@ async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> Or
         return None
     order = _payload(entry)
     woo_url = str(engine.config.connections[connection].woo.url).rstrip("/")
-    attention = entry.state in (OutboxState.FAILED, OutboxState.HELD)
     return OrderDetail(
         entry=entry,
         row=_order_row(entry),
@@ -148,7 +201,7 @@ async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> Or
         admin_url=f"{woo_url}/wp-admin/post.php?post={woo_order_id}&action=edit",
         hint=_hint(entry),
         actions=_actions(entry.state),
-        missing_mapping=await _missing_payment(engine, connection, order) if attention else None,
+        **await _booking_view(engine, connection, order),
     )
 
 

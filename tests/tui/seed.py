@@ -11,6 +11,7 @@ links, a skipped product and the mappings a real set-up would have.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -115,7 +116,7 @@ def shown_config(folder: Path) -> TillsyncConfig:
     return load_config(write_config(folder, SHOWN_WOO_URL, SHOWN_KORONA_URL))
 
 
-def engine_factory(shop: Shop, folder: Path):  # noqa: ANN201 - a factory of factories
+def engine_factory(shop: Shop, folder: Path) -> Callable[[TillsyncConfig], Awaitable[Engine]]:
     """Opens the Engine on the shown config, talking to the sandboxes behind it."""
     (folder / "real").mkdir(exist_ok=True)
     real = load_config(write_config(folder / "real", shop.woo_url, shop.korona_url))
@@ -161,8 +162,15 @@ async def _runs(store: StateStore, clock: FixedClock) -> None:
 
 def _event(minutes_ago: float, level: Level, job: str, message: str, **extra: Any) -> dict:
     at = NOW - timedelta(minutes=minutes_ago)
-    return {"at": at.isoformat(), "level": level.value, "job": job, "connection": CONNECTION,
-            "type": extra.pop("type", "LogEvent"), "message": message, **extra}  # fmt: skip
+    return {
+        "at": at.isoformat(),
+        "level": level.value,
+        "job": job,
+        "connection": CONNECTION,
+        "type": extra.pop("type", "LogEvent"),
+        "message": message,
+        **extra,
+    }
 
 
 async def _events(store: StateStore) -> None:
@@ -200,7 +208,7 @@ async def _events(store: StateStore) -> None:
                 run_id=2,
                 ok=False,
             ),
-        ]  # fmt: skip
+        ]
     )
 
 
@@ -211,14 +219,21 @@ async def _outbox(store: StateStore, shop: Shop, clock: FixedClock, products: li
     await out.enqueue(failed["id"], _modified(failed), failed, "webhook", connection=c)
     await out.claim_due(NOW, connection=c)
     clock.set(48)
-    request = {"number": "WC-x-1-0", "items": [{"product": {"number": "1001"}, "quantity": 2}],
-               "payments": [{"paymentMethod": {"id": "***"}}]}  # fmt: skip
+    request = {
+        "number": "WC-x-1-0",
+        "items": [{"product": {"number": "1001"}, "quantity": 2}],
+        "payments": [{"paymentMethod": {"id": "***"}}],
+    }
     response = {"status": 400, "message": "price of item 1 differs from the product's price"}
     await out.mark_failed(
-        failed["id"], kind="validation", error="KORONA refused the receipt (400)",
+        failed["id"],
+        kind="validation",
+        error="KORONA refused the receipt (400)",
         hint="The remote rejected the data: check the item and its mappings.",
-        request=json.dumps(request), response=json.dumps(response), connection=c,
-    )  # fmt: skip
+        request=json.dumps(request),
+        response=json.dumps(response),
+        connection=c,
+    )
     booked = _order(shop, "bacs", [(products[1], 1)])
     clock.set(40)
     await out.enqueue(booked["id"], _modified(booked), booked, "poll", connection=c)
@@ -251,12 +266,15 @@ async def seed_state(state_db: Path, shop: Shop) -> None:
     async with StateStore.open(state_db, clock=clock, synchronous="NORMAL") as store:
         await store.mappings.import_all(
             {
-                MappingKind.TAX_CLASS: {kor.SECTOR_STANDARD_ID: "", kor.SECTOR_REDUCED_ID:
-                                        "reduced-rate", kor.SECTOR_FREE_ID: "zero-rate"},
+                MappingKind.TAX_CLASS: {
+                    kor.SECTOR_STANDARD_ID: "",
+                    kor.SECTOR_REDUCED_ID: "reduced-rate",
+                    kor.SECTOR_FREE_ID: "zero-rate",
+                },
                 MappingKind.PAYMENT: {"cod": kor.PAYMENT_CASH_ID, "bacs": kor.PAYMENT_WEBSHOP_ID},
             },
             connection=CONNECTION,
-        )  # fmt: skip
+        )
         clock.set(4.1)
         links = [
             Link("product", str(1000 + i), pid, shop.woo.products[pid].get("sku") or None, "h")

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widget import Widget
 
 from engine.errors import TillsyncError
@@ -43,8 +43,9 @@ class DashboardScreen(ConsoleScreen):
         with VerticalScroll(id="dashboard-body"):
             yield HealthPanel()
             yield Grid(id="job-grid")
-            yield ActivityChart()
-            yield ProblemList()
+            with Horizontal(id="dashboard-bottom"):
+                yield ActivityChart()
+                yield ProblemList()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -53,7 +53,6 @@ class HealthPanel(Static):
 
     def __init__(self) -> None:
         super().__init__(id="health")
-        self.border_title = "Health"
         self._health: OutboxHealth | None = None
         self._reach: Reachability | None = None
         self._backoffice = "Back office"

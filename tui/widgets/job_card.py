@@ -91,21 +91,24 @@ class JobCard(Widget, can_focus=True):
         self._paint_progress()
 
     def _body(self, state: str) -> Content:
-        """Four short lines: they must fit a 22-column card at 80×24."""
+        """Four short lines: they must fit an 18-column card at 80×24."""
         view, run = self.view, self.view.last_run
         parts: list[str | tuple[str, str]] = [(state, _STATE_STYLE.get(view.state, ""))]
-        if run is not None and run.finished_at is not None and view.state != "running":
+        if view.state == "running" and run is not None and run.finished_at is None:
+            parts.append(f"\nstarted {ago(run.started_at, self.now)}")
+        elif run is not None and run.finished_at is not None:
             took = (run.finished_at - run.started_at).total_seconds()
-            parts.append(f" · {ago(run.finished_at, self.now)} · {duration(took)}")
+            parts.append(f"\n{ago(run.finished_at, self.now)}, {duration(took)}")
+        else:
+            parts.append("\n")
         parts.append(f"\nnext {until(view.next_fire, self.now)}")
-        if run is not None:
-            c = run.counts
-            parts.append(f"\nread {c.read} · wrote {c.written}")
-            if c.failed or c.skipped:
-                parts.append(("\n" + f"failed {c.failed} · skipped {c.skipped}", "$warning"))
         error = view.last_error or (run.error if run is not None and run.ok is False else "")
         if error and view.state != "running":
             parts.append((f"\n{error}", "$error"))
+        elif run is not None and view.state != "running":
+            c = run.counts
+            parts.append(f"\nr {c.read} w {c.written} ")
+            parts.append((f"f {c.failed} s {c.skipped}", "$warning" if c.failed else ""))
         return Content.assemble(*parts)
 
     def _paint_progress(self) -> None:

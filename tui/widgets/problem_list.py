@@ -14,11 +14,14 @@ from textual.content import Content
 from textual.widgets import Static
 
 from engine.store import StoredEvent
-from tui.widgets.when import ago
 
 __all__ = ["ProblemList"]
 
-_LEVEL_STYLE = {"warning": "$warning", "error": "bold $error", "critical": "bold $error"}
+_MARK = {
+    "warning": ("!", "bold $warning"),
+    "error": ("✗", "bold $error"),
+    "critical": ("✗", "bold $error"),
+}
 
 
 class ProblemList(Static):
@@ -32,12 +35,12 @@ class ProblemList(Static):
             return
         lines = []
         for event in events:
-            where = "/".join(p for p in (event.job, event.entity) if p) or event.type
+            mark, style = _MARK.get(event.level, ("·", ""))
             lines.append(
                 Content.assemble(
-                    (f"{ago(event.at, now):>9} ", "$text-muted"),
-                    (f"{event.level:<7} ", _LEVEL_STYLE.get(event.level, "")),
-                    (f"{where}: ", "bold"),
+                    (f"{event.at.astimezone(tz):%H:%M} ", "$text-muted"),
+                    (f"{mark} ", style),
+                    (f"{event.job or event.type}: ", "bold"),
                     event.message,
                 )
             )
