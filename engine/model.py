@@ -27,7 +27,30 @@ __all__ = [
     "StockLevel",
     "TaxCode",
     "Variant",
+    "minor_places",
 ]
+
+# ISO 4217 currencies whose smallest unit is not the hundredth; every other code has 2.
+_MINOR_PLACES = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+         "VND", "VUV", "XAF", "XOF", "XPF"),
+        0,
+    ),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    "CLF": 4,
+    "UYW": 4,
+}  # fmt: skip
+
+
+def minor_places(currency: str) -> int:
+    """Decimal places of the currency's smallest unit (ISO 4217): JPY 0, EUR 2, KWD 3.
+
+    Totals reconcile "to the cent" only where a cent is the smallest unit: a
+    Kuwaiti shop charges fils (0.001 KWD), and rounding its lines to 0.01
+    would book a receipt that differs from what the customer paid.
+    """
+    return _MINOR_PLACES.get(currency.upper(), 2)
 
 
 @dataclass(frozen=True, order=True)
@@ -68,6 +91,10 @@ class Money:
     def quantize(self, places: int = 2, rounding: str = ROUND_HALF_UP) -> Money:
         """Round explicitly; callers name the rounding the back office uses."""
         return Money(self.amount.quantize(Decimal(1).scaleb(-places), rounding), self.currency)
+
+    def to_minor(self, rounding: str = ROUND_HALF_UP) -> Money:
+        """Rounded to the currency's smallest unit (cents, yen, fils)."""
+        return self.quantize(minor_places(self.currency), rounding)
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"

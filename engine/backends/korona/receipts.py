@@ -21,7 +21,7 @@ from engine.backends.base import IdempotencyKey, SaleRef, SaleState
 from engine.backends.korona.settings import KoronaSettings
 from engine.backends.korona.wire import number, ref, ref_id
 from engine.errors import ConfigError, ValidationError
-from engine.model import Order, OrderLine
+from engine.model import Order, OrderLine, minor_places
 
 __all__ = [
     "KEY_REFERENCE",
@@ -34,7 +34,6 @@ __all__ = [
 Json = dict[str, Any]
 KEY_REFERENCE = "tillsync-key"
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_CENT = Decimal("0.01")
 
 
 def _handle(value: str) -> dict[str, str]:
@@ -46,26 +45,31 @@ def _when(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _cents(amount: Decimal) -> Decimal:
-    return amount.quantize(_CENT, ROUND_HALF_UP)
+def _minor(amount: Decimal, places: int) -> Decimal:
+    """Rounded to the currency's smallest unit, as the till books each line."""
+    return amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def _tax_rate(net: Decimal, tax: Decimal) -> Decimal:
     """Percent, recomputed from Woo's per-line amounts (Woo sends no rate per line)."""
     if net == 0:
         return Decimal(0)
-    return (tax / net * 100).quantize(_CENT, ROUND_HALF_UP)
+    return number(tax / net * 100)
 
 
-def _total(net: Decimal, tax: Decimal, included: bool) -> Json:
+def _total(net: Decimal, tax: Decimal, included: bool, places: int) -> Json:
     """A ``TotalPrice``: base is gross when the sales tax is included, else net."""
     gross = net + tax
     return {
-        "base": number(gross if included else net),
-        "gross": number(gross),
-        "net": number(net),
+        "base": number(gross if included else net, places),
+        "gross": number(gross, places),
+        "net": number(net, places),
         "taxPayments": [
-            {"amount": number(tax), "taxRate": number(_tax_rate(net, tax)), "included": included}
+            {
+                "amount": number(tax, places),
+                "taxRate": number(_tax_rate(net, tax)),
+                "included": included,
+            }
         ],
     }
 
@@ -84,12 +88,13 @@ def _product_handle(line: OrderLine, fallback: str | None) -> dict[str, str]:
 
 
 def _item(line: OrderLine, included: bool, fallback: str | None = None) -> Json:
-    net, tax = _cents(line.total.amount), _cents(line.tax.amount)
+    places = minor_places(line.total.currency)
+    net, tax = _minor(line.total.amount, places), _minor(line.tax.amount, places)
     return {
         "product": _product_handle(line, fallback),
         "quantity": number(line.quantity, 3),
         "description": line.name,
-        "total": _total(net, tax, included),
+        "total": _total(net, tax, included, places),
     }
 
 
@@ -101,12 +106,13 @@ def _shipping_item(order: Order, settings: KoronaSettings) -> Json | None:
             f"order {order.number} has shipping but no KORONA shipping product is configured",
             hint="Set the KORONA product number used for shipping in the connection settings.",
         )
-    net, tax = _cents(order.shipping.amount), _cents(order.shipping_tax.amount)
+    places = minor_places(order.currency)
+    net, tax = _minor(order.shipping.amount, places), _minor(order.shipping_tax.amount, places)
     return {
         "product": _handle(settings.shipping_product),
         "quantity": 1,
         "description": "Shipping",
-        "total": _total(net, tax, settings.taxes_included),
+        "total": _total(net, tax, settings.taxes_included, places),
     }
 
 
@@ -122,7 +128,8 @@ def _payment(order: Order, settings: KoronaSettings) -> Json:
             f"{order.payment.method_id!r} (order {order.number})",
             hint="Map the gateway to a KORONA payment method in the connection settings.",
         )
-    payment: Json = {"amount": number(order.total.amount), "paymentMethod": _handle(method)}
+    amount = number(order.total.amount, minor_places(order.currency))
+    payment: Json = {"amount": amount, "paymentMethod": _handle(method)}
     if order.payment.transaction_id:
         payment["transactionToken"] = order.payment.transaction_id
     return payment

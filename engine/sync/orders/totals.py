@@ -1,8 +1,9 @@
 """Do the amounts we would book add up to what WooCommerce charged, to the cent?
 
-Back offices take per-line amounts rounded to cents (KORONA receipt items,
-KROS invoice lines) and add them up; WooCommerce's ``total`` is what the
-customer paid.  If the two differ, booking would either fail at the back
+Back offices take per-line amounts rounded to the currency's smallest unit
+(KORONA receipt items, KROS invoice lines: cents, yen or fils — see
+:func:`engine.model.minor_places`) and add them up; WooCommerce's ``total``
+is what the customer paid.  If the two differ, booking would either fail at the back
 office (KORONA refuses payments that don't match the items) or, worse, book
 a receipt that disagrees with the money received.  So the order is held and
 the admin sees both sums and the difference.
@@ -26,7 +27,7 @@ def to_cents(amount: Decimal) -> Decimal:
 
 
 def _sum(values: list[Money]) -> Decimal:
-    return sum((to_cents(m.amount) for m in values), Decimal(0))
+    return sum((m.to_minor().amount for m in values), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def check_totals(order: Order) -> TotalsCheck:
     return TotalsCheck(
         currency=order.currency,
         booked_total=_sum(nets) + booked_tax,
-        woo_total=to_cents(order.total.amount),
+        woo_total=order.total.to_minor().amount,
         booked_tax=booked_tax,
-        woo_tax=to_cents(order.total_tax.amount),
+        woo_tax=order.total_tax.to_minor().amount,
     )
