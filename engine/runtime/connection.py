@@ -17,6 +17,7 @@ from engine.notify import AlertSink, LogAlerts
 from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
+from engine.sync.customers import CustomerSync
 from engine.sync.orders import OrderIntake, OrderPoll, OrderWorker
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
@@ -85,6 +86,10 @@ class ConnectionRuntime:
     @property
     def stock(self) -> StockSync:
         return StockSync(self.ctx)
+
+    @property
+    def customers(self) -> CustomerSync:
+        return CustomerSync(self.ctx)
 
     @property
     def poll(self) -> OrderPoll:

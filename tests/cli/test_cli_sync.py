@@ -6,9 +6,6 @@ import signal
 import sqlite3
 import time
 
-from engine.backends import Capability
-from engine.backends.korona import KoronaBackend
-
 from .conftest import PRODUCTS, Sandboxes
 from .installation import TAX_MAPPINGS, Installation
 
@@ -72,12 +69,9 @@ def test_sync_refuses_what_a_job_or_back_office_cannot_do(install: Installation)
     assert sku.code == 2
     assert "the stock job does not take --sku" in sku.stderr
     assert "the stock job takes --dry-run, --full" in sku.stderr
-    customers = install.run("sync", "customers")
-    assert customers.code == 2
-    if Capability.CUSTOMERS_WRITE in KoronaBackend.capabilities:
-        assert "the customers job is not available in this version" in customers.stderr
-    else:
-        assert "korona does not support customers.write" in customers.stderr
+    full = install.run("sync", "orders", "--dry-run")
+    assert full.code == 2
+    assert "the orders_poll job does not take --dry-run" in full.stderr
 
 
 def test_sigterm_during_a_slow_sync_closes_the_run_and_keeps_the_db_sound(
