@@ -134,11 +134,17 @@ def build_connection(
     if config.woo.webhook_secret is not None and public_url:
         runtime.delivery_url = f"{str(public_url).rstrip('/')}/{name}"
     if Capability.SALES_CREATE in backend.capabilities:
-        runtime.worker = OrderWorker(
-            ctx,
-            alerts or LogAlerts(),
-            trigger_status=config.orders.trigger_status,
-            void_on=config.orders.void_on,
-        )
-        runtime.intake = OrderIntake(ctx, runtime.worker.rules, on_new=runtime.worker.wake)
+        _add_order_worker(runtime)
     return runtime
+
+
+def _add_order_worker(runtime: ConnectionRuntime) -> None:
+    """The outbox worker and the intake that wakes it (webhooks and the poll feed it)."""
+    rules = runtime.config.orders
+    runtime.worker = OrderWorker(
+        runtime.ctx,
+        runtime.alerts or LogAlerts(),
+        trigger_status=rules.trigger_status,
+        void_on=rules.void_on,
+    )
+    runtime.intake = OrderIntake(runtime.ctx, runtime.worker.rules, on_new=runtime.worker.wake)

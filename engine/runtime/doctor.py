@@ -119,10 +119,13 @@ async def check_database(store: StateStore) -> list[DoctorCheck]:
         )
     else:
         checks.append(_ok("database", f"{store.path} is writable and intact"))
-    holder = InstanceLock.holder(store.path)
+    return [*checks, _instance(store.path)]
+
+
+def _instance(db: str) -> DoctorCheck:
+    holder = InstanceLock.holder(db)
     running = f"an engine is running on it (PID {holder})" if holder else "no engine runs on it"
-    checks.append(_ok("instance", running))
-    return checks
+    return _ok("instance", running)
 
 
 async def check_connection(conn: ConnectionRuntime, public_url: str | None) -> list[DoctorCheck]:
@@ -190,35 +193,37 @@ def _clock_skew(date_header: str | None, connection: str) -> DoctorCheck:
 async def _webhooks(conn: ConnectionRuntime, url: str | None) -> list[DoctorCheck]:
     name = conn.name
     if url is None:
-        return [
-            _warn(
-                "webhooks",
-                "no [webhooks] public_url: orders arrive by polling only (minutes late)",
-                "set public_url to the address your reverse proxy exposes (docs/deploy.md)",
-                name,
-            )
-        ]
+        hint = "set public_url to the address your reverse proxy exposes (docs/deploy.md)"
+        text = "no [webhooks] public_url: orders arrive by polling only (minutes late)"
+        return [_warn("webhooks", text, hint, name)]
+    if conn.webhook_secret is None:
+        text = "no webhook_secret: deliveries cannot be verified, so none are accepted"
+        hint = "run `tillsync webhooks install`: it generates one and registers the webhooks"
+        return [_fail("webhooks", text, hint, name)]
     try:
         hooks = await conn.woo.list_webhooks()
     except RemoteError as exc:
         return [_fail("webhooks", f"cannot list webhooks: {exc.message}", exc.hint, name)]
     ours = [h for h in hooks if str(h.get("delivery_url", "")).rstrip("/") == url]
+    return [_coverage(ours, url, name)]
+
+
+def _coverage(ours: list[dict], url: str, name: str) -> DoctorCheck:
+    """Every order topic delivered to us, and every such webhook active."""
     missing = sorted(ORDER_TOPICS - {str(h.get("topic")) for h in ours})
     if missing:
-        hint = "start the engine (tillsync run --headless): it registers them"
-        text = f"no WooCommerce webhook delivers {', '.join(missing)} to {url}"
-        return [_fail("webhooks", text, hint, name)]
+        hint = "run `tillsync webhooks install` (the engine also registers them at start)"
+        return _fail("webhooks", f"no webhook delivers {', '.join(missing)} to {url}", hint, name)
     inactive = [h for h in ours if h.get("status") != "active"]
-    if inactive:
-        listed = ", ".join(
-            f"#{h.get('id')} {h.get('topic')} is {h.get('status')}" for h in inactive
-        )
-        hint = (
-            "WooCommerce disables a webhook after repeated failed deliveries: check the "
-            "reverse proxy, then set it active (WooCommerce → Settings → Advanced → Webhooks)"
-        )
-        return [_fail("webhooks", listed, hint, name)]
-    return [_ok("webhooks", f"{len(ours)} active order webhooks deliver to {url}", name)]
+    if not inactive:
+        return _ok("webhooks", f"{len(ours)} active order webhooks deliver to {url}", name)
+    listed = ", ".join(f"#{h.get('id')} {h.get('topic')} is {h.get('status')}" for h in inactive)
+    hint = (
+        "WooCommerce disables a webhook after repeated failed deliveries: check the "
+        "reverse proxy, then restart tillsync or run `tillsync webhooks install`, "
+        "which re-activate it"
+    )
+    return _fail("webhooks", listed, hint, name)
 
 
 async def _backend(conn: ConnectionRuntime) -> list[DoctorCheck]:

@@ -45,7 +45,8 @@ def test_doctor_fails_clearly_on_a_wrong_korona_password(install: Installation, 
 def test_doctor_names_missing_and_disabled_webhooks(install: Installation, sandboxes: Sandboxes):
     missing = install.run("doctor")
     assert missing.code == 1
-    assert "no WooCommerce webhook delivers order.created" in missing.stdout
+    assert "no webhook delivers order.created, order.deleted" in missing.stdout
+    assert "tillsync webhooks install" in missing.stdout
     ids = register_webhooks(sandboxes, URL, status="disabled")
     disabled = install.run("doctor")
     assert disabled.code == 1
