@@ -93,10 +93,18 @@ def parse_gmt(value: object) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+#: The largest id the store can hold (SQLite INTEGER); WooCommerce's are far below it.
+MAX_RESOURCE_ID = 2**63 - 1
+
+
 def _resource_id(payload: Mapping[str, Any]) -> int:
+    """A signed body with an id the store cannot hold is refused (400), not a 500
+    that WooCommerce would retry until it disables the webhook."""
     value = payload.get("id")
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise PayloadError("payload has no positive integer 'id'")
+    if value > MAX_RESOURCE_ID:
+        raise PayloadError("payload 'id' is out of range")
     return value
 
 
