@@ -1,0 +1,62 @@
+"""tillsync's order path as a long-running service inside a measured child.
+
+Wired as a started engine wires it per connection (``engine.sync.orders``
+docstring): the catalog job first (so the shop's products carry KORONA
+numbers as SKUs and links exist), then the webhook receiver on a loopback
+port, webhooks installed in the store with a fresh secret, and the outbox
+worker running until the parent sends ``stop``.  Everything with its
+defaults: trigger status ``completed``, default backoff and idle interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from bench.procs import commands, emit
+from bench.tillsync_side import connect, woo_numbers
+from engine.notify import LogAlerts
+from engine.sync.catalog import CatalogSync
+from engine.sync.context import SyncContext
+from engine.sync.orders import OrderIntake, OrderWorker, install_webhooks, new_webhook_secret
+from engine.webhooks import WebhookReceiver, WebhookServer
+
+__all__ = ["orders_service"]
+
+
+async def _until_stopped() -> None:
+    take = commands()
+    while True:
+        line = take()
+        if line is None or line == "stop":
+            return
+        await asyncio.sleep(0.05)
+
+
+async def _serve(ctx: SyncContext, worker: OrderWorker, intake: OrderIntake) -> dict[str, Any]:
+    secret = new_webhook_secret()
+    receiver = WebhookReceiver(secrets={ctx.connection: secret}, intake=intake)
+    server = WebhookServer(receiver.app, port=0)
+    await server.start()
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run_forever(stop))
+    try:
+        hook_url = f"{server.url}{receiver.path_for(ctx.connection)}"
+        await install_webhooks(ctx.woo, hook_url, secret=secret)
+        emit({"event": "ready"})
+        await _until_stopped()
+    finally:
+        stop.set()
+        await running
+        await server.stop()
+    return {"woo": woo_numbers(ctx)}
+
+
+async def orders_service(payload: dict[str, Any]) -> dict[str, Any]:
+    """Catalog set-up, then receive webhooks and book orders until told to stop."""
+    async with connect(payload) as ctx:
+        catalog = await CatalogSync(ctx).run()
+        worker = OrderWorker(ctx, LogAlerts())
+        intake = OrderIntake(ctx, worker.rules, on_new=worker.wake)
+        served = await _serve(ctx, worker, intake)
+        return {"catalog_written": catalog.totals.written, **served}

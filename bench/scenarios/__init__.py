@@ -1,0 +1,28 @@
+"""The benchmark scenarios, by name; each ``run(settings)`` returns its table rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bench.report import Row
+from bench.settings import BenchSettings
+
+__all__ = ["SCENARIOS", "Scenario", "scenario"]
+
+Scenario = Callable[[BenchSettings], list[Row]]
+
+# name -> module; imported on use so one scenario's imports (Textual) don't slow the others
+SCENARIOS: dict[str, str] = {
+    "catalog": "bench.scenarios.catalog",
+    "incremental": "bench.scenarios.incremental",
+    "large": "bench.scenarios.large",
+    "throttled": "bench.scenarios.throttled",
+    "webhooks": "bench.scenarios.webhooks",
+    "dashboard": "bench.scenarios.dashboard",
+}
+
+
+def scenario(name: str) -> Scenario:
+    import importlib
+
+    return importlib.import_module(SCENARIOS[name]).run

@@ -1,0 +1,153 @@
+"""The console during a large catalog sync, driven by Textual's Pilot in a child.
+
+The real app (``tui.app.TillsyncApp``) opens the real Engine from a config
+file pointing at the sandboxes and starts the catalog job as it opens (the
+``first_jobs`` of ``tillsync dashboard``).  While the job runs, a key that
+switches screens is pressed every ``interval`` seconds; the latency is from
+just before the key press to the first idle frame after the app's current
+screen is the one the key asked for (``pilot.pause()`` until it shows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import events
+
+from bench.shops import WOO_KEY, WOO_SECRET
+from bench.tillsync_side import PAYMENTS, TAX_CLASSES
+from engine.config import load_config
+from engine.store import MappingKind, StateStore
+from sandbox import korona as kor
+from tui.app import TillsyncApp
+from tui.widgets.nav_bar import SCREENS
+
+__all__ = ["dashboard_run"]
+
+CONNECTION = "bench"
+CYCLE = ("logs", "orders", "products", "dashboard")  # keys 2, 3, 5, 1
+KEYS = {mode: str(i) for i, (mode, _label, _short) in enumerate(SCREENS, start=1)}
+
+
+def _config(folder: Path, payload: dict[str, Any]) -> Path:
+    text = f"""
+[engine]
+state_db = "{payload["state_db"]}"
+timezone = "UTC"
+log_dir = "logs"
+
+[schedules]
+catalog = "off"
+stock = "off"
+orders_poll = "off"
+customers = "off"
+reconcile = "off"
+webhook_health = "off"
+
+[connections.{CONNECTION}.woo]
+url = "{payload["woo_url"]}"
+consumer_key = "{WOO_KEY}"
+consumer_secret = "{WOO_SECRET}"
+
+[connections.{CONNECTION}.backend]
+type = "korona"
+base_url = "{payload["korona_url"]}/web/api/v3"
+account_id = "{kor.DEFAULT_ACCOUNT_ID}"
+user = "{kor.DEFAULT_USER}"
+password = "{kor.DEFAULT_PASSWORD}"
+price_group = "{kor.PRICE_GROUP_WEBSHOP_ID}"
+warehouse = "{kor.ORG_WAREHOUSE_ID}"
+point_of_sale = "{kor.POS_WEBSHOP_ID}"
+
+[connections.{CONNECTION}.sync]
+new_products_status = "publish"
+"""
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)  # it holds (sandbox) secrets; the loader insists
+    return path
+
+
+async def _mappings(state_db: str) -> None:
+    store = await StateStore.open(Path(state_db))
+    try:
+        for source, target in TAX_CLASSES.items():
+            await store.mappings.set(MappingKind.TAX_CLASS, source, target, connection=CONNECTION)
+        for gateway, method in PAYMENTS.items():
+            await store.mappings.set(MappingKind.PAYMENT, gateway, method, connection=CONNECTION)
+    finally:
+        await store.close()
+
+
+async def _sync_running(app: TillsyncApp) -> bool:
+    run = await app.engine.store.runs.last_run("catalog", connection=CONNECTION)
+    return run is not None and run.finished_at is None
+
+
+class FrameLog:
+    """When the app last put a frame of each mode's screen out (headless: not written,
+    but composed and handed to the driver exactly as on a terminal)."""
+
+    def __init__(self, app: TillsyncApp) -> None:
+        self.last: dict[str, float] = {}
+        inner = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            inner(screen, renderable)
+            if renderable is not None and screen is app.screen:
+                self.last[app.current_mode] = time.perf_counter()
+
+        app._display = display  # type: ignore[method-assign]
+
+
+async def _switch(app: TillsyncApp, frames: FrameLog, mode: str, give_up_s: float = 10.0) -> float:
+    """Key press to the first frame showing ``mode``'s screen.
+
+    The key goes in as Pilot sends it (a Key event to the driver), but we
+    don't time ``pilot.press()``/``pilot.pause()``: both wait for the whole
+    *process* to be idle (``wait_for_idle``, up to 1 s each), which during a
+    sync measures the sync's CPU use, not what the user sees.
+    """
+    started = time.perf_counter()
+    app._driver.send_message(events.Key(KEYS[mode], KEYS[mode]))  # type: ignore[union-attr]
+    while frames.last.get(mode, 0.0) < started:
+        if time.perf_counter() - started > give_up_s:
+            return float("inf")
+        await asyncio.sleep(0.001)
+    return frames.last[mode] - started
+
+
+async def _drive(app: TillsyncApp, interval: float, limit_s: float) -> dict[str, Any]:
+    samples: list[dict[str, Any]] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+        frames = FrameLog(app)
+        deadline = time.monotonic() + limit_s
+        while not (app.ready and app.current_mode == "dashboard"):
+            await pilot.pause(0.05)
+        while not await _sync_running(app):
+            await pilot.pause(0.05)
+        started = time.perf_counter()
+        i = 0
+        while await _sync_running(app) and time.monotonic() < deadline:
+            mode = CYCLE[i % len(CYCLE)]
+            latency = await _switch(app, frames, mode)
+            samples.append({"mode": mode, "latency_s": round(latency, 4)})
+            i += 1
+            await asyncio.sleep(interval)
+        while await _sync_running(app) and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        sync_s = time.perf_counter() - started
+        run = await app.engine.store.runs.last_run("catalog", connection=CONNECTION)
+    return {"samples": samples, "sync_seen_s": round(sync_s, 2), "run_ok": bool(run and run.ok)}
+
+
+async def dashboard_run(payload: dict[str, Any]) -> dict[str, Any]:
+    """Open the console on the sandboxes, start the catalog job, switch screens meanwhile."""
+    folder = Path(payload["state_db"]).parent
+    await _mappings(payload["state_db"])
+    config = load_config(_config(folder, payload))
+    app = TillsyncApp(config.source, config=config, first_jobs=("catalog",))
+    return await _drive(app, float(payload.get("interval", 0.25)), float(payload["timeout"]))

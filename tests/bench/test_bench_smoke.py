@@ -1,0 +1,84 @@
+"""The benchmark harness end to end at a tiny size, so it can't rot unnoticed.
+
+Runs the catalog scenario exactly as ``python -m bench.run`` does — both
+sandboxes in their own processes, tillsync and the naive baseline each in
+a measured child — with 60 products and the host's costs switched off.
+No timing is asserted; what is checked is that both sides did the same
+work over real HTTP and that the numbers reported are the sandbox's own.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bench.hostfloor import HostPlan
+from bench.report import Target, render_table, write_results
+from bench.scenarios import catalog
+from bench.scenarios.incremental import changed_numbers
+from bench.scenarios.webhooks import percentile
+from bench.settings import QUICK
+from bench.shops import category_levels
+from sandbox.woocommerce import HostModel
+
+pytestmark = pytest.mark.timeout(120)
+
+TINY = replace(QUICK, name="tiny", time_scale=0.0, catalog=60, categories=40)
+
+
+def test_catalog_scenario_end_to_end_at_tiny_size(tmp_path: Path) -> None:
+    rows = catalog.run(TINY)
+    initial, noop, full = rows
+    details = initial.details
+    made = details["tillsync"]["result"]["totals"]
+    naive = details["baseline"]["result"]
+    # the same products reached the store on both sides
+    assert made["failed"] == made["skipped"] == 0
+    assert details["products_in_shop"] == naive["created"] > 40
+    assert made["written"] == naive["created"] + sum(category_levels(TINY.categories))
+    # the request count is the store's own, and it is the minimum plan's
+    assert initial.requests == details["tillsync_woo"]["total"] == initial.min_requests
+    assert naive["requests"] == details["baseline_woo"]["total"] > 2 * naive["created"]
+    assert details["tillsync"]["peak_rss_mb"] > 20
+    assert noop.requests == 0 and noop.targets[0].name == "0 writes" and noop.targets[0].passed
+    assert full.details["full_woo"]["writes"] == 0 and full.requests >= 1
+    table = render_table(rows)
+    assert "initial catalog, 60 products, 40 categories" in table
+    summary = write_results({"catalog": rows}, TINY.to_json(), table, directory=tmp_path)
+    written = json.loads((tmp_path / "catalog.json").read_text())
+    assert len(written["rows"]) == 3 and written["settings"]["catalog"] == 60
+    assert json.loads(summary.read_text())["table"] == table.splitlines()
+
+
+def test_floor_is_full_batches_on_every_core_plus_reads() -> None:
+    model = HostModel(time_scale=1.0, workers=5, cores=2)
+    plan = HostPlan(creates=[5, 250], page_reads=[0])
+    # 5 categories: one batch alone (0.39 s); 250 products: 7.8+7.8+3.9 on 2 cores
+    assert plan.floor_s(model) == pytest.approx(0.39 + 19.5 / 2 + 0.1)
+    assert plan.min_requests() == 1 + 3 + 1
+    single_worker = HostModel(time_scale=1.0, workers=1, cores=2)
+    assert plan.floor_s(single_worker) == pytest.approx(0.39 + 19.5 + 0.1)
+
+
+def test_target_says_by_how_much_it_missed() -> None:
+    assert Target("wall ≤ 1.25 × floor", 1.25, 1.5).verdict().startswith("MISSED by 20%")
+    assert Target("≥ 5× faster", 5, 8, at_most=False).passed
+    assert not Target("0 writes", 0, 3).passed
+
+
+def test_changes_are_spread_and_skip_deleted_or_deactivated() -> None:
+    numbers = changed_numbers(20_000, 100)
+    assert len(set(numbers)) == 100
+    indexes = [int(n) - 10001 for n in numbers]
+    assert all(i % 97 != 11 and i % 33 != 5 for i in indexes)
+    assert max(indexes) - min(indexes) > 19_000
+
+
+def test_percentile_is_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 0.5) == 50.0
+    assert percentile(values, 0.99) == 99.0
+    assert percentile([3.0], 0.99) == 3.0
