@@ -56,6 +56,7 @@ class TillsyncApp(App[int]):
         (110, "-wide"),
     ]
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
+        "startup": StartupScreen,
         "dashboard": DashboardScreen,
         "logs": LogsScreen,
         "orders": OrdersScreen,
@@ -105,10 +106,8 @@ class TillsyncApp(App[int]):
     def ready(self) -> bool:
         return self._engine is not None
 
-    def get_default_screen(self) -> Screen:
-        return StartupScreen()
-
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        await self.switch_mode("startup")
         self._boot()
 
     @work(exclusive=True, group="engine", exit_on_error=False)
@@ -176,13 +175,14 @@ class TillsyncApp(App[int]):
 
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def _reopen(self) -> None:
-        await self.switch_mode("_default")
+        await self.switch_mode("startup")
         if isinstance(self.screen, StartupScreen):
             self.screen.show_status("Reopening: a running job finishes first…")
         await self._close_engine()
         for mode, screen in self.MODES.items():
-            self.remove_mode(mode)
-            self.add_mode(mode, screen)
+            if mode != "startup":
+                self.remove_mode(mode)
+                self.add_mode(mode, screen)
         self._config = None
         await self._open()
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from engine.config import parse_config, secrets_path_for
+from engine.config import TillsyncConfig, parse_config, secrets_path_for
 from engine.errors import ConfigError
 from engine.notify import EmailAlerts, MailResult
 from engine.runtime.engine import Engine
@@ -56,12 +56,12 @@ class SchedulePreview:
 
 
 def schedule_preview(
-    engine: Engine, text: str, *, now: datetime, allow_fast: bool | None = None
+    config: TillsyncConfig, text: str, *, now: datetime, allow_fast: bool | None = None
 ) -> SchedulePreview:
     """Parse a schedule the way the config loader does and list its next 5 fires."""
-    fast = engine.config.schedules.allow_fast if allow_fast is None else allow_fast
+    fast = config.schedules.allow_fast if allow_fast is None else allow_fast
     try:
-        schedule = parse_schedule(text, engine.config.tz, allow_fast=fast)
+        schedule = parse_schedule(text, config.tz, allow_fast=fast)
     except ScheduleError as error:
         return SchedulePreview(False, str(error))
     fires = schedule.next_fires(now, 5)
@@ -70,6 +70,7 @@ def schedule_preview(
 
 @dataclass(frozen=True)
 class SettingsView:
+    config: TillsyncConfig
     config_path: Path | None
     schedules: dict[str, str]  # job -> the text in effect for this connection
     preferences: dict[str, bool]
@@ -86,6 +87,7 @@ def settings_view(engine: Engine, connection: str) -> SettingsView:
         job: str(getattr(overrides, job, None) or getattr(defaults, job)) for job in SCHEDULED_JOBS
     }
     return SettingsView(
+        config=config,
         config_path=config.source,
         schedules=schedules,
         preferences={key: bool(getattr(conn.sync, key)) for key in PREFERENCE_KEYS},

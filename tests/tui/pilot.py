@@ -11,7 +11,7 @@ from textual.worker import WorkerState
 LONG_LIVED = {"engine-events"}
 
 
-async def settle(pilot: Pilot, within: float = 20.0) -> None:
+async def settle(pilot: Pilot, within: float = 20.0, *, engine: bool = True) -> None:
     """Until no short-lived worker runs (loads, probes, actions), then one more frame."""
     app = pilot.app
     deadline = time.monotonic() + within
@@ -22,7 +22,7 @@ async def settle(pilot: Pilot, within: float = 20.0) -> None:
             for w in app.workers
             if w.group not in LONG_LIVED and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
         ]
-        if not busy and app.ready:
+        if not busy and (app.ready or not engine):
             await pilot.pause()
             await asyncio.sleep(0.05)
             await pilot.pause()

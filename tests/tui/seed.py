@@ -101,6 +101,7 @@ password = "{kor.DEFAULT_PASSWORD}"
 price_group = "{kor.PRICE_GROUP_WEBSHOP_ID}"
 warehouse = "{kor.ORG_WAREHOUSE_ID}"
 point_of_sale = "{kor.POS_WEBSHOP_ID}"
+coupling_id = "tillsync-test"
 """
 
 

@@ -70,15 +70,16 @@ class ConsoleScreen(Screen[None]):
             self.set_interval(self.RELOAD_EVERY, self._periodic_reload)
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        if self.console.ready:
+            self.reload()
 
     def _on_connection_changed(self, name: str) -> None:
         self.query_one(NavBar).connection = name
-        if self.is_current:
+        if self.is_current and self.console.ready:
             self.reload()
 
     def _periodic_reload(self) -> None:
-        if self.is_current:
+        if self.is_current and self.console.ready:
             self.reload()
 
     def _on_engine_event(self, event: EngineEvent) -> None:
@@ -89,7 +90,7 @@ class ConsoleScreen(Screen[None]):
 
     def _debounced_reload(self) -> None:
         self._reload_pending = False
-        if self.is_current:
+        if self.is_current and self.console.ready:
             self.reload()
 
     def on_engine_event(self, event: EngineEvent) -> None:

@@ -39,7 +39,7 @@ class ProductsScreen(ConsoleScreen):
     MODE = "products"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search"),
-        Binding("r", "resync", "Resync"),
+        Binding("r", "resync", "Sync now"),
         Binding("u", "unlink", "Unlink"),
         Binding("c", "clear_skip", "Try again"),
         Binding("d", "dry_run", "Dry-run diff"),
@@ -96,8 +96,12 @@ class ProductsScreen(ConsoleScreen):
         self.action_focus_table()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        wanted = {"resync": "linked", "unlink": "linked", "clear_skip": "skipped"}.get(action)
-        return wanted is None or wanted == self.view
+        wanted = {
+            "resync": ("linked", "unlinked"),
+            "unlink": ("linked",),
+            "clear_skip": ("skipped",),
+        }.get(action)
+        return wanted is None or self.view in wanted
 
     def action_search(self) -> None:
         self.query_one("#products-search", Input).focus()

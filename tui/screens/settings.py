@@ -108,7 +108,7 @@ class SettingsScreen(ConsoleScreen):
         return Content.styled(text, "$text-muted")
 
     def _preview(self, text: str) -> SchedulePreview:
-        return schedule_preview(self.engine, text, now=self.now())
+        return schedule_preview(self.view.config, text, now=self.now())
 
     def action_test(self) -> None:
         self.query_one(CheckList).update(Content.styled("Testing…", "$text-muted"))
