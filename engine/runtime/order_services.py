@@ -8,8 +8,9 @@ the sales, one at a time).  This class starts and stops the receiver and
 the workers with the engine, and registers the webhooks in WooCommerce.
 
 Order of things: the receiver listens before the webhooks are registered
-(WooCommerce pings the URL while creating one); on stop the receiver stops
-first (no new deliveries), then the workers finish the booking in hand.
+(WooCommerce pings the URL while creating one, so registration runs in the
+background); on stop the registration is abandoned, the receiver stops (no
+new deliveries), then the workers finish the booking in hand.
 A store that cannot be reached at start-up does not stop the service: the
 webhooks are registered again on the next start, the poll covers the gap,
 and ``tillsync doctor`` says what is missing.
@@ -62,6 +63,7 @@ class OrderServices:
         self.receiver: WebhookReceiver | None = None
         self._stop = asyncio.Event()
         self._workers: dict[str, asyncio.Task[None]] = {}
+        self._registering: asyncio.Task[None] | None = None
 
     @property
     def running(self) -> bool:
@@ -80,8 +82,9 @@ class OrderServices:
         hooked = self._with_webhooks()
         if hooked:
             await self._serve(hooked)
-            for conn in hooked:
-                await _register(conn)
+            # in the background: WooCommerce pings each URL while creating a webhook, which
+            # can take seconds; the engine must not wait for it to start or to stop
+            self._registering = asyncio.create_task(_register_all(hooked), name="webhook-setup")
 
     async def _serve(self, hooked: list[ConnectionRuntime]) -> None:
         settings = self._engine.config.webhooks
@@ -97,6 +100,10 @@ class OrderServices:
         await self.server.start()
 
     async def stop(self) -> None:
+        if self._registering is not None:
+            self._registering.cancel()
+            await asyncio.gather(self._registering, return_exceptions=True)
+            self._registering = None
         if self.server is not None:
             await self.server.stop()
             self.server = None
@@ -109,6 +116,11 @@ class OrderServices:
         self._workers.clear()
         for conn in self._engine.connections.values():
             conn.worker_running = False
+
+
+async def _register_all(connections: list[ConnectionRuntime]) -> None:
+    for conn in connections:
+        await _register(conn)
 
 
 async def _register(conn: ConnectionRuntime) -> None:

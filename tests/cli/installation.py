@@ -12,8 +12,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from sandbox import korona as kor
 from sandbox.server import RunningServer
@@ -142,8 +145,9 @@ class Installation:
         )
         return self.check_clean(CliResult(done.returncode, done.stdout, done.stderr))
 
-    def spawn(self, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-        return subprocess.Popen(
+    def spawn(self, *args: str, env: dict[str, str] | None = None) -> Service:
+        """Start a long-running command; its output is collected as it comes."""
+        process = subprocess.Popen(
             self.command(*args),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -151,11 +155,7 @@ class Installation:
             env=self.env(env),
             cwd=self.folder,
         )
-
-    def finish(self, process: subprocess.Popen[str], timeout: float = 30) -> CliResult:
-        """Wait for a spawned command and check its output like :meth:`run` does."""
-        out, err = process.communicate(timeout=timeout)
-        return self.check_clean(CliResult(process.returncode, out, err))
+        return Service(process, self)
 
     def check_clean(self, result: CliResult) -> CliResult:
         """No secret and no traceback may ever reach an admin's terminal."""
@@ -170,9 +170,76 @@ class Installation:
         logs = self.folder / "logs"
         return "".join(p.read_text() for p in sorted(logs.glob("*"))) if logs.exists() else ""
 
+    def assert_logs_clean(self) -> None:
+        """The rotating log files hold no configured secret either."""
+        text = self.log_text()
+        for secret in self.secrets:
+            assert secret not in text, "a configured secret reached the log file"
+
     def query(self, sql: str) -> list[tuple]:
         with sqlite3.connect(self.state_db) as db:
             return db.execute(sql).fetchall()
+
+
+class Service:
+    """A running command whose stdout/stderr lines are read by threads as they come,
+    so waiting for a line never loses the ones buffered after it."""
+
+    def __init__(self, process: subprocess.Popen[str], install: Installation) -> None:
+        self.process = process
+        self.install = install
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        self._changed = threading.Condition()
+        self._readers = [
+            threading.Thread(target=self._read, args=(process.stdout, self.lines), daemon=True),
+            threading.Thread(target=self._read, args=(process.stderr, self.errors), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _read(self, stream: IO[str] | None, into: list[str]) -> None:
+        assert stream is not None
+        for line in stream:
+            with self._changed:
+                into.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def wait_for(self, text: str, *, after: int = 0, timeout: float = 20) -> int:
+        """The index of the first stdout line from ``after`` on that contains ``text``."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for index in range(after, len(self.lines)):
+                    if text in self.lines[index]:
+                        return index
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.process.poll() is not None and not self._alive()):
+                    self.process.kill()
+                    raise AssertionError(
+                        f"{text!r} never came:\n{''.join(self.lines + self.errors)}"
+                    )
+                self._changed.wait(min(left, 0.5))
+
+    def _alive(self) -> bool:
+        return any(reader.is_alive() for reader in self._readers)
+
+    def send_signal(self, sig: int) -> None:
+        self.process.send_signal(sig)
+
+    def finish(self, timeout: float = 30) -> CliResult:
+        """Wait for the command to end; check its whole output like :meth:`Installation.run`."""
+        code = self.process.wait(timeout=timeout)
+        for reader in self._readers:
+            reader.join(timeout=5)
+        result = CliResult(code, "".join(self.lines), "".join(self.errors))
+        return self.install.check_clean(result)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,17 +110,6 @@ def test_links_reset_rematches_by_sku_without_duplicates(
     assert install.query("SELECT count(*) FROM links WHERE kind = 'product'") == [(linked,)]
 
 
-def _read_until(process: subprocess.Popen[str], text: str) -> str:
-    """Lines of a running command up to the one containing ``text`` (pytest-timeout guards)."""
-    assert process.stdout is not None
-    seen = ""
-    while text not in seen:
-        line = process.stdout.readline()
-        assert line, f"{text!r} never came; got:\n{seen}"
-        seen += line
-    return seen
-
-
 def test_logs_show_and_follow_the_event_log(install: Installation):
     assert install.run("sync", "stock").code == 0
     logs = install.run("logs", "--job", "stock")
@@ -130,9 +118,11 @@ def test_logs_show_and_follow_the_event_log(install: Installation):
     assert "stock ok in" in logs.stdout
 
     follower = install.spawn("logs", "--follow", "--limit", "1", "--level", "info")
-    _read_until(follower, "stock ok in")  # the backlog: the newest event only
+    backlog = follower.wait_for("stock ok in")  # the newest event only
     assert install.run("sync", "stock", "--full").code == 0
-    followed = _read_until(follower, "stock ok in")
-    assert "stock started (full)" in followed
+    follower.wait_for("stock ok in", after=backlog + 1)
     follower.send_signal(signal.SIGINT)
-    assert install.finish(follower).code == 0
+    result = follower.finish()
+    assert result.code == 0, result.output
+    assert result.stdout.count("stock ok in") == 2
+    assert "stock started (full)" in result.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import stat
-import subprocess
 import time
 
 from .conftest import Sandboxes, buyable, free_port
@@ -16,21 +15,6 @@ from .installation import (
     config_text,
     secrets_text,
 )
-
-
-def _wait_for(process: subprocess.Popen[str], text: str, seen: list[str], timeout: float) -> None:
-    """Read the service's stdout until a line contains ``text``."""
-    deadline = time.monotonic() + timeout
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if text in line:
-            return
-    process.kill()
-    raise AssertionError(f"{text!r} never appeared in:\n{''.join(seen)}")
 
 
 def test_headless_run_refuses_a_second_instance_and_stops_cleanly_mid_job(
@@ -45,32 +29,40 @@ def test_headless_run_refuses_a_second_instance_and_stops_cleanly_mid_job(
     ).replace('catalog = "off"', 'catalog = "every 2s"')
     install.write(config, secrets_text())
     assert install.run("mappings", "import", "-", stdin=TAX_MAPPINGS).code == 0
-    sandboxes.korona.knobs.update(latency_ms=200)  # a catalog run takes seconds
+    sandboxes.korona.knobs.update(latency_ms=200)  # a catalog run takes about a second
 
     env = {"JOURNAL_STREAM": "8:12345"}  # as under systemd: no timestamps in the lines
     service = install.spawn("run", "--headless", env=env)
-    seen: list[str] = []
-    _wait_for(service, "tillsync running as PID", seen, timeout=20)
-    assert seen[-1].startswith(f"INFO tillsync: tillsync running as PID {service.pid}")
+    running = service.wait_for("tillsync running as PID")
+    assert service.lines[running].startswith(
+        f"INFO tillsync: tillsync running as PID {service.pid}"
+    )
 
     second = install.run("run", "--headless")
     assert second.code == 1
     assert f"another tillsync (PID {service.pid}) is running on {install.state_db}" in second.stderr
 
-    _wait_for(service, "catalog started", seen, timeout=20)
+    started = service.wait_for("catalog started", after=len(service.lines))  # a fresh run
     service.send_signal(signal.SIGTERM)
-    result = install.finish(service)
-    assert result.code == 0, "".join(seen) + result.output
-    after = result.stdout
-    assert "SIGTERM received: finishing the work in flight" in after
-    assert after.index("SIGTERM received") < after.index("catalog ok")  # finished, not killed
-    assert "stopped cleanly" in after
+    result = service.finish()
+    assert result.code == 0, result.output
+    after = service.lines[started:]
+    told = _index(after, "SIGTERM received: finishing the work in flight")
+    assert _index(after, "catalog ok") > told, result.output  # finished, not killed
+    assert not any("catalog started" in line for line in after[told:]), result.output
+    assert "stopped cleanly" in after[-1]
 
     assert install.query("PRAGMA integrity_check") == [("ok",)]
-    assert install.query("SELECT job, ok, finished_at IS NOT NULL FROM runs") == [("catalog", 1, 1)]
+    runs = install.query("SELECT job, ok, finished_at IS NOT NULL FROM runs")
+    assert runs and set(runs) == {("catalog", 1, 1)}, runs
     log_file = install.folder / "logs" / "tillsync.log"
     assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
     assert "catalog ok" in log_file.read_text()
+    install.assert_logs_clean()
+
+
+def _index(lines: list[str], text: str) -> int:
+    return next(i for i, line in enumerate(lines) if text in line)
 
 
 def test_headless_run_receives_a_webhook_order_and_books_it(
@@ -89,8 +81,7 @@ def test_headless_run_receives_a_webhook_order_and_books_it(
     assert install.run("sync", "catalog").code == 0
 
     service = install.spawn("run", "--headless")
-    seen: list[str] = []
-    _wait_for(service, f"webhooks deliver to {hook_base}/shop1", seen, timeout=20)
+    service.wait_for(f"webhooks deliver to {hook_base}/shop1")
     products = buyable(sandboxes.woo)
     order = sandboxes.woo.place_order(
         [(products[0], 2), (products[1], 1)], payment_method="bacs", status="completed"
@@ -100,8 +91,8 @@ def test_headless_run_receives_a_webhook_order_and_books_it(
         time.sleep(0.1)
     doctor = install.run("doctor")  # beside the running service
     service.send_signal(signal.SIGTERM)
-    result = install.finish(service)
-    assert result.code == 0, "".join(seen) + result.output
+    result = service.finish()
+    assert result.code == 0, result.output
 
     [receipt] = sandboxes.korona.receipts()
     assert str(order["id"]) in str(receipt)
@@ -109,3 +100,4 @@ def test_headless_run_receives_a_webhook_order_and_books_it(
     assert "4 active order webhooks deliver to" in doctor.stdout
     assert f"an engine is running on it (PID {service.pid})" in doctor.stdout
     assert install.query("SELECT woo_order_id, state FROM outbox") == [(order["id"], "done")]
+    install.assert_logs_clean()

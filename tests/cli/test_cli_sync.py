@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import signal
 import sqlite3
 import time
 
+from sandbox import korona as kor
+
 from .conftest import PRODUCTS, Sandboxes
-from .installation import TAX_MAPPINGS, Installation
+from .installation import KORONA_PASSWORD, TAX_MAPPINGS, Installation
 
 
 def _woo_writes(sandboxes: Sandboxes) -> int:
@@ -85,13 +88,23 @@ def test_sigterm_during_a_slow_sync_closes_the_run_and_keeps_the_db_sound(
             break
         time.sleep(0.05)
     else:
-        process.kill()
+        process.process.kill()
         raise AssertionError("the sync never started its run")
     process.send_signal(signal.SIGTERM)
-    result = install.finish(process)
+    result = process.finish()
     assert result.code == 130, result.output
     assert "interrupted — the run was stopped cleanly" in result.stderr
     assert install.query("PRAGMA integrity_check") == [("ok",)]
     [(finished, ok, error)] = install.query("SELECT finished_at, ok, error FROM runs")
     assert finished is not None and ok == 0
     assert "Cancelled" in error
+
+
+def test_debug_logs_every_exchange_with_credentials_redacted(install: Installation):
+    basic = base64.b64encode(f"{kor.DEFAULT_USER}:{KORONA_PASSWORD}".encode()).decode()
+    install.secrets += (basic,)  # the Basic header's value would give the password away
+    result = install.run("sync", "catalog", "--dry-run", "--debug")
+    assert result.code == 0, result.output
+    assert "korona: GET" in result.stderr and "woocommerce: GET" in result.stderr
+    assert "korona: GET" in install.log_text()
+    install.assert_logs_clean()
