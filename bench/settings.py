@@ -46,9 +46,9 @@ class BenchSettings:
 QUICK = BenchSettings(
     name="quick",
     time_scale=0.1,
-    catalog=2_000,
+    catalog=1_000,
     categories=300,
-    incremental=20_000,
+    incremental=10_000,
     changes=100,
     large=(1_000, 10_000),
     throttled=2_000,

@@ -133,8 +133,9 @@ async def _drive(app: TillsyncApp, interval: float, limit_s: float) -> dict[str,
         i = 0
         while await _sync_running(app) and time.monotonic() < deadline:
             mode = CYCLE[i % len(CYCLE)]
+            first = all(s["mode"] != mode for s in samples) and mode != "dashboard"
             latency = await _switch(app, frames, mode)
-            samples.append({"mode": mode, "latency_s": round(latency, 4)})
+            samples.append({"mode": mode, "latency_s": round(latency, 4), "first_visit": first})
             i += 1
             await asyncio.sleep(interval)
         while await _sync_running(app) and time.monotonic() < deadline:

@@ -25,12 +25,15 @@ def run(settings: BenchSettings) -> list[Row]:
     latencies = [s["latency_s"] for s in result["samples"]]
     p95 = percentile(latencies, 0.95) if latencies else float("inf")
     p50 = percentile(latencies, 0.50) if latencies else float("inf")
+    again = [s["latency_s"] for s in result["samples"] if not s["first_visit"]]
+    p95_again = percentile(again, 0.95) if again else float("inf")
     return [
         Row(
             scenario="dashboard",
             title=(
-                f"dashboard during a {settings.dashboard:,}-product sync "
-                f"({len(latencies)} key presses, p50 {p50 * 1000:.0f} ms)"
+                f"dashboard, {settings.dashboard:,}-product sync running "
+                f"({len(latencies)} keys; p50 {p50 * 1000:.0f} ms; "
+                f"warm p95 {p95_again * 1000:.0f} ms)"
             ),
             tillsync_s=p95,
             peak_rss_mb=measured["peak_rss_mb"],
@@ -46,6 +49,8 @@ def run(settings: BenchSettings) -> list[Row]:
             details={
                 "p50_s": p50,
                 "p95_s": p95,
+                "p95_without_first_visits_s": p95_again,
+                "first_visits_s": [s["latency_s"] for s in result["samples"] if s["first_visit"]],
                 "max_s": max(latencies, default=None),
                 **result,
             },
