@@ -9,8 +9,8 @@ import time
 
 from sandbox import korona as kor
 
-from .conftest import PRODUCTS, Sandboxes
-from .installation import KORONA_PASSWORD, TAX_MAPPINGS, Installation
+from .conftest import PRODUCTS, Sandboxes, buyable
+from .installation import KORONA_PASSWORD, ORDER_MAPPINGS, TAX_MAPPINGS, Installation
 
 
 def _woo_writes(sandboxes: Sandboxes) -> int:
@@ -108,3 +108,23 @@ def test_debug_logs_every_exchange_with_credentials_redacted(install: Installati
     assert "korona: GET" in result.stderr and "woocommerce: GET" in result.stderr
     assert "korona: GET" in install.log_text()
     install.assert_logs_clean()
+
+
+def test_sync_orders_reads_and_books_them_without_a_running_service(
+    install: Installation, sandboxes: Sandboxes
+):
+    assert install.run("mappings", "import", "-", stdin=ORDER_MAPPINGS).code == 0
+    assert install.run("sync", "catalog").code == 0
+    products = buyable(sandboxes.woo)
+    order = sandboxes.woo.place_order(
+        [(products[0], 1), (products[2], 3)], payment_method="bacs", status="completed"
+    )
+    result = install.run("sync", "orders")
+    assert result.code == 0, result.output
+    assert "orders: read 1 changed orders, 1 new or changed" in result.stdout
+    assert "booked 1, held 0" in result.stdout
+    [receipt] = sandboxes.korona.receipts()
+    assert str(order["id"]) in str(receipt)
+    again = install.run("sync", "orders", "--full")
+    assert "booked 0" in again.stdout
+    assert len(sandboxes.korona.receipts()) == 1  # exactly once
