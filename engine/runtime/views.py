@@ -195,14 +195,16 @@ async def _outbox_and_activity(
 
 
 async def dashboard(
-    engine: Engine, connection: str, *, now: datetime, problems: int = 8
+    engine: Engine, connection: str, *, now: datetime, problems: int = 20
 ) -> DashboardView:
     """Everything the dashboard shows except live progress and reachability."""
     conn = engine.connection(connection)
     health, activity = await _outbox_and_activity(engine, connection, now)
     recent = await engine.store.events.query(
-        min_level="warning", connection=connection, limit=problems
+        min_level="warning", connection=connection, limit=problems * 2
     )
+    # an order's state change repeats the worker's own line about it: keep the line
+    recent = [e for e in recent if e.type != "OrderStateChanged"][:problems]
     return DashboardView(
         connection=connection,
         backoffice=backend_entry(conn.backend.name).title,

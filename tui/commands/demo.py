@@ -172,7 +172,7 @@ class OrderTrickle(threading.Thread):
     state), the way real shoppers act on a shop while tillsync runs.
     """
 
-    def __init__(self, demo: DemoSandboxes, every: float = 12.0, seed: int = 7) -> None:
+    def __init__(self, demo: DemoSandboxes, every: float = 10.0, seed: int = 7) -> None:
         super().__init__(name="demo-orders", daemon=True)
         self.demo = demo
         self.every = every
@@ -203,20 +203,35 @@ class OrderTrickle(threading.Thread):
             ]
 
     def place_one(self) -> int | None:
-        """One checkout; every 5th pays by cheque (unmapped), every 7th meets a hiccup."""
+        """One checkout, in a cycle of six that shows every outcome.
+
+        1, 5, 6 book cleanly; 2 buys a product the back office has just
+        deleted (KORONA refuses the receipt: a failed order); 3 pays by
+        cheque, which nobody mapped (held); 4 meets two 503s from KORONA
+        (retried with backoff, then booked).
+        """
         ids = self._buyable()
         if not ids:
             return None
         self._placed += 1
-        n = self._placed
-        gateway = "cheque" if n % 5 == 0 else self._rng.choice(("cod", "bacs", "bacs"))
-        if n % 7 == 0:
-            self.demo.korona.knobs.update(scripted=["503", "503"])
+        step = self._placed % 6
         picked = self._rng.sample(ids, k=min(2, len(ids)))
+        gateway = "cheque" if step == 3 else self._rng.choice(("cod", "bacs"))
+        if step == 2:
+            self._remove_from_backoffice(picked[0])
+        if step == 4:
+            self.demo.korona.knobs.update(scripted=["503", "503"])
         lines = [(pid, self._rng.randint(1, 2)) for pid in picked]
         order = self.demo.woo.place_order(lines, payment_method=gateway, status="processing")
         self.demo.woo.set_order_status(order["id"], "completed")
         return int(order["id"])
+
+    def _remove_from_backoffice(self, product_id: int) -> None:
+        """Staff delete the product in KORONA while the shop still sells it."""
+        sku = self.demo.woo.products[product_id].get("sku")
+        if sku:
+            with contextlib.suppress(Exception):
+                self.demo.korona.delete(sku)
 
 
 def _open_dashboard(config: Path, demo: DemoSandboxes) -> int:

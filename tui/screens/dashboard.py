@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical
 from textual.widget import Widget
 
 from engine.errors import TillsyncError
@@ -40,7 +40,7 @@ class DashboardScreen(ConsoleScreen):
     ]
 
     def compose_body(self) -> Iterable[Widget]:
-        with VerticalScroll(id="dashboard-body"):
+        with Vertical(id="dashboard-body"):
             yield HealthPanel()
             yield Grid(id="job-grid")
             with Horizontal(id="dashboard-bottom"):

@@ -82,10 +82,16 @@ class LogsScreen(ConsoleScreen):
         self._after_append(table.append(reversed(events)))
 
     def _after_append(self, added: int) -> None:
-        table = self.query_one(LogTable)
-        if self.follow and table.row_count:
-            table.move_cursor(row=table.row_count - 1, animate=False)
+        if self.follow:
+            self.call_after_refresh(self._to_newest)
         self._show_detail()
+
+    def _to_newest(self) -> None:
+        """After the new rows are laid out, so the scroll reaches them."""
+        table = self.query_one(LogTable)
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1, animate=False)
+            table.scroll_end(animate=False)
 
     def on_log_filter_bar_changed(self, message: LogFilterBar.Changed) -> None:
         self._query = message.query
@@ -107,8 +113,8 @@ class LogsScreen(ConsoleScreen):
         self.follow = on
         table = self.query_one(LogTable)
         table.border_title = "Live tail — following" if on else "Live tail — paused (f follows)"
-        if on and table.row_count:
-            table.move_cursor(row=table.row_count - 1, animate=False)
+        if on:
+            self.call_after_refresh(self._to_newest)
 
     def action_find(self) -> None:
         self.query_one("#log-text", Input).focus()

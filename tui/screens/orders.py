@@ -87,7 +87,9 @@ class OrdersScreen(ConsoleScreen):
             tab = tabs.query_one(f"#tab-{state or 'all'}", Tab)
             tab.label = f"{label} {counts[state]}" if state else label
         rows = await order_page(self.engine, self.connection, self.state)
-        self.query_one(OrderTable).show(rows, self.now())
+        table = self.query_one(OrderTable)
+        table.show(rows, self.now())
+        self._load_detail(table.selected_order)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is None or self._first_load:

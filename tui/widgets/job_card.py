@@ -101,7 +101,10 @@ class JobCard(Widget, can_focus=True):
             parts.append(f"\n{ago(run.finished_at, self.now)}, {duration(took)}")
         else:
             parts.append("\n")
-        parts.append(f"\nnext {until(view.next_fire, self.now)}")
+        if view.state == "off":
+            parts.append("\nruns when started by hand")
+        else:
+            parts.append(f"\nnext {until(view.next_fire, self.now)}")
         error = view.last_error or (run.error if run is not None and run.ok is False else "")
         if error and view.state != "running":
             parts.append((f"\n{error}", "$error"))

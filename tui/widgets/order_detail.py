@@ -57,12 +57,17 @@ def _summary(d: OrderDetail) -> list[Content]:
     return lines
 
 
+def short_id(value: str) -> str:
+    """A UUID cut to its first block (enough to tell ids apart on screen)."""
+    return f"{value[:8]}…" if len(value) == 36 and value.count("-") == 4 else value
+
+
 def _booking(d: OrderDetail) -> list[Content]:
     lines = [_section("As the back office gets it")]
-    payment = d.backoffice_payment or "✗ not mapped"
+    payment = short_id(d.backoffice_payment) if d.backoffice_payment else "✗ not mapped"
     lines.append(Content(f"payment {d.row.payment} → {payment}"))
     for b in d.booked_lines:
-        target = f"→ {b.backoffice_product}" if b.backoffice_product else "→ ✗ not linked"
+        target = f"→ {short_id(b.backoffice_product)}" if b.backoffice_product else "→ ✗ not linked"
         lines.append(
             Content(f"{b.quantity} × {b.sku or '(no SKU)'}  {b.name}  {b.total}  {target}")
         )

@@ -78,7 +78,6 @@ class OrderTable(DataTable[Text | str]):
             )
         if keep is not None and str(keep) in self.rows:
             self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
-        self.post_message(self.OrderSelected(self.selected_order))
 
     @property
     def selected_order(self) -> int | None:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -24,10 +26,16 @@ _MARK = {
 }
 
 
-class ProblemList(Static):
+class ProblemList(VerticalScroll):
     def __init__(self) -> None:
         super().__init__(id="problems")
         self.border_title = "Needs a look"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="problem-lines")
+
+    def update(self, content: Content) -> None:
+        self.query_one("#problem-lines", Static).update(content)
 
     def show(self, events: Sequence[StoredEvent], now: datetime, tz: ZoneInfo) -> None:
         if not events:

@@ -1,0 +1,161 @@
+"""``python -m tui.screenshots`` (``make screenshots``): SVGs of every screen.
+
+Drives the real console with Textual's Pilot at 120×36 against the demo
+sandboxes (STYLE.md §11): the demo config, a first catalog sync, a dozen
+shoppers (booked, failed, held and retried orders), then one screenshot
+per screen into ``screenshots/``.  Nothing here is mocked; a run takes
+about a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from engine.config import load_config
+from engine.runtime.views_setup import SetupAnswers
+from engine.store import OutboxState
+from tui.app import TillsyncApp
+from tui.commands.demo import (
+    DEMO_CONNECTION,
+    OrderTrickle,
+    seed_demo_mappings,
+    start_sandboxes,
+    write_demo_config,
+)
+from tui.screens.first_run import FirstRunScreen
+
+__all__ = ["capture", "main"]
+
+SIZE = (120, 36)
+ORDERS = 12
+
+
+async def _until(pilot: Pilot, ready: Callable[[], Awaitable[bool]], within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    while not await ready():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the demo did not get there in time")
+        await pilot.pause(0.2)
+
+
+async def _still(pilot: Pilot) -> None:
+    """No loading worker running, and a frame drawn after it."""
+    app = pilot.app
+
+    async def idle() -> bool:
+        return (
+            not [w for w in app.workers if w.group != "engine-events" and w.is_running]
+            and app.ready
+        )
+
+    await _until(pilot, idle)
+    await pilot.pause(0.3)
+
+
+async def _shop_with_history(app: TillsyncApp, pilot: Pilot, trickle: OrderTrickle) -> None:
+    async def catalog_done() -> bool:
+        if not app.ready:
+            return False
+        run = await app.engine.store.runs.last_run("catalog", connection=DEMO_CONNECTION)
+        return run is not None and run.finished_at is not None
+
+    await _until(pilot, catalog_done, within=120)
+    for _ in range(ORDERS):
+        await asyncio.to_thread(trickle.place_one)
+    outbox = app.engine.store.outbox
+
+    async def settled() -> bool:
+        counts = await outbox.counts(connection=DEMO_CONNECTION)
+        return (
+            counts[OutboxState.FAILED]
+            and counts[OutboxState.HELD]
+            and (counts[OutboxState.DONE] >= ORDERS // 2)
+        )
+
+    await _until(pilot, settled, within=120)
+
+
+async def _shoot(app: TillsyncApp, pilot: Pilot, folder: Path, name: str, *keys: str) -> Path:
+    for key in keys:
+        await pilot.press(key)
+        await _still(pilot)
+    path = folder / f"{name}.svg"
+    app.save_screenshot(filename=path.name, path=str(folder))
+    print(f"  {path}")
+    return path
+
+
+async def _tour(app: TillsyncApp, pilot: Pilot, folder: Path) -> list[Path]:
+    shots = [
+        await _shoot(app, pilot, folder, "dashboard", "1"),
+        await _shoot(app, pilot, folder, "logs", "2"),
+        await _shoot(app, pilot, folder, "orders-failed", "3"),
+        await _shoot(app, pilot, folder, "orders-held", "right_square_bracket"),
+        await _shoot(app, pilot, folder, "mappings", "4", "right_square_bracket"),
+        await _shoot(app, pilot, folder, "products", "5"),
+        await _shoot(app, pilot, folder, "products-dry-run", "d"),
+        await _shoot(app, pilot, folder, "settings", "escape", "6", "t"),
+    ]
+    await pilot.press("3")
+    await _still(pilot)
+    for _ in range(3):
+        await pilot.press("right_square_bracket")
+        await _still(pilot)
+    shots.append(await _shoot(app, pilot, folder, "orders-void-confirm", "v"))
+    await pilot.press("escape")
+    return shots
+
+
+async def _first_run(app: TillsyncApp, pilot: Pilot, folder: Path) -> Path:
+    answers = SetupAnswers(
+        woo_url="https://shop.example.com",
+        consumer_key="ck_0123456789abcdef0123456789abcdef01234567",
+        consumer_secret="cs_not_shown_in_screenshots",
+        base_url="https://167.koronacloud.com/web/api/v3",
+        account_id="3f2c1a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f",
+        user="woo-sync",
+    )
+    await app.push_screen(FirstRunScreen(None, answers))
+    await pilot.pause(0.5)
+    return await _shoot(app, pilot, folder, "first-run")
+
+
+async def capture(folder: Path) -> list[Path]:
+    """Every screen of a living demo shop, as SVG files in ``folder`` (which must exist)."""
+    demo = start_sandboxes(products=300)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = write_demo_config(Path(tmp), demo)
+            loaded = load_config(config)
+            await seed_demo_mappings(loaded.engine.state_db)
+            app = TillsyncApp(config, config=loaded, first_jobs=("catalog",))
+            async with app.run_test(size=SIZE) as pilot:
+                await _shop_with_history(app, pilot, OrderTrickle(demo))
+                shots = await _tour(app, pilot, folder)
+                shots.append(await _first_run(app, pilot, folder))
+            return shots
+    finally:
+        demo.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.screenshots", description=__doc__)
+    parser.add_argument("--out", default="screenshots", help="folder for the SVG files")
+    args = parser.parse_args(argv)
+    print(f"tillsync screenshots at {SIZE[0]}×{SIZE[1]}:")
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    shots = asyncio.run(capture(folder))
+    print(f"{len(shots)} screenshots written.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
