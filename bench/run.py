@@ -10,12 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 
-from bench.report import Row, render_table, write_results
+from bench.report import RESULTS_DIR, Row, render_table, write_results
 from bench.scenarios import SCENARIOS, scenario
 from bench.settings import FULL, QUICK
 
 __all__ = ["main"]
+
+PROFILES = RESULTS_DIR / "profiles"
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -26,12 +29,19 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--only", action="append", choices=sorted(SCENARIOS), help="run only this scenario"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help=f"run tillsync's side under cProfile (files in {PROFILES}; times get slower)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     settings = FULL if args.full else QUICK
+    if args.profile:
+        settings = replace(settings, profile_dir=str(PROFILES))
     names = args.only or list(SCENARIOS)
     print(f"tillsync benchmarks ({settings.name}): {', '.join(names)}", flush=True)
     print(f"host model: {settings.host_model()}", flush=True)

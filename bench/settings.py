@@ -34,6 +34,7 @@ class BenchSettings:
     order_products: int
     dashboard: int
     baseline_sample: int  # products the baseline pushes where a full run is only estimated
+    profile_dir: str | None = None  # set by --profile: tillsync's side runs under cProfile
 
     def host_model(self, **changes: Any) -> HostModel:
         """The default (real) host model with this run's time scale and ``changes``."""

@@ -28,7 +28,9 @@ NAIVE = "bench.baselines.naive:run"
 
 def _tillsync(settings: BenchSettings) -> dict[str, Any]:
     model = settings.host_model()
-    with ShopPair(settings.catalog, settings.categories, model) as shops:
+    with ShopPair(
+        settings.catalog, settings.categories, model, profile_dir=settings.profile_dir
+    ) as shops:
         initial = run_child(CATALOG, shops.payload())
         initial_stats = shops.woo_stats(reset=True)
         noop = run_child(CATALOG, shops.payload())
@@ -48,7 +50,12 @@ def _tillsync(settings: BenchSettings) -> dict[str, Any]:
 
 
 def _baseline(settings: BenchSettings) -> dict[str, Any]:
-    with ShopPair(settings.catalog, settings.categories, settings.host_model()) as shops:
+    with ShopPair(
+        settings.catalog,
+        settings.categories,
+        settings.host_model(),
+        profile_dir=settings.profile_dir,
+    ) as shops:
         first = run_child(NAIVE, shops.payload())
         first_stats = shops.woo_stats(reset=True)
         rerun = run_child(NAIVE, shops.payload())

@@ -19,7 +19,12 @@ P95_LIMIT_S = 0.100
 
 
 def run(settings: BenchSettings) -> list[Row]:
-    with ShopPair(settings.dashboard, settings.categories, settings.host_model()) as shops:
+    with ShopPair(
+        settings.dashboard,
+        settings.categories,
+        settings.host_model(),
+        profile_dir=settings.profile_dir,
+    ) as shops:
         measured = run_child("bench.tui_side:dashboard_run", shops.payload(timeout=600))
     result = measured["result"]
     latencies = [s["latency_s"] for s in result["samples"]]

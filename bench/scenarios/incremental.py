@@ -52,7 +52,9 @@ def _estimate(sample: dict[str, Any]) -> float:
 
 def run(settings: BenchSettings) -> list[Row]:
     model = settings.host_model()
-    with ShopPair(settings.incremental, settings.categories, model) as shops:
+    with ShopPair(
+        settings.incremental, settings.categories, model, profile_dir=settings.profile_dir
+    ) as shops:
         shops.set_host(time_scale=0.0)
         setup = run_child("bench.tillsync_side:incremental_run", shops.payload())
         shops.set_host(time_scale=settings.time_scale)

@@ -27,7 +27,7 @@ GROWTH_TOLERANCE = 1.10  # s per 1,000 at the large size ≤ 1.10 × at the smal
 
 def _one(settings: BenchSettings, products: int) -> dict[str, Any]:
     model = settings.host_model()
-    with ShopPair(products, settings.categories, model) as shops:
+    with ShopPair(products, settings.categories, model, profile_dir=settings.profile_dir) as shops:
         measured = run_child("bench.tillsync_side:catalog_run", shops.payload())
         in_shop = shops.shop_count("products")
     plan = HostPlan(creates=[*category_levels(settings.categories), in_shop], page_reads=[0, 0])

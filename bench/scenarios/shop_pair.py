@@ -7,6 +7,7 @@ neither sees what the other wrote.
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class ShopPair:
     categories: int
     model: HostModel
     woo_options: dict[str, Any] = field(default_factory=dict)
+    profile_dir: str | None = None  # tillsync's side runs under cProfile, one file per run
     korona: SandboxProcess | None = None
     woo: SandboxProcess | None = None
     workdir: Path | None = None
@@ -58,6 +60,11 @@ class ShopPair:
     def payload(self, **extra: Any) -> dict[str, Any]:
         """What a measured child needs to reach both shops (and tillsync's state file)."""
         assert self.korona is not None and self.workdir is not None
+        if self.profile_dir:
+            Path(self.profile_dir).mkdir(parents=True, exist_ok=True)
+            extra.setdefault(
+                "profile", f"{self.profile_dir}/{self.workdir.name}-{time.time_ns()}.prof"
+            )
         return {
             "korona_url": self.korona.url,
             "woo_url": self.woo_url,

@@ -43,7 +43,9 @@ def _floor(model: HostModel, plan: HostPlan) -> float:
 
 
 def _baseline(settings: BenchSettings, model: HostModel) -> dict[str, Any]:
-    with ShopPair(settings.throttled, settings.categories, model) as shops:
+    with ShopPair(
+        settings.throttled, settings.categories, model, profile_dir=settings.profile_dir
+    ) as shops:
         sample = run_child(
             "bench.baselines.naive:run", shops.payload(limit=settings.baseline_sample)
         )
@@ -52,7 +54,9 @@ def _baseline(settings: BenchSettings, model: HostModel) -> dict[str, Any]:
 
 def run(settings: BenchSettings) -> list[Row]:
     model = _host(settings)
-    with ShopPair(settings.throttled, settings.categories, model) as shops:
+    with ShopPair(
+        settings.throttled, settings.categories, model, profile_dir=settings.profile_dir
+    ) as shops:
         measured = run_child("bench.tillsync_side:catalog_run", shops.payload())
         woo = woo_requests(shops.woo_stats(reset=True))
         in_shop = shops.shop_count("products")

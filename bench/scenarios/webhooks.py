@@ -94,7 +94,9 @@ def _measure(settings: BenchSettings, shops: ShopPair) -> dict[str, Any]:
 
 
 def run(settings: BenchSettings) -> list[Row]:
-    with ShopPair(settings.order_products, 29, settings.host_model()) as shops:
+    with ShopPair(
+        settings.order_products, 0, settings.host_model(), profile_dir=settings.profile_dir
+    ) as shops:
         m = _measure(settings, shops)
     placed, booked = m["placed"], m["booked"]
     latencies = [booked[n] - at for n, at in placed.items() if n in booked]
