@@ -63,7 +63,12 @@ def payment_label(gateway: str, title: str, method: str | None) -> str:
 
 def booked_note(receipt: Receipt) -> str:
     tail = f"; payment: {receipt.payment}" if receipt.payment else ""
-    return f"tillsync: booked in {receipt.backend} as receipt {receipt.number}{tail}."
+    return f"{_booked_marker(receipt)}{tail}."
+
+
+def _booked_marker(receipt: Receipt) -> str:
+    """The plain-ASCII start of the note, found again even if WordPress re-encodes the rest."""
+    return f"tillsync: booked in {receipt.backend} as receipt {receipt.number}"
 
 
 def voided_note(receipt: Receipt, reversal: str) -> str:
@@ -103,8 +108,17 @@ class ReceiptWriteBack:
             meta.append({"key": RECEIPT_ID_META, "value": receipt.backoffice_id})
         woo = self._ctx.woo
         await woo.update_order(receipt.woo_order_id, {"meta_data": meta})
-        await woo.create_order_note(receipt.woo_order_id, booked_note(receipt))
+        await self._note_once(receipt)
         await self.settle(receipt.woo_order_id)
+
+    async def _note_once(self, receipt: Receipt) -> None:
+        """A retried write-back (the note's answer was lost, or we crashed before settling)
+        finds the note already there instead of showing the staff a second one."""
+        woo, marker = self._ctx.woo, _booked_marker(receipt)
+        for note in await woo.list_order_notes(receipt.woo_order_id):
+            if isinstance(note, dict) and str(note.get("note") or "").startswith(marker):
+                return
+        await woo.create_order_note(receipt.woo_order_id, booked_note(receipt))
 
     async def voided(self, receipt: Receipt, reversal: str) -> None:
         """Best effort: the reversal is already booked; a lost note is only a note."""
