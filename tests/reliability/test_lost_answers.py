@@ -18,7 +18,7 @@ import pytest
 from engine.store import OutboxState
 from engine.sync.catalog import CatalogSync
 from engine.woo import WooClient
-from tests.integration.orders_harness import World, next_second, order_world
+from tests.integration.orders_harness import World, make_worker, next_second, order_world
 from tests.integration.sync_harness import WOO_KEY, WOO_SECRET, engine_context
 from tests.integration.test_orders_booking import arrived
 from tests.reliability.faulty_proxy import Fault, FaultyProxy
@@ -114,3 +114,27 @@ async def test_lost_reversal_answer_voids_exactly_once(tmp_path: Path, fault: Fa
             assert reversal["reversedReceipt"]["id"] == original["id"]
             await world.worker.drain()  # nothing more to do: no second reversal
             assert len(world.reversals()) == 1
+
+
+@pytest.mark.parametrize("fault", [Fault.COMMIT_THEN_HANG, Fault.COMMIT_THEN_502])
+async def test_lost_write_back_answer_leaves_one_note(tmp_path: Path, fault: Fault) -> None:
+    """The receipt note reached the order but its answer did not: the write-back is retried
+    (the debt is kept) and the staff still see one note, not two."""
+    with proxied_sandboxes() as proxied:
+        async with order_world(proxied.servers, tmp_path) as world:
+            woo = WooClient(proxied.servers.woo_server.url, WOO_KEY, WOO_SECRET, timeout=0.5)
+            ctx = replace(world.ctx, woo=woo)
+            worker, _ = make_worker(ctx, world.alerts)
+            try:
+                order = await _placed(world)
+                note = proxied.woo.add("POST", r"/orders/\d+/notes$", fault)
+                await drain_until(world, worker, order["id"], OutboxState.DONE)
+                for _ in range(3):  # the debt is paid on a later drain
+                    await worker.drain()
+                owed = await worker.writeback.owed()
+            finally:
+                await woo.aclose()
+            assert note.spent and owed == []
+            notes = [n["note"] for n in world.sb.order_notes[order["id"]]]
+            booked = [text for text in notes if text.startswith("tillsync: booked")]
+            assert len(booked) == 1, notes
