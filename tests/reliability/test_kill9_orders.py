@@ -6,7 +6,7 @@ committing a receipt and our commit (the receipt POST's answer is withheld).  Or
 placed while the service is down arrive by the poll; webhooks to a dead receiver
 fail as they would.  Then KORONA's own receipts are the judge: every completed order
 booked exactly once, every cancelled booking reversed exactly once, nothing booked
-that should not be, every receipt number written back to its order.
+that should not be, every receipt number written back to its order (one note each).
 """
 
 from __future__ import annotations
@@ -148,7 +148,9 @@ def check_books(service: Service, s: Shop) -> None:
             meta = {m["key"]: m["value"] for m in s.sb.orders[order_id]["meta_data"]}
             mine = [r for r in receipts if r.get("orderNumber") == order["number"]]
             (sale,) = [r["number"] for r in mine if not r.get("reversal")]
-            assert meta.get("_tillsync_receipt") == sale, order_id  # written back
+            assert meta.get("_tillsync_receipt") == sale, order_id  # written back …
+            notes = [n["note"] for n in s.sb.order_notes.get(order_id, [])]
+            assert sum(n.startswith("tillsync: booked") for n in notes) == 1, notes  # … once
     assert sum(sales.values()) >= len(s.placed) // 2  # the scenario did book plenty
     assert recovered_in_flight(service) >= 1  # at least one kill landed mid-booking
     assert service.query("SELECT count(*) FROM runs WHERE finished_at IS NULL") == [(0,)]
