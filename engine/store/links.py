@@ -81,6 +81,24 @@ class Links:
             found.update((row["backoffice_id"], _link(row)) for row in rows)
         return found
 
+    async def owners_of_skus(
+        self, kind: str, skus: Iterable[str], *, connection: str = DEFAULT_CONNECTION
+    ) -> dict[str, set[str]]:
+        """SKU → back-office ids linked under it, for a page of SKUs in one query each 500."""
+        wanted = [s for s in {str(s) for s in skus} if s]
+        owners: dict[str, set[str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = await self._db.fetch_all(
+                f"SELECT sku, backoffice_id FROM links WHERE connection = ? AND sku IN ({marks})"
+                " AND kind = ?",
+                (connection, *chunk, kind),
+            )
+            for row in rows:
+                owners.setdefault(row["sku"], set()).add(row["backoffice_id"])
+        return owners
+
     async def get_by_woo_id(
         self, kind: str, woo_id: int, *, connection: str = DEFAULT_CONNECTION
     ) -> Link | None:
@@ -96,7 +114,9 @@ class Links:
         """All links carrying ``sku`` (a product and its variation may share none, one or more)."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM links WHERE connection = ? AND sku = ?"
-            " AND (? IS NULL OR kind = ?) ORDER BY kind, id",
+            # "+kind": sort after the lookup; a bare ORDER BY kind makes SQLite
+            # walk the (connection, kind, …) index and scan every link instead
+            " AND (? IS NULL OR kind = ?) ORDER BY +kind, id",
             (connection, sku, kind, kind),
         )
         return [_link(row) for row in rows]

@@ -60,13 +60,24 @@ class CatalogSync:
         diff = CatalogDiff()
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
             prefs = await self._preferences()
-            category_ids: dict[str, int] = {}
-            if prefs.sync_categories and self._backend_has_categories():
-                category_ids = await CategorySync(run, diff).sync()
             view = ShopView(run, prefs, build_index=full)
-            writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
-            await self._products(run, writer, None if skus is None else frozenset(skus))
+            try:
+                if not dry_run and await self._first_sync():
+                    view.prefetch_stock()
+                category_ids: dict[str, int] = {}
+                if prefs.sync_categories and self._backend_has_categories():
+                    category_ids = await CategorySync(run, diff).sync()
+                writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
+                await self._products(run, writer, None if skus is None else frozenset(skus))
+            finally:
+                await view.close()
         return CatalogReport(run.run_id, diff, run.totals, run.duration_s, run.requests, dry_run)
+
+    async def _first_sync(self) -> bool:
+        """Nothing linked yet: every product will be created, with its stock."""
+        if Capability.STOCK_READ not in self.ctx.backend.capabilities:
+            return False
+        return await self.ctx.store.links.count(PRODUCT, connection=self.ctx.connection) == 0
 
     def _backend_has_categories(self) -> bool:
         """Back offices without categories (a flat price list) sync products only."""

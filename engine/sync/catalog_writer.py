@@ -84,6 +84,10 @@ class ProductWriter:
         index = await self.view.index_if_built()
         if index is None and any(link is None for link in links):
             index = await self.view.index()
+        unlinked = [p.sku for p, link in zip(products, links, strict=True) if link is None]
+        owners = await self.ctx.store.links.owners_of_skus(
+            PRODUCT, unlinked, connection=self.ctx.connection
+        )
         decisions = []
         for product, link in zip(products, links, strict=True):
             woo = None
@@ -92,14 +96,16 @@ class ProductWriter:
                 if link is not None and woo is None and self.run.full:
                     link = None  # deleted in the shop: create it again
             decision = decide(product, self.prefs, self.category_ids, link, woo)
-            duplicate = await self._duplicate_of(product, link) if product.active else None
+            duplicate = self._duplicate_of(product, link, owners) if product.active else None
             if duplicate is not None and decision.verb not in ("skip", "ignore"):
                 reason = f"duplicate SKU: back-office product {duplicate} has the same number"
                 decision = replace(decision, verb="skip", reason=reason)
             decisions.append(await self._with_stock(decision))
         return decisions
 
-    async def _duplicate_of(self, product: Product, link: Link | None) -> str | None:
+    def _duplicate_of(
+        self, product: Product, link: Link | None, owners: dict[str, set[str]]
+    ) -> str | None:
         """Another back-office product already using this SKU (this run or linked before).
 
         Two products behind one SKU would fight over one shop product on every
@@ -112,10 +118,7 @@ class ProductWriter:
             return owner
         if link is not None:
             return None
-        linked = await self.ctx.store.links.get_by_sku(
-            product.sku, kind=PRODUCT, connection=self.ctx.connection
-        )
-        return next((ln.backoffice_id for ln in linked if ln.backoffice_id != product.id), None)
+        return next((o for o in sorted(owners.get(product.sku, ())) if o != product.id), None)
 
     async def _with_stock(self, decision: ProductDecision) -> ProductDecision:
         if decision.verb == "update" and self.only_new:

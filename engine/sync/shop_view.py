@@ -10,6 +10,7 @@ the quantities of orders not yet booked in the back office.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from decimal import Decimal
 
 from engine.sync.jobrun import JobRun
@@ -29,6 +30,27 @@ class ShopView:
         self._stock: dict[str, Decimal] | None = None
         self._pending: dict[str, Decimal] | None = None
         self._lock = asyncio.Lock()
+        self._stock_task: asyncio.Task[dict[str, Decimal]] | None = None
+
+    def prefetch_stock(self) -> None:
+        """Start reading the stock snapshot now, while other work keeps the shop busy.
+
+        Used on a first sync, where every product is created with its stock:
+        the read then overlaps the category writes instead of delaying the
+        first product batch.
+        """
+        if self._stock is None and self._stock_task is None:
+            self._stock_task = asyncio.create_task(self._read_stock(), name="stock-snapshot")
+
+    async def close(self) -> None:
+        """Drop a prefetch the run no longer needs (the run failed or had no creates)."""
+        task, self._stock_task = self._stock_task, None
+        if task is None:
+            return
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task  # also retrieves an error nobody waited for
 
     async def index(self) -> WooIndex:
         async with self._lock:
@@ -51,7 +73,8 @@ class ShopView:
         """Back-office quantity net of orders still on their way there (never below 0)."""
         async with self._lock:
             if self._stock is None:
-                self._stock = await self._read_stock()
+                task = self._stock_task
+                self._stock = await task if task is not None else await self._read_stock()
             if self._pending is None:
                 self._pending = await self.pending()
         on_hand = self._stock.get(product_id, Decimal(0))
