@@ -128,6 +128,8 @@ class RemoteClient:
             wait = self._wait_before_retry(outcome, attempt, retry)
             if wait is None:
                 raise outcome.error
+            if outcome.verdict.throttled and outcome.verdict.retry_after is not None:
+                self.limiter.pause(wait)  # the whole client waits, not just this request
             self.stats.retries += 1
             log.info(
                 "%s: retrying %s %s in %.2fs (attempt %d): %s",

@@ -6,6 +6,12 @@ add one slot after a window of successes and halve on a sign of overload
 (429, 503, timeout).  A burst of throttled answers from requests that were
 all in flight together counts as *one* signal — otherwise eight parallel
 429s would collapse the limit to the minimum at once.
+
+A host that throttles by *rate* (a WAF's token bucket) answers every probe
+above its rate with 429, so after each throttle the limiter probes half as
+often (up to 32× the window), and a ``Retry-After`` pauses every request of
+the client, not just the one that was told: the others would only collect
+429s of their own.
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ class AdaptiveLimiter:
         self._in_flight = 0
         self._successes = 0
         self._generation = 0
+        self._caution = 0  # doublings of the success window after recent throttles
+        self._paused_until = 0.0
         self._waiters: deque[asyncio.Future[None]] = deque()
 
     @property
@@ -61,8 +69,21 @@ class AdaptiveLimiter:
     def in_flight(self) -> int:
         return self._in_flight
 
+    def pause(self, seconds: float) -> None:
+        """Hold every new request back for ``seconds`` (the server's Retry-After)."""
+        loop = asyncio.get_running_loop()
+        self._paused_until = max(self._paused_until, loop.time() + max(0.0, seconds))
+
+    async def _wait_out_pause(self) -> None:
+        loop = asyncio.get_running_loop()
+        # a loop, not an Event: another Retry-After may extend the pause meanwhile
+        while (delay := self._paused_until - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(delay)
+
     async def acquire(self) -> Slot:
-        """Wait for a free slot (first come, first served)."""
+        """Wait for a free slot (first come, first served), after any pause."""
+        if self._paused_until:
+            await self._wait_out_pause()
         if self._in_flight < self._limit and not self._waiters:
             self._in_flight += 1
             return Slot(self._generation)
@@ -116,12 +137,14 @@ class AdaptiveLimiter:
             return  # this overload was already answered by an earlier halving
         self._limit = max(self.minimum, self._limit // 2)
         self._successes = 0
+        self._caution = min(self._caution + 1, 5)
         self._generation += 1
 
     def _on_success(self) -> None:
         self._successes += 1
-        if self._successes >= (self._window or self._limit):
+        if self._successes >= (self._window or self._limit) * 2**self._caution:
             self._successes = 0
+            self._caution = max(0, self._caution - 1)
             if self._limit < self.maximum:
                 self._limit += 1
                 self._generation += 1

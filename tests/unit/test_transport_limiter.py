@@ -116,3 +116,25 @@ async def test_cancelled_request_task_releases_its_slot() -> None:
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     assert limiter.in_flight == 0
+
+
+async def test_after_a_throttle_the_limiter_probes_half_as_often() -> None:
+    limiter = AdaptiveLimiter(initial=2, minimum=1, maximum=8)
+    await run(limiter, Outcome.THROTTLED)
+    assert limiter.limit == 1
+    await run(limiter, Outcome.SUCCESS)
+    assert limiter.limit == 1  # before: one success was enough to probe again
+    await run(limiter, Outcome.SUCCESS)
+    assert limiter.limit == 2
+    for _ in range(2):  # caution decays: the next window is back to the limit
+        await run(limiter, Outcome.SUCCESS)
+    assert limiter.limit == 3
+
+
+async def test_a_pause_holds_back_every_new_request() -> None:
+    limiter = AdaptiveLimiter(initial=4, minimum=1, maximum=4)
+    loop = asyncio.get_running_loop()
+    limiter.pause(0.2)
+    started = loop.time()
+    await asyncio.gather(*(run(limiter, Outcome.SUCCESS) for _ in range(3)))
+    assert loop.time() - started >= 0.19
