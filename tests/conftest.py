@@ -1,7 +1,7 @@
 """Session-wide secret sweep: no configured secret may appear in anything the suite produces.
 
 For the whole session a root logging handler checks every record, the event bus
-checks every event, and each test's captured output and failure text is checked;
+checks every event, and each test's captured output and exception text is checked;
 when the session ends, the files it left (service output, logs, state databases,
 screenshots) are checked too.  A secret found anywhere fails the session with the
 secret's *name* and where it was seen (tests/secret_sweep.py, tests/secrets_registry.py).
@@ -52,7 +52,13 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         for title, text in report.sections:
             sweep.check(text, f"{report.nodeid} ({title})")
         if report.failed:
-            sweep.check(report.longreprtext, f"{report.nodeid} (failure text)")
+            sweep.check(_exception_lines(report.longreprtext), f"{report.nodeid} (exception)")
+
+
+def _exception_lines(failure: str) -> str:
+    """The exception part of a failure report (``E …`` lines), not the test's source
+    lines pytest quotes around it — a test may well spell out the secret it configures."""
+    return "\n".join(line for line in failure.splitlines() if line.startswith("E "))
 
 
 @pytest.fixture(scope="session", autouse=True)
