@@ -8,10 +8,11 @@ shows comes from :mod:`engine.runtime.views`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+import asyncio
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,8 +22,9 @@ from textual.signal import Signal
 
 from engine.config import TillsyncConfig, load_config
 from engine.errors import TillsyncError
-from engine.events import EngineEvent, Subscription
+from engine.events import EngineEvent
 from engine.runtime import Engine
+from tui.engine_host import EngineHost
 from tui.messages import EngineEventReceived
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.first_run import FirstRunScreen
@@ -36,7 +38,8 @@ from tui.widgets.nav_bar import SCREENS
 
 __all__ = ["EngineFactory", "TillsyncApp"]
 
-EngineFactory = Callable[[TillsyncConfig], Awaitable[Engine]]
+EngineFactory = Callable[[TillsyncConfig], Coroutine[Any, Any, Engine]]
+T = TypeVar("T")
 
 
 async def open_engine(config: TillsyncConfig) -> Engine:
@@ -95,6 +98,8 @@ class TillsyncApp(App[int]):
         self._first_jobs = first_jobs
         self._engine: Engine | None = None
         self.connection = ""
+        self.host = EngineHost()
+        self._events: asyncio.Queue[list[EngineEvent]] = asyncio.Queue()
 
     @property
     def engine(self) -> Engine:
@@ -105,6 +110,10 @@ class TillsyncApp(App[int]):
     @property
     def ready(self) -> bool:
         return self._engine is not None
+
+    async def call(self, work: Coroutine[Any, Any, T]) -> T:
+        """Await engine work on the engine's own loop (see :mod:`tui.engine_host`)."""
+        return await self.host.call(work)
 
     async def on_mount(self) -> None:
         await self.switch_mode("startup")
@@ -122,7 +131,8 @@ class TillsyncApp(App[int]):
             if config is None:
                 self.push_screen(FirstRunScreen(self.config_path), self._after_setup)
                 return
-            engine = await self._factory(config)
+            self.host.start()
+            engine = await self.host.call(self._factory(config))
         except TillsyncError as error:
             if startup is not None:
                 startup.show_error(error.message, error.hint)
@@ -146,19 +156,19 @@ class TillsyncApp(App[int]):
         self._engine = engine
         names = list(engine.connections)
         self.connection = self._wanted_connection or (names[0] if names else "")
-        subscription = engine.bus.subscribe()
-        self._pump_events(subscription)
+        self.host.forward(engine.bus.subscribe(), self._events.put_nowait)
+        self._pump_events()
         if self._start_engine:
-            await engine.start()
+            await self.host.call(engine.start())
             for job in self._first_jobs:
-                engine.run_now(job, self.connection)
+                await self.host.call_sync(engine.run_now, job, self.connection)
         await self.switch_mode("dashboard")
 
     @work(exclusive=True, group="engine-events", exit_on_error=False)
-    async def _pump_events(self, subscription: Subscription) -> None:
+    async def _pump_events(self) -> None:
         """The one long-lived consumer of engine events (STYLE.md §7)."""
-        with subscription:
-            async for event in subscription:
+        while True:
+            for event in await self._events.get():
                 self.post_message(EngineEventReceived(event))
 
     def on_engine_event_received(self, message: EngineEventReceived) -> None:
@@ -195,7 +205,7 @@ class TillsyncApp(App[int]):
         engine, self._engine = self._engine, None
         self.workers.cancel_group(self, "engine-events")
         if engine is not None:
-            await engine.close(timeout=15)
+            await self.host.stop(lambda: engine.close(timeout=15))
 
     async def on_unmount(self) -> None:
         await self._close_engine()
@@ -206,7 +216,7 @@ class TillsyncApp(App[int]):
             return
         for mode, label, _ in SCREENS:
             yield SystemCommand(f"Go to {label}", f"Open the {label} screen", self._go(mode))
-        for job in sorted({s.job for s in self.engine.job_statuses()}):
+        for job in sorted(self.engine.config.job_schedules(self.connection)):
             yield SystemCommand(f"Run {job} now", f"Start the {job} job", self._run_now(job))
         for name in self.engine.connections:
             if name != self.connection:
@@ -218,11 +228,17 @@ class TillsyncApp(App[int]):
         return lambda: self.action_show(mode)
 
     def _run_now(self, job: str) -> Callable[[], None]:
-        def run() -> None:
-            answer = self.engine.run_now(job, self.connection)
-            self.notify(f"{job}: {answer.message}")
+        return lambda: self.run_now(job)
 
-        return run
+    @work(group="run-now", exit_on_error=False)
+    async def run_now(self, job: str) -> None:
+        """Ask the scheduler to run ``job`` (queued when it runs already)."""
+        try:
+            answer = await self.host.call_sync(self.engine.run_now, job, self.connection)
+        except TillsyncError as error:
+            self.notify(error.message, title=f"{job} not started", severity="error")
+            return
+        self.notify(f"{job}: {answer.message}")
 
     def _switch(self, name: str) -> Callable[[], None]:
         def switch() -> None:

@@ -36,16 +36,18 @@ async def test_run_now_starts_the_job_and_the_card_shows_its_result(make_app) ->
     app = make_app(start_engine=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        before = (await app.engine.store.runs.last_run("catalog", connection=CONNECTION)).id
+        before = (
+            await app.call(app.engine.store.runs.last_run("catalog", connection=CONNECTION))
+        ).id
         app.screen.query_one("#job-catalog", JobCard).focus()
         await pilot.press("r")
 
         async def finished() -> bool:
-            run = await app.engine.store.runs.last_run("catalog", connection=CONNECTION)
+            run = await app.call(app.engine.store.runs.last_run("catalog", connection=CONNECTION))
             return run.id != before and run.finished_at is not None
 
         await until_async(pilot, finished)
-        run = await app.engine.store.runs.last_run("catalog", connection=CONNECTION)
+        run = await app.call(app.engine.store.runs.last_run("catalog", connection=CONNECTION))
         assert run.ok, run.error
         assert run.counts.read == 12  # every KORONA product was read over HTTP
         card = app.screen.query_one("#job-catalog", JobCard)

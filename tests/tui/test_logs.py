@@ -50,7 +50,8 @@ async def test_live_tail_follows_new_events_and_shows_their_data(make_app) -> No
         await pilot.press("2")
         await settle(pilot)
         table = app.screen.query_one(LogTable)
-        app.engine.bus.publish(
+        await app.host.call_sync(
+            app.engine.bus.publish,
             LogEvent(
                 text="stock pushed for KB-0042",
                 job="stock",
@@ -58,7 +59,7 @@ async def test_live_tail_follows_new_events_and_shows_their_data(make_app) -> No
                 level=Level.INFO,
                 entity="product",
                 data={"sku": "KB-0042", "quantity": 7},
-            )
+            ),
         )
         await until(pilot, lambda: "stock pushed for KB-0042" in messages(table))
         assert table.cursor_row == table.row_count - 1  # following: the cursor is on the newest

@@ -41,7 +41,9 @@ async def test_an_unmapped_gateway_blocks_saving(make_app) -> None:
         await settle(pilot)
         rows = app.screen.query(".mapping-row.-invalid")
         assert len(rows) == 3  # cheque, stripe, paypal: enabled and unmapped
-        saved = await app.engine.store.mappings.of_kind(MappingKind.PAYMENT, connection=CONNECTION)
+        saved = await app.call(
+            app.engine.store.mappings.of_kind(MappingKind.PAYMENT, connection=CONNECTION)
+        )
         assert "cheque" not in saved
 
 
@@ -58,10 +60,10 @@ async def test_fix_the_mapping_then_release_held_orders(make_app) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         store = app.engine.store
-        saved = await store.mappings.of_kind(MappingKind.PAYMENT, connection=CONNECTION)
+        saved = await app.call(store.mappings.of_kind(MappingKind.PAYMENT, connection=CONNECTION))
         assert saved["cheque"] == kor.PAYMENT_CARD_ID
         assert saved["cod"] == kor.PAYMENT_CASH_ID  # untouched rows stay
-        held = await store.outbox.list_by_state(OutboxState.HELD, connection=CONNECTION)
+        held = await app.call(store.outbox.list_by_state(OutboxState.HELD, connection=CONNECTION))
         assert len(held) == 1
 
         await pilot.press("R")
@@ -69,5 +71,5 @@ async def test_fix_the_mapping_then_release_held_orders(make_app) -> None:
         assert isinstance(app.screen, ConfirmModal)
         app.screen.query_one("#confirm").press()
         await settle(pilot)
-        released = await store.outbox.get(held[0].woo_order_id, connection=CONNECTION)
+        released = await app.call(store.outbox.get(held[0].woo_order_id, connection=CONNECTION))
         assert released.state is OutboxState.WAITING

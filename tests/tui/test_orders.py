@@ -26,7 +26,7 @@ async def open_orders(pilot, tab_steps: int = 0) -> OrdersScreen:
 
 
 async def state_of(app, order: int) -> OutboxState:
-    entry = await app.engine.store.outbox.get(order, connection=CONNECTION)
+    entry = await app.call(app.engine.store.outbox.get(order, connection=CONNECTION))
     return entry.state
 
 
@@ -62,7 +62,7 @@ async def test_void_asks_and_cancel_keeps_the_sale(make_app) -> None:
         app.screen.query_one("#confirm").press()
         await settle(pilot)
         assert await state_of(app, order) is OutboxState.VOIDING
-        history = await app.engine.store.outbox.history(order, connection=CONNECTION)
+        history = await app.call(app.engine.store.outbox.history(order, connection=CONNECTION))
         assert history[-1].detail == "customer returned it"
 
 

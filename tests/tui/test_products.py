@@ -40,7 +40,7 @@ async def test_skipped_shows_the_reason_and_can_be_tried_again(make_app) -> None
         table.focus()
         await pilot.press("c")
         await settle(pilot)
-        assert await app.engine.store.skipped.count(connection=CONNECTION) == 0
+        assert await app.call(app.engine.store.skipped.count(connection=CONNECTION)) == 0
 
 
 async def test_unlink_asks_then_forgets_the_link(make_app) -> None:
@@ -55,7 +55,9 @@ async def test_unlink_asks_then_forgets_the_link(make_app) -> None:
         await settle(pilot)
         links = app.engine.store.links
         assert (
-            await links.get_by_backoffice_id("product", row.backoffice_id, connection=CONNECTION)
+            await app.call(
+                links.get_by_backoffice_id("product", row.backoffice_id, connection=CONNECTION)
+            )
             is None
         )
         assert len(table.rows_shown) == 9
@@ -92,5 +94,7 @@ async def test_create_one_product_now(make_app, shop) -> None:
         await settle(pilot)
         in_shop = [p for p in shop.woo.products.values() if p.get("sku") == sku]
         assert len(in_shop) == 1  # created over HTTP in the Woo sandbox
-        links = await app.engine.store.links.get_by_sku(sku, kind="product", connection=CONNECTION)
+        links = await app.call(
+            app.engine.store.links.get_by_sku(sku, kind="product", connection=CONNECTION)
+        )
         assert [link.woo_id for link in links] == [in_shop[0]["id"]]

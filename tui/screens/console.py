@@ -9,9 +9,9 @@ says its data changed; it never awaits the network in a handler.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from tui.app import TillsyncApp
 
 __all__ = ["ConsoleScreen"]
+
+T = TypeVar("T")
 
 
 class ConsoleScreen(Screen[None]):
@@ -55,6 +57,10 @@ class ConsoleScreen(Screen[None]):
     def now(self) -> datetime:
         return self.console.clock()
 
+    async def call(self, work: Coroutine[Any, Any, T]) -> T:
+        """Engine work (a read model, an action) on the engine's loop; awaited, not blocking."""
+        return await self.console.call(work)
+
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE, self.console.connection)
         yield from self.compose_body()
@@ -83,6 +89,8 @@ class ConsoleScreen(Screen[None]):
             self.reload()
 
     def _on_engine_event(self, event: EngineEvent) -> None:
+        if not self.is_current:
+            return  # shown again, it reloads anyway
         self.on_engine_event(event)
         if isinstance(event, self.RELOAD_ON) and not self._reload_pending:
             self._reload_pending = True

@@ -16,7 +16,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widget import Widget
 
-from engine.errors import TillsyncError
 from engine.events import JobFinished, JobProgress, JobStarted, OrderStateChanged
 from engine.runtime.views import DashboardView, dashboard, reachability
 from tui.screens.console import ConsoleScreen
@@ -35,8 +34,8 @@ class DashboardScreen(ConsoleScreen):
     PROBE_EVERY: ClassVar[float] = 60.0
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "check", "Check connections"),
-        Binding("left,h", "focus_previous", "Previous", show=False),
-        Binding("right,l", "focus_next", "Next", show=False),
+        Binding("left,h", "app.focus_previous", "Previous", show=False),
+        Binding("right,l", "app.focus_next", "Next", show=False),
     ]
 
     def compose_body(self) -> Iterable[Widget]:
@@ -58,7 +57,7 @@ class DashboardScreen(ConsoleScreen):
     @work(exclusive=True, group="dashboard-load")
     async def _load(self) -> None:
         now = self.now()
-        view = await dashboard(self.engine, self.connection, now=now)
+        view = await self.call(dashboard(self.engine, self.connection, now=now))
         await self._show(view)
 
     async def _show(self, view: DashboardView) -> None:
@@ -71,7 +70,7 @@ class DashboardScreen(ConsoleScreen):
         if list(cards) != [job.job for job in view.jobs]:
             await grid.remove_children()
             await grid.mount_all(JobCard(job, now) for job in view.jobs)
-            if self.focused is None and view.jobs:
+            if view.jobs and not isinstance(self.focused, JobCard):
                 grid.query(JobCard).first().focus()
             return
         for job in view.jobs:
@@ -84,7 +83,7 @@ class DashboardScreen(ConsoleScreen):
     @work(exclusive=True, group="dashboard-probe")
     async def probe(self) -> None:
         """*Network*, in its own worker: both sides' reachability."""
-        result = await reachability(self.engine, self.connection)
+        result = await self.call(reachability(self.engine, self.connection))
         self.query_one(HealthPanel).show_reachability(result)
 
     def action_check(self) -> None:
@@ -104,9 +103,4 @@ class DashboardScreen(ConsoleScreen):
                     card.show_started()
 
     def on_job_card_run_now_requested(self, message: JobCard.RunNowRequested) -> None:
-        try:
-            answer = self.engine.run_now(message.job, self.connection)
-        except TillsyncError as error:
-            self.notify(error.message, title=f"{message.job} not started", severity="error")
-            return
-        self.notify(f"{message.job}: {answer.message}")
+        self.console.run_now(message.job)

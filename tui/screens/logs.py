@@ -65,7 +65,7 @@ class LogsScreen(ConsoleScreen):
     async def _load_page(self) -> None:
         """Replace the table with the newest page matching the filters."""
         page = LogQuery(**{**self._query.__dict__, "after_id": None, "limit": self.PAGE})
-        events = await log_page(self.engine, self.connection, page)
+        events = await self.call(log_page(self.engine, self.connection, page))
         table = self.query_one(LogTable)
         table.replace(reversed(events))
         self._after_append(len(events))
@@ -78,7 +78,7 @@ class LogsScreen(ConsoleScreen):
             self._load_page()
             return
         newer = LogQuery(**{**self._query.__dict__, "after_id": table.newest_id})
-        events = await log_page(self.engine, self.connection, newer)
+        events = await self.call(log_page(self.engine, self.connection, newer))
         self._after_append(table.append(reversed(events)))
 
     def _after_append(self, added: int) -> None:

@@ -61,7 +61,7 @@ class MappingsScreen(ConsoleScreen):
     async def _load(self) -> None:
         """*Network*: both sides are asked what they offer."""
         try:
-            sections = await mapping_sections(self.engine, self.connection)
+            sections = await self.call(mapping_sections(self.engine, self.connection))
         except TillsyncError as error:
             self.query_one("#mappings-status", Static).update(f"Could not read: {error.message}")
             self.query_one("#mappings-body").loading = False
@@ -125,13 +125,17 @@ class MappingsScreen(ConsoleScreen):
     async def _save(self, section: MappingSection, values: dict[str, str | None]) -> None:
         store, name = self.engine.store, self.connection
         changed = [r for r in section.rows if values[r.source] != r.current]
-        async with store.transaction():
-            for row in changed:
-                target = values[row.source]
-                if target is None:
-                    await store.mappings.delete(section.kind, row.source, connection=name)
-                else:
-                    await store.mappings.set(section.kind, row.source, target, connection=name)
+
+        async def write() -> None:
+            async with store.transaction():
+                for row in changed:
+                    target = values[row.source]
+                    if target is None:
+                        await store.mappings.delete(section.kind, row.source, connection=name)
+                    else:
+                        await store.mappings.set(section.kind, row.source, target, connection=name)
+
+        await self.call(write())
         self.notify(f"{section.title}: {len(changed)} mapping(s) saved. R releases held orders.")
         self._load()
 
@@ -146,5 +150,5 @@ class MappingsScreen(ConsoleScreen):
 
     @work(exclusive=True, group="mappings-release")
     async def _release(self) -> None:
-        released = await self.engine.store.outbox.release_held(self.connection)
+        released = await self.call(self.engine.store.outbox.release_held(self.connection))
         self.notify(f"Released {released} held order(s).")

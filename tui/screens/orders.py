@@ -77,7 +77,7 @@ class OrdersScreen(ConsoleScreen):
 
     @work(exclusive=True, group="orders-load")
     async def _load(self) -> None:
-        counts = await self.engine.store.outbox.counts(connection=self.connection)
+        counts = await self.call(self.engine.store.outbox.counts(connection=self.connection))
         if self._first_load:
             self._first_load = False
             self.state = _S.FAILED if counts[_S.FAILED] else None
@@ -86,7 +86,7 @@ class OrdersScreen(ConsoleScreen):
         for label, state in TABS:
             tab = tabs.query_one(f"#tab-{state or 'all'}", Tab)
             tab.label = f"{label} {counts[state]}" if state else label
-        rows = await order_page(self.engine, self.connection, self.state)
+        rows = await self.call(order_page(self.engine, self.connection, self.state))
         table = self.query_one(OrderTable)
         table.show(rows, self.now())
         self._load_detail(table.selected_order)
@@ -111,7 +111,7 @@ class OrdersScreen(ConsoleScreen):
     async def _load_detail(self, woo_order_id: int | None) -> None:
         found = None
         if woo_order_id is not None:
-            found = await order_detail(self.engine, self.connection, woo_order_id)
+            found = await self.call(order_detail(self.engine, self.connection, woo_order_id))
         self.detail = found
         self.query_one(OrderDetailPane).show(found, self.engine.config.tz)
         self.refresh_bindings()
@@ -164,12 +164,12 @@ class OrdersScreen(ConsoleScreen):
         engine, name = self.engine, self.connection
         try:
             if action == "retry":
-                await engine.orders_retry(order, name)
+                await self.call(engine.orders_retry(order, name))
             elif action == "skip":
-                await engine.orders_skip(order, reason or "skipped by the admin", name)
+                await self.call(engine.orders_skip(order, reason or "skipped by the admin", name))
             else:
                 why = reason or "voided by the admin"
-                await engine.store.outbox.mark_voiding(order, why, connection=name)
+                await self.call(engine.store.outbox.mark_voiding(order, why, connection=name))
         except TillsyncError as error:
             self.notify(error.message, title=f"Could not {action} #{order}", severity="error")
             return

@@ -72,10 +72,10 @@ class ProductsScreen(ConsoleScreen):
     async def _load(self) -> None:
         rows: tuple[ProductRow, ...]
         if self.view == "linked":
-            rows = await linked_products(self.engine, self.connection, self.search)
+            rows = await self.call(linked_products(self.engine, self.connection, self.search))
             note = f"{len(rows)} linked item(s) shown (first 500 matching)."
         elif self.view == "skipped":
-            rows = await skipped_products(self.engine, self.connection, self.search)
+            rows = await self.call(skipped_products(self.engine, self.connection, self.search))
             note = "c: try again on the next run (clears the skip)."
         else:
             rows = unlinked_products(self.diff, self.search) if self.diff else ()
@@ -130,7 +130,7 @@ class ProductsScreen(ConsoleScreen):
     @work(exclusive=True, group="products-action")
     async def _resync(self, sku: str) -> None:
         try:
-            report = await self.engine.run_job("catalog", self.connection, skus=[sku])
+            report = await self.call(self.engine.run_job("catalog", self.connection, skus=[sku]))
         except TillsyncError as error:
             self.notify(error.message, title=f"{sku} not synced", severity="error")
             return
@@ -153,7 +153,7 @@ class ProductsScreen(ConsoleScreen):
     @work(exclusive=True, group="products-action")
     async def _unlink(self, row: ProductRow) -> None:
         links = self.engine.store.links
-        await links.delete(row.kind, row.backoffice_id, connection=self.connection)
+        await self.call(links.delete(row.kind, row.backoffice_id, connection=self.connection))
         self.notify(f"Unlinked {row.sku or row.backoffice_id}.")
         self._load()
 
@@ -164,7 +164,8 @@ class ProductsScreen(ConsoleScreen):
 
     @work(exclusive=True, group="products-action")
     async def _clear_skip(self, row: ProductRow) -> None:
-        await self.engine.store.skipped.clear(row.kind, row.sku, connection=self.connection)
+        skipped = self.engine.store.skipped
+        await self.call(skipped.clear(row.kind, row.sku, connection=self.connection))
         self.notify(f"{row.sku} will be tried again on the next catalog run.")
         self._load()
 
@@ -176,7 +177,7 @@ class ProductsScreen(ConsoleScreen):
     async def _dry_run(self) -> None:
         """*Network*: reads both sides, writes nothing."""
         try:
-            self.diff = await catalog_preview(self.engine, self.connection)
+            self.diff = await self.call(catalog_preview(self.engine, self.connection))
         except TillsyncError as error:
             self.notify(error.message, title="Dry run failed", severity="error")
             return

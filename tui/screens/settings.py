@@ -118,7 +118,7 @@ class SettingsScreen(ConsoleScreen):
     async def _test(self) -> None:
         """*Network*: the same checks as ``tillsync doctor`` for this connection."""
         try:
-            report = await self.engine.doctor(self.connection)
+            report = await self.call(self.engine.doctor(self.connection))
         except TillsyncError as error:
             self.query_one(CheckList).show_error(error.message)
             return
@@ -130,7 +130,7 @@ class SettingsScreen(ConsoleScreen):
 
     @work(exclusive=True, group="settings-mail")
     async def _mail(self) -> None:
-        result = await send_test_mail(self.engine)
+        result = await self.call(send_test_mail(self.engine))
         style = "$success" if result.ok else "$error"
         text = f"{'✓' if result.ok else '✗'} test mail {result.detail}"
         self.query_one("#mail-result", Static).update(Content.styled(text, style))

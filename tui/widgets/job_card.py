@@ -78,7 +78,7 @@ class JobCard(Widget, can_focus=True):
         if self.view.state != "running":
             self.show_started()
             return
-        self._paint_progress()
+        self._paint()
 
     def _paint(self) -> None:
         state = self.view.state
@@ -91,12 +91,13 @@ class JobCard(Widget, can_focus=True):
         self._paint_progress()
 
     def _body(self, state: str) -> Content:
-        """Four short lines: they must fit an 18-column card at 80×24."""
+        """Short lines that fit an 18-column card at 80×24; the progress bar is the 4th
+        while the job runs."""
         view, run = self.view, self.view.last_run
         parts: list[str | tuple[str, str]] = [(state, _STATE_STYLE.get(view.state, ""))]
-        if view.state == "running" and run is not None and run.finished_at is None:
-            parts.append(f"\nstarted {ago(run.started_at, self.now)}")
-        elif run is not None and run.finished_at is not None:
+        if view.state == "running":
+            return Content.assemble(*parts, *self._running_lines())
+        if run is not None and run.finished_at is not None:
             took = (run.finished_at - run.started_at).total_seconds()
             parts.append(f"\n{ago(run.finished_at, self.now)}, {duration(took)}")
         else:
@@ -106,13 +107,22 @@ class JobCard(Widget, can_focus=True):
         else:
             parts.append(f"\nnext {until(view.next_fire, self.now)}")
         error = view.last_error or (run.error if run is not None and run.ok is False else "")
-        if error and view.state != "running":
+        if error:
             parts.append((f"\n{error}", "$error"))
-        elif run is not None and view.state != "running":
+        elif run is not None:
             c = run.counts
             parts.append(f"\nr {c.read} w {c.written} ")
             parts.append((f"f {c.failed} s {c.skipped}", "$warning" if c.failed else ""))
         return Content.assemble(*parts)
+
+    def _running_lines(self) -> list[str | tuple[str, str]]:
+        event, run = self._progress, self.view.last_run
+        started = f"\nstarted {ago(run.started_at, self.now)}" if run and run.running else "\n"
+        if event is None:
+            return [started, "\nreading…"]
+        total = f"/{_count(event.total)}" if event.total else ""
+        counts = f"\n{_count(event.done)}{total} · w {_count(event.written)}"
+        return [started, counts, ("" if not event.failed else f" f {event.failed}", "$error")]
 
     def _paint_progress(self) -> None:
         bar = self.query_one("#job-progress", ProgressBar)
@@ -126,3 +136,10 @@ class JobCard(Widget, can_focus=True):
 
     def action_run_now(self) -> None:
         self.post_message(self.RunNowRequested(self.view.job))
+
+
+def _count(n: int) -> str:
+    """4,812 or 12.3k: a card has 18 columns."""
+    if n < 10_000:
+        return f"{n:,}"
+    return f"{n / 1000:.1f}k".replace(".0k", "k")
