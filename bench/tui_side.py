@@ -82,8 +82,13 @@ async def _mappings(state_db: str) -> None:
         await store.close()
 
 
+async def _last_catalog_run(app: TillsyncApp) -> Any:
+    """Asked on the engine's own loop (the console hosts the engine in its own thread)."""
+    return await app.host.call(app.engine.store.runs.last_run("catalog", connection=CONNECTION))
+
+
 async def _sync_running(app: TillsyncApp) -> bool:
-    run = await app.engine.store.runs.last_run("catalog", connection=CONNECTION)
+    run = await _last_catalog_run(app)
     return run is not None and run.finished_at is None
 
 
@@ -141,7 +146,7 @@ async def _drive(app: TillsyncApp, interval: float, limit_s: float) -> dict[str,
         while await _sync_running(app) and time.monotonic() < deadline:
             await pilot.pause(0.2)
         sync_s = time.perf_counter() - started
-        run = await app.engine.store.runs.last_run("catalog", connection=CONNECTION)
+        run = await _last_catalog_run(app)
     return {"samples": samples, "sync_seen_s": round(sync_s, 2), "run_ok": bool(run and run.ok)}
 
 
