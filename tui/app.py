@@ -73,6 +73,7 @@ class TillsyncApp(App[int]):
             for i, (mode, label, _) in enumerate(SCREENS, start=1)
         ),
         Binding("q", "quit", "Quit"),
+        Binding("question_mark", "keys", "Keys", show=False),
     ]
 
     def __init__(
@@ -177,6 +178,13 @@ class TillsyncApp(App[int]):
     def action_show(self, mode: str) -> None:
         if self.ready and self.current_mode != mode:
             self.switch_mode(mode)
+
+    def action_keys(self) -> None:
+        """? shows (and hides) the keys of the focused widget and the screen."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_reopen(self) -> None:
         """Close the engine and open it again from the config file (after a settings edit)."""

@@ -12,28 +12,33 @@ import argparse
 import logging
 import sys
 
-from engine.config import load_config, locate_config
+from engine.config import TillsyncConfig, load_config, locate_config
 from engine.errors import ConfigError
 
-__all__ = ["open_dashboard"]
+__all__ = ["log_to_file", "open_dashboard"]
 
 _SILENT = logging.CRITICAL + 1
 
 
-def _configure_logging(args: argparse.Namespace) -> None:
+def log_to_file(config: TillsyncConfig, *, debug: bool = False) -> None:
+    """The console's logging: the rotating file only, secrets masked."""
     from tui.logsetup import config_secrets, configure_logging
 
-    try:
-        config = load_config(getattr(args, "config", None))
-    except ConfigError:
-        return  # the console shows the problem (or runs first-time setup)
     configure_logging(
-        debug=bool(getattr(args, "debug", False) or config.engine.debug),
+        debug=debug or config.engine.debug,
         console=sys.stderr,
         console_level=_SILENT,
         log_dir=config.engine.log_dir,
         secrets=config_secrets(config),
     )
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    try:
+        config = load_config(getattr(args, "config", None))
+    except ConfigError:
+        return  # the console shows the problem (or runs first-time setup)
+    log_to_file(config, debug=bool(getattr(args, "debug", False)))
 
 
 def open_dashboard(args: argparse.Namespace) -> int:

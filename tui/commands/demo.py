@@ -237,8 +237,10 @@ class OrderTrickle(threading.Thread):
 def _open_dashboard(config: Path, demo: DemoSandboxes) -> int:
     from engine.config import load_config
     from tui.app import TillsyncApp
+    from tui.commands.dashboard import log_to_file
 
     loaded = load_config(config)
+    log_to_file(loaded)
     asyncio.run(seed_demo_mappings(loaded.engine.state_db))
     trickle = OrderTrickle(demo)
     trickle.start()
