@@ -24,8 +24,8 @@ __all__ = [
     "write_starter_files",
 ]
 
-_TEMPLATE = Path(__file__).with_name("starter.toml")
-_SECRETS_TEMPLATE = Path(__file__).with_name("starter_secrets.toml")
+_TEMPLATE = Path(__file__).with_name("starter.toml.in")
+_SECRETS_TEMPLATE = Path(__file__).with_name("starter_secrets.toml.in")
 
 
 def guess_local_timezone(
