@@ -7,53 +7,19 @@ fixture asserts on teardown).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from sandbox.korona import (
-    DEFAULT_PASSWORD,
-    DEFAULT_USER,
     PRICE_GROUP_RETAIL_ID,
     PRICE_GROUP_WEBSHOP_ID,
     SECTOR_STANDARD_ID,
     KoronaSandbox,
-    create_app,
 )
-from sandbox.server import serve_in_thread
-from tests.contract.korona import AppSlot, KoronaContract, korona_client
 
-
-@pytest.fixture(scope="module")
-def slot() -> Iterator[tuple[str, AppSlot]]:
-    app_slot = AppSlot()
-    with serve_in_thread(app_slot) as running:
-        yield running.url, app_slot
-
-
-@pytest.fixture
-def kb(slot: tuple[str, AppSlot]) -> KoronaSandbox:
-    sandbox = KoronaSandbox()
-    sandbox.seed_demo(products=150, rng_seed=7)
-    slot[1].app = create_app(sandbox)
-    return sandbox
-
-
-@pytest.fixture
-def contract() -> Iterator[KoronaContract]:
-    recorder = KoronaContract()
-    yield recorder
-    recorder.assert_all_valid()
-
-
-@pytest.fixture
-def api(slot: tuple[str, AppSlot], kb: KoronaSandbox, contract: KoronaContract):
-    with korona_client(
-        slot[0], kb.account_id, (DEFAULT_USER, DEFAULT_PASSWORD), contract
-    ) as client:
-        yield client
+KORONA_SEED = (150, 7)  # products, rng seed of each test's fresh sandbox
 
 
 def _active(kb: KoronaSandbox) -> list[str]:

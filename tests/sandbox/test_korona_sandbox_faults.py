@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
@@ -21,47 +20,14 @@ from sandbox.korona import (
     POS_WEBSHOP_ID,
     SALES_TAX_REDUCED_ID,
     KoronaSandbox,
-    create_app,
 )
-from sandbox.server import serve_in_thread
 from tests.contract.korona import AppSlot, KoronaContract, korona_client
 
 AUTH = (DEFAULT_USER, DEFAULT_PASSWORD)
 RECEIPTS = f"/pointsOfSale/{POS_WEBSHOP_ID}/receipts"
 
 
-@pytest.fixture(scope="module")
-def slot() -> Iterator[tuple[str, AppSlot]]:
-    app_slot = AppSlot()
-    with serve_in_thread(app_slot) as running:
-        yield running.url, app_slot
-
-
-@pytest.fixture
-def kb(slot: tuple[str, AppSlot]) -> KoronaSandbox:
-    sandbox = KoronaSandbox()
-    sandbox.seed_demo(products=40, rng_seed=5)
-    slot[1].app = create_app(sandbox)
-    return sandbox
-
-
-@pytest.fixture
-def contract() -> Iterator[KoronaContract]:
-    recorder = KoronaContract()
-    yield recorder
-    recorder.assert_all_valid()
-
-
-@pytest.fixture
-def api(slot: tuple[str, AppSlot], kb: KoronaSandbox, contract: KoronaContract):
-    with korona_client(slot[0], kb.account_id, AUTH, contract) as client:
-        yield client
-
-
-@pytest.fixture
-def control(slot: tuple[str, AppSlot]) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=f"{slot[0]}/__sandbox__", timeout=5) as client:
-        yield client
+KORONA_SEED = (40, 5)  # products, rng seed of each test's fresh sandbox
 
 
 def _sale(number: str, kb: KoronaSandbox) -> list[dict]:

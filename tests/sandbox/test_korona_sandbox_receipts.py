@@ -5,7 +5,6 @@ Every exchange goes through the OpenAPI contract validator.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
@@ -22,41 +21,14 @@ from sandbox.korona import (
     POS_WEBSHOP_ID,
     SALES_TAX_REDUCED_ID,
     KoronaSandbox,
-    create_app,
 )
-from sandbox.server import serve_in_thread
 from tests.contract.korona import AppSlot, KoronaContract, korona_client
 
 AUTH = (DEFAULT_USER, DEFAULT_PASSWORD)
 WEBSHOP_RECEIPTS = f"/pointsOfSale/{POS_WEBSHOP_ID}/receipts"
 
 
-@pytest.fixture(scope="module")
-def slot() -> Iterator[tuple[str, AppSlot]]:
-    app_slot = AppSlot()
-    with serve_in_thread(app_slot) as running:
-        yield running.url, app_slot
-
-
-@pytest.fixture
-def kb(slot: tuple[str, AppSlot]) -> KoronaSandbox:
-    sandbox = KoronaSandbox()
-    sandbox.seed_demo(products=60, rng_seed=11)
-    slot[1].app = create_app(sandbox)
-    return sandbox
-
-
-@pytest.fixture
-def contract() -> Iterator[KoronaContract]:
-    recorder = KoronaContract()
-    yield recorder
-    recorder.assert_all_valid()
-
-
-@pytest.fixture
-def api(slot: tuple[str, AppSlot], kb: KoronaSandbox, contract: KoronaContract):
-    with korona_client(slot[0], kb.account_id, AUTH, contract) as client:
-        yield client
+KORONA_SEED = (60, 11)  # products, rng seed of each test's fresh sandbox
 
 
 @pytest.fixture
