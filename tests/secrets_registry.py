@@ -35,7 +35,7 @@ KNOWN_SECRETS: dict[str, str] = {
     "second webhook secret (receiver unit tests)": "other-secret-77",
     "SMTP password (notify integration tests)": "smtp-Pa55-w0rd-q7",
     "SMTP password (notify unit tests)": "smtp-pass-Xy9",
-    "Woo consumer secret (console snapshot config)": "cs_0123456789abcdef0123456789abcdef01234567",
+    "Woo consumer secret (console snapshot config)": "cs_f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed",
     "Woo consumer secret (demo)": "cs_demo_0000000000000000000000000000000000",
     "webhook secret (demo)": "demo-webhook-secret-not-for-production",
 }

@@ -86,7 +86,7 @@ def test_first_run_credentials(make_app, snap_compare) -> None:
     answers = SetupAnswers(
         woo_url="https://shop.example.com",
         consumer_key="ck_0123456789abcdef0123456789abcdef01234567",
-        consumer_secret="cs_0123456789abcdef0123456789abcdef01234567",
+        consumer_secret="cs_f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed",
         base_url="https://167.koronacloud.com/web/api/v3",
         user="woo-sync",
     )
