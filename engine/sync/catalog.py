@@ -20,7 +20,7 @@ from engine.store.mappings import MappingKind
 from engine.sync.catalog_writer import PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.context import SyncContext
-from engine.sync.diff import CatalogDiff
+from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
 from engine.sync.jobrun import JobRun, RunTotals
 from engine.sync.pipeline import PageResult, apply_pages
 from engine.sync.shop_view import ShopView
@@ -57,7 +57,7 @@ class CatalogSync:
         only_new: bool = False,
         skus: Collection[str] | None = None,
     ) -> CatalogReport:
-        diff = CatalogDiff()
+        diff = CatalogDiff(limit=None if dry_run else REAL_RUN_LISTED)
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
             prefs = await self._preferences()
             view = ShopView(run, prefs, build_index=full)

@@ -16,7 +16,7 @@ from engine.backends.base import Capability, UnsupportedCapability
 from engine.model import Customer
 from engine.store.links import Link
 from engine.sync.context import SyncContext
-from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
+from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff, DiffEntry, FieldChange
 from engine.sync.fieldhash import encode, fingerprint
 from engine.sync.jobrun import JobRun, RunTotals
 
@@ -62,7 +62,7 @@ class CustomerSync:
         backend = self.ctx.backend
         if Capability.CUSTOMERS_WRITE not in backend.capabilities:
             raise UnsupportedCapability(backend.name, Capability.CUSTOMERS_WRITE)
-        diff = CatalogDiff()
+        diff = CatalogDiff(limit=None if dry_run else REAL_RUN_LISTED)
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
             links = {
                 link.woo_id: link

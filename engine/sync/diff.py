@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Action", "CatalogDiff", "DiffEntry", "FieldChange"]
+__all__ = ["REAL_RUN_LISTED", "Action", "CatalogDiff", "DiffEntry", "FieldChange"]
 
 Action = Literal["create", "update", "unchanged", "skip"]
+_COUNTED = ("create", "update", "skip")
+REAL_RUN_LISTED = 2_000  # entries a real (not dry) run keeps for its summary
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,27 @@ def _short(value: Any, width: int = 60) -> str:
 
 @dataclass
 class CatalogDiff:
+    """Entries of a run, listed up to ``limit`` and counted always.
+
+    A dry run lists everything (the admin asked to see it); a real run keeps
+    the first ``limit`` entries for the summary and the log, because listing
+    every field of 100,000 created products would cost more memory than the
+    whole sync.
+    """
+
     entries: list[DiffEntry] = field(default_factory=list)
     unchanged: int = 0  # counted, not listed: a no-op run over 100k products stays small
+    limit: int | None = None
+    not_listed: int = 0
+    _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COUNTED, 0))
 
     def add(self, entry: DiffEntry) -> None:
         if entry.action == "unchanged":
             self.unchanged += 1
+            return
+        self._counts[entry.action] += 1
+        if self.limit is not None and len(self.entries) >= self.limit:
+            self.not_listed += 1
         else:
             self.entries.append(entry)
 
@@ -64,14 +81,12 @@ class CatalogDiff:
         return [e for e in self.entries if e.action == action and entity in (None, e.entity)]
 
     def summary(self) -> dict[str, int]:
-        counts = {"create": 0, "update": 0, "skip": 0}
-        for entry in self.entries:
-            counts[entry.action] += 1
-        counts["unchanged"] = self.unchanged
-        return counts
+        return {**self._counts, "unchanged": self.unchanged}
 
     def render(self) -> str:
         lines = [entry.describe() for entry in self.entries]
+        if self.not_listed:
+            lines.append(f"… and {self.not_listed} more not listed")
         s = self.summary()
         lines.append(
             f"{s['create']} to create, {s['update']} to update, "

@@ -23,7 +23,7 @@ from engine.model import StockLevel
 from engine.store.links import Link
 from engine.sync.catalog_writer import PRODUCT, STOCK
 from engine.sync.context import SyncContext
-from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
+from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff, DiffEntry, FieldChange
 from engine.sync.fieldhash import changed_fields, decode, encode, fingerprint
 from engine.sync.jobrun import JobRun, RunTotals
 from engine.sync.pipeline import PageResult, apply_pages
@@ -61,7 +61,7 @@ class StockSync:
         self.ctx = ctx
 
     async def run(self, *, full: bool = False, dry_run: bool = False) -> StockReport:
-        diff = CatalogDiff()
+        diff = CatalogDiff(limit=None if dry_run else REAL_RUN_LISTED)
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
             pass_ = _StockPass(run, diff, ShopView(run, self.ctx.prefs, build_index=full))
             await pass_.sync()

@@ -94,3 +94,15 @@ def test_only_changed_fields_are_sent() -> None:
     assert changed_fields(decode(stored), now) == {"regular_price": "2.00"}
     assert changed_fields(decode(stored), written) == {}
     assert changed_fields(decode("legacy-md5"), written) == written
+
+
+def test_a_real_runs_diff_lists_up_to_its_limit_but_counts_everything() -> None:
+    from engine.sync.diff import CatalogDiff, DiffEntry
+
+    diff = CatalogDiff(limit=3)
+    for i in range(5):
+        diff.add(DiffEntry("create", "product", f"sku{i}"))
+    diff.add(DiffEntry("unchanged", "product", "same"))
+    assert len(diff.entries) == 3 and diff.not_listed == 2
+    assert diff.summary() == {"create": 5, "update": 0, "skip": 0, "unchanged": 1}
+    assert "2 more not listed" in diff.render()
