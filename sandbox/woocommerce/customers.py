@@ -7,6 +7,7 @@ Coupons: codes are stored lower-case and must be unique.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -26,7 +27,21 @@ _ADDRESS = Field("object", props={key: _STR for key in ADDRESS_KEYS})
 _META = Field("array", items={"key": _STR})
 
 
-class CustomerCollection(Collection):
+class _DatedCollection(Collection):
+    """Customers and coupons: an update applies the body to a copy and stamps it."""
+
+    @abstractmethod
+    def _apply(self, rec: Record, body: dict[str, Any]) -> None: ...
+
+    def update(self, rec: Record, body: dict[str, Any]) -> Record:
+        new = dict(rec)
+        self._apply(new, body)
+        new["modified"] = self.sb.clock.now()
+        self.records[rec["id"]] = new
+        return new
+
+
+class CustomerCollection(_DatedCollection):
     kind = "customer"
     resource = "customer"
     schema: ClassVar[Schema] = {
@@ -102,13 +117,6 @@ class CustomerCollection(Collection):
         self.records[rec["id"]] = rec
         return rec
 
-    def update(self, rec: Record, body: dict[str, Any]) -> Record:
-        new = dict(rec)
-        self._apply(new, body)
-        new["modified"] = self.sb.clock.now()
-        self.records[rec["id"]] = new
-        return new
-
     def _apply(self, rec: Record, body: dict[str, Any]) -> None:
         if "email" in body:
             email = body["email"].strip()
@@ -136,7 +144,7 @@ class CustomerCollection(Collection):
             rec["meta_data"] = merge_meta(self.sb, rec.get("meta_data", []), body["meta_data"])
 
 
-class CouponCollection(Collection):
+class CouponCollection(_DatedCollection):
     kind = "shop_coupon"
     resource = "coupon"
     schema: ClassVar[Schema] = {
@@ -199,13 +207,6 @@ class CouponCollection(Collection):
         self._apply(rec, body)
         self.records[rec["id"]] = rec
         return rec
-
-    def update(self, rec: Record, body: dict[str, Any]) -> Record:
-        new = dict(rec)
-        self._apply(new, body)
-        new["modified"] = self.sb.clock.now()
-        self.records[rec["id"]] = new
-        return new
 
     def _apply(self, rec: Record, body: dict[str, Any]) -> None:
         if "code" in body:
