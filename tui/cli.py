@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 SubParsers = argparse._SubParsersAction
 
 SYNC_JOBS = ("catalog", "stock", "orders", "customers")
+EXIT_BROKEN_PIPE = 141
 ORDER_STATES = ("waiting", "in_flight", "held", "failed", "done", "voiding", "voided", "skipped")
 
 
@@ -219,10 +221,27 @@ def _unexpected(error: Exception, *, debug: bool) -> None:
     _complain(f"tillsync: unexpected error ({type(error).__name__}){where}")
 
 
+def _reader_went_away() -> int:
+    """``tillsync orders list | head``: the reader has all it wanted, so stop quietly.
+
+    Output still buffered would fail again when Python flushes at exit, so
+    stdout is pointed at /dev/null first (the recipe in Python's signal docs).
+    The exit code is the shell's for a process ended by SIGPIPE (128 + 13).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
     except ConfigError as error:
         _complain(format_config_error(error))
         return 2
