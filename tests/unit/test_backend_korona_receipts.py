@@ -126,6 +126,17 @@ def test_line_without_sku_is_refused() -> None:
         receipt_from_order(_order(lines=(line,)), KEY, SETTINGS)
 
 
+def test_fee_without_fee_product_is_refused_with_the_setting_to_fix() -> None:
+    fee = OrderLine("", "Gift wrap", Decimal(1), _eur("2"), _eur("2"), _eur("0"))
+    with pytest.raises(ConfigError, match="Gift wrap") as refused:
+        receipt_from_order(_order(fees=(fee,)), KEY, SETTINGS)
+    assert "fee_product" in refused.value.hint and "SKU" not in refused.value.hint
+    settings = KoronaSettings(**{**SETTINGS.__dict__, "fee_product": "9002"})
+    items = receipt_from_order(_order(fees=(fee,)), KEY, settings)["items"]
+    fee_item = items[-2]  # the fee, before shipping
+    assert (fee_item["description"], fee_item["product"]) == ("Gift wrap", {"number": "9002"})
+
+
 def test_reversal_negates_everything_and_points_at_the_original() -> None:
     original = decode_json(encode_json(receipt_from_order(_order(), KEY, SETTINGS)))
     original.update({"id": "r-1", "revision": 5, "total": {"gross": 27.08}})

@@ -98,6 +98,17 @@ def _item(line: OrderLine, included: bool, fallback: str | None = None) -> Json:
     }
 
 
+def _fee_item(fee: OrderLine, included: bool, settings: KoronaSettings) -> Json:
+    """A fee line has no WooCommerce product to give a SKU: it books on ``fee_product``."""
+    if not (fee.backoffice_product_id or fee.sku or settings.fee_product):
+        raise ConfigError(
+            f"order fee {fee.name!r} has no KORONA product to book on",
+            hint="Set fee_product (the KORONA product number fees are booked on) in the "
+            "connection's backend settings, then retry.",
+        )
+    return _item(fee, included, settings.fee_product)
+
+
 def _shipping_item(order: Order, settings: KoronaSettings) -> Json | None:
     if order.shipping.amount == 0 and order.shipping_tax.amount == 0:
         return None
@@ -163,7 +174,7 @@ def receipt_from_order(order: Order, key: IdempotencyKey, settings: KoronaSettin
     _check_currency(order, settings)
     included = settings.taxes_included
     items = [_item(line, included) for line in order.lines]
-    items += [_item(fee, included, settings.fee_product) for fee in order.fees]
+    items += [_fee_item(fee, included, settings) for fee in order.fees]
     shipping = _shipping_item(order, settings)
     if shipping:
         items.append(shipping)
