@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from engine.webhooks.delivery import Delivery
+from engine.webhooks.errors import PayloadError
+from engine.webhooks.shape import check_order_shape
 
 __all__ = [
     "PayloadError",
@@ -28,10 +30,6 @@ __all__ = [
 
 _PING = re.compile(rb"webhook_id=([0-9]{1,20})")
 _FORM = "application/x-www-form-urlencoded"
-
-
-class PayloadError(ValueError):
-    """A signed body we cannot use; the message is safe to log (no body text)."""
 
 
 def media_type(content_type: str | None) -> str:
@@ -125,10 +123,12 @@ def build_delivery(
     received_at: datetime,
 ) -> Delivery:
     """A :class:`Delivery` from a verified order payload (not an error object)."""
+    resource_id = _resource_id(payload)
+    check_order_shape(topic, payload)
     return Delivery(
         connection=connection,
         topic=topic,
-        resource_id=_resource_id(payload),
+        resource_id=resource_id,
         modified_gmt=parse_gmt(payload.get("date_modified_gmt")),
         payload=payload,
         delivery_id=headers.get("x-wc-webhook-delivery-id", ""),

@@ -19,7 +19,10 @@ SECRET = "in-loop-secret-93"
 
 
 def signed(order_id: int) -> tuple[bytes, dict[str, str]]:
-    body = f'{{"id":{order_id},"date_modified_gmt":"2026-11-22T10:00:00"}}'.encode()
+    body = (
+        f'{{"id":{order_id},"status":"processing","currency":"EUR","line_items":[],'
+        '"date_modified_gmt":"2026-11-22T10:00:00"}'
+    ).encode()
     signature = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
     return body, {
         "content-type": "application/json",

@@ -160,6 +160,47 @@ async def test_signed_but_unusable_bodies_are_refused_and_never_stored(hooked: R
     assert hooked.outbox() == {}
 
 
+def _wrong_shapes() -> list[tuple[str, bytes]]:
+    """Signed bodies whose shape does not match their order topic (issue 12)."""
+    product = {
+        "id": 9151,
+        "name": "Mug",
+        "sku": "MUG",
+        "type": "simple",
+        "price": "9.90",
+        "date_modified_gmt": "2026-11-22T10:15:30",
+        "status": "publish",
+    }
+    junk = [
+        [1, None, "x"],
+        [{"sku": "A-1", "quantity": "lots"}],
+        [{"quantity": True}],
+        [{"sku": ["A-1"], "quantity": 1}],
+        [{"product_id": "7", "quantity": 1}],
+    ]
+    bodies = [
+        ("product body", product),
+        ("line_items a string", order(9152, line_items="A-1 x 2")),
+        ("line_items an object", order(9153, line_items={"sku": "A-1"})),
+        ("no currency", {**order(9154), "currency": None}),
+        ("no status", {k: v for k, v in order(9155).items() if k != "status"}),
+    ]
+    bodies += [
+        (f"junk line items {n}", order(9160 + n, line_items=items)) for n, items in enumerate(junk)
+    ]
+    return [(name, encode(payload)) for name, payload in bodies]  # fmt: skip
+
+
+async def test_signed_bodies_of_the_wrong_shape_get_400_never_500(hooked: Receiver) -> None:
+    async with httpx.AsyncClient() as client:
+        for name, body in _wrong_shapes():
+            for topic in ("order.created", "order.updated"):
+                answer = await post(client, hooked.url, body, headers(body, topic))
+                assert answer.status_code == 400, (name, topic, answer.text)
+    assert hooked.outbox() == {}
+    assert hooked.receiver.stats().errors == 0
+
+
 async def test_bodies_over_the_limit_are_cut_off_and_never_stored(hooked: Receiver) -> None:
     padding = "x" * (LIMIT + 1)
     body = encode(order(9201, customer_note=padding))

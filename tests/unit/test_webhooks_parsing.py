@@ -114,7 +114,8 @@ def test_parse_gmt(value: object, expected: datetime | None) -> None:
 
 def test_build_delivery_reads_ids_dates_and_headers() -> None:
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    payload = {"id": 9, "date_modified_gmt": "2026-11-22T10:15:30", "status": "processing"}
+    payload = {"id": 9, "date_modified_gmt": "2026-11-22T10:15:30", "status": "processing",
+               "currency": "EUR", "line_items": []}  # fmt: skip
     delivery = build_delivery(
         connection="shop",
         topic="order.updated",

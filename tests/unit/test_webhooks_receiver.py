@@ -41,6 +41,7 @@ def order_body(order_id: int = 101, **extra: object) -> bytes:
     order = {
         "id": order_id,
         "status": "processing",
+        "currency": "EUR",
         "date_modified_gmt": "2026-11-22T10:15:30",
         "billing": {"email": MARKER},
         "line_items": [{"sku": "A-1", "quantity": 1, "total": "9.90"}],
