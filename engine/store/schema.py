@@ -109,7 +109,26 @@ _RUNS_AND_EVENTS = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_STATE_TABLES, _OUTBOX_TABLES, _RUNS_AND_EVENTS)
+# Keys now derive from the store (engine.store.order_keys).  A database that
+# already holds orders remembers the install id its keys were made from, and
+# when that was, so a look-up can try the old key format for older orders.
+_STORE_DERIVED_KEYS = Migration(
+    "idempotency keys from the store: remember the install id older keys used",
+    (
+        "INSERT INTO meta (key, value) SELECT 'legacy_install_id', value FROM meta"
+        " WHERE key = 'install_id' AND EXISTS (SELECT 1 FROM outbox)",
+        "INSERT INTO meta (key, value) SELECT 'legacy_keys_until',"
+        " strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')"
+        " WHERE EXISTS (SELECT 1 FROM outbox)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _STATE_TABLES,
+    _OUTBOX_TABLES,
+    _RUNS_AND_EVENTS,
+    _STORE_DERIVED_KEYS,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 
