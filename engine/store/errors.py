@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from engine.errors import ConfigError, TillsyncError
 
-__all__ = ["SchemaVersionError", "StoreError", "TransitionError", "UnknownOrderError"]
+__all__ = [
+    "DamagedDatabaseError",
+    "SchemaVersionError",
+    "StoreError",
+    "TransitionError",
+    "UnknownOrderError",
+]
 
 
 class StoreError(TillsyncError):
@@ -17,6 +23,14 @@ class StoreError(TillsyncError):
 
 class SchemaVersionError(StoreError, ConfigError):
     """The database was written by a newer tillsync; opening it could corrupt it."""
+
+
+class DamagedDatabaseError(StoreError, ConfigError):
+    """SQLite cannot read the state file (not a database, or malformed).
+
+    A ConfigError so the command exits with code 2: systemd stops restarting a
+    service that would only fail the same way, and the admin gets the path.
+    """
 
 
 class UnknownOrderError(StoreError, LookupError):

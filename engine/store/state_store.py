@@ -9,6 +9,7 @@ nothing connects at import time.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable, Generator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from typing import Any
 
 from engine.store.cursors import CursorTable
 from engine.store.database import Database, Synchronous
+from engine.store.errors import DamagedDatabaseError
 from engine.store.event_log import EventLog
 from engine.store.links import Links
 from engine.store.mappings import Mappings
@@ -28,9 +30,9 @@ from engine.store.schedule import ScheduleState
 from engine.store.schema import migrate, schema_version
 from engine.store.settings import StoredSettings
 from engine.store.skipped import SkippedItems
-from engine.store.timestamps import utc_now
+from engine.store.timestamps import optional_from_text, to_text, utc_now
 
-__all__ = ["Recovery", "StateStore"]
+__all__ = ["LegacyKeys", "Recovery", "StateStore"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,15 @@ class Recovery:
 
     orders_back_to_waiting: int
     runs_closed: int
+
+
+@dataclass(frozen=True)
+class LegacyKeys:
+    """The install id that keys were made from before they came from the store,
+    and until when; orders created earlier may be booked under that format."""
+
+    install_id: str
+    until: datetime | None
 
 
 class StateStore:
@@ -58,6 +69,8 @@ class StateStore:
         self.mappings = Mappings(db, clock)
         self.settings = StoredSettings(db, clock)
         self.schedule = ScheduleState(db, clock)
+        #: True when this open created the schema: a new, emptied or deleted file.
+        self.fresh = False
 
     @classmethod
     def open(
@@ -78,16 +91,25 @@ class StateStore:
         """
 
         async def connect() -> StateStore:
-            db = await Database.connect(
-                path, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms
-            )
             try:
+                db = await Database.connect(
+                    path, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms
+                )
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(path, exc) from None
+            try:
+                fresh = await schema_version(db) == 0
                 await migrate(db)
                 install_id = await db.fetch_value("SELECT value FROM meta WHERE key = 'install_id'")
+            except sqlite3.DatabaseError as exc:
+                await db.close()
+                raise _damaged(path, exc) from None
             except BaseException:
                 await db.close()
                 raise
-            return cls(db, str(install_id), clock, events_keep)
+            store = cls(db, str(install_id), clock, events_keep)
+            store.fresh = fresh
+            return store
 
         return _Opening(connect)
 
@@ -108,6 +130,31 @@ class StateStore:
         """
         return self._db.transaction()
 
+    async def legacy_keys(self) -> LegacyKeys | None:
+        """Set when this database (or the one it was recovered from) predates store keys."""
+        rows = await self._db.fetch_all(
+            "SELECT key, value FROM meta WHERE key IN ('legacy_install_id', 'legacy_keys_until')"
+        )
+        meta = {row["key"]: row["value"] for row in rows}
+        if "legacy_install_id" not in meta:
+            return None
+        return LegacyKeys(
+            meta["legacy_install_id"], optional_from_text(meta.get("legacy_keys_until"))
+        )
+
+    async def remember_legacy_keys(self, legacy: LegacyKeys) -> None:
+        """Recovery: carry the old install id over from the marker into a new database."""
+        until = to_text(legacy.until) if legacy.until else None
+        async with self._db.transaction():
+            for key, value in (
+                ("legacy_install_id", legacy.install_id),
+                ("legacy_keys_until", until),
+            ):
+                if value is not None:
+                    await self._db.execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+                    )
+
     async def schema_version(self) -> int:
         return await schema_version(self._db)
 
@@ -122,6 +169,15 @@ class StateStore:
             orders_back_to_waiting=await self.outbox.recover_in_flight(),
             runs_closed=await self.runs.close_interrupted(),
         )
+
+
+def _damaged(path: str | Path, exc: sqlite3.DatabaseError) -> DamagedDatabaseError:
+    return DamagedDatabaseError(
+        f"the state database {path} is damaged and cannot be opened ({exc})",
+        hint=f"Move {path} aside (keep it for a post-mortem) and run `tillsync recover`: it "
+        "rebuilds the order links from WooCommerce and the back office, so nothing is "
+        "booked twice. Or restore the file from a backup.",
+    )
 
 
 class _Opening:
