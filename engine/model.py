@@ -245,6 +245,9 @@ class OrderLine:
     tax_class: str = ""
     woo_product_id: int | None = None
     backoffice_product_id: str | None = None
+    # The tax rate in percent WooCommerce applied (its tax_lines[].rate_percent);
+    # None when the order does not say. Never recomputed from the rounded amounts.
+    tax_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)

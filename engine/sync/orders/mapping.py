@@ -1,8 +1,11 @@
 """A WooCommerce REST v3 order (JSON) as the canonical :class:`~engine.model.Order`.
 
 Money stays ``Decimal`` from the wire: WooCommerce renders amounts as
-strings ("12.30"); a JSON number is accepted only through ``str()`` so a
-float never rounds a cent.  Anything we cannot read is an
+strings ("12.30") but a line's ``price`` and ``tax_lines[].rate_percent`` as
+JSON numbers (18.1727275), which are decoded as Decimal from the raw text;
+a number is accepted only through ``str()`` so a float never rounds a cent.
+Each line carries the tax rate WooCommerce applied (``rate_percent`` of the
+line's rate ids), never one recomputed from rounded amounts.  Anything we cannot read is an
 :class:`OrderDataError` naming the field, so the order is held with a reason
 the admin can act on instead of being booked wrongly or dropped.
 
@@ -76,10 +79,38 @@ def _text(data: Mapping[str, Any], key: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _line(item: Mapping[str, Any], n: int, currency: str) -> OrderLine:
+def _rates(data: Mapping[str, Any]) -> dict[int, Decimal]:
+    """``rate_id`` -> ``rate_percent`` from the order's ``tax_lines``.
+
+    The rate WooCommerce applied is the one the back office must book: a rate
+    recomputed from rounded amounts comes out as 19.86 or 20.12 instead of 20.
+    """
+    rates: dict[int, Decimal] = {}
+    for n, tax in enumerate(_items(data, "tax_lines")):
+        rate_id, percent = tax.get("rate_id"), tax.get("rate_percent")
+        if isinstance(rate_id, int) and percent is not None:
+            rates[rate_id] = parse_amount(percent, f"tax_lines[{n}].rate_percent")
+    return rates
+
+
+def _applied_rate(
+    item: Mapping[str, Any], tax: Decimal, rates: dict[int, Decimal]
+) -> Decimal | None:
+    """The percent WooCommerce applied to one line; None when the order doesn't say."""
+    taxes = item.get("taxes") or []
+    ids = [t.get("id") for t in taxes if isinstance(t, Mapping)] if isinstance(taxes, list) else []
+    if not ids:
+        return Decimal(0) if tax == 0 else None
+    if not all(rate_id in rates for rate_id in ids):
+        return None
+    return sum((rates[rate_id] for rate_id in ids), Decimal(0))
+
+
+def _line(item: Mapping[str, Any], n: int, currency: str, rates: dict[int, Decimal]) -> OrderLine:
     where = f"line_items[{n}]"
     quantity = _quantity(item.get("quantity"), f"{where}.quantity")
     total = parse_amount(item.get("total"), f"{where}.total")
+    tax = parse_amount(item.get("total_tax"), f"{where}.total_tax")
     variation = item.get("variation_id") or 0
     product = item.get("product_id") or 0
     return OrderLine(
@@ -88,9 +119,10 @@ def _line(item: Mapping[str, Any], n: int, currency: str) -> OrderLine:
         quantity=quantity,
         unit_price=Money((total / quantity).quantize(_UNIT_PLACES, ROUND_HALF_UP), currency),
         total=Money(total, currency),
-        tax=Money(parse_amount(item.get("total_tax"), f"{where}.total_tax"), currency),
+        tax=Money(tax, currency),
         tax_class=_tax_class(item),
         woo_product_id=int(variation or product) or None,
+        tax_rate=_applied_rate(item, tax, rates),
     )
 
 
@@ -100,9 +132,10 @@ def _tax_class(item: Mapping[str, Any]) -> str:
     return "" if value == "standard" else value
 
 
-def _fee(item: Mapping[str, Any], n: int, currency: str) -> OrderLine:
+def _fee(item: Mapping[str, Any], n: int, currency: str, rates: dict[int, Decimal]) -> OrderLine:
     where = f"fee_lines[{n}]"
     total = parse_amount(item.get("total"), f"{where}.total")
+    tax = parse_amount(item.get("total_tax"), f"{where}.total_tax")
     taxable = item.get("tax_status", "taxable") == "taxable"
     return OrderLine(
         sku="",
@@ -110,8 +143,9 @@ def _fee(item: Mapping[str, Any], n: int, currency: str) -> OrderLine:
         quantity=Decimal(1),
         unit_price=Money(total, currency),
         total=Money(total, currency),
-        tax=Money(parse_amount(item.get("total_tax"), f"{where}.total_tax"), currency),
+        tax=Money(tax, currency),
         tax_class=_tax_class(item) if taxable else "",
+        tax_rate=_applied_rate(item, tax, rates),
     )
 
 
@@ -174,7 +208,8 @@ def _payment(data: Mapping[str, Any], total: Money) -> Payment:
 def order_from_woo(data: Mapping[str, Any]) -> Order:
     """Translate one order; raises :class:`OrderDataError` for anything unreadable."""
     currency = _currency(data)
-    lines = tuple(_line(i, n, currency) for n, i in enumerate(_items(data, "line_items")))
+    rates = _rates(data)
+    lines = tuple(_line(i, n, currency, rates) for n, i in enumerate(_items(data, "line_items")))
     if not lines:
         raise OrderDataError("the order has no product lines")
     amounts = _amounts(data, currency)
@@ -191,7 +226,7 @@ def order_from_woo(data: Mapping[str, Any]) -> Order:
         modified_gmt=parse_gmt(data.get("date_modified_gmt"), "date_modified_gmt"),
         created_gmt=parse_gmt(created, "date_created_gmt") if created else None,
         note=_text(data, "customer_note"),
-        fees=tuple(_fee(i, n, currency) for n, i in enumerate(_items(data, "fee_lines"))),
+        fees=tuple(_fee(i, n, currency, rates) for n, i in enumerate(_items(data, "fee_lines"))),
         **amounts,
     )
 
