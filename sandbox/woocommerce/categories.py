@@ -1,6 +1,7 @@
 """``/products/categories``: terms, with their own id sequence and no trash.
 
-Slugs are unique, ``parent`` must name an existing term, a missing name on
+Names are stored filtered (tags stripped, ``&`` as ``&amp;``), slugs are
+unique, ``parent`` must name an existing term, a missing name on
 create is WordPress' ``rest_missing_callback_param`` and a duplicate name
 under the same parent is ``term_exists`` (400) with the existing id.
 """
@@ -16,7 +17,7 @@ from sandbox.woocommerce.links import resource_links
 from sandbox.woocommerce.product_fields import set_plain
 from sandbox.woocommerce.query import QueryArgs
 from sandbox.woocommerce.schema import Field, Schema
-from sandbox.woocommerce.text import sanitize_title, unique_slug
+from sandbox.woocommerce.text import sanitize_title, stored_title, unique_slug
 
 __all__ = ["CATEGORY_SCHEMA", "CategoryCollection"]
 
@@ -99,7 +100,7 @@ class CategoryCollection(Collection):
         parent = body.get("parent", rec.get("parent", 0))
         if parent and parent not in self.records:
             raise WooError("woocommerce_rest_term_invalid", "Parent term does not exist.", 400)
-        name = str(body.get("name", rec["name"])).strip()
+        name = stored_title(str(body.get("name", rec["name"])))
         self._check_duplicate(rec, name, parent)
         rec["name"] = name
         for key, default in (("description", ""), ("display", "default"), ("menu_order", 0)):

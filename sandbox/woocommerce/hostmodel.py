@@ -5,6 +5,9 @@ The unscaled costs were measured on a real WooCommerce 10.0.2 on 2 cores;
 for tests; 1 = as slow as that host).  ``workers`` is the PHP-FPM pool: more
 concurrent requests than that wait in a queue, and with more busy workers
 than ``cores`` each request slows down proportionally (CPU-bound PHP).
+``load_factor`` is everything else on the host (other sites, cron, backups):
+it multiplies every cost; at 2.5 with four batches in flight a 100-product
+batch create takes over 30 s, as measured on a loaded 2-core shop.
 Fault knobs are drawn from one seeded RNG, so a run is repeatable.
 """
 
@@ -36,6 +39,7 @@ class HostModel:
     cores: int = 2
     time_scale: float = 0.0
     latency: float = 0.0
+    load_factor: float = 1.0
     base_cost: float = 0.1
     create_cost: float = 0.154
     update_cost: float = 0.121
@@ -81,7 +85,7 @@ class HostModel:
                 Operation.DELETE: self.delete_cost,
                 Operation.ORDER_CREATE: self.order_create_cost,
             }.get(operation, self.base_cost)
-        return (self.latency + raw) * self.time_scale
+        return (self.latency + raw * self.load_factor) * self.time_scale
 
     def patched(self, changes: dict[str, Any]) -> HostModel:
         """A copy with ``changes`` applied; unknown knobs raise KeyError."""

@@ -1,7 +1,9 @@
 """Writing product and variation fields the way WooCommerce's setters do.
 
 Only fields that differ from the rendered default are kept in the record.
-SKUs are unique across products and variations (trashed ones excepted),
+SKUs are unique across products and variations (a trashed product's SKU
+can't be reused either: it stays in the lookup table), ``tax_class`` is
+slugged and an unknown class stored as standard (``""``),
 prices go through ``wc_format_decimal``, and when stock is not managed the
 quantity and backorders are cleared as ``validate_props`` does on save.
 """
@@ -15,6 +17,7 @@ from sandbox.woocommerce.errors import WooError
 from sandbox.woocommerce.prices import format_decimal
 from sandbox.woocommerce.product_view import sync_stock_status
 from sandbox.woocommerce.schema import Field, Schema
+from sandbox.woocommerce.text import sanitize_title
 
 if TYPE_CHECKING:
     from sandbox.woocommerce.state import WooSandbox
@@ -90,6 +93,8 @@ def apply_shared_fields(sb: WooSandbox, rec: Record, body: dict[str, Any]) -> No
     for key in _PLAIN:
         if key in body:
             set_plain(rec, key, body[key], _DEFAULTS[key])
+    if "tax_class" in body:
+        rec["tax_class"] = _tax_class_slug(sb, body["tax_class"])
     if "sku" in body:
         _set_sku(sb, rec, str(body["sku"]).strip())
     for key in ("regular_price", "sale_price"):
@@ -104,6 +109,13 @@ def apply_shared_fields(sb: WooSandbox, rec: Record, body: dict[str, Any]) -> No
         rec["meta_data"] = merge_meta(sb, rec.get("meta_data", []), body["meta_data"])
     _apply_sale_dates(sb, rec, body)
     _apply_stock(rec, body)
+
+
+def _tax_class_slug(sb: WooSandbox, value: Any) -> str:
+    """``WC_Product::set_tax_class``: slugged; ``standard`` or an unknown class -> ``""``."""
+    slug = sanitize_title(str(value or ""))
+    known = {c["slug"] for c in sb.settings.tax_classes}
+    return slug if slug in known and slug != "standard" else ""
 
 
 def _apply_stock(rec: Record, body: dict[str, Any]) -> None:
@@ -136,6 +148,12 @@ def _set_sku(sb: WooSandbox, rec: Record, sku: str) -> None:
     if sku == current:
         return
     owner = sb.sku_index.get(sku) if sku else None
+    if owner is not None and owner != rec.get("id") and _trashed(sb, owner):
+        raise WooError(
+            "woocommerce_rest_product_not_created",
+            f"The SKU ({sku}) you are trying to insert is already present in the lookup table.",
+            400,
+        )
     if owner is not None and owner != rec.get("id"):
         raise WooError(
             "product_invalid_sku",
@@ -150,8 +168,13 @@ def _set_sku(sb: WooSandbox, rec: Record, sku: str) -> None:
         sb.sku_index[sku] = rec["id"]
 
 
+def _trashed(sb: WooSandbox, owner: int) -> bool:
+    """``wc_product_has_unique_sku`` ignores trashed posts; the lookup table does not."""
+    return sb.products.get(owner, {}).get("status") == "trash"
+
+
 def release_sku(sb: WooSandbox, rec: Record) -> None:
-    """Free the record's SKU (permanent deletion or trash)."""
+    """Free the record's SKU (permanent deletion)."""
     sku = rec.get("sku")
     if sku and sb.sku_index.get(sku) == rec.get("id"):
         del sb.sku_index[sku]

@@ -1,5 +1,12 @@
 """``/products``: the catalog resource, built for 100k records.
 
+Names are stored the way WordPress filters titles (:func:`stored_title`).
+An image given by ``src`` is downloaded by the shop while it saves the
+product; an unreachable URL refuses the whole product with
+``woocommerce_product_image_upload_error`` (hosts under ``.invalid`` and
+those in ``sb.unreachable_images`` never answer).  A trashed product keeps
+its SKU in the lookup table, so creating that SKU again is refused.
+
 List requests of the same query are answered from a cached, sorted id list
 that is invalidated by any catalog write (``sb.catalog_version``), so paging
 through 100k products costs O(page) per request, not a full sort.
@@ -9,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from sandbox.woocommerce.collection import Collection, IdView, Record
+from sandbox.woocommerce.errors import WooError
 from sandbox.woocommerce.product_fields import (
     SHARED_SCHEMA,
     apply_shared_fields,
@@ -21,7 +30,7 @@ from sandbox.woocommerce.product_filters import ProductFilters
 from sandbox.woocommerce.product_view import price_of, render_product
 from sandbox.woocommerce.query import PageRequest, QueryArgs
 from sandbox.woocommerce.schema import Field, Schema
-from sandbox.woocommerce.text import sanitize_title, unique_slug
+from sandbox.woocommerce.text import sanitize_title, stored_title, unique_slug
 
 __all__ = ["PRODUCT_SCHEMA", "ProductCollection"]
 
@@ -151,9 +160,13 @@ class ProductCollection(Collection):
         return new
 
     def _apply(self, rec: Record, body: dict[str, Any]) -> None:
+        for image in body.get("images") or ():
+            self._download(image)
         for key, default in _PLAIN_DEFAULTS.items():
             if key in body:
                 set_plain(rec, key, body[key], default)
+        if "name" in body:
+            rec["name"] = stored_title(str(body["name"]))
         if "categories" in body or "categories" not in rec:
             wanted = [c.get("id") for c in body.get("categories", [])]
             known = [cid for cid in wanted if cid in self.sb.categories]
@@ -180,6 +193,27 @@ class ProductCollection(Collection):
         rec["slug"] = unique_slug(wanted, slugs, rec["id"])
         slugs[rec["slug"]] = rec["id"]
 
+    def _download(self, image: dict[str, Any]) -> None:
+        """``src`` without an attachment id is fetched by the shop before it saves."""
+        src = str(image.get("src") or "")
+        if image.get("id") or not src:
+            return
+        parts = urlsplit(src)
+        host = (parts.hostname or "").lower()
+        unreachable = self.sb.unreachable_images
+        if (
+            parts.scheme not in ("http", "https")
+            or not host
+            or host.endswith(".invalid")
+            or host in unreachable
+            or src in unreachable
+        ):
+            raise WooError(
+                "woocommerce_product_image_upload_error",
+                f"Error getting remote image {src}. Error: A valid URL was not provided.",
+                400,
+            )
+
     def _image(self, image: dict[str, Any]) -> dict[str, Any]:
         image_id = image.get("id") or self.sb.ids.take("post")
         src = image.get("src") or f"{self.site}/wp-content/uploads/{image_id}.jpg"
@@ -191,8 +225,7 @@ class ProductCollection(Collection):
         }
 
     def trash(self, rec: Record) -> None:
-        release_sku(self.sb, rec)
-        super().trash(rec)
+        super().trash(rec)  # the SKU stays in the lookup table
         self.sb.catalog_version += 1
 
     def remove(self, rec: Record) -> None:

@@ -78,6 +78,7 @@ class WooSandbox:
         self.ping_timeout = 5.0
         self.max_webhook_failures = 5
         self.enforce_safe_webhook_urls = False
+        self.unreachable_images: set[str] = set()  # hosts or URLs the shop can't download
 
     def _init_data(self) -> None:
         self.products: dict[int, dict[str, Any]] = {}
