@@ -112,7 +112,11 @@ class KoronaApi:
     async def pages(
         self, path: str, since: int | None = None, params: Mapping[str, Any] | None = None
     ) -> AsyncIterator[ListPage]:
-        """Stream a list in revision order, one request per page."""
+        """Stream a list in revision order, one request per page.
+
+        It ends when the envelope says nothing follows, never on a short page:
+        KORONA may answer fewer rows than ``size`` asked for.
+        """
         size = self.settings.page_size
         cursor, page_no = since, 1
         while True:
@@ -125,7 +129,7 @@ class KoronaApi:
                 return
             last = _last_revision(rows)
             yield ListPage(rows, last)
-            if rows.pages_total <= 1 or len(rows.results) < size:
+            if not rows.more_follow:
                 return
             if last is None:  # rows without revisions: fall back to page numbers
                 page_no += 1

@@ -92,6 +92,17 @@ class ResultList:
     max_revision: int | None = None
     pages_total: int = 0
     results_total: int = 0
+    current_page: int = 1
+    next_link: str | None = None
+
+    @property
+    def more_follow(self) -> bool:
+        """KORONA says another page exists (``links.next`` or ``pagesTotal``).
+
+        A short page proves nothing: the server may cap ``size`` below what we
+        asked for, so only the envelope decides when a list has ended.
+        """
+        return bool(self.next_link) or self.current_page < self.pages_total
 
     @classmethod
     def empty(cls) -> ResultList:
@@ -105,9 +116,13 @@ class ResultList:
             raise ValidationError("KORONA list response is not a ResultList envelope")
         results = tuple(item for item in body.get("results") or [] if isinstance(item, Mapping))
         max_rev = body.get("maxRevision")
+        links = body.get("links")
+        next_link = links.get("next") if isinstance(links, Mapping) else None
         return cls(
             results=results,
             max_revision=int(max_rev) if max_rev is not None else None,
             pages_total=int(body.get("pagesTotal") or 0),
             results_total=int(body.get("resultsTotal") or len(results)),
+            current_page=int(body.get("currentPage") or 1),
+            next_link=str(next_link) if next_link else None,
         )
