@@ -264,7 +264,12 @@ class Payment:
 
 @dataclass(frozen=True)
 class Order:
-    """A WooCommerce order as the back office should book it."""
+    """A WooCommerce order as the back office should book it.
+
+    ``trigger_gmt`` is when the order reached the status that books it (its
+    ``date_paid`` or ``date_completed``): the sale's booking time, which the
+    creation time is not.  None when WooCommerce does not say.
+    """
 
     woo_id: int
     number: str
@@ -283,3 +288,4 @@ class Order:
     created_gmt: datetime | None = None
     note: str = ""
     fees: tuple[OrderLine, ...] = field(default=())
+    trigger_gmt: datetime | None = None
