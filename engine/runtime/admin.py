@@ -55,6 +55,8 @@ class WebhookSetup:
     created: tuple[str, ...]
     updated: tuple[str, ...]
     secret_stored_in: Path | None = None
+    recreated: tuple[str, ...] = ()
+    ping_failures: tuple[tuple[str, int], ...] = ()  # (topic, status; 0 = no answer)
 
 
 class EngineAdmin:
@@ -164,7 +166,9 @@ class EngineAdmin:
             secret, stored = new_webhook_secret(), self._secrets_path()
             store_secret(stored, ("connections", conn.name, "woo"), "webhook_secret", secret)
         done = await install_webhooks(conn.woo, url, secret=secret)
-        return WebhookSetup(conn.name, url, done.created, done.updated, stored)
+        return WebhookSetup(
+            conn.name, url, done.created, done.updated, stored, done.recreated, done.ping_failures
+        )
 
     def _secrets_path(self) -> Path:
         if self.config.source is None:

@@ -109,8 +109,9 @@ async def _orders_poll(conn: ConnectionRuntime, **options: Any) -> OrdersReport:
 
 async def _webhook_health(conn: ConnectionRuntime, **_: Any) -> WebhookHealth:
     assert conn.delivery_url is not None  # see _needs_delivery_url
+    secret = conn.webhook_secret.get_secret_value() if conn.webhook_secret else None
     return await check_webhook_health(
-        conn.woo, conn.delivery_url, conn.alerts or LogAlerts(), connection=conn.name
+        conn.woo, conn.delivery_url, conn.alerts or LogAlerts(), connection=conn.name, secret=secret
     )
 
 

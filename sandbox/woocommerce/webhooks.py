@@ -3,7 +3,8 @@
 Validation and codes follow ``WC_REST_Webhooks_Controller``: a bad topic or
 delivery URL is a 400 ``woocommerce_rest_shop_webhook_invalid_*``, DELETE
 without ``force=true`` is a 501, the secret is write-only.  Creating an
-active webhook sends the synchronous form-encoded ping ``webhook_id=N``.
+active webhook sends the synchronous form-encoded ping ``webhook_id=N``
+whose result the shop ignores (201 even when the ping got a 503).
 """
 
 from __future__ import annotations
@@ -108,8 +109,9 @@ class WebhookCollection(Collection):
             _check_url(body["delivery_url"])
         new = {**rec, **{k: v for k, v in body.items() if k in self.schema}}
         new["topic"] = new["topic"].lower()
-        if new["status"] == "active" and rec["status"] != "active":
-            new["failure_count"] = 0  # [inferred] re-enabling starts a fresh count
+        # Re-activating keeps failure_count (reference §14): one more failed
+        # delivery disables the webhook again; only a success or a new webhook
+        # starts a fresh count.
         new["modified"] = self.sb.clock.now()
         self.records[rec["id"]] = new
         return new

@@ -79,7 +79,9 @@ def test_webhooks_install_generates_and_stores_a_secret_then_doctor_is_green(
         secrets_text().replace("webhook_secret", "# webhook_secret"), encoding="utf-8"
     )
     result = install.run("webhooks", "install")
-    assert result.code == 0, result.output
+    assert result.code == 1, result.output  # nothing listens at public_url: the ping failed
+    assert "did not answer WooCommerce's creation ping with 200" in result.stderr
+    assert "order.created: no answer" in result.stderr
     assert f"deliver to {URL}" in result.stdout
     assert "created: order.created, order.deleted, order.restored, order.updated" in result.stdout
     assert f"A new webhook secret was stored in {secrets_path}" in result.stdout

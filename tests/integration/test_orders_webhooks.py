@@ -6,6 +6,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
 
 from engine.notify import Severity
 from engine.store import OrderSource, OutboxState
@@ -16,6 +20,7 @@ from engine.sync.orders import (
     check_webhook_health,
     install_webhooks,
 )
+from sandbox.server import serve_in_thread
 
 from .orders_harness import World, next_second, order_world, sandboxes, wait_until
 from .test_orders_booking import arrived
@@ -43,6 +48,7 @@ async def test_install_creates_one_signed_webhook_per_topic_and_rekeys_on_rerun(
         assert all(h["status"] == "active" and h["secret"] == world.secret for h in hooks)
         again = await install_webhooks(world.ctx.woo, world.hook_url)
         assert again.created == () and sorted(again.updated) == sorted(WEBHOOK_TOPICS)
+        assert again.ok  # our receiver answered the creation ping with 200
         assert again.secret != world.secret and world.secret not in repr(again)
         assert len(_ours(world)) == len(WEBHOOK_TOPICS)
         assert {h["secret"] for h in _ours(world)} == {again.secret}
@@ -53,13 +59,35 @@ async def test_install_creates_one_signed_webhook_per_topic_and_rekeys_on_rerun(
         assert world.alerts.keys() == ["webhook-missing:default"]
 
 
+def _unavailable_receiver() -> Starlette:
+    """A reverse proxy whose upstream (tillsync) is down: 503 to everything."""
+
+    async def down(request: Request) -> PlainTextResponse:
+        return PlainTextResponse("Service Unavailable", 503)
+
+    return Starlette(routes=[Route("/hooks/{rest:path}", down, methods=["POST"])])
+
+
+async def test_install_reports_the_creation_ping_that_failed(servers, tmp_path: Path) -> None:
+    async with order_world(servers, tmp_path, webhooks=False) as world:
+        with serve_in_thread(_unavailable_receiver()) as proxy:
+            url = f"{proxy.url}/hooks/default"
+            done = await install_webhooks(world.ctx.woo, url)
+        assert sorted(done.created) == sorted(WEBHOOK_TOPICS)  # the shop created them anyway
+        assert not done.ok
+        assert sorted(done.ping_failures) == sorted((t, 503) for t in WEBHOOK_TOPICS)
+        with world.sb.lock:
+            assert {status for _, status in world.sb.deliveries.pings} == {503}
+
+
 async def test_disabled_webhook_poll_catches_orders_and_health_check_reenables(
     servers, tmp_path: Path
 ) -> None:
     async with order_world(servers, tmp_path) as world:
         with world.sb.lock:  # WooCommerce gave up after failed deliveries
             for hook in world.sb.webhooks.values():
-                hook["status"] = "disabled"
+                hook["status"], hook["failure_count"] = "disabled", 6
+        disabled_ids = {h["id"] for h in _ours(world)}
         order = world.place(status="completed")
         await asyncio.sleep(0.3)  # deliveries would have arrived by now
         assert await world.entry(order["id"]) is None
@@ -72,9 +100,15 @@ async def test_disabled_webhook_poll_catches_orders_and_health_check_reenables(
         assert (await world.worker.drain()).booked == 1
         assert len(world.sales()) == world.receipts_before + 1
 
-        health = await check_webhook_health(world.ctx.woo, world.hook_url, world.alerts)
+        health = await check_webhook_health(
+            world.ctx.woo, world.hook_url, world.alerts, secret=world.secret
+        )
         assert len(health.reactivated) == len(WEBHOOK_TOPICS) and not health.ok
-        assert all(h["status"] == "active" for h in _ours(world))
+        hooks = _ours(world)  # replaced: re-activating would keep failure_count at 6
+        assert sorted(h["topic"] for h in hooks) == sorted(WEBHOOK_TOPICS)
+        assert all(h["status"] == "active" and h["failure_count"] == 0 for h in hooks)
+        assert {h["id"] for h in hooks}.isdisjoint(disabled_ids)
+        assert all(h["secret"] == world.secret for h in hooks)
         disabled = [a for a in world.alerts.alerts if a.key.startswith("webhook-disabled:")]
         assert len(disabled) == len(WEBHOOK_TOPICS)
         assert all(a.severity is Severity.ERROR for a in disabled)

@@ -181,3 +181,30 @@ def test_webhook_delete_needs_force(world) -> None:
     assert client.delete(f"webhooks/{hook['id']}", force="true").status_code == 200
     bad = client.post("webhooks", {"topic": "order.shipped", "delivery_url": url}).json()
     assert bad["code"] == "woocommerce_rest_shop_webhook_invalid_topic"
+
+
+def test_reactivating_keeps_the_failure_count_so_one_failure_disables_again(world) -> None:
+    sb, client, receiver, url = world
+    sb.webhook_delay = 0.0
+    sb.max_webhook_failures = 1  # disabled on the 3rd consecutive failure
+    hook = _subscribe(client, url, "product.updated")
+    pid = _product(sb)
+    receiver.status = 503
+    for n in range(1, 4):
+        assert client.put(f"products/{pid}", {"menu_order": n}).status_code == 200
+        wait_for(lambda n=n: len(sb.deliveries.log) == n)
+    assert client.get(f"webhooks/{hook['id']}").json()["status"] == "disabled"
+    again = client.put(f"webhooks/{hook['id']}", {"status": "active"})
+    assert again.json()["status"] == "active"
+    assert sb.webhooks[hook["id"]]["failure_count"] == 2  # kept, as a real shop keeps it
+    assert client.put(f"products/{pid}", {"menu_order": 4}).status_code == 200
+    wait_for(lambda: len(sb.deliveries.log) == 4)
+    assert client.get(f"webhooks/{hook['id']}").json()["status"] == "disabled"
+
+
+def test_the_shop_creates_the_webhook_even_when_its_ping_fails(world) -> None:
+    sb, client, receiver, url = world
+    receiver.status = 503
+    hook = _subscribe(client, url, "order.updated")  # 201 all the same
+    assert hook["status"] == "active"
+    assert sb.deliveries.pings == [(hook["id"], 503)]
