@@ -20,10 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
 
-from engine.config import TillsyncConfig, load_config
-from engine.errors import TillsyncError
-from engine.events import EngineEvent
-from engine.runtime import Engine
+from engine.runtime import Engine, EngineEvent, TillsyncConfig, TillsyncError, load_config
 from tui.engine_host import EngineHost
 from tui.messages import EngineEventReceived
 from tui.screens.dashboard import DashboardScreen

@@ -17,8 +17,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from engine.config import CONFIG_ENV_VAR, format_config_error
-from engine.errors import ConfigError, TillsyncError
+from engine.runtime import CONFIG_ENV_VAR, ConfigError, TillsyncError, format_config_error
 
 __all__ = ["build_parser", "main"]
 

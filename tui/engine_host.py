@@ -20,7 +20,7 @@ import threading
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
-from engine.events import EngineEvent, JobProgress, Subscription
+from engine.runtime import EngineEvent, JobProgress, Subscription
 
 __all__ = ["EngineHost", "coalesce"]
 

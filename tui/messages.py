@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from engine.events import EngineEvent, JobProgress
+from engine.runtime import EngineEvent, JobProgress
 
 __all__ = ["EngineEventReceived"]
 

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from engine.config import load_config
+from engine.runtime import OutboxState, load_config
 from engine.runtime.views_setup import SetupAnswers
-from engine.store import OutboxState
 from tui.app import TillsyncApp
 from tui.commands.demo import (
     DEMO_CONNECTION,
@@ -63,16 +62,15 @@ async def _shop_with_history(app: TillsyncApp, pilot: Pilot, trickle: OrderTrick
     async def catalog_done() -> bool:
         if not app.ready:
             return False
-        run = await app.engine.store.runs.last_run("catalog", connection=DEMO_CONNECTION)
+        run = await app.engine.last_run("catalog", DEMO_CONNECTION)
         return run is not None and run.finished_at is not None
 
     await _until(pilot, catalog_done, within=120)
     for _ in range(ORDERS):
         await asyncio.to_thread(trickle.place_one)
-    outbox = app.engine.store.outbox
 
     async def settled() -> bool:
-        counts = await outbox.counts(connection=DEMO_CONNECTION)
+        counts = await app.engine.order_counts(DEMO_CONNECTION)
         return (
             counts[OutboxState.FAILED]
             and counts[OutboxState.HELD]

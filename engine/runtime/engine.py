@@ -31,6 +31,7 @@ from engine.instance_lock import InstanceLock
 from engine.notify import AlertSink
 from engine.runtime.admin import EngineAdmin
 from engine.runtime.connection import ConnectionRuntime, build_connection
+from engine.runtime.console_actions import ConsoleActions
 from engine.runtime.jobs import JOBS, check_options, job_for
 from engine.runtime.journal import EventJournal
 from engine.runtime.order_services import OrderServices, build_alerts
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 STOP_TIMEOUT = 30.0  # seconds a running job may take to finish when the engine stops
 
 
-class Engine(EngineAdmin):
+class Engine(EngineAdmin, ConsoleActions):
     def __init__(
         self,
         config: TillsyncConfig,

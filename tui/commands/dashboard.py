@@ -12,8 +12,7 @@ import argparse
 import logging
 import sys
 
-from engine.config import TillsyncConfig, load_config, locate_config
-from engine.errors import ConfigError
+from engine.runtime import ConfigError, TillsyncConfig, load_config, locate_config
 
 __all__ = ["log_to_file", "open_dashboard"]
 

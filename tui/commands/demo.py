@@ -156,13 +156,13 @@ def write_demo_config(folder: Path, demo: DemoSandboxes) -> Path:
 
 async def seed_demo_mappings(state_db: Path, connection: str = DEMO_CONNECTION) -> None:
     """Tax classes and two of three gateways mapped: the third shows a held order."""
-    from engine.store import MappingKind, StateStore
+    from engine.runtime import MappingKind, seed_mappings
 
-    async with StateStore.open(state_db) as store:
-        await store.mappings.import_all(
-            {MappingKind.TAX_CLASS: DEMO_TAX_CLASSES, MappingKind.PAYMENT: DEMO_PAYMENTS},
-            connection=connection,
-        )
+    await seed_mappings(
+        state_db,
+        {MappingKind.TAX_CLASS: DEMO_TAX_CLASSES, MappingKind.PAYMENT: DEMO_PAYMENTS},
+        connection,
+    )
 
 
 class OrderTrickle(threading.Thread):
@@ -235,7 +235,7 @@ class OrderTrickle(threading.Thread):
 
 
 def _open_dashboard(config: Path, demo: DemoSandboxes) -> int:
-    from engine.config import load_config
+    from engine.runtime import load_config
     from tui.app import TillsyncApp
     from tui.commands.dashboard import log_to_file
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from engine.config import locate_config, write_starter_files
+from engine.runtime import locate_config, write_starter_files
 
 __all__ = ["run"]
 

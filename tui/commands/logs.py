@@ -12,8 +12,7 @@ import asyncio
 import contextlib
 from functools import partial
 
-from engine.runtime import Engine
-from engine.store import StoredEvent
+from engine.runtime import Engine, StoredEvent
 from tui.commands.session import EXIT_OK, Session, StopSignal, open_session, run_with_engine
 
 __all__ = ["POLL_SECONDS", "run"]

@@ -13,8 +13,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from engine.errors import ConfigError
-from engine.runtime import Engine
+from engine.runtime import ConfigError, Engine
 from tui.commands.session import EXIT_OK, Session, open_session, run_with_engine
 
 __all__ = ["run"]

@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from engine.runtime import Engine, OrderDetails
-from engine.store import OutboxEntry
+from engine.runtime import Engine, OrderDetails, OutboxEntry
 from tui.commands.session import EXIT_OK, Session, open_session, run_with_engine
 
 __all__ = ["run"]

@@ -15,8 +15,7 @@ import contextlib
 import logging
 import os
 
-from engine.events import EngineEvent, JobFinished, JobStarted, Subscription
-from engine.runtime import Engine
+from engine.runtime import Engine, EngineEvent, JobFinished, JobStarted, Subscription
 from tui.commands.dashboard import open_dashboard
 from tui.commands.session import EXIT_OK, StopSignal, open_session, run_with_engine
 

@@ -17,8 +17,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from engine.config import TillsyncConfig, load_config
-from engine.runtime import Engine
+from engine.runtime import Engine, TillsyncConfig, load_config
 from tui.logsetup import config_secrets, configure_logging
 
 __all__ = [

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from engine.events import JobProgress, Subscription
+from engine.runtime import JobProgress, Subscription
 
 __all__ = ["ProgressDisplay", "render_summary", "reports_of"]
 

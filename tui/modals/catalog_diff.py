@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from engine.sync.diff import CatalogDiff
+from engine.runtime import CatalogDiff
 
 __all__ = ["CatalogDiffModal"]
 

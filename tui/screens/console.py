@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from engine.events import EngineEvent
+from engine.runtime import EngineEvent
 from tui.widgets.nav_bar import NavBar
 
 if TYPE_CHECKING:

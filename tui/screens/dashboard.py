@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widget import Widget
 
-from engine.events import JobFinished, JobProgress, JobStarted, OrderStateChanged
+from engine.runtime import JobFinished, JobProgress, JobStarted, OrderStateChanged
 from engine.runtime.views import DashboardView, dashboard, reachability
 from tui.screens.console import ConsoleScreen
 from tui.widgets.activity_chart import ActivityChart

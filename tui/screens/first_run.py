@@ -21,10 +21,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Label, Select, Static
 
-from engine.config import default_config_path, format_config_error
-from engine.config.problems import ConfigFileError
-from engine.errors import TillsyncError
-from engine.runtime import Engine
+from engine.runtime import (
+    ConfigFileError,
+    Engine,
+    MappingKind,
+    TillsyncError,
+    default_config_path,
+    format_config_error,
+)
 from engine.runtime.views import MappingSection, mapping_sections
 from engine.runtime.views_setup import (
     SetupAnswers,
@@ -33,7 +37,6 @@ from engine.runtime.views_setup import (
     setup_config,
     write_setup,
 )
-from engine.store import MappingKind
 from tui.widgets.check_list import CheckList
 from tui.widgets.mapping_editor import MappingEditor
 
@@ -242,9 +245,7 @@ class FirstRunScreen(Screen[Path | None]):
             return
         if self._engine is not None:
             pairs = {k: v for k, v in self._taxes.items() if v is not None}
-            await self._engine.store.mappings.import_all(
-                {MappingKind.TAX_CLASS: pairs}, connection=self.answers.connection
-            )
+            await self._engine.save_mappings(MappingKind.TAX_CLASS, pairs, self.answers.connection)
         await self._close_engine()
         self.dismiss(written)
 

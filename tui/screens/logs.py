@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
-from engine.events import EngineEvent
+from engine.runtime import EngineEvent
 from engine.runtime.views import LogQuery, log_page
 from tui.screens.console import ConsoleScreen
 from tui.widgets.event_detail import EventDetail

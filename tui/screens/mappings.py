@@ -17,7 +17,7 @@ from textual.containers import Container
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
-from engine.errors import TillsyncError
+from engine.runtime import TillsyncError
 from engine.runtime.views import MappingSection, mapping_sections
 from tui.modals.confirm import ConfirmModal
 from tui.screens.console import ConsoleScreen
@@ -123,19 +123,9 @@ class MappingsScreen(ConsoleScreen):
 
     @work(exclusive=True, group="mappings-save")
     async def _save(self, section: MappingSection, values: dict[str, str | None]) -> None:
-        store, name = self.engine.store, self.connection
         changed = [r for r in section.rows if values[r.source] != r.current]
-
-        async def write() -> None:
-            async with store.transaction():
-                for row in changed:
-                    target = values[row.source]
-                    if target is None:
-                        await store.mappings.delete(section.kind, row.source, connection=name)
-                    else:
-                        await store.mappings.set(section.kind, row.source, target, connection=name)
-
-        await self.call(write())
+        changes = {row.source: values[row.source] for row in changed}
+        await self.call(self.engine.save_mappings(section.kind, changes, self.connection))
         self.notify(f"{section.title}: {len(changed)} mapping(s) saved. R releases held orders.")
         self._load()
 
@@ -150,5 +140,5 @@ class MappingsScreen(ConsoleScreen):
 
     @work(exclusive=True, group="mappings-release")
     async def _release(self) -> None:
-        released = await self.call(self.engine.store.outbox.release_held(self.connection))
+        released = await self.call(self.engine.release_held(self.connection))
         self.notify(f"Released {released} held order(s).")

@@ -17,10 +17,8 @@ from textual.containers import Container
 from textual.widget import Widget
 from textual.widgets import Tab, Tabs
 
-from engine.errors import TillsyncError
-from engine.events import JobFinished, OrderStateChanged
+from engine.runtime import JobFinished, OrderStateChanged, OutboxState, TillsyncError
 from engine.runtime.views import OrderDetail, order_detail, order_page
-from engine.store import OutboxState
 from tui.modals.confirm import ConfirmModal
 from tui.modals.link import LinkModal
 from tui.screens.console import ConsoleScreen
@@ -77,7 +75,7 @@ class OrdersScreen(ConsoleScreen):
 
     @work(exclusive=True, group="orders-load")
     async def _load(self) -> None:
-        counts = await self.call(self.engine.store.outbox.counts(connection=self.connection))
+        counts = await self.call(self.engine.order_counts(self.connection))
         if self._first_load:
             self._first_load = False
             self.state = _S.FAILED if counts[_S.FAILED] else None
@@ -169,7 +167,7 @@ class OrdersScreen(ConsoleScreen):
                 await self.call(engine.orders_skip(order, reason or "skipped by the admin", name))
             else:
                 why = reason or "voided by the admin"
-                await self.call(engine.store.outbox.mark_voiding(order, why, connection=name))
+                await self.call(engine.orders_void(order, why, name))
         except TillsyncError as error:
             self.notify(error.message, title=f"Could not {action} #{order}", severity="error")
             return

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import Input, Static, Tab, Tabs
 
-from engine.errors import TillsyncError
+from engine.runtime import CatalogDiff, TillsyncError
 from engine.runtime.views import (
     ProductRow,
     catalog_preview,
@@ -24,7 +24,6 @@ from engine.runtime.views import (
     skipped_products,
     unlinked_products,
 )
-from engine.sync.diff import CatalogDiff
 from tui.modals.catalog_diff import CatalogDiffModal
 from tui.modals.confirm import ConfirmModal
 from tui.screens.console import ConsoleScreen
@@ -152,8 +151,7 @@ class ProductsScreen(ConsoleScreen):
 
     @work(exclusive=True, group="products-action")
     async def _unlink(self, row: ProductRow) -> None:
-        links = self.engine.store.links
-        await self.call(links.delete(row.kind, row.backoffice_id, connection=self.connection))
+        await self.call(self.engine.unlink(row.kind, row.backoffice_id, self.connection))
         self.notify(f"Unlinked {row.sku or row.backoffice_id}.")
         self._load()
 
@@ -164,8 +162,7 @@ class ProductsScreen(ConsoleScreen):
 
     @work(exclusive=True, group="products-action")
     async def _clear_skip(self, row: ProductRow) -> None:
-        skipped = self.engine.store.skipped
-        await self.call(skipped.clear(row.kind, row.sku, connection=self.connection))
+        await self.call(self.engine.clear_skip(row.kind, row.sku, self.connection))
         self.notify(f"{row.sku} will be tried again on the next catalog run.")
         self._load()
 

@@ -18,9 +18,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch
 
-from engine.config import format_config_error
-from engine.config.problems import ConfigFileError
-from engine.errors import TillsyncError
+from engine.runtime import ConfigFileError, TillsyncError, format_config_error
 from engine.runtime.views import (
     SchedulePreview,
     SettingsView,

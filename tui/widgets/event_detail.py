@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.store import StoredEvent
+from engine.runtime import StoredEvent
 
 __all__ = ["EventDetail"]
 

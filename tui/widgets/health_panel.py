@@ -12,8 +12,8 @@ from datetime import datetime
 from textual.content import Content
 from textual.widgets import Static
 
+from engine.runtime import OutboxState
 from engine.runtime.views import OutboxHealth, Probe, Reachability
-from engine.store import OutboxState
 from tui.widgets.when import ago, span
 
 __all__ = ["HealthPanel"]

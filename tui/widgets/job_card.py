@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from engine.events import JobProgress
+from engine.runtime import JobProgress
 from engine.runtime.views import JobCardView
 from tui.widgets.when import ago, duration, until
 

@@ -15,7 +15,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
-from engine.store import StoredEvent
+from engine.runtime import StoredEvent
 from tui.widgets.table_fit import fit_column
 
 __all__ = ["LogTable"]

@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from engine.runtime import OutboxState
 from engine.runtime.views import OrderDetail, pretty_capture
-from engine.store import OutboxState
 
 __all__ = ["OrderDetailPane"]
 

@@ -15,8 +15,8 @@ from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
 
+from engine.runtime import OutboxState
 from engine.runtime.views import OrderRow
-from engine.store import OutboxState
 from tui.widgets.table_fit import fit_column
 from tui.widgets.when import ago
 

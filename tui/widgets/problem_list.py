@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.store import StoredEvent
+from engine.runtime import StoredEvent
 
 __all__ = ["ProblemList"]
 
