@@ -14,9 +14,9 @@ from typing import Any
 
 from sandbox.korona.catalog import ProductCatalog
 from sandbox.korona.masterdata import MasterData
-from sandbox.korona.receipts import now_iso
 from sandbox.korona.state import Record, RevisionClock, Table
 from sandbox.korona.stock import StockLedger
+from sandbox.korona.times import now_iso
 from sandbox.korona.wire import KoronaError, decimal_field, reference
 
 __all__ = ["StockAdjustments"]

@@ -15,17 +15,10 @@ from sandbox.korona.products import (
     writable_json,
 )
 from sandbox.korona.state import Table
+from sandbox.korona.uuids import is_uuid
 from sandbox.korona.wire import KoronaError
 
 __all__ = ["ProductCatalog", "is_uuid"]
-
-
-def is_uuid(key: str) -> bool:
-    try:
-        uuid.UUID(key)
-    except ValueError:
-        return False
-    return True
 
 
 class ProductCatalog:

@@ -11,6 +11,16 @@ time per account (``max_parallel_writes=1``; a second concurrent
 POST/PATCH/DELETE gets ``429 TOO_MANY_PARALLEL_UPDATE_REQUESTS``) and no daily
 quota.  The spec declares no ``Retry-After`` header, so none is sent unless
 ``retry_after_seconds`` is set.
+
+``receipt_fault`` acts on the next receipt POST(s) (``receipt_fault_times``).
+``queued`` answers each receipt of the POST as ``AddOrUpdateResult`` action
+``QUEUED`` with status ``OK``, a ``number`` and no ``id``/``revision`` [V: the
+enum has QUEUED; I: what a queued result carries]; the receipt is stored, so
+a client finds its id by listing receipts with ``number``.
+
+``page_cap`` makes every list page hold at most that many results whatever
+``size`` asked for (``pagesTotal`` and ``links`` follow the capped size), the
+way a server that caps page sizes answers [I]; ``None`` serves what was asked.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ class Fault(StrEnum):
 class ReceiptFault(StrEnum):
     COMMIT_THEN_500 = "commit_then_500"  # receipt stored, client sees a 500
     COMMIT_THEN_HANG = "commit_then_hang"  # receipt stored, answer withheld
+    QUEUED = "queued"  # receipt stored, answered {action: QUEUED, status: OK} without id
 
 
 @dataclass
@@ -54,6 +65,7 @@ class Knobs:
     receipt_fault_times: int = 1
     hang_seconds: float = 30.0
     strict_payments: bool = True
+    page_cap: int | None = None
     scripted: list[Fault] = field(default_factory=list)
     _rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 

@@ -3,10 +3,11 @@
 Order matters and mirrors a real deployment [I]: an outage (503) or a
 dropped connection happens before anything else; then HTTP Basic auth
 (``401``, empty body, as the spec declares none); then the account id in the
-path (``404 ACCOUNT_NOT_FOUND``); then the quota/concurrency 429s; then
-latency; then the handler.  A write holds its "parallel write" slot for
-the whole request including the latency, so overlapping writes collide the
-way they would on the real server.
+path (``404 ACCOUNT_NOT_FOUND``); then the ids in the path, which must be
+uuids where the spec says so (``400 MALFORMED_MODEL_ID_OR_NUMBER``, see
+uuids.py); then the quota/concurrency 429s; then latency; then the handler.
+A write holds its "parallel write" slot for the whole request including the
+latency, so overlapping writes collide the way they would on the real server.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from sandbox.korona.account import KoronaSandbox
 from sandbox.korona.faults import Fault
+from sandbox.korona.uuids import is_uuid, path_uuid_names
 from sandbox.korona.wire import KoronaError
 
 __all__ = ["ConnectionDrop", "Gate", "Handler"]
@@ -62,22 +64,31 @@ class Gate:
         self.writes_in_flight = 0
 
     def route(self, path: str, handler: Handler, method: str) -> Route:
+        uuid_names = path_uuid_names(method, path)
+
         async def endpoint(request: Request) -> Response:
-            return await self.handle(request, path, handler)
+            return await self.handle(request, path, handler, uuid_names)
 
         return Route(path, endpoint, methods=[method], name=f"{method} {path}")
 
-    async def handle(self, request: Request, route: str, handler: Handler) -> Response:
+    async def handle(
+        self,
+        request: Request,
+        route: str,
+        handler: Handler,
+        uuid_names: frozenset[str] = frozenset(),
+    ) -> Response:
         kb, is_write = self.kb, request.method in _WRITE_METHODS
         with kb.lock:
             kb.stats.requests[(request.method, route)] += 1
             kb.stats.requests_today += 1
             fault = kb.knobs.pick(is_write, kb.stats.requests_today)
             delay = kb.knobs.latency()
+            request.state.page_cap = kb.knobs.page_cap
             if fault is not Fault.NONE:
                 kb.stats.faults[fault.value] += 1
         try:
-            response = await self._checked(request, handler, fault, is_write, delay)
+            response = await self._checked(request, handler, fault, is_write, delay, uuid_names)
         except KoronaError as error:
             response = error.response()
         with kb.lock:
@@ -87,13 +98,20 @@ class Gate:
         return response
 
     async def _checked(
-        self, request: Request, handler: Handler, fault: Fault, is_write: bool, delay: float
+        self,
+        request: Request,
+        handler: Handler,
+        fault: Fault,
+        is_write: bool,
+        delay: float,
+        uuid_names: frozenset[str],
     ) -> Response:
         if fault is Fault.DOWN:
             return Response("Service Unavailable", 503, media_type="text/plain")
         if fault is Fault.DROP:
             return ConnectionDrop()
         self._authenticate(request)
+        _check_path_ids(request, uuid_names)
         if fault is Fault.DAILY_LIMIT:
             raise self._too_many("DAILY_LIMIT_EXCEEDED", "daily request limit reached")
         if fault is Fault.THROTTLED:
@@ -130,6 +148,13 @@ class Gate:
         error = _TooMany(code, message)
         error.retry_after = self.kb.knobs.retry_after_seconds
         return error
+
+
+def _check_path_ids(request: Request, uuid_names: frozenset[str]) -> None:
+    for name in sorted(uuid_names):
+        value = request.path_params.get(name)
+        if value is not None and not is_uuid(value):
+            raise KoronaError(400, "MALFORMED_MODEL_ID_OR_NUMBER", f"{name} {value!r} is no uuid")
 
 
 class _Unauthorized(KoronaError):

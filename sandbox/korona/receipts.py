@@ -11,32 +11,42 @@ Inferred rules [I] (the spec has the fields, not the procedure):
 * A reversal (``reversal: true`` + ``reversedReceipt`` by id or number) marks
   the original ``cancelled: true`` (new revision); reversing a receipt twice,
   or reversing a reversal, is refused with ``INVALID_MODEL_PROPERTY``.
-* Booking moves stock in the POS's warehouse by ``-quantity`` for products
-  that track inventory (a reversal's negative quantities put it back).
+* ``warehouse`` and ``creationTime`` are kept as the client sent them [V:
+  both are writable ``Receipt`` fields]; only when absent do they default to
+  the POS's warehouse and the server time.  A warehouse that does not exist,
+  or an org unit without a warehouse, is ``UNRESOLVED_RELATION``; a time that
+  is not ISO 8601 is ``INVALID_MODEL_PROPERTY``.  ``bookingTime`` defaults to
+  ``creationTime``.
+* References are resolved and answered as ``ModelReference`` (references.py).
+* Booking moves stock in the receipt's warehouse by ``-quantity`` for
+  products that track inventory (a reversal's negative quantities put it back).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from sandbox.korona.catalog import ProductCatalog
 from sandbox.korona.masterdata import MasterData
 from sandbox.korona.pos import Coupling
+from sandbox.korona.references import (
+    ITEM_REFERENCES,
+    PAYMENT_REFERENCES,
+    RECEIPT_REFERENCES,
+    TAX_REFERENCES,
+    resolve_references,
+)
 from sandbox.korona.state import Record, Table
 from sandbox.korona.stock import StockLedger
+from sandbox.korona.times import now_iso, parse_time
 from sandbox.korona.wire import KoronaError, decimal_field, reference
 
-__all__ = ["ReceiptBook", "now_iso"]
+__all__ = ["ReceiptBook"]
 
 _CENT = Decimal("0.01")
 _SERVER_FIELDS = ("id", "revision", "active", "total", "revenue", "voidedItems", "cancelled")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _invalid(message: str) -> KoronaError:
@@ -57,6 +67,15 @@ def _item_totals(item: dict[str, Any], i: int) -> dict[str, Any]:
     if total.get("net") is not None:
         net = decimal_field(total["net"], f"items[{i}].total.net")
     return {**total, "base": base, "gross": gross, "net": net}
+
+
+def _time_field(data: dict[str, Any], field: str, default: str) -> str:
+    value = data.get(field)
+    if value is None:
+        return default
+    if parse_time(value) is None:
+        raise _invalid(f"{field} must be an ISO 8601 date-time")
+    return str(value)
 
 
 class ReceiptBook:
@@ -105,6 +124,8 @@ class ReceiptBook:
         gross = sum((item["total"]["gross"] for item in items), Decimal(0))
         net = sum((item["total"]["net"] for item in items), Decimal(0))
         body = {k: v for k, v in data.items() if k not in _SERVER_FIELDS}
+        body = resolve_references(self.master, body, RECEIPT_REFERENCES, "")
+        creation_time = _time_field(data, "creationTime", now_iso())
         body.update(
             items=items,
             payments=payments,
@@ -115,12 +136,21 @@ class ReceiptBook:
             reversal=bool(data.get("reversal", False)),
             pointOfSale=self.master.reference("pointsOfSale", pos.id),
             organizationalUnit=pos.body.get("organizationalUnit"),
-            warehouse=pos.body.get("warehouse"),
-            creationTime=now_iso(),
+            warehouse=self._warehouse(pos, data.get("warehouse")),
+            creationTime=creation_time,
+            bookingTime=_time_field(data, "bookingTime", creation_time),
             zcounter=state.last_zcount,
         )
-        body.setdefault("bookingTime", body["creationTime"])
         return body
+
+    def _warehouse(self, pos: Record, ref: Any) -> dict[str, str] | None:
+        """The warehouse the client named (it must hold stock), else the POS's."""
+        if ref is None:
+            return pos.body.get("warehouse")
+        unit = self.master.resolve("organizationalUnits", ref, "warehouse")
+        if unit not in self.stock.warehouses:
+            raise KoronaError(400, "UNRESOLVED_RELATION", f"warehouse {unit!r} is no warehouse")
+        return self.master.reference("organizationalUnits", unit)
 
     def _commit(
         self, record: Record, pos: Record, state: Coupling, original: Record | None
@@ -134,7 +164,7 @@ class ReceiptBook:
         if original is not None:
             original.body["cancelled"] = True
             self.table.put(original.id, original)
-        warehouse = (pos.body.get("warehouse") or {}).get("id")
+        warehouse = (record.body.get("warehouse") or {}).get("id")
         for item in record.body["items"]:
             self._move_stock(item, warehouse)
         return record
@@ -164,17 +194,29 @@ class ReceiptBook:
             if not isinstance(item, dict):
                 raise _invalid(f"items[{i}] must be an object")
             product = self._product(item.get("product"), i)
+            line = resolve_references(self.master, item, ITEM_REFERENCES, f"items[{i}].")
             booked.append(
                 {
-                    **item,
+                    **line,
                     "id": str(uuid.uuid4()),
                     "index": i,
                     "product": reference(product.id, product.number, product.name),
                     "quantity": decimal_field(item.get("quantity", 1), f"items[{i}].quantity"),
-                    "total": _item_totals(item, i),
+                    "total": self._item_total(item, i),
                 }
             )
         return booked
+
+    def _item_total(self, item: dict[str, Any], i: int) -> dict[str, Any]:
+        total = _item_totals(item, i)
+        where = f"items[{i}].total.taxPayments"
+        taxes = [
+            resolve_references(self.master, tax, TAX_REFERENCES, f"{where}[{n}].")
+            if isinstance(tax, dict)
+            else tax
+            for n, tax in enumerate(total["taxPayments"] or [])
+        ]
+        return {**total, "taxPayments": taxes}
 
     def _product(self, ref: Any, i: int) -> Any:
         if not isinstance(ref, dict):
@@ -196,6 +238,7 @@ class ReceiptBook:
                 raise _invalid(f"{field} is required")
             amount = decimal_field(payment.get("amount", 0), f"payments[{i}].amount")
             ref = self.master.reference("paymentMethods", method)
+            payment = resolve_references(self.master, payment, PAYMENT_REFERENCES, f"{field}.")
             booked.append({**payment, "amount": amount, "paymentMethod": ref})
         return booked
 

@@ -2,7 +2,8 @@
 
 commodityGroups, sectors, salesTaxes, priceGroups, paymentMethods and
 organizationalUnits: list (revision / includeDeleted / number / sort) and
-get-one by id or number.
+get-one by uuid (a number in the path is refused by the gate, see uuids.py;
+find an object by number with the list's ``number=`` filter).
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Point-of-sale endpoints: list, get one, and coupling via PATCH."""
+"""Point-of-sale endpoints: list, get one, and coupling via PATCH.
+
+``GET /pointsOfSale/{pointOfSaleId}`` is documented with "the number of the
+point of sale" [V] and takes a number or an id; every other POS path
+(PATCH, receipts) wants the uuid (uuids.py).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Product endpoints: list with filters, get one, batch POST/PATCH/DELETE, PATCH one.
 
-``GET /products/{productId}`` accepts an id or a number ([I]: the error
-model's ``MALFORMED_MODEL_ID_OR_NUMBER`` suggests both are understood).
+``/products/{productId}`` takes the product's uuid [V: "id should match the
+uuid-format"]; a number there is ``400 MALFORMED_MODEL_ID_OR_NUMBER`` (the
+gate, see uuids.py).  To find a product by number, list with ``number=``.
 Lists keep a cached, filtered view per (includeDeleted, commodityGroup,
 sort) so paging through 100 000 products stays cheap.
 """

@@ -5,7 +5,12 @@ The POST answers ``[AddOrUpdateResult]`` (the spec's declared 200 schema for
 faults act *after* the receipts are committed, which is exactly the case an
 idempotent client must survive: "commit then 500" answers 500, "commit
 then hang" withholds the answer until the client gives up (or
-``hang_seconds`` pass).
+``hang_seconds`` pass); "queued" answers ``QUEUED`` without an id.
+
+The read side filters by ``orderNumber``, ``zCount``, ``pointOfSale``,
+``organizationalUnit`` and the inclusive time windows ``minCreateTime`` /
+``maxCreateTime`` (on ``creationTime``) and ``minBookingTime`` /
+``maxBookingTime`` (on ``bookingTime``) [V]; see times.py for their format.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from sandbox.korona.gate import Handler
 from sandbox.korona.listing import list_records
 from sandbox.korona.routes_masterdata import not_found
 from sandbox.korona.state import Record
+from sandbox.korona.times import parse_time, query_time
 from sandbox.korona.wire import (
     KoronaError,
     item_error,
@@ -46,6 +52,7 @@ async def add_receipts(kb: KoronaSandbox, request: Request) -> Response:
     with kb.lock:
         pos = kb.points_of_sale.find(request.path_params["pointOfSaleId"])
         state = kb.points_of_sale.require_coupled(pos, coupling_id)
+        fault = kb.knobs.take_receipt_fault()
         for data in receipts:
             try:
                 record = kb.receipt_book.book(
@@ -54,14 +61,20 @@ async def add_receipts(kb: KoronaSandbox, request: Request) -> Response:
             except KoronaError as error:
                 results.append(item_error(data, error))
                 continue
-            results.append(item_result("ADDED", record.id, record.number, record.revision))
+            results.append(_added(record, queued=fault is ReceiptFault.QUEUED))
             kb.stats.objects_written += 1
-        fault = kb.knobs.take_receipt_fault()
     if fault is ReceiptFault.COMMIT_THEN_500:
         return Response("Internal Server Error", 500, media_type="text/plain")
     if fault is ReceiptFault.COMMIT_THEN_HANG:
         await _until_client_leaves(request, kb.knobs.hang_seconds)
     return json_response(results)
+
+
+def _added(record: Record, *, queued: bool) -> dict[str, object]:
+    """The result of a booked receipt; a queued one has no id yet (see faults.py)."""
+    if queued:
+        return {"action": "QUEUED", "status": "OK", "number": record.number}
+    return item_result("ADDED", record.id, record.number, record.revision)
 
 
 async def _until_client_leaves(request: Request, limit: float) -> None:
@@ -73,12 +86,27 @@ async def _until_client_leaves(request: Request, limit: float) -> None:
         await asyncio.wait_for(disconnected(), limit)
 
 
+def _time_filter(request: Request, field: str, low: str, high: str) -> Callable[[Record], bool]:
+    """``low <= body[field] <= high`` (both inclusive [V], either optional)."""
+    start, end = query_time(request, low), query_time(request, high)
+
+    def keep(record: Record) -> bool:
+        moment = parse_time(record.body.get(field))
+        if moment is None:
+            return start is None and end is None
+        return (start is None or start <= moment) and (end is None or moment <= end)
+
+    return keep
+
+
 def _receipt_filter(request: Request, pos_id: str | None) -> Callable[[Record], bool]:
     params = request.query_params
     order_number = params.get("orderNumber")
     zcount = query_int(request, "zCount")
     pos_id = pos_id or params.get("pointOfSale")
     unit = params.get("organizationalUnit")
+    created = _time_filter(request, "creationTime", "minCreateTime", "maxCreateTime")
+    booked = _time_filter(request, "bookingTime", "minBookingTime", "maxBookingTime")
 
     def keep(record: Record) -> bool:
         body = record.body
@@ -87,6 +115,8 @@ def _receipt_filter(request: Request, pos_id: str | None) -> Callable[[Record], 
             and (zcount is None or body.get("zcounter") == zcount)
             and (pos_id is None or body["pointOfSale"]["id"] == pos_id)
             and (unit is None or (body.get("organizationalUnit") or {}).get("id") == unit)
+            and created(record)
+            and booked(record)
         )
 
     return keep

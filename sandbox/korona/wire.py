@@ -13,6 +13,8 @@ the spec is silent on them:
 * A write batch may hold at most 1000 objects (``BATCH_SIZE_OUT_OF_RANGE``);
   an empty or non-array body is ``MISSING_MODEL``/``SUBMITTED_DATA_NOT_WELLFORMED``.
 * Decimals travel as JSON numbers (shortest float text, so 19.99 stays 19.99).
+* Every ``id`` in a request body must be a uuid (see uuids.py): a number is
+  ``400 MALFORMED_MODEL_ID_OR_NUMBER`` for the whole request.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+
+from sandbox.korona.uuids import first_malformed_id
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -136,6 +140,9 @@ class Page:
             raise KoronaError(
                 400, "BATCH_SIZE_OUT_OF_RANGE", f"size must not exceed {MAX_PAGE_SIZE}"
             )
+        cap = getattr(request.state, "page_cap", None)  # the page_cap knob, set by the gate
+        if cap:
+            self.size = min(self.size, cap)
 
 
 def result_list(request: Request, rows: Sequence[Any], max_revision: int, render: Any) -> Response:
@@ -168,9 +175,13 @@ async def read_json(request: Request) -> Any:
     if not raw:
         raise KoronaError(400, "MISSING_MODEL", "request body is missing")
     try:
-        return json.loads(raw, parse_float=Decimal)
+        data = json.loads(raw, parse_float=Decimal)
     except ValueError:
         raise KoronaError(400, "SUBMITTED_DATA_NOT_WELLFORMED", "body is not valid JSON") from None
+    malformed = first_malformed_id(data)
+    if malformed:
+        raise KoronaError(400, "MALFORMED_MODEL_ID_OR_NUMBER", f"{malformed} is not a uuid")
+    return data
 
 
 async def read_batch(request: Request) -> list[dict[str, Any]]:

@@ -26,6 +26,12 @@ def _active(kb: KoronaSandbox) -> list[str]:
     return [row.number for row in kb.catalog.table if row.active]
 
 
+def _by_number(api: httpx.Client, number: str) -> dict:
+    """A product found the way the spec allows: the list's ``number`` filter."""
+    (product,) = api.get("/products", params={"number": number}).json()["results"]
+    return product
+
+
 # ---------------------------------------------------------------- paging
 
 
@@ -103,11 +109,11 @@ def test_deactivate_and_reactivate_are_changes_with_new_revisions(
     api: httpx.Client, kb: KoronaSandbox
 ) -> None:
     number = _active(kb)[0]
-    before = api.get(f"/products/{number}").json()
+    before = _by_number(api, number)
     kb.deactivate(number)
-    deactivated = api.get(f"/products/{number}").json()
+    deactivated = _by_number(api, number)
     kb.reactivate(number)
-    again = api.get(f"/products/{number}").json()
+    again = _by_number(api, number)
     assert (before["deactivated"], deactivated["deactivated"], again["deactivated"]) == (
         False,
         True,
@@ -133,26 +139,36 @@ def test_deleting_a_product_shows_up_in_the_revision_feed(
     api: httpx.Client, kb: KoronaSandbox
 ) -> None:
     number = _active(kb)[5]
-    product_id = api.get(f"/products/{number}").json()["id"]
+    product_id = _by_number(api, number)["id"]
     cursor = api.get("/products", params={"size": 1}).json()["maxRevision"]
     assert api.delete(f"/products/{product_id}").status_code == 204
     assert api.get("/products", params={"revision": cursor}).status_code == 204
     feed = api.get("/products", params={"revision": cursor, "includeDeleted": "true"}).json()
     assert [(p["id"], p["active"]) for p in feed["results"]] == [(product_id, False)]
-    assert api.get(f"/products/{number}").json()["code"] == "NUMBER_NOT_FOUND"
+    assert api.get("/products", params={"number": number}).status_code == 204
 
 
 # ---------------------------------------------------------------- lookups and filters
 
 
-def test_get_one_by_id_or_number_and_not_found_codes(api: httpx.Client, kb: KoronaSandbox) -> None:
-    number = _active(kb)[0]
-    by_number = api.get(f"/products/{number}").json()
+def test_get_one_by_id_and_not_found_code(api: httpx.Client, kb: KoronaSandbox) -> None:
+    by_number = _by_number(api, _active(kb)[0])
     assert api.get(f"/products/{by_number['id']}").json() == by_number
     missing_id = api.get("/products/00000000-0000-4000-8000-000000000000")
     assert (missing_id.status_code, missing_id.json()["code"]) == (404, "MODEL_ID_NOT_FOUND")
-    missing_number = api.get("/products/no-such-number")
-    assert (missing_number.status_code, missing_number.json()["code"]) == (404, "NUMBER_NOT_FOUND")
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+def test_a_number_in_the_product_path_is_refused(
+    lax_api: httpx.Client, kb: KoronaSandbox, method: str
+) -> None:
+    number = _active(kb)[0]
+    body = {"name": "Renamed"} if method == "PATCH" else None
+    answer = lax_api.request(method, f"/products/{number}", json=body)
+    assert (answer.status_code, answer.json()["code"]) == (400, "MALFORMED_MODEL_ID_OR_NUMBER")
+    stocks = lax_api.get(f"/products/{number}/stocks")
+    assert (stocks.status_code, stocks.json()["code"]) == (400, "MALFORMED_MODEL_ID_OR_NUMBER")
+    assert kb.product(number)["name"] != "Renamed" and kb.product(number)["active"]
 
 
 def test_number_and_barcode_filters(api: httpx.Client, kb: KoronaSandbox) -> None:
@@ -262,7 +278,7 @@ def test_post_adds_products_and_default_mode_refuses_a_used_number(api: httpx.Cl
     assert again.status_code == 200
     assert again.json()[0]["status"] == "ERROR"
     assert again.json()[0]["message"].startswith("NUMBER_ALREADY_IN_USE")
-    stored = api.get("/products/X-1").json()
+    stored = _by_number(api, "X-1")
     assert stored["prices"][0]["priceGroup"]["id"] == PRICE_GROUP_WEBSHOP_ID
     by_code = api.get("/products", params={"productCodes": "4001234567906"}).json()["results"]
     assert [p["id"] for p in by_code] == [added[1]["id"]]
@@ -273,11 +289,11 @@ def test_add_or_update_keeps_fields_that_were_not_sent(
     api: httpx.Client, kb: KoronaSandbox
 ) -> None:
     number = _active(kb)[0]
-    before = api.get(f"/products/{number}").json()
+    before = _by_number(api, number)
     result = api.post(
         "/products", params={"writeMode": "ADD_OR_UPDATE"}, json=[{"number": number, "name": "New"}]
     ).json()[0]
-    after = api.get(f"/products/{number}").json()
+    after = _by_number(api, number)
     assert (result["action"], result["id"]) == ("UPDATED", before["id"])
     assert after["name"] == "New" and after["prices"] == before["prices"]
     assert after["revision"] == result["revision"] > before["revision"]
@@ -292,7 +308,7 @@ def test_add_or_replace_clears_fields_that_were_not_sent(
         params={"writeMode": "ADD_OR_REPLACE"},
         json=[{"number": number, "name": "Bare"}],
     )
-    after = api.get(f"/products/{number}").json()
+    after = _by_number(api, number)
     assert after["name"] == "Bare"
     assert after["prices"] == [] and after["codes"] == [] and "sector" not in after
 
@@ -306,7 +322,7 @@ def test_patch_batch_updates_by_number_and_reports_unknown_ones(
     ).json()
     assert [r["status"] for r in results] == ["OK", "ERROR"]
     assert results[1]["message"].startswith("NUMBER_NOT_FOUND")
-    assert api.get(f"/products/{number}").json()["deactivated"] is True
+    assert _by_number(api, number)["deactivated"] is True
 
 
 def test_merge_list_items_merges_prices_instead_of_replacing(
@@ -321,7 +337,7 @@ def test_merge_list_items_merges_prices_instead_of_replacing(
     api.patch(
         "/products", params={"mergeListItems": "true"}, json=[{"number": number, "prices": [price]}]
     )
-    prices = api.get(f"/products/{number}").json()["prices"]
+    prices = _by_number(api, number)["prices"]
     assert {p["priceGroup"]["id"] for p in prices} == {
         PRICE_GROUP_RETAIL_ID,
         PRICE_GROUP_WEBSHOP_ID,
@@ -332,7 +348,7 @@ def test_unknown_references_are_unresolved_relations(api: httpx.Client) -> None:
     bad = _new_product("X-2", sector={"id": "00000000-0000-4000-8000-000000000000"})
     result = api.post("/products", json=[bad]).json()[0]
     assert result["status"] == "ERROR" and result["message"].startswith("UNRESOLVED_RELATION")
-    assert api.get("/products/X-2").status_code == 404
+    assert api.get("/products", params={"number": "X-2"}).status_code == 204
 
 
 def test_patch_single_product_returns_204(api: httpx.Client, kb: KoronaSandbox) -> None:

@@ -203,11 +203,11 @@ def test_commit_then_hang_stores_the_receipt_and_times_out(
 
 
 def test_stats_count_requests_by_route_and_writes(api: httpx.Client, kb: KoronaSandbox) -> None:
-    number = next(r.number for r in kb.catalog.table if r.active)
+    row = next(r for r in kb.catalog.table if r.active)
     api.get("/products")
-    api.get(f"/products/{number}")
-    api.get(f"/products/{number}")
-    api.patch("/products", json=[{"number": number, "name": "n"}])
+    api.get(f"/products/{row.id}")
+    api.get(f"/products/{row.id}")
+    api.patch("/products", json=[{"number": row.number, "name": "n"}])
     assert kb.stats.count("GET", "/products") == 1
     assert kb.stats.count("GET", "/products/{productId}") == 2
     assert (kb.stats.writes, kb.stats.objects_written, kb.stats.total) == (1, 1, 4)
@@ -216,12 +216,13 @@ def test_stats_count_requests_by_route_and_writes(api: httpx.Client, kb: KoronaS
 def test_control_endpoints_drive_the_sandbox(
     control: httpx.Client, api: httpx.Client, kb: KoronaSandbox
 ) -> None:
-    number = next(r.number for r in kb.catalog.table if r.active and r.track_inventory)
+    row = next(r for r in kb.catalog.table if r.active and r.track_inventory)
+    number = row.number
     cursor = api.get("/products").json()["maxRevision"]
     changed = control.post(f"/products/{number}", json={"price": "3.50", "stock": 9, "name": "Ctl"})
     assert changed.status_code == 200 and changed.json()["name"] == "Ctl"
     assert kb.stock_of(number) == Decimal(9)
-    assert {p["value"] for p in api.get(f"/products/{number}").json()["prices"]} == {3.5}
+    assert {p["value"] for p in api.get(f"/products/{row.id}").json()["prices"]} == {3.5}
     assert [
         p["number"] for p in api.get("/products", params={"revision": cursor}).json()["results"]
     ] == [number]
