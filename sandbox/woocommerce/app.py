@@ -1,8 +1,9 @@
 """The Starlette application of one sandbox store.
 
 The lifespan starts the webhook delivery task on the server's event loop
-(it is also started lazily by the first API request, for servers run
-without lifespan events) and stops it on shutdown.
+(it is also started lazily by the first request, for servers run without
+lifespan events) and stops it on shutdown.  Every request to the site passes
+:class:`SiteTraffic`, which lets WP-cron run the webhook queue.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from sandbox.woocommerce.control import control_routes
 from sandbox.woocommerce.endpoint import WorkerPool
 from sandbox.woocommerce.routes import api_routes
+from sandbox.woocommerce.site_traffic import SiteTraffic, wp_cron_route
 
 if TYPE_CHECKING:
     from sandbox.woocommerce.state import WooSandbox
@@ -34,5 +37,6 @@ def create_app(sb: WooSandbox) -> Starlette:
         finally:
             await sb.deliveries.stop()
 
-    routes = [*control_routes(sb), *api_routes(sb, WorkerPool())]
-    return Starlette(routes=routes, lifespan=lifespan)
+    routes = [*control_routes(sb), wp_cron_route(), *api_routes(sb, WorkerPool())]
+    middleware = [Middleware(SiteTraffic, sb=sb)]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -24,6 +24,7 @@ __all__ = ["SANDBOX_KNOBS", "SandboxControl", "apply_knobs", "control_routes"]
 CONTROL_PREFIX = "/__sandbox__"
 SANDBOX_KNOBS = (
     "webhook_delay",
+    "cron_interval",
     "webhook_timeout",
     "ping_timeout",
     "max_webhook_failures",
@@ -65,6 +66,7 @@ class SandboxControl:
             "pending": len(deliveries.pending),
             "merged": deliveries.merged,
             "sent": len(deliveries.log),
+            "cron_runs": deliveries.cron_runs,
         }
         return JSONResponse(snapshot)
 

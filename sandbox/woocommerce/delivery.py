@@ -9,6 +9,14 @@ count, anything else counts, and a failure when the count already exceeds
 ``max_webhook_failures`` disables the webhook (the 7th with the default 5).
 Deliveries run in one asyncio task on the server's loop; events may come
 from any thread.
+
+Two timing models.  With ``sb.cron_interval`` at 0 (tests) a delivery is sent
+``sb.webhook_delay`` seconds after its first event.  With it above 0 the store
+behaves like a real one (reference §13/§14): deliveries wait in Action
+Scheduler's queue, which WP-cron runs only when a request reaches the site
+(REST calls, pages, ``/wp-cron.php``) and at most once per ``cron_interval``
+(60 s on a real site; multiplied by the host model's ``time_scale`` when that
+is above 0).  Everything queued by then goes out in that run, as one batch.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -59,6 +68,8 @@ class DeliveryQueue:
         self.merged = 0
         self.log: list[DeliveryRecord] = []
         self.pings: list[tuple[int, int]] = []
+        self.cron_runs = 0
+        self._last_cron = -math.inf
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
@@ -73,15 +84,34 @@ class DeliveryQueue:
             for w in list(self.sb.webhooks.values())
             if w["topic"] == topic and w["status"] == "active"
         ]
+        due = math.inf if self.cron_period() > 0 else time.monotonic() + self.sb.webhook_delay
         with self._lock:
             for hook in hooks:
                 key = (hook["id"], resource_id)
                 if key in self.pending:
                     self.merged += 1
                 else:
-                    self.pending[key] = time.monotonic() + self.sb.webhook_delay
+                    self.pending[key] = due
         if hooks:
             self._poke()
+
+    def cron_period(self) -> float:
+        """Seconds between two Action Scheduler runs; 0 = the simple timer model."""
+        scale = self.sb.host_model.time_scale
+        return self.sb.cron_interval * (scale if scale > 0 else 1.0)
+
+    def site_request(self) -> None:
+        """A request reached WordPress: WP-cron runs the queue if a run is due."""
+        period = self.cron_period()
+        now = time.monotonic()
+        if period <= 0 or now - self._last_cron < period:
+            return
+        with self._lock:
+            self._last_cron = now
+            self.cron_runs += 1
+            for key in self.pending:
+                self.pending[key] = 0.0
+        self._poke()
 
     def _poke(self) -> None:
         loop, wake = self._loop, self._wake
@@ -131,9 +161,8 @@ class DeliveryQueue:
 
     def _next_wait(self) -> float | None:
         with self._lock:
-            if not self.pending:
-                return None
-            return max(0.0, min(self.pending.values()) - time.monotonic())
+            soonest = min(self.pending.values(), default=math.inf)
+        return None if soonest == math.inf else max(0.0, soonest - time.monotonic())
 
     # -- sending -------------------------------------------------------------------------
 

@@ -142,8 +142,8 @@ def place_order(
         calculate_totals(sb.settings, order)
         sb.orders[order["id"]] = order
         sb.emit("order", "created", order["id"])
-        if change_status(sb, order, status):
-            sb.emit("order", "updated", order["id"])
+        change_status(sb, order, status)
+        sb.emit("order", "updated", order["id"])  # checkout saves the new order again
         _backdate(order, created)
         return render_order(sb, order, sb.site_for())
 

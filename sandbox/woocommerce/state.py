@@ -74,6 +74,7 @@ class WooSandbox:
         self._init_data()
         self.deliveries = DeliveryQueue(self)
         self.webhook_delay = 0.2
+        self.cron_interval = 0.0  # > 0: Action Scheduler model, see delivery.py
         self.webhook_timeout = 60.0
         self.ping_timeout = 5.0
         self.max_webhook_failures = 5

@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import Callable
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -208,3 +209,51 @@ def test_the_shop_creates_the_webhook_even_when_its_ping_fails(world) -> None:
     hook = _subscribe(client, url, "order.updated")  # 201 all the same
     assert hook["status"] == "active"
     assert sb.deliveries.pings == [(hook["id"], 503)]
+
+
+CRON = 0.6  # seconds between two Action Scheduler runs (60 s on a real site)
+
+
+def test_action_scheduler_sends_only_when_the_site_gets_a_request(world) -> None:
+    sb, client, receiver, url = world
+    _subscribe(client, url, "order.created")
+    _subscribe(client, url, "order.updated")
+    assert client.get("system_status").status_code == 200  # this request runs the queue now
+    sb.cron_interval = CRON
+    runs = sb.deliveries.cron_runs
+    order = sb.place_order([(_product(sb), 1)], payment_method="cod", status="processing")
+    time.sleep(CRON * 1.5)  # a quiet site: nothing runs WP-cron, whatever the wait
+    assert receiver.deliveries() == [] and sb.deliveries.cron_runs == runs
+    sb.set_order_status(order["id"], "completed")  # absorbed by the pending delivery
+    assert sb.deliveries.merged >= 1
+    response = httpx.get(f"{sb.site_url}/wp-cron.php")  # what a system cron job requests
+    assert (response.status_code, response.content) == (200, b"")
+    wait_for(lambda: len(receiver.deliveries()) == 2)
+    assert sb.deliveries.cron_runs == runs + 1
+    topics = sorted(h["x-wc-webhook-topic"] for h, _ in receiver.deliveries())
+    assert topics == ["order.created", "order.updated"]  # a new order: created + updated
+    assert {json.loads(b)["status"] for _, b in receiver.deliveries()} == {"completed"}
+
+
+def test_action_scheduler_runs_at_most_once_per_interval(world) -> None:
+    sb, client, receiver, url = world
+    _subscribe(client, url, "order.updated")
+    sb.cron_interval = CRON
+    client.get("system_status")  # the run due since start happens here
+    ran_at = time.monotonic()
+    order = sb.place_order([(_product(sb), 1)], payment_method="cod", status="processing")
+    started = time.monotonic()
+    while time.monotonic() - started < CRON * 0.5:  # busy site, but the last run was just now
+        assert client.get(f"orders/{order['id']}").status_code == 200
+    assert receiver.deliveries() == []
+    wait_for(lambda: client.get("system_status") is not None and len(receiver.deliveries()) == 1)
+    assert time.monotonic() - ran_at >= CRON
+
+
+def test_order_deleted_carries_only_the_id(world) -> None:
+    sb, client, receiver, url = world
+    _subscribe(client, url, "order.deleted")
+    order = sb.place_order([(_product(sb), 1)], payment_method="cod", status="processing")
+    assert client.delete(f"orders/{order['id']}", force="true").status_code == 200
+    wait_for(lambda: len(receiver.deliveries()) == 1)
+    assert json.loads(receiver.deliveries()[0][1]) == {"id": order["id"]}
