@@ -87,7 +87,7 @@ def vendored(source: Path) -> dict[str, Any]:
     slim["info"] = {"title": spec["info"]["title"], "version": spec["info"]["version"]}
     _keep_required_descriptions(slim)
     slim["x-vendored"] = {
-        "from": "../shared/reference/korona-openapi.json (KORONA.cloud API v3 swagger.json)",
+        "from": "shared/reference/korona-openapi.json beside the checkout (KORONA.cloud API v3)",
         "sha256": hashlib.sha256(raw).hexdigest(),
         "by": "scripts/vendor_korona_spec.py",
         "changes": f"prose dropped; format uuid declared on {declared} uuid path parameters",
