@@ -101,7 +101,26 @@ class ProductWriter:
                 reason = f"duplicate SKU: back-office product {duplicate} has the same number"
                 decision = replace(decision, verb="skip", reason=reason)
             decisions.append(await self._with_stock(decision))
-        return decisions
+        return await self._known_tax_classes(decisions)
+
+    async def _known_tax_classes(self, decisions: list[ProductDecision]) -> list[ProductDecision]:
+        """Refuse a tax class the shop doesn't have: it would store "" (standard rate)
+        with a 200, and 0 % goods would be sold at the standard rate."""
+        if not any(_writes_tax_class(d) for d in decisions):
+            return decisions
+        known = await self.view.tax_class_slugs()
+        out = []
+        for d in decisions:
+            if _writes_tax_class(d) and d.send["tax_class"] not in known:
+                tax_class = d.send["tax_class"]
+                reason = (
+                    f"tax class {tax_class!r} does not exist in WooCommerce "
+                    f"(it has: {', '.join(sorted(c or 'standard' for c in known))}); "
+                    "fix the tax class mapping"
+                )
+                d = replace(d, verb="skip", reason=reason)
+            out.append(d)
+        return out
 
     def _duplicate_of(
         self, product: Product, link: Link | None, owners: dict[str, set[str]]
@@ -219,12 +238,16 @@ class ProductWriter:
         return []
 
     def _links(self, decision: ProductDecision, woo_id: int, *, stock: bool) -> list[Link]:
+        """The product's link and, when known, what its stock in the shop is.
+
+        Stock we sent is remembered as sent; a product re-matched by SKU
+        remembers the stock the shop already holds.
+        """
         product = decision.product
         links = [Link(PRODUCT, product.id, woo_id, product.sku, encode(decision.remembered()))]
-        if stock and decision.stock:
-            links.append(
-                Link(STOCK, product.id, woo_id, product.sku, encode(fingerprint(decision.stock)))
-            )
+        held = fingerprint(decision.stock) if stock and decision.stock else decision.shop_stock
+        if held:
+            links.append(Link(STOCK, product.id, woo_id, product.sku, encode(held)))
         return links
 
     async def _forget(self, decision: ProductDecision) -> None:
@@ -250,3 +273,7 @@ class ProductWriter:
             return
         reason = f"WooCommerce refused it: {item.code or ''} {item.message}".strip()
         await self.run.skip(PRODUCT, product.sku or product.id, reason)
+
+
+def _writes_tax_class(decision: ProductDecision) -> bool:
+    return decision.verb in ("create", "update") and "tax_class" in decision.send

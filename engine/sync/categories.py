@@ -4,7 +4,8 @@ Incremental runs first ask the back office for categories changed since the
 saved cursor and stop there when nothing changed (one cheap request).  When
 something changed, or on a full run, the whole tree is read and planned
 level by level (parents before children), unlinked categories are matched
-by name under the same parent before anything is created, and only changed
+by name under the same parent (as the shop stores names: ``&`` escaped,
+tags stripped) before anything is created, and only changed
 names/parents are written.  Nothing is ever deleted in the shop.
 """
 
@@ -19,6 +20,7 @@ from engine.sync.category_plan import PlannedCategory, plan_levels
 from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
 from engine.sync.fieldhash import changed_fields, decode, encode, fingerprint
 from engine.sync.jobrun import JobRun
+from engine.sync.shop_values import shop_name
 from engine.sync.validate import clean_text
 from engine.woo import BatchItemResult
 
@@ -29,7 +31,8 @@ _KIND = "category"
 
 
 def _woo_key(name: str, parent: int) -> tuple[str, int]:
-    return clean_text(name).casefold(), parent
+    """Names compared as the shop shows them (it answers "Books &amp; Stationery")."""
+    return shop_name(clean_text(name)).casefold(), parent
 
 
 class CategorySync:
@@ -114,7 +117,7 @@ class CategorySync:
 
     def _fields(self, category: Category) -> dict[str, Any]:
         parent = self._ids.get(category.parent_id, 0) if category.parent_id else 0
-        return {"name": clean_text(category.name), "parent": parent}
+        return {"name": shop_name(clean_text(category.name)), "parent": parent}
 
     def _remember(self, category: Category, woo_id: int, fields: dict[str, Any]) -> Link:
         self._ids[category.id] = woo_id

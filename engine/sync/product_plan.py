@@ -18,7 +18,12 @@ from engine.model import Product
 from engine.store.links import Link
 from engine.sync.fieldhash import FieldHashes, changed_fields, decode, fingerprint
 from engine.sync.validate import product_problem
-from engine.sync.woo_fields import CatalogPreferences, catalog_fields, stock_fields
+from engine.sync.woo_fields import (
+    STOCK_FIELD_NAMES,
+    CatalogPreferences,
+    catalog_fields,
+    stock_fields,
+)
 from engine.sync.woo_index import WooEntry
 
 __all__ = ["ProductDecision", "decide"]
@@ -41,6 +46,9 @@ class ProductDecision:
     previous: FieldHashes = field(default_factory=dict)
     reason: str = ""
     hashes: dict[str, str] | None = None  # digests to remember instead of fingerprint(fields)
+    # re-matched by SKU: digests of the stock the shop already holds, remembered
+    # as if the stock job had written them (so it doesn't rewrite the same number)
+    shop_stock: dict[str, str] = field(default_factory=dict)
 
     def remembered(self) -> dict[str, str]:
         return self.hashes if self.hashes is not None else fingerprint(self.fields)
@@ -77,7 +85,15 @@ def decide(
     if "status" in remembered and "status" not in fields:
         send["status"] = prefs.new_products_status  # reactivated: undo our draft
     verb: Verb = "update" if send else ("link" if link is None else "unchanged")
-    return ProductDecision(verb, product, fields, send, woo_id=woo_id, previous=previous)
+    shop_stock = _stock_digests(woo) if link is None and woo is not None else {}
+    return ProductDecision(
+        verb, product, fields, send, woo_id=woo_id, previous=previous, shop_stock=shop_stock
+    )
+
+
+def _stock_digests(woo: WooEntry) -> dict[str, str]:
+    digests = woo.digests
+    return {name: digests[name] for name in STOCK_FIELD_NAMES if name in digests}
 
 
 def _deactivated(product: Product, prefs: CatalogPreferences, link: Link | None) -> ProductDecision:

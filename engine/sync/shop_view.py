@@ -4,7 +4,8 @@ Each piece costs requests, so it is fetched only when a page first needs it
 and then shared by every page of the run: the WooCommerce SKU index (only
 for unlinked products or a full run), the back-office stock snapshot (only
 when a product is about to be created, so it goes in with its stock), and
-the quantities of orders not yet booked in the back office.
+the quantities of orders not yet booked in the back office, and the shop's
+tax class slugs (only when a product with a tax class is about to be written).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 from decimal import Decimal
 
 from engine.sync.jobrun import JobRun
+from engine.sync.shop_values import shop_tax_class_slugs
 from engine.sync.woo_fields import CatalogPreferences
 from engine.sync.woo_index import WooIndex
 
@@ -31,6 +33,7 @@ class ShopView:
         self._pending: dict[str, Decimal] | None = None
         self._lock = asyncio.Lock()
         self._stock_task: asyncio.Task[dict[str, Decimal]] | None = None
+        self._tax_classes: frozenset[str] | None = None
 
     def prefetch_stock(self) -> None:
         """Start reading the stock snapshot now, while other work keeps the shop busy.
@@ -65,6 +68,14 @@ class ShopView:
                         "WooCommerce product; the newest is linked"
                     )
         return self._index
+
+    async def tax_class_slugs(self) -> frozenset[str]:
+        """The tax classes the shop knows (``""`` = standard), read once per run."""
+        async with self._lock:
+            if self._tax_classes is None:
+                classes = await self.ctx.woo.list_tax_classes()
+                self._tax_classes = shop_tax_class_slugs(classes)
+        return self._tax_classes
 
     async def index_if_built(self) -> WooIndex | None:
         return await self.index() if self.wants_index else self._index

@@ -14,11 +14,19 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from engine.model import Product
+from engine.sync.shop_values import shop_name, tax_class_slug
 from engine.sync.validate import clean_text
 
-__all__ = ["CatalogPreferences", "FieldsOrProblem", "catalog_fields", "stock_fields"]
+__all__ = [
+    "STOCK_FIELD_NAMES",
+    "CatalogPreferences",
+    "FieldsOrProblem",
+    "catalog_fields",
+    "stock_fields",
+]
 
 Fields = dict[str, Any]
+STOCK_FIELD_NAMES = ("manage_stock", "stock_quantity", "catalog_visibility")  # the stock job's
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,11 @@ def catalog_fields(
     tax_class = _tax_class(product, prefs)
     if tax_class is None:
         return FieldsOrProblem({}, f"tax code {product.tax_code_id!r} has no WooCommerce tax class")
-    fields: Fields = {"name": clean_text(product.name), "sku": product.sku, "tax_class": tax_class}
+    fields: Fields = {
+        "name": shop_name(clean_text(product.name)),
+        "sku": product.sku,
+        "tax_class": tax_class_slug(tax_class),
+    }
     if product.price is not None:
         fields["regular_price"] = _price(product.price.amount, prefs.price_decimals)
     if prefs.sync_descriptions:

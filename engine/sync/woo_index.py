@@ -9,13 +9,13 @@ products cost a few megabytes, not the whole catalog.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.sync.fieldhash import FieldHashes, fingerprint
+from engine.sync.shop_values import shop_name
 
 __all__ = ["COMPARABLE_FIELDS", "WooEntry", "WooIndex", "woo_view"]
 
@@ -52,20 +52,32 @@ def woo_view(product: Mapping[str, Any], price_decimals: int = 2) -> dict[str, A
     """WooCommerce's REST product reduced to the fields and forms we write."""
     view = {name: product[name] for name in COMPARABLE_FIELDS if name in product}
     if isinstance(view.get("name"), str):
-        view["name"] = html.unescape(view["name"])  # WordPress answers "A &amp; B"
+        view["name"] = shop_name(view["name"])  # WordPress answers "A &amp; B"
     if view.get("regular_price") not in (None, ""):
         view["regular_price"] = _decimal_text(view["regular_price"], price_decimals)
     if view.get("weight") not in (None, ""):
         view["weight"] = _decimal_text(view["weight"], None)
     if "categories" in view:
-        view["categories"] = sorted(({"id": c["id"]} for c in view["categories"]), key=_cat_id)
+        view["categories"] = _our_categories(view["categories"])
     return view
+
+
+def _our_categories(categories: list[Mapping[str, Any]]) -> list[dict[str, int]]:
+    """Category ids as we send them; the shop's default category alone means none.
+
+    A product saved with ``categories: []`` gets the default category
+    ("Uncategorized"), which we never asked for and must not try to remove.
+    """
+    if [c.get("slug") for c in categories] == [DEFAULT_CATEGORY_SLUG]:
+        return []
+    return sorted(({"id": c["id"]} for c in categories), key=_cat_id)
 
 
 def _cat_id(category: Mapping[str, int]) -> int:
     return category["id"]
 
 
+DEFAULT_CATEGORY_SLUG = "uncategorized"
 _ABSENT = bytes(6)
 
 
