@@ -1,4 +1,10 @@
-"""Waiting for the console to be still: every worker done but the event pump."""
+"""Waiting for the console to be still: every worker done but the event pump.
+
+Every wait here polls a condition against a deadline; none trusts a fixed
+sleep to be long enough (on a loaded machine it isn't).  Text cursors are
+made steady while settling: a focused Input blinks every 0.5 s, so a shot
+taken a little later on a busy machine would otherwise catch it hidden.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import asyncio
 import time
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.worker import WorkerState
 
 LONG_LIVED = {"engine-events"}
@@ -23,12 +30,18 @@ async def settle(pilot: Pilot, within: float = 20.0, *, engine: bool = True) -> 
             if w.group not in LONG_LIVED and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
         ]
         if not busy and (app.ready or not engine):
-            await pilot.pause()
-            await asyncio.sleep(0.05)
+            steady_cursors(pilot)
+            await pilot.wait_for_scheduled_animations()
             await pilot.pause()
             return
         await asyncio.sleep(0.05)
     raise TimeoutError(f"the console did not settle: {[w.name for w in app.workers]}")
+
+
+def steady_cursors(pilot: Pilot) -> None:
+    """Stop every text cursor on the screen blinking (shown steadily instead)."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
 
 
 async def until(pilot: Pilot, condition, within: float = 20.0) -> None:

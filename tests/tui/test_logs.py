@@ -22,10 +22,9 @@ async def test_filter_by_text_and_level(make_app) -> None:
         table = app.screen.query_one(LogTable)
         assert len(messages(table)) == 7
 
-        await pilot.press("slash", *"held")
-        await pilot.pause(0.5)
+        await pilot.press("slash", *"held")  # the filter applies after a typing pause
+        await until(pilot, lambda: messages(table) == ["order held: payment gateway 'cheque'"])
         await settle(pilot)
-        assert messages(table) == ["order held: payment gateway 'cheque'"]
 
         await pilot.press("escape")
         for _ in range(3):  # cycle the filter info → warning → error → debug
@@ -34,9 +33,8 @@ async def test_filter_by_text_and_level(make_app) -> None:
         assert messages(table) == ["order held: payment gateway 'cheque'"]  # debug and up
 
         await pilot.press("x")  # clear: every info-and-up event again
-        await pilot.pause(0.5)
+        await until(pilot, lambda: len(messages(table)) == 7)
         await settle(pilot)
-        assert len(messages(table)) == 7
         await pilot.press("v", "v")  # info → warning → error
         await settle(pilot)
         assert all(e.level == "error" for e in table.events.values())

@@ -9,13 +9,14 @@ Update with ``pytest tests/tui --snapshot-update`` after a deliberate change.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 
 import pytest
 from textual.pilot import Pilot
 
 from engine.runtime.views_setup import SetupAnswers
-from tests.tui.pilot import settle
+from tests.tui.pilot import settle, until
 from tui.screens.first_run import FirstRunScreen
 
 pytestmark = pytest.mark.usefixtures("steady_probe")
@@ -82,7 +83,7 @@ def test_schedule_editor_rejects_a_bad_expression_inline(make_app, snap_compare)
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=bad_schedule)
 
 
-def test_first_run_credentials(make_app, snap_compare) -> None:
+def _first_run() -> Callable[[Pilot], object]:
     answers = SetupAnswers(
         woo_url="https://shop.example.com",
         consumer_key="ck_0123456789abcdef0123456789abcdef01234567",
@@ -95,5 +96,31 @@ def test_first_run_credentials(make_app, snap_compare) -> None:
         await settle(pilot)
         await pilot.app.push_screen(FirstRunScreen(None, answers))
         await settle(pilot)
+        # the screen focuses its first field after a refresh: wait for it, not for time
+        await until(pilot, lambda: getattr(pilot.app.focused, "id", None) == "f-connection")
+        await settle(pilot)
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=first_run)
+    return first_run
+
+
+def test_first_run_credentials(make_app, snap_compare) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_first_run())
+
+
+def test_first_run_credentials_shot_late(make_app, snap_compare) -> None:
+    """The shot a loaded machine takes: a blink cycle after the screen settled.
+
+    A focused Input blinks its cursor every 0.5 s, so a shot taken late caught
+    it blinked off and differed from the reference.  This waits until the
+    cursor blinks off or a whole blink cycle has passed, then shoots.
+    """
+    settled = _first_run()
+
+    async def late(pilot: Pilot) -> None:
+        await settled(pilot)
+        field = pilot.app.focused
+        deadline = time.monotonic() + 1.2  # more than one whole on/off cycle
+        while time.monotonic() < deadline and getattr(field, "_cursor_visible", False):
+            await pilot.pause(0.05)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=late)
