@@ -29,6 +29,7 @@ from engine.sync.orders.poll import ORDERS_CURSOR, OrderPoll, PollReport
 from engine.sync.orders.rules import STOCK_REDUCING_STATUSES, OrderRules, sale_key
 from engine.sync.orders.totals import TotalsCheck, check_totals
 from engine.sync.orders.voids import ORDER_LINK
+from engine.sync.orders.watch import OrderWatch, WatchCheck
 from engine.sync.orders.webhook_setup import (
     WEBHOOK_TOPICS,
     WebhookHealth,
@@ -60,11 +61,13 @@ __all__ = [
     "OrderIntake",
     "OrderPoll",
     "OrderRules",
+    "OrderWatch",
     "OrderWorker",
     "PollReport",
     "Prepared",
     "ReceiptWriteBack",
     "TotalsCheck",
+    "WatchCheck",
     "WebhookHealth",
     "WebhookInstall",
     "booking_fingerprint",
