@@ -34,6 +34,7 @@ from engine.model import (
     Category,
     Customer,
     Location,
+    LocationKind,
     Order,
     PaymentMethod,
     PriceGroup,
@@ -123,7 +124,10 @@ class Backend(Protocol):
 
     def read_price_groups(self, since: Cursor | None = None) -> AsyncIterator[Page[PriceGroup]]: ...
 
-    async def select_location(self, location_id: str) -> Location: ...
+    async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
+        """Choose where sales are booked or stock is read; ``kind`` says which type
+        of place a number names (a POS and a warehouse may share one)."""
+        ...
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef: ...
 
@@ -192,7 +196,7 @@ class BackendBase:
     def read_price_groups(self, since: Cursor | None = None) -> AsyncIterator[Page[PriceGroup]]:
         return self._refuse_stream(Capability.PRICE_GROUPS)
 
-    async def select_location(self, location_id: str) -> Location:
+    async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         raise self._unsupported(Capability.LOCATIONS)
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:

@@ -21,9 +21,11 @@ from engine.backends.korona.catalog import (
     stock_level_from_wire,
     tax_code_from_wire,
 )
+from engine.backends.korona.choices import ChosenPriceGroup, match_price_group
 from engine.backends.korona.errors import (
     DailyLimitExceeded,
     KoronaConfigError,
+    UnknownHandle,
     parse_korona_error,
     seconds_until_quota_reset,
     translate,
@@ -65,7 +67,7 @@ def _product(**extra: object) -> dict:
 
 
 def test_product_maps_fields_and_picks_current_price_of_the_group() -> None:
-    product = product_from_wire(_product(), PriceRule("Webshop", "EUR"), NOW)
+    product = product_from_wire(_product(), PriceRule("pg-web", "EUR"), NOW)
     assert product.id == "p1" and product.sku == "1001" and product.name == "Espresso"
     assert product.price == Money(Decimal("2.39"), "EUR")
     assert isinstance(product.price.amount, Decimal)
@@ -78,11 +80,71 @@ def test_product_maps_fields_and_picks_current_price_of_the_group() -> None:
     assert product.revision == 17
 
 
-def test_price_group_may_be_named_by_id_or_number() -> None:
+def test_price_rows_are_matched_by_the_group_id_not_a_nested_name() -> None:
     by_id = product_from_wire(_product(), PriceRule("pg-retail", "EUR"), NOW)
     assert by_id.price == Money(Decimal("2.5"), "EUR")
-    missing = product_from_wire(_product(), PriceRule("Staff", "EUR"), NOW)
-    assert missing.price is None
+    # the config's name "Webshop" is resolved to an id first; a name is never matched
+    assert product_from_wire(_product(), PriceRule("Webshop", "EUR"), NOW).price is None
+    impostor = _product(prices=[{"value": 7, "priceGroup": {"id": "pg-x", "name": "Webshop"}}])
+    assert product_from_wire(impostor, PriceRule("pg-web", "EUR"), NOW).price is None
+
+
+@pytest.mark.parametrize(
+    ("net_prices", "shop_includes_tax", "expected"),
+    [
+        (True, True, "2.87"),  # net 2.39 + 20 % of the product's sector
+        (False, False, "1.99"),  # gross 2.39 without 20 %
+        (True, False, "2.39"),  # both net: as it is
+        (False, True, "2.39"),  # both gross: as it is
+    ],
+)
+def test_net_and_gross_convert_with_the_sector_rate(
+    net_prices: bool, shop_includes_tax: bool, expected: str
+) -> None:
+    rule = PriceRule("pg-web", "EUR", net_prices, shop_includes_tax, {"sec-std": Decimal(20)})
+    product = product_from_wire(_product(), rule, NOW)
+    assert product.price == Money(Decimal(expected), "EUR")
+
+
+def test_a_price_needing_a_rate_without_one_is_not_published() -> None:
+    rule = PriceRule("pg-web", "EUR", net_prices=True, shop_includes_tax=True, rates={})
+    assert product_from_wire(_product(), rule, NOW).price is None
+
+
+def test_price_group_from_config_resolves_by_id_number_then_name() -> None:
+    rows = [
+        {"id": "pg-retail", "number": "1", "name": "Retail", "netPrices": False},
+        {"id": "pg-web", "number": "2", "name": "Webshop", "netPrices": True},
+        {"id": "pg-old", "number": "3", "name": "Webshop", "active": False},
+    ]
+    assert match_price_group(rows, "pg-web") == ChosenPriceGroup("pg-web", "Webshop", True)
+    assert match_price_group(rows, "1").id == "pg-retail"
+    assert match_price_group(rows, "Webshop").id == "pg-web"  # the inactive one is no choice
+    with pytest.raises(UnknownHandle):
+        match_price_group(rows, "Staff")
+    twins = [*rows, {"id": "pg-twin", "number": "4", "name": "Retail"}]
+    with pytest.raises(ConfigError, match="2 KORONA price groups are called 'Retail'") as info:
+        match_price_group(twins, "Retail")
+    assert "1 Retail, 4 Retail" in info.value.hint
+
+
+@pytest.mark.parametrize(
+    ("props", "key", "expected"),
+    [
+        ({"weight": "0.250", "weightUnit": "kg"}, "weight", Decimal("0.250")),
+        ({"Gewicht": "1,5"}, "Gewicht", Decimal("1.5")),
+        ({"weight": "heavy"}, "weight", None),
+        ({"weight": "-1"}, "weight", None),
+        ({"weight": "0.250"}, None, None),
+        ({}, "weight", None),
+    ],
+)
+def test_weight_comes_from_the_configured_custom_property(
+    props: dict, key: str | None, expected: Decimal | None
+) -> None:
+    rule = PriceRule("pg-web", "EUR")
+    product = product_from_wire(_product(customProperties=props), rule, NOW, weight_key=key)
+    assert product.weight == expected
 
 
 @pytest.mark.parametrize(
@@ -90,7 +152,7 @@ def test_price_group_may_be_named_by_id_or_number() -> None:
     [{"active": False, "number": None}, {"deactivated": True}],
 )
 def test_deleted_or_deactivated_products_are_inactive(extra: dict) -> None:
-    product = product_from_wire(_product(**extra), PriceRule(None, "EUR"), NOW)
+    product = product_from_wire(_product(**extra), PriceRule("pg-web", "EUR"), NOW)
     assert product.active is False
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 
 import httpx
@@ -22,11 +23,38 @@ def _backend(handler: Handler, settings: KoronaSettings = SETTINGS) -> KoronaBac
 
 
 def _products_page() -> dict:
+    return _page([{"id": "p1", "number": "1", "name": "A", "revision": 3}])
+
+
+def _page(rows: list[dict]) -> dict:
     return {
-        "currentPage": 1, "pagesTotal": 1, "resultsOfPage": 1, "resultsTotal": 1,
-        "links": {}, "maxRevision": 3,
-        "results": [{"id": "p1", "number": "1", "name": "A", "revision": 3}],
+        "currentPage": 1, "pagesTotal": 1, "resultsOfPage": len(rows), "resultsTotal": len(rows),
+        "links": {}, "maxRevision": 3, "results": rows,
     }  # fmt: skip
+
+
+_SECTOR, _TAX = "5e1f0a3c-9b2d-4c8e-a7f6-0d1c2b3a4e5f", "6a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+_MASTER = {
+    "priceGroups": [
+        {"id": "7b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "number": "2", "name": "Webshop"}
+    ],
+    "organizationalUnits": [{"id": "8c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f", "number": "3"}],
+    "sectors": [{"id": _SECTOR, "salesTaxes": [{"index": 0, "salesTax": {"id": _TAX}}]}],
+    "salesTaxes": [{"id": _TAX, "rates": [{"rate": 20, "validFrom": "2000-01-01T00:00:00Z"}]}],
+}
+
+
+def _master(request: httpx.Request) -> httpx.Response:
+    """The look-ups every sale or catalog read makes first: groups, units, taxes, products."""
+    kind = request.url.path.rsplit("/", 1)[-1]
+    number = request.url.params.get("number")
+    if kind == "products" and number:
+        row = {"id": f"00000000-0000-4000-8000-{zlib.crc32(number.encode()):012d}"}
+        return httpx.Response(
+            200, json=_page([{**row, "number": number, "sector": {"id": _SECTOR}}])
+        )
+    rows = [r for r in _MASTER.get(kind, []) if number is None or r.get("number") == number]
+    return httpx.Response(200, json=_page(rows)) if rows else httpx.Response(204)
 
 
 async def test_daily_limit_stops_at_once_with_a_retry_after_until_reset() -> None:
@@ -54,7 +82,7 @@ async def test_parallel_update_429_backs_off_and_succeeds() -> None:
     ]
 
     def handler(request: httpx.Request) -> httpx.Response:
-        return answers.pop(0)
+        return answers.pop(0) if request.url.path.endswith("/products") else _master(request)
 
     backend = _backend(handler)
     pages = [page async for page in backend.read_products()]
@@ -88,10 +116,11 @@ async def test_receipt_post_timeout_is_resolved_by_looking_the_key_up() -> None:
         if request.method == "POST":
             posts.append(request)
             raise httpx.ReadTimeout("lost answer", request=request)
+        if not request.url.path.endswith("/receipts"):
+            return _master(request)
         if not posts:
             return httpx.Response(204)
-        page = {**_products_page(), "results": [booked]}
-        return httpx.Response(200, json=page)
+        return httpx.Response(200, json=_page([booked]))
 
     backend = _backend(handler)
     ref = await backend.create_sale(_order(), key)
@@ -104,7 +133,7 @@ async def test_receipt_post_failure_without_a_booking_surfaces() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.method == "POST":
             return httpx.Response(502, text="bad gateway")
-        return httpx.Response(204)
+        return _master(request)
 
     backend = _backend(handler)
     with pytest.raises(TransientError):

@@ -14,7 +14,6 @@ parallel updates with 429 TOO_MANY_PARALLEL_UPDATE_REQUESTS.
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,14 +27,13 @@ from engine.backends.korona.errors import (
     translate,
 )
 from engine.backends.korona.settings import KoronaSettings
-from engine.backends.korona.wire import ResultList, decode_json, encode_json
+from engine.backends.korona.wire import ResultList, decode_json, encode_json, is_uuid
 from engine.errors import RemoteError
 from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy
 
 __all__ = ["KoronaApi", "ListPage"]
 
 _JSON = {"Content-Type": "application/json"}
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,7 @@ class KoronaApi:
         Admins copy numbers from KORONA Studio; path parameters of writes and
         sub-resources must be uuids, so a number is looked up once and cached.
         """
-        if _UUID.fullmatch(handle):
+        if is_uuid(handle):
             return handle
         cached = self._ids.get((collection, handle))
         if cached is None:

@@ -11,6 +11,7 @@ claimed.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -29,14 +30,19 @@ from engine.backends.korona import catalog
 from engine.backends.korona import customers as customers_wire
 from engine.backends.korona.api import KoronaApi
 from engine.backends.korona.check import check_connection
+from engine.backends.korona.choices import POINTS_OF_SALE, WAREHOUSES, Choices
 from engine.backends.korona.errors import UnknownHandle
+from engine.backends.korona.prices import PriceRule
+from engine.backends.korona.receipt_refs import ReceiptLookup
 from engine.backends.korona.sales import ExternalPos
 from engine.backends.korona.settings import KoronaSettings
+from engine.backends.korona.taxbook import TaxBook
 from engine.errors import ConfigError, NotFoundError, ValidationError
 from engine.model import (
     Category,
     Customer,
     Location,
+    LocationKind,
     Order,
     PaymentMethod,
     PriceGroup,
@@ -89,9 +95,9 @@ class KoronaBackend(BackendBase):
     ) -> None:
         self.settings = settings
         self._api = KoronaApi(settings, transport=transport, retry=retry)
-        self._pos = ExternalPos(self._api)
-        self._warehouse_id = settings.warehouse_id
-        self._prices = catalog.PriceRule(settings.price_group, settings.currency)
+        self._choices = Choices(self._api)
+        self._taxes = TaxBook(self._api)
+        self._pos = ExternalPos(self._api, ReceiptLookup(self._api, self._choices, self._taxes))
 
     @property
     def client(self) -> RemoteClient:
@@ -102,7 +108,7 @@ class KoronaBackend(BackendBase):
         return f"KoronaBackend(account={self.settings.account_id!r})"
 
     async def check(self) -> CheckResult:
-        return await check_connection(self._api, self._pos.pos_id)
+        return await check_connection(self._api, self._choices, self._pos.pos_id)
 
     async def _stream(
         self,
@@ -119,11 +125,27 @@ class KoronaBackend(BackendBase):
             total = page.rows.results_total if total is None else total
             yield Page(items, cursor, total)
 
-    def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
-        def convert(row: Any) -> Product:
-            return catalog.product_from_wire(row, self._prices)
+    async def _price_rule(self) -> PriceRule:
+        """The chosen group by uuid; sector rates only when net and gross must be converted."""
+        group = await self._choices.price_group()
+        convert = group.net_prices == self.settings.price_includes_tax
+        rates = await self._taxes.rates_at(datetime.now(UTC)) if convert else {}
+        return PriceRule(
+            group.id, self.settings.currency, group.net_prices, self.settings.price_includes_tax,
+            rates,
+        )  # fmt: skip
 
-        return self._stream(self._api.path("products"), convert, since, _INCLUDE_DELETED)
+    async def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
+        """Products with the chosen price group's price; ConfigError when none is chosen."""
+        prices = await self._price_rule()
+        weight_key = self.settings.weight_property
+
+        def convert(row: Any) -> Product:
+            return catalog.product_from_wire(row, prices, weight_key=weight_key)
+
+        path = self._api.path("products")
+        async for page in self._stream(path, convert, since, _INCLUDE_DELETED):
+            yield page
 
     def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]:
         path = self._api.path("commodityGroups")
@@ -133,10 +155,10 @@ class KoronaBackend(BackendBase):
         self, since: Cursor | None = None, location_id: str | None = None
     ) -> AsyncIterator[Page[StockLevel]]:
         """Stock rows of one org unit with a warehouse; the cursor is per unit."""
-        handle = location_id or self._warehouse_id
+        handle = location_id or self._choices.warehouse
         if not handle:
             raise ConfigError("no KORONA warehouse selected: choose one to read stock from")
-        unit = await self._api.resolve_id("organizationalUnits", handle)
+        unit = await self._api.resolve_id(WAREHOUSES, handle)
 
         def convert(row: Any) -> StockLevel:
             return catalog.stock_level_from_wire(row, unit)
@@ -176,22 +198,55 @@ class KoronaBackend(BackendBase):
         path = self._api.path("priceGroups")
         return self._stream(path, catalog.price_group_from_wire, resumable=False)
 
-    async def select_location(self, location_id: str) -> Location:
-        """An External POS is validated and coupled; a warehouse becomes the stock source."""
+    async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
+        """An External POS is validated and coupled; a warehouse becomes the stock source.
+
+        A number is looked up in the object type ``kind`` names: POS "2" and
+        warehouse "2" are different objects.  Without a kind, a uuid finds
+        its one object, and a number both types use is refused as ambiguous.
+        """
+        if kind is None:
+            kind = await self._kind_of(location_id)
+        if kind is LocationKind.POINT_OF_SALE:
+            try:
+                return await self._pos.select(location_id)
+            except (NotFoundError, UnknownHandle):
+                raise ConfigError(f"KORONA has no point of sale {location_id}") from None
         try:
-            return await self._pos.select(location_id)
+            unit = await self._api.resolve_id(WAREHOUSES, location_id)
+            data = await self._api.get(self._api.path(WAREHOUSES, unit))
         except (NotFoundError, UnknownHandle):
-            pass
-        try:
-            unit = await self._api.resolve_id("organizationalUnits", location_id)
-            data = await self._api.get(self._api.path("organizationalUnits", unit))
-        except (NotFoundError, UnknownHandle):
-            raise ConfigError(f"KORONA has no point of sale or warehouse {location_id}") from None
+            raise ConfigError(f"KORONA has no warehouse {location_id}") from None
         location = catalog.location_from_org_unit(data)
         if not location.selectable:
             raise ConfigError(f"{location.name} has no warehouse and holds no stock")
-        self._warehouse_id = location.id
+        self._choices.warehouse = location.id
         return location
+
+    async def _kind_of(self, location_id: str) -> LocationKind:
+        """Which type of place ``location_id`` names; a number two types share is refused."""
+        found = []
+        pos = await self._read_place(POINTS_OF_SALE, location_id)
+        if pos is not None:
+            found.append(LocationKind.POINT_OF_SALE)
+        unit = await self._read_place(WAREHOUSES, location_id)
+        if unit is not None and unit.get("warehouse"):
+            found.append(LocationKind.WAREHOUSE)
+        if not found:
+            raise ConfigError(f"KORONA has no point of sale or warehouse {location_id}")
+        if len(found) > 1:
+            raise ConfigError(
+                f"KORONA has a point of sale and a warehouse numbered {location_id}",
+                hint="Select it from the list, or give its uuid.",
+            )
+        return found[0]
+
+    async def _read_place(self, collection: str, handle: str) -> dict | None:
+        try:
+            place_id = await self._api.resolve_id(collection, handle)
+            return await self._api.get(self._api.path(collection, place_id))
+        except (NotFoundError, UnknownHandle):
+            return None
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
         return await self._pos.create(order, key)

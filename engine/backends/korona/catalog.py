@@ -8,18 +8,18 @@ these functions pick the one row that applies *now*, as the POS would.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.backends.korona.wire import decimal_or_none, ref_id
+from engine.backends.korona.prices import PriceRule
+from engine.backends.korona.wire import decimal_or_none, parse_time, ref_id
 from engine.model import (
     Category,
     Location,
     LocationKind,
-    Money,
     PaymentMethod,
     PriceGroup,
     Product,
@@ -42,6 +42,7 @@ __all__ = [
     "sales_tax_from_wire",
     "stock_level_from_wire",
     "tax_code_from_wire",
+    "weight_from_wire",
 ]
 
 Json = Mapping[str, Any]
@@ -51,48 +52,6 @@ Json = Mapping[str, Any]
 EXTERNAL_POS_TYPES = frozenset({"EXTERNAL", "EXTERNAL_WEBSHOP", "WEBSHOP"})
 
 
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class PriceRule:
-    """Which price rows count as the shop price: one price group, by id/name/number."""
-
-    price_group: str | None
-    currency: str
-
-    def matches(self, row: Json) -> bool:
-        if self.price_group is None:
-            return True
-        group = row.get("priceGroup") or {}
-        return self.price_group in (group.get("id"), group.get("name"), group.get("number"))
-
-    def pick(self, rows: Sequence[Json], now: datetime) -> Money | None:
-        """The newest valid-from row of the group; container (productCode) rows are skipped.
-
-        Rows bound to an organizational unit lose against general ones, so a
-        branch's local price never becomes the web price by accident.
-        """
-        candidates = []
-        for row in rows:
-            value = decimal_or_none(row.get("value"))
-            if value is None or row.get("productCode") or not self.matches(row):
-                continue
-            since = _parse_time(row.get("validFrom")) or datetime.min.replace(tzinfo=UTC)
-            if since <= now:
-                candidates.append((row.get("organizationalUnit") is None, since, value))
-        if not candidates:
-            return None
-        return Money(max(candidates, key=lambda c: (c[0], c[1]))[2], self.currency)
-
-
 def _description(descriptions: object) -> str:
     for entry in descriptions or ():
         if isinstance(entry, Mapping) and entry.get("type") == "DESCRIPTION":
@@ -100,19 +59,39 @@ def _description(descriptions: object) -> str:
     return ""
 
 
-def product_from_wire(data: Json, prices: PriceRule, now: datetime | None = None) -> Product:
+def weight_from_wire(data: Json, key: str | None) -> Decimal | None:
+    """The weight an admin keeps in ``customProperties[key]`` (KORONA has no weight field).
+
+    customProperties are free strings; one that is no plain number is no weight.
+    """
+    props = data.get("customProperties")
+    if not key or not isinstance(props, Mapping):
+        return None
+    text = str(props.get(key) or "").strip().replace(",", ".")
+    try:
+        weight = Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+    return weight if weight is not None and weight.is_finite() and weight >= 0 else None
+
+
+def product_from_wire(
+    data: Json, prices: PriceRule, now: datetime | None = None, weight_key: str | None = None
+) -> Product:
     """A KORONA product as the shop should see it; deleted/deactivated -> inactive."""
     group = ref_id(data.get("commodityGroup"))
     codes = tuple(str(c["productCode"]) for c in data.get("codes") or () if c.get("productCode"))
     images = tuple(str(m["url"]) for m in data.get("mediaUrls") or () if m.get("url"))
     active = data.get("active") is not False and not data.get("deactivated", False)
+    sector = ref_id(data.get("sector"))
     return Product(
         id=str(data["id"]),
         sku=str(data.get("number") or ""),
         name=str(data.get("name") or ""),
-        price=prices.pick(data.get("prices") or (), now or datetime.now(UTC)),
+        price=prices.pick(data.get("prices") or (), now or datetime.now(UTC), sector),
         description=_description(data.get("descriptions")),
-        tax_code_id=ref_id(data.get("sector")),
+        tax_code_id=sector,
+        weight=weight_from_wire(data, weight_key),
         category_ids=(group,) if group else (),
         codes=codes,
         image_urls=images,
@@ -152,7 +131,7 @@ def current_rate(rates: object, now: datetime) -> Decimal | None:
     best: tuple[datetime, Decimal] | None = None
     for entry in rates or ():
         rate = decimal_or_none(entry.get("rate"))
-        since = _parse_time(entry.get("validFrom")) or datetime.min.replace(tzinfo=UTC)
+        since = parse_time(entry.get("validFrom")) or datetime.min.replace(tzinfo=UTC)
         if rate is not None and since <= now and (best is None or since >= best[0]):
             best = (since, rate)
     return best[1] if best else None

@@ -2,8 +2,10 @@
 
 It reports every step with a sentence an admin can act on, rather than
 stopping at a status code: reachable? password accepted? does the selected
-POS exist and is it External? is the warehouse a warehouse? does the price
-group exist?  Later steps are skipped when the account itself is unreachable.
+POS exist and is it External? is the warehouse a warehouse? is a price
+group chosen, and does it exist?  Numbers from the config are resolved to
+uuids by object type before any path is built.  Later steps are skipped
+when the account itself is unreachable.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from engine.backends.base import CheckItem, CheckResult
 from engine.backends.korona.api import KoronaApi
 from engine.backends.korona.catalog import is_external_pos
-from engine.errors import AuthError, NotFoundError, RemoteError
+from engine.backends.korona.choices import POINTS_OF_SALE, WAREHOUSES, Choices
+from engine.backends.korona.errors import UnknownHandle
+from engine.errors import AuthError, ConfigError, NotFoundError, RemoteError
 
 __all__ = ["check_connection"]
 
@@ -36,12 +40,14 @@ async def _account(api: KoronaApi) -> CheckItem:
     return CheckItem("credentials", True, f"Connected to KORONA account {account}.")
 
 
-async def _point_of_sale(api: KoronaApi, pos_id: str) -> CheckItem:
+async def _point_of_sale(api: KoronaApi, handle: str) -> CheckItem:
+    """The POS named in the config (uuid or number), read at its uuid."""
     try:
-        data = await api.get(api.path("pointsOfSale", pos_id))
-    except NotFoundError:
-        return CheckItem("point of sale", False, f"Point of sale {pos_id} does not exist.")
-    name = data.get("name") or pos_id
+        pos_id = await api.resolve_id(POINTS_OF_SALE, handle)
+        data = await api.get(api.path(POINTS_OF_SALE, pos_id))
+    except (NotFoundError, UnknownHandle):
+        return CheckItem("point of sale", False, f"Point of sale {handle} does not exist.")
+    name = data.get("name") or handle
     if not is_external_pos(data):
         kind = data.get("type") or "unknown"
         message = f"{name} is of type {kind}; only an External POS can take web orders."
@@ -50,38 +56,45 @@ async def _point_of_sale(api: KoronaApi, pos_id: str) -> CheckItem:
     return CheckItem("point of sale", True, f"{name} is an External POS, {state}.")
 
 
-async def _warehouse(api: KoronaApi, unit_id: str) -> CheckItem:
+async def _warehouse(api: KoronaApi, handle: str) -> CheckItem:
+    """The warehouse named in the config (uuid or number): an org unit holding stock."""
     try:
-        data = await api.get(api.path("organizationalUnits", unit_id))
-    except NotFoundError:
-        return CheckItem("warehouse", False, f"Organizational unit {unit_id} does not exist.")
-    name = data.get("name") or unit_id
+        unit_id = await api.resolve_id(WAREHOUSES, handle)
+        data = await api.get(api.path(WAREHOUSES, unit_id))
+    except (NotFoundError, UnknownHandle):
+        return CheckItem("warehouse", False, f"Organizational unit {handle} does not exist.")
+    name = data.get("name") or handle
     if not data.get("warehouse"):
         return CheckItem("warehouse", False, f"{name} has no warehouse: it holds no stock.")
     return CheckItem("warehouse", True, f"Stock is read from {name}.")
 
 
-async def _price_group(api: KoronaApi, wanted: str) -> CheckItem:
-    for group in await api.all_rows(api.path("priceGroups")):
-        if wanted in (group.get("id"), group.get("name"), group.get("number")):
-            return CheckItem("price group", True, f"Shop prices come from {group.get('name')}.")
-    return CheckItem("price group", False, f"No KORONA price group called {wanted!r}.")
+async def _price_group(choices: Choices) -> CheckItem:
+    """A chosen, existing group: without one, no shop price can be right."""
+    try:
+        group = await choices.price_group()
+    except ConfigError as error:
+        return CheckItem("price group", False, f"{error.message}. {error.hint}")
+    kind = "net prices, converted with each sector's rate" if group.net_prices else "gross"
+    return CheckItem("price group", True, f"Shop prices come from {group.name} ({kind}).")
 
 
-async def check_connection(api: KoronaApi, pos_id: str | None) -> CheckResult:
-    """Run every configured step; a failing step never hides the others."""
+async def check_connection(api: KoronaApi, choices: Choices, pos_id: str | None) -> CheckResult:
+    """Run every configured step; a failing step never hides the others.
+
+    The price group is always checked: none chosen is a failure, so doctor
+    refuses a connection that would publish guessed prices.
+    """
     first = await _account(api)
     if not first.ok:
         return CheckResult((first,))
     items = [first]
-    settings = api.settings
     try:
         if pos_id:
             items.append(await _point_of_sale(api, pos_id))
-        if settings.warehouse_id:
-            items.append(await _warehouse(api, settings.warehouse_id))
-        if settings.price_group:
-            items.append(await _price_group(api, settings.price_group))
+        if choices.warehouse:
+            items.append(await _warehouse(api, choices.warehouse))
+        items.append(await _price_group(choices))
     except RemoteError as error:
         items.append(CheckItem("connection", False, f"KORONA failed mid-check: {error.message}"))
     return CheckResult(tuple(items))

@@ -16,11 +16,16 @@ from typing import Any
 from engine.backends.base import ItemResult
 from engine.model import Customer
 
-__all__ = ["customer_number", "customer_to_wire", "results_from_wire"]
+__all__ = ["customer_number", "customer_to_wire", "number_for", "results_from_wire"]
+
+
+def number_for(woo_id: int) -> str:
+    """The KORONA customer number of WooCommerce customer ``woo_id``."""
+    return f"WC{woo_id}"
 
 
 def customer_number(customer: Customer) -> str:
-    return f"WC{customer.woo_id}"
+    return number_for(customer.woo_id or 0)
 
 
 def customer_to_wire(customer: Customer) -> dict[str, Any]:

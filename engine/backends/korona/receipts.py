@@ -6,25 +6,35 @@ idempotency key (posted with ``disableReceiptNumberPrefix`` so it is stored
 verbatim), ``orderNumber`` is the Woo order number, and
 ``externalReferences`` carry the key and the Woo ids.  A void is a second
 receipt with ``reversal: true`` pointing at the original, every amount
-negated, numbered with the void key.
+negated, numbered with the void key (see :mod:`.reversals`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from engine.backends.base import IdempotencyKey, SaleRef, SaleState
+from engine.backends.base import IdempotencyKey
+from engine.backends.korona.reversals import (
+    KEY_REFERENCE,
+    reversal_of,
+    sale_ref_from_receipt,
+    sale_ref_from_results,
+)
 from engine.backends.korona.settings import KoronaSettings
-from engine.backends.korona.wire import number, ref, ref_id
-from engine.errors import ConfigError, ValidationError
+from engine.backends.korona.wire import is_uuid, number, ref
+from engine.errors import ConfigError
 from engine.model import Order, OrderLine, minor_places
 
 __all__ = [
     "KEY_REFERENCE",
+    "ItemTax",
+    "ReceiptRefs",
+    "booking_moment",
+    "product_handles",
     "receipt_from_order",
     "reversal_of",
     "sale_ref_from_receipt",
@@ -32,17 +42,46 @@ __all__ = [
 ]
 
 Json = dict[str, Any]
-KEY_REFERENCE = "tillsync-key"
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+@dataclass(frozen=True)
+class ItemTax:
+    """What KORONA knows of a line's product: its uuid, sector, sales tax and rate."""
+
+    product_id: str
+    sector_id: str
+    sales_tax_id: str
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class ReceiptRefs:
+    """The uuids a receipt names, looked up before it is built (see :mod:`.sales`).
+
+    ``items`` is keyed by the product handle of each line (see
+    :func:`product_handles`); None for a product KORONA doesn't know, which
+    is sent by its handle for KORONA to refuse.  ``customer_id`` is the
+    KORONA customer the customers job created for the order's WooCommerce
+    customer, if any.
+    """
+
+    items: Mapping[str, ItemTax | None]
+    warehouse_id: str | None = None
+    customer_id: str | None = None
 
 
 def _handle(value: str) -> dict[str, str]:
     """Config may name a KORONA object by uuid or by its back-office number."""
-    return ref(value, by_number=not _UUID.fullmatch(value))
+    return ref(value, by_number=not is_uuid(value))
 
 
 def _when(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+def booking_moment(order: Order) -> datetime:
+    """When the sale happened: the order reached its trigger status (paid/completed)."""
+    return order.trigger_gmt or order.created_gmt or order.modified_gmt
 
 
 def _minor(amount: Decimal, places: int) -> Decimal:
@@ -50,55 +89,40 @@ def _minor(amount: Decimal, places: int) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
-def _tax_rate(net: Decimal, tax: Decimal) -> Decimal:
-    """Percent, recomputed from Woo's per-line amounts (Woo sends no rate per line)."""
-    if net == 0:
-        return Decimal(0)
-    return number(tax / net * 100)
+def _tax_payment(tax: Decimal, included: bool, places: int, item: ItemTax | None) -> Json:
+    """The amount the shop charged, under KORONA's sales tax and its rate."""
+    payment: Json = {"amount": number(tax, places), "included": included}
+    if item is not None:
+        payment["taxRate"] = item.rate
+        payment["salesTax"] = ref(item.sales_tax_id)
+    return payment
 
 
-def _total(net: Decimal, tax: Decimal, included: bool, places: int) -> Json:
+def _total(net: Decimal, tax: Decimal, included: bool, places: int, item: ItemTax | None) -> Json:
     """A ``TotalPrice``: base is gross when the sales tax is included, else net."""
     gross = net + tax
     return {
         "base": number(gross if included else net, places),
         "gross": number(gross, places),
         "net": number(net, places),
-        "taxPayments": [
-            {
-                "amount": number(tax, places),
-                "taxRate": number(_tax_rate(net, tax)),
-                "included": included,
-            }
-        ],
+        "taxPayments": [_tax_payment(tax, included, places, item)],
     }
 
 
-def _product_handle(line: OrderLine, fallback: str | None) -> dict[str, str]:
+def _product_handle(line: OrderLine, fallback: str | None) -> str:
     if line.backoffice_product_id:
-        return ref(line.backoffice_product_id)
+        return line.backoffice_product_id
     if line.sku:
-        return ref(line.sku, by_number=True)
+        return line.sku
     if fallback:
-        return _handle(fallback)
+        return fallback
     raise ConfigError(
         f"order line {line.name!r} has no SKU: KORONA needs a product for every receipt item",
         hint="Give the WooCommerce product the KORONA article number as SKU, then retry.",
     )
 
 
-def _item(line: OrderLine, included: bool, fallback: str | None = None) -> Json:
-    places = minor_places(line.total.currency)
-    net, tax = _minor(line.total.amount, places), _minor(line.tax.amount, places)
-    return {
-        "product": _product_handle(line, fallback),
-        "quantity": number(line.quantity, 3),
-        "description": line.name,
-        "total": _total(net, tax, included, places),
-    }
-
-
-def _fee_item(fee: OrderLine, included: bool, settings: KoronaSettings) -> Json:
+def _fee_handle(fee: OrderLine, settings: KoronaSettings) -> str:
     """A fee line has no WooCommerce product to give a SKU: it books on ``fee_product``."""
     if not (fee.backoffice_product_id or fee.sku or settings.fee_product):
         raise ConfigError(
@@ -106,10 +130,11 @@ def _fee_item(fee: OrderLine, included: bool, settings: KoronaSettings) -> Json:
             hint="Set fee_product (the KORONA product number fees are booked on) in the "
             "connection's backend settings, then retry.",
         )
-    return _item(fee, included, settings.fee_product)
+    return _product_handle(fee, settings.fee_product)
 
 
-def _shipping_item(order: Order, settings: KoronaSettings) -> Json | None:
+def _shipping_product(order: Order, settings: KoronaSettings) -> str | None:
+    """The shipping product's handle, or None when the order has no shipping."""
     if order.shipping.amount == 0 and order.shipping_tax.amount == 0:
         return None
     if not settings.shipping_product:
@@ -117,14 +142,50 @@ def _shipping_item(order: Order, settings: KoronaSettings) -> Json | None:
             f"order {order.number} has shipping but no KORONA shipping product is configured",
             hint="Set the KORONA product number used for shipping in the connection settings.",
         )
-    places = minor_places(order.currency)
-    net, tax = _minor(order.shipping.amount, places), _minor(order.shipping_tax.amount, places)
-    return {
-        "product": _handle(settings.shipping_product),
-        "quantity": 1,
-        "description": "Shipping",
-        "total": _total(net, tax, settings.taxes_included, places),
-    }
+    return settings.shipping_product
+
+
+def product_handles(order: Order, settings: KoronaSettings) -> tuple[str, ...]:
+    """Every product the receipt books (uuid or number), in line order, once each.
+
+    Raises ConfigError for a line KORONA can't book (no SKU, no fee or
+    shipping product configured) before anything is looked up.
+    """
+    handles = [_product_handle(line, None) for line in order.lines]
+    handles += [_fee_handle(fee, settings) for fee in order.fees]
+    shipping = _shipping_product(order, settings)
+    if shipping:
+        handles.append(shipping)
+    return tuple(dict.fromkeys(handles))
+
+
+def _item(line: OrderLine, included: bool, handle: str, item: ItemTax | None) -> Json:
+    places = minor_places(line.total.currency)
+    net, tax = _minor(line.total.amount, places), _minor(line.tax.amount, places)
+    body: Json = {"product": ref(item.product_id) if item else _handle(handle)}
+    if item is not None:
+        body["sector"] = ref(item.sector_id)
+    body["quantity"] = number(line.quantity, 3)
+    body["description"] = line.name
+    body["total"] = _total(net, tax, included, places, item)
+    return body
+
+
+def _shipping_line(order: Order) -> OrderLine:
+    return OrderLine(
+        sku="", name="Shipping", quantity=Decimal(1), unit_price=order.shipping,
+        total=order.shipping, tax=order.shipping_tax,
+    )  # fmt: skip
+
+
+def _items(order: Order, settings: KoronaSettings, refs: ReceiptRefs) -> list[Json]:
+    booked = [(line, _product_handle(line, None)) for line in order.lines]
+    booked += [(fee, _fee_handle(fee, settings)) for fee in order.fees]
+    shipping = _shipping_product(order, settings)
+    if shipping:
+        booked.append((_shipping_line(order), shipping))
+    included = settings.taxes_included
+    return [_item(line, included, handle, refs.items[handle]) for line, handle in booked]
 
 
 def _payment(order: Order, settings: KoronaSettings) -> Json:
@@ -169,113 +230,27 @@ def _check_currency(order: Order, settings: KoronaSettings) -> None:
         )
 
 
-def receipt_from_order(order: Order, key: IdempotencyKey, settings: KoronaSettings) -> Json:
-    """The receipt to POST for ``order``; raises ConfigError for a missing mapping."""
+def receipt_from_order(
+    order: Order, key: IdempotencyKey, settings: KoronaSettings, refs: ReceiptRefs
+) -> Json:
+    """The receipt to POST for ``order`` (``pointOfSale`` is added by the caller).
+
+    Raises ConfigError for a missing mapping.  ``bookingTime`` is when the
+    order reached its trigger status, ``creationTime`` when it was placed.
+    """
     _check_currency(order, settings)
-    included = settings.taxes_included
-    items = [_item(line, included) for line in order.lines]
-    items += [_fee_item(fee, included, settings) for fee in order.fees]
-    shipping = _shipping_item(order, settings)
-    if shipping:
-        items.append(shipping)
-    moment = _when(order.created_gmt or order.modified_gmt)
+    booked = booking_moment(order)
     receipt: Json = {
         "number": key.value,
         "orderNumber": order.number,
         "externalReferences": _references(order, key),
-        "bookingTime": moment,
-        "creationTime": moment,
-        "items": items,
+        "bookingTime": _when(booked),
+        "creationTime": _when(min(order.created_gmt or booked, booked)),
+        "items": _items(order, settings, refs),
         "payments": [_payment(order, settings)],
     }
-    if settings.point_of_sale_id:
-        receipt["pointOfSale"] = ref(settings.point_of_sale_id)
-    if settings.warehouse_id:
-        receipt["warehouse"] = ref(settings.warehouse_id)
+    if refs.warehouse_id:
+        receipt["warehouse"] = ref(refs.warehouse_id)
+    if refs.customer_id:
+        receipt["customer"] = ref(refs.customer_id)
     return receipt
-
-
-def _negate(value: object) -> object:
-    return (
-        -value
-        if isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-        else value
-    )
-
-
-def _negated_total(total: Mapping[str, Any]) -> Json:
-    out: Json = {k: _negate(total[k]) for k in ("base", "discount", "gross", "net") if k in total}
-    out["taxPayments"] = [
-        {**tp, "amount": _negate(tp.get("amount", 0))} for tp in total.get("taxPayments") or ()
-    ]
-    return out
-
-
-def _reversed_item(item: Mapping[str, Any]) -> Json:
-    keep = ("product", "sector", "commodityGroup", "description", "type", "recognitionNumber")
-    out: Json = {k: item[k] for k in keep if item.get(k) is not None}
-    out["quantity"] = _negate(item.get("quantity", 0))
-    out["total"] = _negated_total(item.get("total") or {"base": 0, "taxPayments": []})
-    return out
-
-
-def _reversed_payment(payment: Mapping[str, Any]) -> Json:
-    keep = ("paymentMethod", "currency", "transactionToken")
-    out: Json = {k: payment[k] for k in keep if payment.get(k) is not None}
-    out["amount"] = _negate(payment.get("amount", 0))
-    return out
-
-
-def reversal_of(original: Mapping[str, Any], key: IdempotencyKey) -> Json:
-    """A storno receipt for ``original``: same lines and payments, negated."""
-    void_key = key if key.void else key.for_void()
-    refs = dict(original.get("externalReferences") or {})
-    refs[KEY_REFERENCE] = void_key.value
-    receipt: Json = {
-        "number": void_key.value,
-        "reversal": True,
-        "reversedReceipt": {k: original[k] for k in ("id", "number") if original.get(k)},
-        "externalReferences": refs,
-        "items": [_reversed_item(i) for i in original.get("items") or ()],
-        "payments": [_reversed_payment(p) for p in original.get("payments") or ()],
-    }
-    for name in ("orderNumber", "pointOfSale", "warehouse"):
-        if original.get(name):
-            receipt[name] = original[name]
-    return receipt
-
-
-def sale_ref_from_receipt(data: Mapping[str, Any], *, existing: bool = True) -> SaleRef:
-    """A receipt read back from KORONA as a SaleRef (a reversal maps to VOIDED)."""
-    refs = data.get("externalReferences") or {}
-    reversal = bool(data.get("reversal"))
-    return SaleRef(
-        id=str(data.get("id") or ""),
-        number=str(data.get("number") or ""),
-        key=str(refs.get(KEY_REFERENCE) or data.get("number") or ""),
-        state=SaleState.VOIDED if reversal else SaleState.BOOKED,
-        existing=existing,
-        reverses=ref_id(data.get("reversedReceipt")) if reversal else None,
-    )
-
-
-def sale_ref_from_results(
-    results: Sequence[Mapping[str, Any]], key: IdempotencyKey, *, reverses: str | None = None
-) -> SaleRef:
-    """Read the per-item ``AddOrUpdateResult`` of a receipt POST (HTTP 200 may hide an ERROR)."""
-    if not results:
-        raise ValidationError(f"KORONA accepted receipt {key} but returned no result")
-    result = results[0]
-    if result.get("status") == "ERROR":
-        message = str(result.get("message") or "no message")
-        raise ValidationError(f"KORONA refused receipt {key}: {message}", data=dict(result))
-    queued = result.get("action") == "QUEUED"
-    booked = SaleState.VOIDED if reverses else SaleState.BOOKED
-    return SaleRef(
-        id=str(result.get("id") or ""),
-        number=str(result.get("number") or key.value),
-        key=key.value,
-        state=SaleState.PENDING if queued else booked,
-        existing=False,
-        reverses=reverses,
-    )

@@ -17,13 +17,15 @@ from engine.backends.base import IdempotencyKey, SaleRef
 from engine.backends.korona.api import KoronaApi
 from engine.backends.korona.catalog import is_external_pos, location_from_pos
 from engine.backends.korona.errors import KoronaConfigError
-from engine.backends.korona.receipts import (
+from engine.backends.korona.receipt_refs import ReceiptLookup
+from engine.backends.korona.receipts import receipt_from_order
+from engine.backends.korona.reversals import (
     KEY_REFERENCE,
-    receipt_from_order,
     reversal_of,
     sale_ref_from_receipt,
     sale_ref_from_results,
 )
+from engine.backends.korona.wire import is_uuid
 from engine.errors import ConfigError, NotFoundError, TransientError, ValidationError
 from engine.model import Location, Order
 
@@ -40,8 +42,9 @@ def _matches(receipt: Mapping[str, Any], key: IdempotencyKey) -> bool:
 class ExternalPos:
     """One coupled External POS of a KORONA account, as a receipt book."""
 
-    def __init__(self, api: KoronaApi) -> None:
+    def __init__(self, api: KoronaApi, lookup: ReceiptLookup) -> None:
         self._api = api
+        self._lookup = lookup
         self.pos_id = api.settings.point_of_sale_id
 
     async def _require_pos(self) -> str:
@@ -134,13 +137,38 @@ class ExternalPos:
             found = await self.find(key)
             if found is not None:
                 return found
-            receipt = receipt_from_order(order, key, self._api.settings)
+            refs = await self._lookup.refs(order)
+            receipt = receipt_from_order(order, key, self._api.settings, refs)
             receipt["pointOfSale"] = {"id": await self._require_pos()}
             return await self._post_once(receipt, key, None)
 
+    async def _by_number(self, number: str) -> dict[str, Any]:
+        """A receipt KORONA answered as QUEUED (booked without an id), found by number.
+
+        Not there yet means KORONA has not booked it: the void waits and is
+        retried; it is never posted against a receipt that doesn't exist.
+        """
+        body = await self._api.get(self._api.path("receipts"), {"number": number})
+        found = [r for r in (body or {}).get("results") or () if r.get("number") == number]
+        originals = [r for r in found if not r.get("reversal") and r.get("id")]
+        if not originals:
+            raise TransientError(
+                f"KORONA has not booked queued receipt {number} yet; the void waits for it",
+                hint="KORONA books queued receipts later; the void is retried.",
+            )
+        return originals[0]
+
     async def _original(self, ref: SaleRef) -> dict[str, Any]:
-        if not ref.id:
-            raise ValidationError(f"cannot void sale {ref.number or ref.key}: no KORONA receipt id")
+        """The receipt to reverse: by its uuid, or by number when KORONA gave no id.
+
+        A sale answered QUEUED is linked under its number, so ``ref.id`` may be
+        a number; it never goes into the ``receipts/{id}`` path.
+        """
+        if not is_uuid(ref.id):
+            number = ref.number or ref.id or ref.key
+            if not number:
+                raise ValidationError("cannot void a sale without a KORONA receipt id or number")
+            return await self._by_number(number)
         try:
             return await self._api.get(self._api.path("receipts", ref.id))
         except NotFoundError as error:

@@ -27,13 +27,20 @@ def _secret_text(value: object) -> str:
 class KoronaSettings:
     """Everything the KORONA adapter needs to talk to one account.
 
-    ``price_group`` is an id or a name: the price of that group becomes the
-    shop price.  ``warehouse_id`` is the organizational unit whose stock is
-    read.  ``point_of_sale_id`` must be an External POS (only those accept
-    receipts from outside); ``coupling_id`` is our device id for coupling.
+    ``price_group`` is a uuid, number or name: the price of that group
+    becomes the shop price (none chosen: no price is published, and the
+    connection check fails).  ``warehouse_id`` is the organizational unit
+    whose stock is read.  ``point_of_sale_id`` must be an External POS (only
+    those accept receipts from outside); ``coupling_id`` is our device id for
+    coupling.  All three may be numbers as KORONA Studio shows them; the
+    adapter resolves each to its uuid by object type.
     ``payment_methods`` maps a WooCommerce gateway id to a KORONA payment
     method id or number; ``shipping_product`` / ``fee_product`` are KORONA
-    product numbers booked for shipping and fee lines.
+    product numbers booked for shipping and fee lines.  ``price_includes_tax``
+    says whether the shop's prices include tax (the connection's sync
+    setting): a price group keeping the other kind is converted with the
+    product's sector rate.  ``weight_property`` names the ``customProperties``
+    key holding a product's weight (KORONA has no weight field).
     """
 
     base_url: str
@@ -49,6 +56,8 @@ class KoronaSettings:
     shipping_product: str | None = None
     fee_product: str | None = None
     taxes_included: bool = True
+    price_includes_tax: bool = True
+    weight_property: str | None = "weight"
     currency: str = "EUR"
     page_size: int = 100
     timeout: float = 30.0

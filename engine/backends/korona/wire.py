@@ -10,8 +10,10 @@ round-trips through float's shortest repr unchanged.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -22,13 +24,21 @@ __all__ = [
     "decimal_or_none",
     "decode_json",
     "encode_json",
+    "is_uuid",
     "number",
+    "parse_time",
     "ref",
     "ref_id",
     "ref_key",
 ]
 
 Json = dict[str, Any]
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def is_uuid(handle: str) -> bool:
+    """A KORONA object id, as opposed to a back-office number ("90") or a name."""
+    return bool(_UUID.fullmatch(handle))
 
 
 def decode_json(content: bytes) -> Any:
@@ -61,6 +71,17 @@ def decimal_or_none(value: object) -> Decimal | None:
 def number(value: Decimal, places: int = 2) -> Decimal:
     """An amount for the wire, rounded half-up explicitly (as a till does)."""
     return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO date-time from KORONA (``Z`` or offset); naive ones are UTC."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def ref_id(reference: object) -> str | None:
