@@ -155,12 +155,18 @@ class SyncPreferences(Section):
 
 
 class OrderRules(Section):
-    """Which WooCommerce order statuses book a sale, and which void it."""
+    """Which WooCommerce order statuses book a sale, and which void it.
+
+    ``watch_seconds``: how often the light order poll asks for changed orders
+    (WooCommerce's webhooks come a minute or more late); it stretches by
+    itself for a slow shop. 0 turns it off.
+    """
 
     trigger_status: str = Field("completed", examples=['"completed"'])
     void_on: tuple[str, ...] = Field(
         ("cancelled", "refunded"), examples=['["cancelled", "refunded"]']
     )
+    watch_seconds: float = Field(12.0, ge=0, le=3600, examples=["12"])
 
     @field_validator("trigger_status")
     @classmethod

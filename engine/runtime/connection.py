@@ -18,7 +18,7 @@ from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.customers import CustomerSync
-from engine.sync.orders import OrderIntake, OrderPoll, OrderWorker
+from engine.sync.orders import OrderIntake, OrderPoll, OrderWatch, OrderWorker
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import AuthMode, WooClient
@@ -61,9 +61,10 @@ def preferences(config: ConnectionConfig) -> CatalogPreferences:
 class ConnectionRuntime:
     """One connection's clients and jobs.
 
-    ``worker`` and ``intake`` exist when the back office can book sales;
-    ``delivery_url`` is where WooCommerce delivers this connection's
-    webhooks (None: orders arrive by polling only).  ``worker_running`` is
+    ``worker`` and ``intake`` exist when the back office can book sales,
+    ``watch`` (the light order poll) too unless turned off; ``delivery_url``
+    is where WooCommerce delivers this connection's webhooks (None: orders
+    arrive by polling only).  ``worker_running`` is
     set while the service's worker loop drains the outbox, so a one-off
     orders run knows whether it must book what it found itself.
     """
@@ -75,6 +76,7 @@ class ConnectionRuntime:
     ctx: SyncContext
     worker: OrderWorker | None = None
     intake: OrderIntake | None = None
+    watch: OrderWatch | None = None
     delivery_url: str | None = None
     alerts: AlertSink | None = None
     worker_running: bool = False
@@ -148,3 +150,5 @@ def _add_order_worker(runtime: ConnectionRuntime) -> None:
         void_on=rules.void_on,
     )
     runtime.intake = OrderIntake(runtime.ctx, runtime.worker.rules, on_new=runtime.worker.wake)
+    if rules.watch_seconds > 0:
+        runtime.watch = OrderWatch(runtime.ctx, runtime.intake, interval=rules.watch_seconds)

@@ -1,11 +1,13 @@
 """The long-running order services of a started engine.
 
-Orders flow WooCommerce → outbox → back office through three parts that
-live as long as the engine: the webhook receiver (verifies deliveries and
-writes them to the outbox before answering 200), the scheduled poll (the
-safety net, an ordinary job) and one outbox worker per connection (books
-the sales, one at a time).  This class starts and stops the receiver and
-the workers with the engine, and registers the webhooks in WooCommerce.
+Orders flow WooCommerce → outbox → back office through parts that live as
+long as the engine: the webhook receiver (verifies deliveries and writes
+them to the outbox before answering 200), the light order watch (asks every
+few seconds what changed, because WooCommerce's webhooks come a minute or
+more late), the scheduled poll (the safety net, an ordinary job) and one
+outbox worker per connection (books the sales, one at a time).  This class
+starts and stops the receiver, the watches and the workers with the engine,
+and registers the webhooks in WooCommerce.
 
 Order of things: the receiver listens before the webhooks are registered
 (WooCommerce pings the URL while creating one, so registration runs in the
@@ -79,6 +81,9 @@ class OrderServices:
                 conn.worker_running = True
                 task = asyncio.create_task(conn.worker.run_forever(self._stop))
                 self._workers[conn.name] = task
+            if conn.watch is not None:
+                watch = asyncio.create_task(conn.watch.run_forever(self._stop))
+                self._workers[f"{conn.name}:watch"] = watch
         hooked = self._with_webhooks()
         if hooked:
             await self._serve(hooked)
