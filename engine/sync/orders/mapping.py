@@ -205,8 +205,24 @@ def _payment(data: Mapping[str, Any], total: Money) -> Payment:
     )
 
 
-def order_from_woo(data: Mapping[str, Any]) -> Order:
-    """Translate one order; raises :class:`OrderDataError` for anything unreadable."""
+# the date WooCommerce stamps when an order reaches a status; any other booking
+# status (processing, a custom "paid" one) books from the payment
+_STATUS_DATES = {"completed": "date_completed_gmt"}
+
+
+def _trigger_moment(data: Mapping[str, Any], trigger_status: str) -> datetime | None:
+    """When the order reached ``trigger_status``: date_completed, else date_paid."""
+    field = _STATUS_DATES.get(trigger_status, "date_paid_gmt")
+    value = data.get(field)
+    return parse_gmt(value, field) if value else None
+
+
+def order_from_woo(data: Mapping[str, Any], trigger_status: str = "completed") -> Order:
+    """Translate one order; raises :class:`OrderDataError` for anything unreadable.
+
+    ``trigger_status`` is the status that books it: its date becomes the
+    order's ``trigger_gmt``, the back office's booking time.
+    """
     currency = _currency(data)
     rates = _rates(data)
     lines = tuple(_line(i, n, currency, rates) for n, i in enumerate(_items(data, "line_items")))
@@ -227,6 +243,7 @@ def order_from_woo(data: Mapping[str, Any]) -> Order:
         created_gmt=parse_gmt(created, "date_created_gmt") if created else None,
         note=_text(data, "customer_note"),
         fees=tuple(_fee(i, n, currency, rates) for n, i in enumerate(_items(data, "fee_lines"))),
+        trigger_gmt=_trigger_moment(data, trigger_status),
         **amounts,
     )
 
