@@ -25,6 +25,7 @@ from engine.instance_lock import InstanceLock
 from engine.runtime.connection import ConnectionRuntime
 from engine.store import StateStore
 from engine.webhooks import ORDER_TOPICS
+from engine.woo.site import home_differs, site_home
 
 __all__ = [
     "MAX_CLOCK_SKEW_S",
@@ -146,16 +147,7 @@ async def _woo_status(conn: ConnectionRuntime, checks: list[DoctorCheck]) -> htt
     try:
         response = await conn.woo.remote.request("GET", "system_status", retry=False)
     except AuthError as exc:
-        checks.append(
-            _fail(
-                "woocommerce",
-                f"{url} refused the consumer key/secret ({exc.status}: {exc.message})",
-                "create a Read/Write key in WooCommerce → Settings → Advanced → REST API and "
-                "put it in the config (key) and secrets.toml (secret); if the host strips the "
-                'Authorization header, set auth = "query"',
-                name,
-            )
-        )
+        checks.append(await _refused(conn, exc))
         return None
     except RemoteError as exc:
         checks.append(_fail("woocommerce", f"cannot reach {url}: {exc.message}", exc.hint, name))
@@ -163,6 +155,25 @@ async def _woo_status(conn: ConnectionRuntime, checks: list[DoctorCheck]) -> htt
     version = _woo_version(response)
     checks.append(_ok("woocommerce", f"{url} accepted the API key{version}", name))
     return response
+
+
+async def _refused(conn: ConnectionRuntime, exc: AuthError) -> DoctorCheck:
+    """The key was refused; "Invalid signature" over http often means the wrong address."""
+    name, url = conn.name, str(conn.config.woo.url)
+    text = f"{url} refused the consumer key/secret ({exc.status}: {exc.message})"
+    home = await site_home(url) if "signature" in exc.message.lower() else None
+    if home and home_differs(url, home):
+        hint = (
+            f"over http WooCommerce checks the signature against its home address {home}, "
+            f'not against {url}: set url = "{home}" in [connections.{name}.woo]'
+        )
+        return _fail("woocommerce", text, hint, name)
+    hint = (
+        "create a Read/Write key in WooCommerce → Settings → Advanced → REST API and "
+        "put it in the config (key) and secrets.toml (secret); if the host strips the "
+        'Authorization header, set auth = "query"'
+    )
+    return _fail("woocommerce", text, hint, name)
 
 
 def _woo_version(response: httpx.Response) -> str:

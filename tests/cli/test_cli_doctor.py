@@ -100,3 +100,18 @@ def test_webhooks_install_generates_and_stores_a_secret_then_doctor_is_green(
     doctor = install.run("doctor")
     assert doctor.code == 0, doctor.output
     assert "4 active order webhooks deliver to" in doctor.stdout
+
+
+def test_doctor_explains_an_invalid_signature_from_the_wrong_site_address(
+    install: Installation, sandboxes: Sandboxes
+):
+    """Over http WooCommerce signs against its home address: localhost is not 127.0.0.1."""
+    home = sandboxes.woo_server.url  # the site's home: http://127.0.0.1:<port>
+    elsewhere = home.replace("127.0.0.1", "localhost")
+    config = config_text(sandboxes.woo_server, sandboxes.korona_server, install.folder)
+    install.write(config.replace(f'url = "{home}"', f'url = "{elsewhere}"'), secrets_text())
+    result = install.run("doctor")
+    assert result.code == 1
+    assert "Invalid signature" in result.stdout
+    assert f"against its home address {home}, not against {elsewhere}" in result.stdout
+    assert f'set url = "{home}" in [connections.shop1.woo]' in result.stdout
