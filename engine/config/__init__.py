@@ -11,6 +11,7 @@ Errors are :class:`ConfigFileError` (a ConfigError) listing every problem
 with file, key, what is wrong and an example; print ``format_config_error(e)``.
 """
 
+from engine.config.adapters import available_backend_types, require_adapters
 from engine.config.connection import (
     BACKEND_TYPES,
     BackendSettings,
@@ -38,6 +39,7 @@ from engine.config.models import (
     TillsyncConfig,
     WebhookSettings,
 )
+from engine.config.placeholders import placeholder_problems
 from engine.config.problems import ConfigFileError, ConfigProblem, format_config_error
 from engine.config.secrets import is_secret_key, secret_env_var
 from engine.config.template import (
@@ -68,6 +70,7 @@ __all__ = [
     "TillsyncConfig",
     "WebhookSettings",
     "WooSettings",
+    "available_backend_types",
     "default_config_path",
     "format_config_error",
     "guess_local_timezone",
@@ -75,8 +78,10 @@ __all__ = [
     "load_config",
     "locate_config",
     "parse_config",
+    "placeholder_problems",
     "render_starter_config",
     "render_starter_secrets",
+    "require_adapters",
     "secret_env_var",
     "secrets_path_for",
     "write_starter_files",

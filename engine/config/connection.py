@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, StrictBool, field_validator, model_validator
 
 from engine.config.secrets import is_secret_key
 from engine.config.values import (
@@ -48,7 +48,7 @@ class WooSettings(Section):
     consumer_secret: Secret = Field(examples=['"cs_0123456789abcdef0123456789abcdef01234567"'])
     webhook_secret: Secret | None = Field(None, examples=['"a-long-random-string"'])
     auth: Literal["auto", "basic", "query", "oauth1"] = Field("auto", examples=['"auto"'])
-    verify_tls: bool = Field(True, examples=["true"])
+    verify_tls: StrictBool = Field(True, examples=["true"])
     ca_file: ConfigPath | None = Field(None, examples=['"/etc/ssl/certs/shop-ca.pem"'])
     timeout: float = _TIMEOUT
 
@@ -83,9 +83,10 @@ class KoronaBackendSettings(Section):
     default_payment_method: str | None = Field(None, examples=['"1"'])
     shipping_product: str | None = Field(None, examples=['"9001"'])
     fee_product: str | None = Field(None, examples=['"9002"'])
-    taxes_included: bool = Field(True, examples=["true"])
+    weight_property: str | None = Field("weight", min_length=1, examples=['"weight"'])
+    taxes_included: StrictBool = Field(True, examples=["true"])
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", examples=['"EUR"'])
-    verify_tls: bool = Field(True, examples=["true"])
+    verify_tls: StrictBool = Field(True, examples=["true"])
     timeout: float = _TIMEOUT
 
     @field_validator("account_id")
@@ -98,11 +99,16 @@ class KoronaBackendSettings(Section):
             )
         return value.strip().lower()
 
-    def adapter_settings(self) -> dict[str, Any]:
-        """The mapping ``KoronaSettings.from_mapping`` (the adapter's own record) takes."""
+    def adapter_settings(self, sync: SyncPreferences | None = None) -> dict[str, Any]:
+        """The mapping ``KoronaSettings.from_mapping`` (the adapter's own record) takes.
+
+        ``sync`` brings the shop's ``price_includes_tax``: a KORONA price group
+        keeping the other kind of price is converted for the shop.
+        """
         data = self.model_dump(exclude={"type"})
         data["warehouse_id"] = data.pop("warehouse")
         data["point_of_sale_id"] = data.pop("point_of_sale")
+        data["price_includes_tax"] = (sync or SyncPreferences()).price_includes_tax
         return data
 
 
@@ -115,7 +121,7 @@ class GenericBackendSettings(Section, extra="allow"):
 
     type: Literal["kros", "sitoo", "nexopos", "aurpos"]
     base_url: Url | None = Field(None, examples=['"https://pos.example.com"'])
-    verify_tls: bool = Field(True, examples=["true"])
+    verify_tls: StrictBool = Field(True, examples=["true"])
     timeout: float = _TIMEOUT
 
     @model_validator(mode="before")
@@ -125,7 +131,7 @@ class GenericBackendSettings(Section, extra="allow"):
             return data
         return {k: _as_secret(k, v) for k, v in data.items()}
 
-    def adapter_settings(self) -> dict[str, Any]:
+    def adapter_settings(self, sync: SyncPreferences | None = None) -> dict[str, Any]:
         """Everything but ``type``; secrets stay SecretStr (``.get_secret_value()``)."""
         return self.model_dump(exclude={"type"})
 
@@ -147,11 +153,11 @@ class SyncPreferences(Section):
     """How the catalog and stock land in WooCommerce."""
 
     new_products_status: Literal["draft", "publish"] = Field("draft", examples=['"draft"'])
-    sync_categories: bool = Field(True, examples=["true"])
-    hide_out_of_stock: bool = Field(False, examples=["false"])
-    deactivated_to_draft: bool = Field(True, examples=["true"])
-    price_includes_tax: bool = Field(True, examples=["true"])
-    dry_run: bool = Field(False, examples=["false"])
+    sync_categories: StrictBool = Field(True, examples=["true"])
+    hide_out_of_stock: StrictBool = Field(True, examples=["true"])
+    deactivated_to_draft: StrictBool = Field(True, examples=["true"])
+    price_includes_tax: StrictBool = Field(True, examples=["true"])
+    dry_run: StrictBool = Field(False, examples=["false"])
 
 
 class OrderRules(Section):
@@ -201,16 +207,21 @@ class ScheduleOverrides(Section):
     reconcile: ScheduleText | None = Field(None, examples=['"daily at 03:00"'])
     webhook_health: ScheduleText | None = Field(None, examples=['"every 15 minutes"'])
     quiet_hours: QuietHoursText | None = Field(None, examples=['"01:00-05:00"'])
-    allow_fast: bool | None = Field(None, examples=["false"])
+    allow_fast: StrictBool | None = Field(None, examples=["false"])
     heavy: tuple[JobName, ...] | None = Field(None, examples=['["reconcile"]'])
 
 
 class ConnectionConfig(Section):
     """One store ↔ back office pair, with its own jobs and schedules."""
 
-    enabled: bool = Field(True, examples=["true"])
+    enabled: StrictBool = Field(True, examples=["true"])
     woo: WooSettings
     backend: BackendSettings
     sync: SyncPreferences = SyncPreferences()
     orders: OrderRules = OrderRules()
     schedules: ScheduleOverrides = ScheduleOverrides()
+
+    def adapter_settings(self) -> dict[str, Any]:
+        """What the back-office adapter is built with: its section, and the shop facts
+        (``sync``) it must honour."""
+        return self.backend.adapter_settings(self.sync)

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.config.adapters import available_backend_types
 from engine.config.connection import BACKEND_TYPES
 from engine.config.keys import key_info, keys_under
 from engine.config.problems import ConfigProblem
@@ -82,12 +83,12 @@ def _explain(
         return (
             *key,
             "type",
-        ), f"unknown back office {tag!r}; choose one of {', '.join(BACKEND_TYPES)}"
+        ), f"unknown back office {tag!r}; choose one of {', '.join(available_backend_types())}"
     if kind == "union_tag_not_found":
         return (
             *key,
             "type",
-        ), f"is missing: say which back office this is ({', '.join(BACKEND_TYPES)})"
+        ), f"is missing: say which back office this is ({', '.join(available_backend_types())})"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return key, f"must be a table: [{'.'.join(key)}] with keys under it"
     if kind in ("value_error", "assertion_error"):

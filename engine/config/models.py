@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import platformdirs
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, StrictBool, field_validator, model_validator
 
 from engine.config.connection import ConnectionConfig
 from engine.config.schedules import resolve_job_schedules
@@ -64,7 +64,7 @@ class EngineSettings(Section):
     )
     timezone: TimeZoneName = Field("UTC", examples=['"Europe/Bratislava"'])
     log_dir: ConfigPath = Field(default_factory=_default_log_dir, examples=['"/var/log/tillsync"'])
-    debug: bool = Field(False, examples=["false"])
+    debug: StrictBool = Field(False, examples=["false"])
 
     @property
     def tz(self) -> ZoneInfo:
@@ -88,7 +88,7 @@ class NotifySettings(Section):
     smtp_port: int = Field(587, ge=1, le=65535, examples=["587"])
     smtp_user: str | None = Field(None, examples=['"tillsync@shop.example"'])
     smtp_password: Secret | None = Field(None, examples=['"the mailbox password"'])
-    starttls: bool = Field(True, examples=["true"])
+    starttls: StrictBool = Field(True, examples=["true"])
     from_address: Email | None = Field(None, examples=['"tillsync@shop.example"'])
 
     @field_validator("admin_email", mode="before")
@@ -124,7 +124,7 @@ class ScheduleDefaults(Section):
     reconcile: ScheduleText = Field("daily at 03:00", examples=['"daily at 03:00"'])
     webhook_health: ScheduleText = Field("every 15 minutes", examples=['"every 15 minutes"'])
     quiet_hours: QuietHoursText | None = Field(None, examples=['"01:00-05:00"'])
-    allow_fast: bool = Field(False, examples=["false"])
+    allow_fast: StrictBool = Field(False, examples=["false"])
     heavy: tuple[JobName, ...] = Field(("reconcile",), examples=['["reconcile"]'])
 
 

@@ -142,7 +142,7 @@ def _parse_cron(spec: str, text: str, tz: ZoneInfo) -> CronSchedule:
             f"cron schedule {text!r} has {len(spec.split())} fields; tillsync uses the classic "
             'five: minute hour day-of-month month day-of-week, e.g. "*/10 * * * *"'
         )
-    if not croniter.is_valid(spec):
+    if not croniter.is_valid(spec) or _out_of_range(spec):
         raise ScheduleError(
             f"cron schedule {text!r} is not valid: check each of the five fields "
             '(minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6), e.g. "30 2 * * *"'
@@ -153,6 +153,36 @@ def _parse_cron(spec: str, text: str, tz: ZoneInfo) -> CronSchedule:
     except Exception as error:  # croniter gives up on dates that never come
         raise ScheduleError(f"cron schedule {text!r} never fires (e.g. 30 February)") from error
     return schedule
+
+
+# (name, lowest, highest) of each cron field; weekday 7 is Sunday as well as 0.
+_CRON_FIELDS = (
+    ("minute", 0, 59),
+    ("hour", 0, 23),
+    ("day", 1, 31),
+    ("month", 1, 12),
+    ("weekday", 0, 7),
+)
+
+
+def _out_of_range(spec: str) -> bool:
+    """Numbers croniter lets through but cron does not mean: ``*/61`` in the minute field.
+
+    croniter accepts a step larger than its field and then silently fires
+    once an hour; an admin who wrote ``*/61`` meant something else, so it is
+    refused like any other out-of-range value.
+    """
+    if spec in _CRON_ALIASES:
+        return False
+    for part, (_, low, high) in zip(spec.split(), _CRON_FIELDS, strict=True):
+        for item in part.split(","):
+            base, _, step = item.partition("/")
+            if step and not (step.isdigit() and 1 <= int(step) <= high):
+                return True
+            numbers = [n for n in base.split("-") if n.isdigit()]
+            if any(not low <= int(n) <= high for n in numbers):
+                return True
+    return False
 
 
 def _human(period: timedelta) -> str:

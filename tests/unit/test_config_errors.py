@@ -83,7 +83,7 @@ def test_unknown_keys_suggest_the_right_spelling() -> None:
 def test_backend_type_errors_point_at_type() -> None:
     unknown = problems_of(VALID.replace('type = "korona"', 'type = "lightspeed"'))
     assert (
-        "unknown back office 'lightspeed'; choose one of korona, kros"
+        "unknown back office 'lightspeed'; choose one of korona"
         in unknown["connections.shop1.backend.type"].problem
     )
     missing = problems_of(VALID.replace('type = "korona"\n', ""))
