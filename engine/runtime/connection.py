@@ -54,6 +54,7 @@ def preferences(config: ConnectionConfig) -> CatalogPreferences:
         new_products_status=sync.new_products_status,
         sync_categories=sync.sync_categories,
         hide_out_of_stock=sync.hide_out_of_stock,
+        deactivated_to_draft=sync.deactivated_to_draft,
     )
 
 

@@ -71,7 +71,7 @@ class OrderServices:
     def running(self) -> bool:
         return bool(self._workers) or self.server is not None
 
-    def _with_webhooks(self) -> list[ConnectionRuntime]:
+    def with_webhooks(self) -> list[ConnectionRuntime]:
         return [c for c in self._engine.connections.values() if c.delivery_url and c.intake]
 
     async def start(self) -> None:
@@ -84,7 +84,7 @@ class OrderServices:
             if conn.watch is not None:
                 watch = asyncio.create_task(conn.watch.run_forever(self._stop))
                 self._workers[f"{conn.name}:watch"] = watch
-        hooked = self._with_webhooks()
+        hooked = self.with_webhooks()
         if hooked:
             await self._serve(hooked)
             # in the background: WooCommerce pings each URL while creating a webhook, which
@@ -92,17 +92,23 @@ class OrderServices:
             self._registering = asyncio.create_task(_register_all(hooked), name="webhook-setup")
 
     async def _serve(self, hooked: list[ConnectionRuntime]) -> None:
+        self.receiver, self.server = self.build_receiver(hooked)
+        await self.server.start()
+
+    def build_receiver(
+        self, hooked: list[ConnectionRuntime]
+    ) -> tuple[WebhookReceiver, WebhookServer]:
+        """The receiver and its (not yet listening) server, as ``[webhooks]`` describes them."""
         settings = self._engine.config.webhooks
         secrets = {c.name: c.webhook_secret for c in hooked if c.webhook_secret is not None}
         intakes = {c.name: c.intake for c in hooked if c.intake is not None}
-        self.receiver = WebhookReceiver(
+        receiver = WebhookReceiver(
             secrets=secrets,
             intake=IntakeRouter(intakes),
             max_body_bytes=settings.max_body_bytes,
             bus=self._engine.bus,
         )
-        self.server = WebhookServer(self.receiver.app, host=settings.host, port=settings.port)
-        await self.server.start()
+        return receiver, WebhookServer(receiver.app, host=settings.host, port=settings.port)
 
     async def stop(self) -> None:
         if self._registering is not None:
