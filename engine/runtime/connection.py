@@ -55,6 +55,7 @@ def preferences(config: ConnectionConfig) -> CatalogPreferences:
         sync_categories=sync.sync_categories,
         hide_out_of_stock=sync.hide_out_of_stock,
         deactivated_to_draft=sync.deactivated_to_draft,
+        sync_images=sync.sync_images,
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from engine.backends.base import Capability
 from engine.model import Product
 from engine.store.mappings import MappingKind
-from engine.sync.catalog_writer import PRODUCT, ProductWriter
+from engine.sync.catalog_writer import IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.context import SyncContext
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
@@ -90,11 +90,13 @@ class CatalogSync:
         but only touches those SKUs, and sets aside again what is still wrong.
         """
         store, connection = self.ctx.store, self.ctx.connection
-        entries = await store.skipped.entries(PRODUCT, connection=connection)
-        chosen = [e.key for e in entries if keys is None or e.key in keys]
-        for key in chosen:
-            await store.skipped.clear(PRODUCT, key, connection=connection)
-        return await self.run(skus=chosen)
+        chosen: list[str] = []
+        for kind in (PRODUCT, IMAGE):  # a product whose images were set aside, too
+            for entry in await store.skipped.entries(kind, connection=connection):
+                if keys is None or entry.key in keys:
+                    await store.skipped.clear(kind, entry.key, connection=connection)
+                    chosen.append(entry.key)
+        return await self.run(skus=list(dict.fromkeys(chosen)))
 
     async def _preferences(self) -> CatalogPreferences:
         """The configured preferences plus the admin's tax-class mapping from the store."""

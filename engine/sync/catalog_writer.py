@@ -2,9 +2,10 @@
 
 Decides per product (:func:`decide`), sends the creates and updates of the
 page as one batch, and turns every item's answer into links (or a reason
-it was set aside).  A create answered "duplicate SKU" means the product is
-already there (an earlier answer was lost): it is linked to the id
-WooCommerce names and updated in place, never created twice.
+it was set aside) through :class:`ProductWrites`, which also settles the
+answers that are not final (lost, duplicate SKU, trashed, image refused).
+Products whose images were set aside go without images until the admin
+retries them.
 """
 
 from __future__ import annotations
@@ -15,19 +16,14 @@ from typing import Any
 from engine.model import Product
 from engine.store.links import Link
 from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
-from engine.sync.fieldhash import encode, fingerprint
 from engine.sync.jobrun import JobRun
 from engine.sync.product_plan import ProductDecision, decide
+from engine.sync.product_writes import IMAGE, PRODUCT, STOCK, ProductWrites
 from engine.sync.shop_view import ShopView
 from engine.sync.woo_fields import CatalogPreferences, stock_fields
 from engine.sync.woo_index import woo_view
-from engine.woo import BatchItemResult
 
-__all__ = ["PRODUCT", "STOCK", "ProductWriter"]
-
-PRODUCT = "product"
-STOCK = "stock"  # link kind holding the hash of the stock fields last written
-_GONE = "woocommerce_rest_product_invalid_id"
+__all__ = ["IMAGE", "PRODUCT", "STOCK", "ProductWriter"]
 
 
 class ProductWriter:
@@ -48,8 +44,14 @@ class ProductWriter:
         self.category_ids = category_ids
         self.view = view
         self.only_new = only_new
-        self.incomplete = 0  # items of the current run that failed transiently
+        self.writes = ProductWrites(run, prefs)
         self._sku_owner: dict[str, str] = {}
+        self._images_set_aside: set[str] | None = None
+
+    @property
+    def incomplete(self) -> int:
+        """Items of the current run that failed transiently."""
+        return self.writes.incomplete
 
     async def apply_page(self, products: list[Product]) -> tuple[list[Link], bool]:
         """Like :meth:`apply`, also saying whether every item reached a final state."""
@@ -70,11 +72,11 @@ class ProductWriter:
         self._diff(creates, updates)
         relinked = [
             link for d in decisions if d.verb == "link"
-            for link in self._links(d, int(d.woo_id or 0), stock=False)
+            for link in self.writes.links(d, int(d.woo_id or 0), stock=False)
         ]  # fmt: skip
         if not creates and not updates:
             return relinked
-        return relinked + await self._write(creates, updates)
+        return relinked + await self.writes.write(creates, updates)
 
     async def _decide(self, products: list[Product]) -> list[ProductDecision]:
         known = await self.ctx.store.links.get_many(
@@ -89,7 +91,10 @@ class ProductWriter:
             PRODUCT, unlinked, connection=self.ctx.connection
         )
         decisions = []
+        set_aside = await self._image_failures()
         for product, link in zip(products, links, strict=True):
+            if product.image_urls and (product.sku or product.id) in set_aside:
+                product = replace(product, image_urls=())  # until the admin retries them
             woo = None
             if index is not None:
                 woo = index.by_woo_id(link.woo_id) if link else index.get(product.sku)
@@ -121,6 +126,13 @@ class ProductWriter:
                 d = replace(d, verb="skip", reason=reason)
             out.append(d)
         return out
+
+    async def _image_failures(self) -> set[str]:
+        """Products whose images the shop could not download (set aside, kind "image")."""
+        if self._images_set_aside is None:
+            entries = await self.ctx.store.skipped.entries(IMAGE, connection=self.ctx.connection)
+            self._images_set_aside = {e.key for e in entries}
+        return self._images_set_aside
 
     def _duplicate_of(
         self, product: Product, link: Link | None, owners: dict[str, set[str]]
@@ -184,95 +196,6 @@ class ProductWriter:
             self.diff.add(
                 DiffEntry("update", PRODUCT, d.product.sku, d.product.name, d.woo_id, changes)
             )
-
-    async def _write(
-        self, creates: list[ProductDecision], updates: list[ProductDecision]
-    ) -> list[Link]:
-        result = await self.ctx.woo.batch(
-            "products",
-            create=[d.send for d in creates],
-            update=[{"id": d.woo_id, **d.send} for d in updates],
-        )
-        links: list[Link] = []
-        adopt: list[ProductDecision] = []
-        for item in result.created:
-            links.extend(await self._created(creates[item.index], item, adopt))
-        for item in result.updated:
-            links.extend(await self._updated(updates[item.index], item))
-        if adopt:
-            links.extend(await self._write_adopted(adopt))
-        return links
-
-    async def _created(
-        self, decision: ProductDecision, item: BatchItemResult, adopt: list[ProductDecision]
-    ) -> list[Link]:
-        if item.ok and item.id:
-            self.run.totals.written += 1
-            return self._links(decision, item.id, stock=True)
-        existing = item.data.get("resource_id") if item.code == "product_invalid_sku" else None
-        if existing:
-            adopt.append(replace(decision, verb="update", woo_id=int(existing)))
-            return []
-        await self._failed(decision, item)
-        return []
-
-    async def _write_adopted(self, adopt: list[ProductDecision]) -> list[Link]:
-        """Products already in the shop under our SKU: link them and bring them up to date."""
-        self.run.note(f"{len(adopt)} product(s) already existed in WooCommerce; linked by SKU")
-        result = await self.ctx.woo.batch(
-            "products", update=[{"id": d.woo_id, **d.send} for d in adopt]
-        )
-        links: list[Link] = []
-        for item in result.updated:
-            links.extend(await self._updated(adopt[item.index], item))
-        return links
-
-    async def _updated(self, decision: ProductDecision, item: BatchItemResult) -> list[Link]:
-        if item.ok:
-            self.run.totals.written += 1
-            return self._links(decision, int(decision.woo_id or 0), stock=bool(decision.stock))
-        if item.code == _GONE:
-            await self._forget(decision)
-            return []
-        await self._failed(decision, item)
-        return []
-
-    def _links(self, decision: ProductDecision, woo_id: int, *, stock: bool) -> list[Link]:
-        """The product's link and, when known, what its stock in the shop is.
-
-        Stock we sent is remembered as sent; a product re-matched by SKU
-        remembers the stock the shop already holds.
-        """
-        product = decision.product
-        links = [Link(PRODUCT, product.id, woo_id, product.sku, encode(decision.remembered()))]
-        held = fingerprint(decision.stock) if stock and decision.stock else decision.shop_stock
-        if held:
-            links.append(Link(STOCK, product.id, woo_id, product.sku, encode(held)))
-        return links
-
-    async def _forget(self, decision: ProductDecision) -> None:
-        """The shop no longer has it (deleted in wp-admin): the next run re-creates it."""
-        for kind in (PRODUCT, STOCK):
-            await self.ctx.store.links.delete(
-                kind, decision.product.id, connection=self.ctx.connection
-            )
-        self.run.totals.failed += 1
-        self.incomplete += 1
-        self.run.note(
-            f"product {decision.product.sku} was deleted in WooCommerce; re-created next run"
-        )
-
-    async def _failed(self, decision: ProductDecision, item: BatchItemResult) -> None:
-        product = decision.product
-        if item.kind is not None and item.kind.retryable:
-            self.run.totals.failed += 1
-            self.incomplete += 1
-            self.run.note(
-                f"product {product.sku} not written yet ({item.message}); retried next run"
-            )
-            return
-        reason = f"WooCommerce refused it: {item.code or ''} {item.message}".strip()
-        await self.run.skip(PRODUCT, product.sku or product.id, reason)
 
 
 def _writes_tax_class(decision: ProductDecision) -> bool:

@@ -96,8 +96,9 @@ class JobRun:
         tb: TracebackType | None,
     ) -> None:
         self.duration_s = time.perf_counter() - self._started
-        ok = exc is None
-        error = "" if ok else _describe(exc)
+        # the event log says what the exit code says: items not written are a failure
+        ok = exc is None and self.totals.failed == 0
+        error = _describe(exc) if exc is not None else _not_written(self.totals.failed)
         await self.ctx.store.runs.finish_run(
             self.run_id, ok=ok, counts=self.totals.counts(), requests=self.requests, error=error
         )
@@ -107,12 +108,16 @@ class JobRun:
                 run_id=self.run_id, ok=ok, duration_s=self.duration_s, read=t.read,
                 written=t.written, failed=t.failed, skipped=t.skipped,
                 requests=self.requests, error=error,
-                level=Level.INFO if ok else Level.ERROR,
+                level=Level.INFO if ok else Level.ERROR if exc is not None else Level.WARNING,
             )
         )  # fmt: skip
 
     def _publish(self, event: EngineEvent) -> None:
         self.ctx.bus.publish(replace(event, job=self.job, connection=self.ctx.connection))
+
+
+def _not_written(failed: int) -> str:
+    return f"{failed} item(s) not written yet; retried next run" if failed else ""
 
 
 def _describe(exc: BaseException | None) -> str:

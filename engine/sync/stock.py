@@ -27,6 +27,7 @@ from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff, DiffEntry, FieldChang
 from engine.sync.fieldhash import changed_fields, decode, encode, fingerprint
 from engine.sync.jobrun import JobRun, RunTotals
 from engine.sync.pipeline import PageResult, apply_pages
+from engine.sync.product_writes import GONE
 from engine.sync.shop_view import ShopView
 from engine.sync.woo_fields import stock_fields
 from engine.woo.batch import BatchItemResult
@@ -163,6 +164,9 @@ class _StockPass:
         return {**previous, **entry.digests} if entry is not None else previous
 
     async def _failed(self, write: _Write, item: BatchItemResult) -> None:
+        if item.code == GONE:
+            await self._forget(write.link)
+            return
         if _retryable(item):
             self.run.totals.failed += 1
             self.run.note(f"stock of {write.link.sku} not written yet ({item.message})")
@@ -171,6 +175,18 @@ class _StockPass:
             STOCK,
             write.link.sku or write.link.backoffice_id,
             f"WooCommerce refused it: {item.message}",
+        )
+
+    async def _forget(self, link: Link) -> None:
+        """Deleted in the shop (answered 400 invalid id): the catalog job re-creates it,
+        with its stock; setting it aside would hide the product for good."""
+        for kind in (PRODUCT, STOCK):
+            await self.ctx.store.links.delete(
+                kind, link.backoffice_id, connection=self.ctx.connection
+            )
+        self.run.totals.failed += 1
+        self.run.note(
+            f"product {link.sku} was deleted in WooCommerce; the catalog job re-creates it"
         )
 
 

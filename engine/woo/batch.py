@@ -2,7 +2,9 @@
 
 ``POST /<resource>/batch`` answers 200 even when items fail; each failed item
 carries its own ``error``.  This module splits requests at WooCommerce's
-100-item limit, runs the chunks with bounded concurrency and returns one
+100-item limit (or smaller, as a :class:`BatchSizer` measures the shop's
+speed: each chunk is cut when it is sent, at the size the requests so far
+suggest), runs the chunks with bounded concurrency and returns one
 :class:`BatchItemResult` per submitted item, in input order.  An item the
 server did not answer for, or a chunk that failed as a whole, becomes a
 failed result — never a silently missing one.
@@ -16,11 +18,13 @@ chunks are idempotent and retried by the transport.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine.errors import AuthError, FailureKind, RemoteError
+from engine.woo.batch_size import BatchSizer
 from engine.woo.faults import item_failure_kind
 
 __all__ = [
@@ -168,28 +172,49 @@ Send = Callable[[dict[str, list[Any]], bool], Awaitable[Any]]
 
 
 async def run_batch(
-    send: Send, ops: Mapping[BatchOp, Sequence[Any]], *, concurrency: int = 1
+    send: Send,
+    ops: Mapping[BatchOp, Sequence[Any]],
+    *,
+    concurrency: int = 1,
+    sizer: BatchSizer | None = None,
 ) -> BatchResult:
     """Send every chunk (at most ``concurrency`` at once) and collect all outcomes.
 
     ``send(body, idempotent)`` posts one chunk and returns the parsed answer.
+    Without a ``sizer`` chunks hold 100 items; with one, each chunk is cut
+    at the size it suggests and its time is fed back to it.
     Credentials errors abort the whole call: no later chunk could succeed.
     """
-    gate = asyncio.Semaphore(max(1, concurrency))
+    pending = [e for chunk in plan_chunks(ops) for e in chunk]
+    results: list[BatchItemResult] = []
+
+    def next_chunk() -> list[_Entry]:
+        size = sizer.size() if sizer is not None else MAX_BATCH_ITEMS
+        chunk, pending[:size] = pending[:size], []
+        return chunk
 
     async def one(chunk: list[_Entry]) -> list[BatchItemResult]:
         idempotent = all(e.op != "create" for e in chunk)
-        async with gate:
-            try:
-                return _chunk_results(chunk, await send(_body(chunk), idempotent))
-            except AuthError:
+        started = time.monotonic()
+        try:
+            answer = _chunk_results(chunk, await send(_body(chunk), idempotent))
+        except RemoteError as error:
+            if isinstance(error, AuthError):
                 raise
-            except RemoteError as error:
-                return _failed_chunk(chunk, error)
+            answer = _failed_chunk(chunk, error)
+        if sizer is not None:
+            sizer.record(len(chunk), time.monotonic() - started)
+        return answer
+
+    async def worker() -> None:
+        while chunk := next_chunk():
+            results.extend(await one(chunk))
 
     try:
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(chunk)) for chunk in plan_chunks(ops)]
+            for _ in range(max(1, concurrency)):
+                group.create_task(worker())
     except ExceptionGroup as failed:
         raise failed.exceptions[0] from None  # the first fatal error, others cancelled
-    return BatchResult(tuple(r for task in tasks for r in task.result()))
+    results.sort(key=lambda r: (_OPS.index(r.op), r.index))
+    return BatchResult(tuple(results))

@@ -49,6 +49,23 @@ class CatalogEndpoints(WooCore):
                 return product
         return None
 
+    async def find_product_ids_by_sku(
+        self, skus: Sequence[str], *, status: str = "any"
+    ) -> dict[str, int]:
+        """SKU -> product id for those of ``skus`` the shop holds (one request per 50).
+
+        ``status="trash"`` finds trashed products, which ``any`` leaves out.
+        """
+        found: dict[str, int] = {}
+        wanted = list(dict.fromkeys(s for s in skus if s and "," not in s))
+        for start in range(0, len(wanted), 50):
+            chunk = wanted[start : start + 50]
+            params = {"sku": ",".join(chunk), "status": status, "per_page": 100}
+            for product in await self.get("products", {**params, "_fields": "id,sku"}) or []:
+                if product.get("sku") in chunk:
+                    found[product["sku"]] = int(product["id"])
+        return found
+
     async def create_product(self, product: Mapping[str, Any]) -> dict[str, Any]:
         return await self.post("products", product)
 

@@ -20,6 +20,7 @@ from engine.errors import Capture
 from engine.transport import AdaptiveLimiter, RemoteClient, RequestStats, RetryPolicy
 from engine.woo.auth import AuthMode, choose_auth
 from engine.woo.batch import BatchOp, BatchResult, run_batch
+from engine.woo.batch_size import BatchSizer
 from engine.woo.faults import parse_woo_error
 from engine.woo.pagination import MAX_PER_PAGE, Page, iter_pages
 
@@ -76,6 +77,8 @@ class WooCore:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         base = api_base(url)
+        self.timeout = timeout  # seconds per request; batch sizes aim well inside it
+        self._sizers: dict[tuple[str, bool], BatchSizer] = {}
         auth = choose_auth(
             base, consumer_key, consumer_secret, mode=auth_mode, query_string_auth=query_string_auth
         )
@@ -159,14 +162,24 @@ class WooCore:
         delete: Sequence[int] = (),
         concurrency: int = 1,
     ) -> BatchResult:
-        """``POST <resource>/batch``, split at 100 items; every item's outcome returned."""
+        """``POST <resource>/batch`` in requests sized by measured time (at most 100
+        items, see :mod:`engine.woo.batch_size`); every item's outcome returned."""
         path = resource.strip("/") + "/batch"
 
         async def send(body: dict[str, list[Any]], idempotent: bool) -> Any:
             return await self.post(path, body, idempotent=idempotent)
 
         ops: dict[BatchOp, Sequence[Any]] = {"create": create, "update": update, "delete": delete}
-        return await run_batch(send, ops, concurrency=concurrency)
+        return await run_batch(
+            send, ops, concurrency=concurrency, sizer=self.batch_sizer(path, creates=bool(create))
+        )
+
+    def batch_sizer(self, path: str, *, creates: bool) -> BatchSizer:
+        """The request-size estimate for one batch route, shared by every call on it."""
+        key = (path, creates)
+        if key not in self._sizers:
+            self._sizers[key] = BatchSizer.for_timeout(self.timeout, creates=creates)
+        return self._sizers[key]
 
     async def batch_many(
         self,

@@ -73,6 +73,7 @@ CHANGED: dict[str, str] = {
     "connection.sync.sync_categories": "false",
     "connection.sync.hide_out_of_stock": "false",
     "connection.sync.deactivated_to_draft": "false",
+    "connection.sync.sync_images": "false",
     "connection.sync.price_includes_tax": "false",
     "connection.sync.dry_run": "true",
     "connection.orders.trigger_status": '"processing"',
