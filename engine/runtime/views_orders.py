@@ -126,11 +126,12 @@ class OrderDetail:
     unreadable: str = ""  # why the order JSON can't be turned into a sale
 
 
-def _actions(state: OutboxState) -> frozenset[str]:
+def _actions(state: OutboxState, can_void: bool) -> frozenset[str]:
+    """What the console offers; no "void" where the back office cannot reverse a sale."""
     allowed = {name for name in ("retry", "skip") if state in ALLOWED_FROM[name]}
     if state is OutboxState.IN_FLIGHT:
         allowed.discard("skip")  # the worker has it right now: let the attempt end first
-    if state is OutboxState.DONE:
+    if state is OutboxState.DONE and can_void:
         allowed.add("void")
     return frozenset(allowed)
 
@@ -200,7 +201,7 @@ async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> Or
         history=tuple(await engine.store.outbox.history(woo_order_id, connection=connection)),
         admin_url=f"{woo_url}/wp-admin/post.php?post={woo_order_id}&action=edit",
         hint=_hint(entry),
-        actions=_actions(entry.state),
+        actions=_actions(entry.state, engine.can_void(connection)),
         **await _booking_view(engine, connection, order),
     )
 

@@ -243,9 +243,14 @@ class Outbox(OutboxTransitions):
         )
 
     async def acknowledge_revision(
-        self, woo_order_id: int, *, connection: str = DEFAULT_CONNECTION
+        self,
+        woo_order_id: int,
+        *,
+        connection: str = DEFAULT_CONNECTION,
+        detail: str = "revision acknowledged",
     ) -> OutboxEntry:
-        """The orders job looked at a post-booking revision and needs no back-office change."""
+        """The orders job looked at a post-booking revision and needs no back-office change
+        (``detail`` says why, in the order's history)."""
         async with self._db.transaction():
             entry = await self._require(woo_order_id, connection)
             return await self._move(
@@ -253,7 +258,7 @@ class Outbox(OutboxTransitions):
                 connection,
                 "acknowledge",
                 entry.state,
-                "revision acknowledged",
+                detail,
                 claimed_modified_gmt=Expression("modified_gmt"),
             )
 

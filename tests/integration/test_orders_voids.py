@@ -167,3 +167,40 @@ async def test_refused_reversal_is_critical_and_waits_for_the_admin(
         await world.worker.drain()
         assert world.kb.stats.requests_today > attempts
         assert len(world.reversals()) == 1  # only the one made by hand
+
+
+async def test_cancel_where_the_back_office_cannot_void_warns_once_and_books_on(
+    servers, tmp_path: Path
+) -> None:
+    """No sales.void: the order is marked, not queued for a reversal that would fail as a
+    configuration error and pause every booking of the connection."""
+    from engine.backends.base import BackendBase, Capability
+    from engine.sync.orders.voids import VOID_UNSUPPORTED
+
+    async with order_world(servers, tmp_path) as world:
+        backend = world.ctx.backend
+        backend.capabilities = backend.capabilities - {Capability.SALES_VOID}
+        backend.void_sale = BackendBase.void_sale.__get__(backend)  # what such an adapter has
+        events = world.ctx.bus.subscribe()
+        order = await _booked(world)
+        world.sb.set_order_status(order["id"], "cancelled")
+        await _revised(world, order["id"], "cancelled")
+        report = await world.worker.drain()
+        assert (report.marked_for_void, report.voided, report.stopped) == (0, 0, "")
+        assert world.worker.paused_until is None and world.reversals() == []
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.DONE
+        history = await world.ctx.store.outbox.history(order["id"], connection=world.ctx.connection)
+        assert any(VOID_UNSUPPORTED in step.detail for step in history)
+
+        later = world.place(status="completed")  # bookings go on
+        await arrived(world, later["id"])
+        for _ in range(2):
+            await world.worker.drain()
+        assert (await world.entry(later["id"])).state is OutboxState.DONE
+        warned = [
+            e.text
+            for e in await _drained(events)
+            if isinstance(e, LogEvent) and VOID_UNSUPPORTED in e.text
+        ]
+        assert len(warned) == 1, warned

@@ -66,6 +66,25 @@ async def test_void_asks_and_cancel_keeps_the_sale(make_app) -> None:
         assert history[-1].detail == "customer returned it"
 
 
+async def test_void_is_hidden_where_the_back_office_cannot_void(make_app) -> None:
+    from engine.backends import Capability
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        backend = app.engine.connection(CONNECTION).backend
+        backend.capabilities = backend.capabilities - {Capability.SALES_VOID}
+        screen = await open_orders(pilot, tab_steps=3)  # Done
+        order = screen.query_one(OrderTable).selected_order
+        assert screen.detail is not None and screen.detail.entry.woo_order_id == order
+        assert "void" not in screen.detail.actions
+        assert screen.check_action("void", ()) is False
+        await pilot.press("v")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmModal)
+        assert await state_of(app, order) is OutboxState.DONE
+
+
 async def test_skip_with_a_reason(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

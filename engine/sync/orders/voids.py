@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.backends.base import SaleRef
+from engine.backends.base import Capability, SaleRef
 from engine.events import Level
 from engine.model import Order
 from engine.store import Link, OutboxEntry, OutboxState
@@ -28,10 +28,12 @@ from engine.sync.orders.mapping import OrderDataError, booking_fingerprint, orde
 from engine.sync.orders.rules import OrderRules, sale_key
 from engine.sync.orders.writeback import Receipt, ReceiptWriteBack
 
-__all__ = ["ORDER_LINK", "RevisionReview", "Voids"]
+__all__ = ["ORDER_LINK", "VOID_UNSUPPORTED", "RevisionReview", "Voids"]
 
 #: Link kind: Woo order id ↔ back-office receipt id, hash = booking fingerprint.
 ORDER_LINK = "order"
+#: The history note of a booked order cancelled where the back office cannot void.
+VOID_UNSUPPORTED = "void not supported here"
 
 
 class RevisionReview:
@@ -58,6 +60,9 @@ class RevisionReview:
         outbox, connection = self._ctx.store.outbox, self._ctx.connection
         status = str(entry.payload_data().get("status") or "")
         if entry.state is OutboxState.DONE and self._rules.voids(status):
+            if Capability.SALES_VOID not in self._ctx.backend.capabilities:
+                await self._cannot_void(entry, status)
+                return False
             reason = f"WooCommerce status {status!r} after booking as {entry.backoffice_ref}"
             await outbox.mark_voiding(entry.woo_order_id, reason, connection=connection)
             self._log(entry, Level.WARNING, f"marked for reversal: {reason}")
@@ -73,6 +78,27 @@ class RevisionReview:
             await self._compare(entry)
         await outbox.acknowledge_revision(entry.woo_order_id, connection=connection)
         return False
+
+    async def _cannot_void(self, entry: OutboxEntry, status: str) -> None:
+        """A back office without reversals: say so once for this order and book on.
+
+        Queueing a reversal here would fail as a configuration error and pause
+        every booking of the connection; the sale stays booked, the order
+        stays done, and the admin reverses the receipt by hand.
+        """
+        backend = self._ctx.backend.name
+        self._log(
+            entry,
+            Level.WARNING,
+            f"is {status!r} after booking as {entry.backoffice_ref}: {VOID_UNSUPPORTED} "
+            f"({backend} cannot void sales through its API) — reverse the receipt in "
+            f"{backend} by hand",
+        )
+        await self._ctx.store.outbox.acknowledge_revision(
+            entry.woo_order_id,
+            connection=self._ctx.connection,
+            detail=f"{VOID_UNSUPPORTED}: WooCommerce status {status!r}",
+        )
 
     async def _compare(self, entry: OutboxEntry) -> None:
         link = await self._ctx.store.links.get_by_woo_id(
