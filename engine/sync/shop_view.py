@@ -81,7 +81,7 @@ class ShopView:
         return await self.index() if self.wants_index else self._index
 
     async def stock_of(self, product_id: str, sku: str) -> Decimal:
-        """Back-office quantity net of orders still on their way there (never below 0)."""
+        """Back-office quantity net of orders still on their way there (may be negative)."""
         async with self._lock:
             if self._stock is None:
                 task = self._stock_task
@@ -89,7 +89,7 @@ class ShopView:
             if self._pending is None:
                 self._pending = await self.pending()
         on_hand = self._stock.get(product_id, Decimal(0))
-        return max(on_hand - self._pending.get(sku, Decimal(0)), Decimal(0))
+        return on_hand - self._pending.get(sku, Decimal(0))
 
     async def pending(self) -> dict[str, Decimal]:
         return await self.ctx.store.outbox.pending_quantities_by_sku(self.ctx.connection)

@@ -7,8 +7,9 @@ visibility, when out-of-stock products are hidden) in batches.
 
 Safety rules: a quantity is only written from a page that was read whole
 and parsed; a product missing from a read is never set to 0; a fractional
-quantity is set aside with a reason; a negative back-office quantity means
-nothing is available, so the shop shows 0 (logged).  Products not yet in
+quantity is set aside with a reason; a negative back-office quantity
+(oversold) is written as it is, so the shop and the back office agree and
+the shop shows it out of stock (logged).  Products not yet in
 the shop are left to the catalog job, which creates them with their stock.
 """
 
@@ -141,10 +142,11 @@ class _StockPass:
         sku = product.sku or ""
         if quantity < 0:
             self.run.note(
-                f"{sku}: back-office stock {quantity} is negative; shop shows 0",
+                f"{sku}: back-office stock {quantity} is negative (oversold); "
+                "the shop shows the same figure, as out of stock",
                 level=Level.WARNING,
             )
-        net = max(quantity - self.pending.get(sku, Decimal(0)), Decimal(0))
+        net = quantity - self.pending.get(sku, Decimal(0))
         built = stock_fields(net, self.ctx.prefs)
         if built.problem:
             await self.run.skip(STOCK, sku or product.backoffice_id, built.problem)

@@ -91,13 +91,16 @@ def _tax_class(product: Product, prefs: CatalogPreferences) -> str | None:
 def stock_fields(quantity: Decimal, prefs: CatalogPreferences) -> FieldsOrProblem:
     """Stock fields for an on-hand ``quantity`` already net of in-flight orders.
 
-    WooCommerce stores whole units; a fractional or negative back-office
-    figure is something we can't verify, so it is not written.
+    WooCommerce stores whole units; a fractional figure is something we
+    can't verify, so it is not written.  A negative one is written as it is:
+    WooCommerce holds negative stock itself (sold on backorder) and shows it
+    as out of stock.  Clamping it to 0 made the remembered hash say "0" while
+    the shop's own sales had taken it to −4, and nothing was ever rewritten.
     """
     if not quantity.is_finite() or quantity != quantity.to_integral_value():
         return FieldsOrProblem({}, f"stock {quantity} is not a whole number of units")
     units = int(quantity)
-    fields: Fields = {"manage_stock": True, "stock_quantity": max(units, 0)}
+    fields: Fields = {"manage_stock": True, "stock_quantity": units}
     if prefs.hide_out_of_stock:
         fields["catalog_visibility"] = "visible" if units > 0 else "hidden"
     return FieldsOrProblem(fields)

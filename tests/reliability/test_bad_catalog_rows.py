@@ -86,7 +86,7 @@ async def test_each_bad_row_is_set_aside_with_a_reason_and_retried_in_one_step(
             assert still == set(reasons) - created
 
 
-async def test_fractional_stock_is_set_aside_and_negative_shows_zero(tmp_path: Path) -> None:
+async def test_fractional_stock_is_set_aside_and_negative_is_mirrored(tmp_path: Path) -> None:
     with sandboxes(products=80) as (kb, sb, korona_server, woo_server):
         async with engine_context(tmp_path, korona_server, woo_server) as ctx:
             await CatalogSync(ctx).run()
@@ -103,7 +103,17 @@ async def test_fractional_stock_is_set_aside_and_negative_shows_zero(tmp_path: P
             assert "not a whole number" in skipped[weighed]
             by_sku = {p.get("sku"): p for p in sb.products.values()}
             assert by_sku[weighed].get("stock_quantity") == before
-            assert by_sku[oversold]["stock_quantity"] == 0
+            # oversold: the shop holds what the back office holds (out of stock, hidden)
+            assert by_sku[oversold]["stock_quantity"] == -3
+            assert by_sku[oversold]["catalog_visibility"] == "hidden"
+            with sb.lock:  # the shop's own sales take it lower (no date_modified bump)
+                sb.products[by_sku[oversold]["id"]]["stock_quantity"] = -4
+            kb.set_stock(oversold, -4)  # ...and the back office books them
+            await StockSync(ctx).run()
+            assert sb.products[by_sku[oversold]["id"]]["stock_quantity"] == -4
+            kb.set_stock(oversold, 6)  # restocked: 10 arrived
+            await StockSync(ctx).run()
+            assert sb.products[by_sku[oversold]["id"]]["stock_quantity"] == 6
 
 
 async def test_two_back_office_products_with_one_sku_never_fight_over_a_shop_product(
