@@ -27,6 +27,7 @@ from engine.backends.base import (
     SaleState,
     UnsupportedCapability,
 )
+from engine.backends.records import MissingSetting
 from engine.errors import ConfigError
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Cursor",
     "IdempotencyKey",
     "ItemResult",
+    "MissingSetting",
     "Page",
     "SaleRef",
     "SaleState",

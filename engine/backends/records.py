@@ -19,6 +19,7 @@ __all__ = [
     "Cursor",
     "IdempotencyKey",
     "ItemResult",
+    "MissingSetting",
     "Page",
     "SaleRef",
     "SaleState",
@@ -51,6 +52,18 @@ class CheckItem:
     name: str
     ok: bool
     message: str
+
+
+@dataclass(frozen=True)
+class MissingSetting:
+    """A choice the admin has not made that an operation cannot do without.
+
+    ``key`` is the setting under ``[connections.<name>.backend]``;
+    ``needed_for`` says in words what cannot work without it.
+    """
+
+    key: str
+    needed_for: str
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ here, so a screen never reaches into ``engine.store`` or the jobs.
 
 from engine.config import (
     CONFIG_ENV_VAR,
+    JOB_NAMES,
     TillsyncConfig,
     default_config_path,
     format_config_error,
@@ -31,6 +32,13 @@ from engine.runtime.doctor import CheckStatus, DoctorCheck, DoctorReport
 from engine.runtime.engine import JOBS, Engine
 from engine.runtime.jobs import Job, register_job
 from engine.runtime.order_desk import OrderDetails
+from engine.runtime.preflight import (
+    ConfigProblem,
+    InstanceLock,
+    InstanceLockedError,
+    config_problems,
+    refuse_if_running,
+)
 from engine.store import MappingKind, OutboxEntry, OutboxState, StoredEvent
 from engine.sync.diff import CatalogDiff
 
@@ -38,15 +46,19 @@ __all__ = [
     "ADMIN_JOB",
     "CONFIG_ENV_VAR",
     "JOBS",
+    "JOB_NAMES",
     "CatalogDiff",
     "CheckStatus",
     "ConfigError",
     "ConfigFileError",
+    "ConfigProblem",
     "ConnectionRuntime",
     "DoctorCheck",
     "DoctorReport",
     "Engine",
     "EngineEvent",
+    "InstanceLock",
+    "InstanceLockedError",
     "Job",
     "JobFinished",
     "JobProgress",
@@ -61,10 +73,12 @@ __all__ = [
     "TillsyncConfig",
     "TillsyncError",
     "build_connection",
+    "config_problems",
     "default_config_path",
     "format_config_error",
     "load_config",
     "locate_config",
+    "refuse_if_running",
     "register_job",
     "seed_mappings",
     "write_starter_files",

@@ -23,6 +23,7 @@ import httpx
 from engine.errors import AuthError, RemoteError, TillsyncError
 from engine.instance_lock import InstanceLock
 from engine.runtime.connection import ConnectionRuntime
+from engine.runtime.jobs import missing_job_settings
 from engine.store import StateStore
 from engine.webhooks import ORDER_TOPICS
 from engine.woo.site import home_differs, site_home
@@ -137,8 +138,8 @@ async def check_connection(conn: ConnectionRuntime, public_url: str | None) -> l
     if response is not None:
         checks.append(_clock_skew(response.headers.get("date"), name))
         checks.extend(await _webhooks(conn, delivery_url(public_url, name)))
-    checks.extend(await _backend(conn))
-    return checks
+    backend = await _backend(conn)
+    return [*checks, *backend, *await _job_settings(conn, backend)]
 
 
 async def _woo_status(conn: ConnectionRuntime, checks: list[DoctorCheck]) -> httpx.Response | None:
@@ -235,6 +236,26 @@ def _coverage(ours: list[dict], url: str, name: str) -> DoctorCheck:
         "which re-activate it"
     )
     return _fail("webhooks", listed, hint, name)
+
+
+async def _job_settings(conn: ConnectionRuntime, said: list[DoctorCheck]) -> list[DoctorCheck]:
+    """Each back-office choice a job needs but the config does not make, with the values
+    to choose from: a config without a warehouse must not end "All checks passed".
+    A choice the back office's own check already failed on is not reported twice."""
+    failed = {c.name for c in said if not c.ok}
+    checks = []
+    for missing in missing_job_settings(conn):
+        if f"{conn.backend.name}: {missing.key.replace('_', ' ')}" in failed:
+            continue
+        key = f"connections.{conn.name}.backend.{missing.key}"
+        try:
+            choices = await conn.backend.setting_choices(missing.key)
+        except TillsyncError:
+            choices = ""  # the back-office check above already says why it can't be asked
+        hint = f"set {missing.key} to one of: {choices}" if choices else f"set {missing.key}"
+        text = f"{key} is not set: {missing.needed_for} needs it"
+        checks.append(_fail("settings", text, hint, conn.name))
+    return checks
 
 
 async def _backend(conn: ConnectionRuntime) -> list[DoctorCheck]:

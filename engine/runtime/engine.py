@@ -24,7 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from engine.config import TillsyncConfig
+from engine.config import TillsyncConfig, require_adapters
 from engine.errors import ConfigError
 from engine.events import EventBus
 from engine.instance_lock import InstanceLock
@@ -69,6 +69,7 @@ class Engine(EngineAdmin, ConsoleActions):
         cls, config: TillsyncConfig, *, bus: EventBus | None = None, exclusive: bool = True
     ) -> Engine:
         """Open the state DB (locked and recovered when ``exclusive``) and build connections."""
+        require_adapters(config)  # before anything is opened: nothing to close on refusal
         db = config.engine.state_db
         lock = InstanceLock.acquire(db) if exclusive else None
         try:
@@ -82,12 +83,19 @@ class Engine(EngineAdmin, ConsoleActions):
             if recovery.orders_back_to_waiting or recovery.runs_closed:
                 log.warning("recovered after a crash: %s", recovery)
         engine = cls(config, store, bus or EventBus(), lock)
-        public_url = config.webhooks.public_url
-        for name, conn in config.enabled_connections.items():
-            engine.connections[name] = build_connection(
-                name, conn, store, engine.bus, alerts=engine.alerts, public_url=public_url
-            )
+        try:
+            engine._build_connections()
+        except BaseException:
+            await engine.close()  # an unusable back office must not leave the DB thread running
+            raise
         return engine
+
+    def _build_connections(self) -> None:
+        public_url = self.config.webhooks.public_url
+        for name, conn in self.config.enabled_connections.items():
+            self.connections[name] = build_connection(
+                name, conn, self.store, self.bus, alerts=self.alerts, public_url=public_url
+            )
 
     @property
     def exclusive(self) -> bool:
@@ -98,14 +106,17 @@ class Engine(EngineAdmin, ConsoleActions):
             if len(self.connections) != 1:
                 listed = ", ".join(self.connections) or "none is enabled"
                 raise ConfigError(
-                    f"several connections are configured ({listed}): name one with --connection"
+                    f"several connections are configured ({listed}): name one with --connection",
+                    hint=f"e.g. tillsync --connection {next(iter(self.connections), 'NAME')} …",
                 )
             return next(iter(self.connections.values()))
         try:
             return self.connections[name]
         except KeyError:
+            known = ", ".join(self.connections) or "none is enabled"
             raise ConfigError(
-                f"no enabled connection named {name!r} in the configuration"
+                f"no enabled connection named {name!r} in the configuration",
+                hint=f"the enabled connections are: {known}",
             ) from None
 
     async def run_job(self, job: str, connection: str | None = None, **options: Any) -> Any:

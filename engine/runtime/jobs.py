@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.backends import Capability, UnsupportedCapability
+from engine.backends import Capability, MissingSetting, UnsupportedCapability
 from engine.config import JOB_NAMES
 from engine.errors import ConfigError
 from engine.notify import LogAlerts
@@ -33,6 +33,7 @@ __all__ = [
     "OrdersReport",
     "check_options",
     "job_for",
+    "missing_job_settings",
     "register_job",
 ]
 
@@ -50,6 +51,9 @@ class Job:
     description: str = ""
     # why this connection can't run the job (a missing setting), or None when it can
     requires: Callable[[ConnectionRuntime], str | None] | None = None
+    # capabilities the job uses when the back office has them (the first catalog
+    # run creates products with their stock), so their settings are needed too
+    uses: frozenset[Capability] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ JOBS: dict[str, Job] = {
         frozenset({"full", "dry_run", "only_new", "skus"}),
         frozenset({Capability.PRODUCTS_READ}),
         "back-office products, prices and categories into WooCommerce",
+        uses=frozenset({Capability.STOCK_READ}),
     ),
     "stock": Job(
         "stock",
@@ -195,7 +200,31 @@ def job_for(name: str, conn: ConnectionRuntime) -> Job:
     missing = job.requires(conn) if job.requires is not None else None
     if missing:
         raise ConfigError(f"the {name} job cannot run on {conn.name}: {missing}")
+    _refuse_unset_settings(job, conn)
     return job
+
+
+def _settings_asked(conn: ConnectionRuntime, needs: frozenset[Capability]) -> list[MissingSetting]:
+    ask = getattr(conn.backend, "missing_settings", None)
+    return list(ask(needs & conn.backend.capabilities)) if ask is not None else []
+
+
+def _refuse_unset_settings(job: Job, conn: ConnectionRuntime) -> None:
+    """Before the job writes anything: every back-office choice it needs is made."""
+    unset = _settings_asked(conn, job.needs | job.uses)
+    if unset:
+        listed = "; ".join(f"{m.key} is not set ({m.needed_for} needs it)" for m in unset)
+        raise ConfigError(
+            f"the {job.name} job cannot start on {conn.name}: {listed}",
+            hint=f"set it under [connections.{conn.name}.backend]; "
+            "`tillsync doctor` lists the values to choose from",
+        )
+
+
+def missing_job_settings(conn: ConnectionRuntime) -> list[MissingSetting]:
+    """Every back-office choice some job of ``conn`` needs and the config does not make."""
+    needs = frozenset(c for job in JOBS.values() for c in job.needs | job.uses)
+    return _settings_asked(conn, needs)
 
 
 def check_options(job: Job, options: Mapping[str, Any]) -> dict[str, Any]:
