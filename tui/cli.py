@@ -17,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from engine.runtime import CONFIG_ENV_VAR, ConfigError, TillsyncError, format_config_error
+from engine.runtime import CONFIG_ENV_VAR, JOBS, ConfigError, TillsyncError, format_config_error
 
 __all__ = ["build_parser", "main"]
 
@@ -28,10 +28,27 @@ SubParsers = argparse._SubParsersAction
 SYNC_JOBS = ("catalog", "stock", "orders", "customers")
 EXIT_BROKEN_PIPE = 141
 ORDER_STATES = ("waiting", "in_flight", "held", "failed", "done", "voiding", "voided", "skipped")
+# What the event log files events under: the scheduled jobs, the order worker, the receiver.
+LOG_JOBS = (*JOBS, "orders", "webhooks")
+
+
+def _port(text: str) -> int:
+    """A TCP port, refused by argparse (exit 2, usage) instead of by the socket layer."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1-65535")
+    return port
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
-    """--config/--debug accepted before or after the command name."""
+    """--config/--debug/--connection accepted before or after the command name.
+
+    Below the top level the default is SUPPRESS, so an option given before
+    the command is not reset to None by the subcommand's parser.
+    """
     default = None if top else argparse.SUPPRESS
     parser.add_argument(
         "--config",
@@ -45,6 +62,7 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=False if top else argparse.SUPPRESS,
         help="log every API request and response (secrets redacted)",
     )
+    _connection(parser, top=top)
 
 
 def _command(
@@ -69,7 +87,6 @@ def _action(sub: SubParsers, name: str, help_text: str) -> argparse.ArgumentPars
     """A second-level command (``orders show``) that accepts the options of its parent too."""
     parser = sub.add_parser(name, help=help_text, description=help_text)
     _common(parser, top=False)
-    _connection(parser, top=False)
     return parser
 
 
@@ -97,17 +114,14 @@ def _add_sync(sub: SubParsers) -> None:
     sync.add_argument(
         "--sku", action="append", dest="skus", metavar="SKU", help="catalog: only this SKU"
     )
-    _connection(sync)
 
 
 def _add_doctor(sub: SubParsers) -> None:
-    doctor = _command(sub, "doctor", "check config, endpoints, credentials, webhooks, clock, DB")
-    _connection(doctor)
+    _command(sub, "doctor", "check config, endpoints, credentials, webhooks, clock, DB")
 
 
 def _add_orders(sub: SubParsers) -> None:
     orders = _command(sub, "orders", "inspect and act on the order outbox")
-    _connection(orders)
     action = orders.add_subparsers(dest="action", required=True)
     listing = _action(action, "list", "orders, most recently changed first")
     listing.add_argument("--state", choices=ORDER_STATES)
@@ -125,7 +139,6 @@ def _add_orders(sub: SubParsers) -> None:
 
 def _add_links(sub: SubParsers) -> None:
     links = _command(sub, "links", "manage the WooCommerce ↔ back-office links")
-    _connection(links)
     action = links.add_subparsers(dest="action", required=True)
     reset = _action(action, "reset", "forget links; the next run re-matches by SKU")
     reset.add_argument("group", choices=("products", "categories"))
@@ -134,7 +147,6 @@ def _add_links(sub: SubParsers) -> None:
 
 def _add_mappings(sub: SubParsers) -> None:
     mappings = _command(sub, "mappings", "export or import the value mappings (TOML)")
-    _connection(mappings)
     action = mappings.add_subparsers(dest="action", required=True)
     _action(action, "export", "write the mappings (stdout without FILE)").add_argument(
         "file", nargs="?"
@@ -144,7 +156,6 @@ def _add_mappings(sub: SubParsers) -> None:
 
 def _add_webhooks(sub: SubParsers) -> None:
     webhooks = _command(sub, "webhooks", "register the order webhooks in WooCommerce")
-    _connection(webhooks)
     action = webhooks.add_subparsers(dest="action", required=True)
     _action(action, "install", "create or re-key them (a secret is generated if none is set)")
 
@@ -153,20 +164,19 @@ def _add_logs(sub: SubParsers) -> None:
     logs = _command(sub, "logs", "show the engine's event log")
     logs.add_argument("--follow", "-f", action="store_true", help="keep showing new events")
     logs.add_argument("--level", choices=("debug", "info", "warning", "error", "critical"))
-    logs.add_argument("--job", help="only this job (catalog, stock, orders…)")
+    logs.add_argument("--job", choices=LOG_JOBS, help="only this job's events")
     logs.add_argument("--limit", "-n", type=int, default=50)
-    _connection(logs)
 
 
 def _add_sandbox(sub: SubParsers) -> None:
     sandbox = sub.add_parser("sandbox", help="run a built-in simulator of a remote system")
     which = sandbox.add_subparsers(dest="system", required=True)
     woo = which.add_parser("woo", help="the WooCommerce store simulator")
-    woo.add_argument("--port", type=int, default=8081)
+    woo.add_argument("--port", type=_port, default=8081)
     woo.add_argument("--https", action="store_true", help="serve TLS with a self-signed cert")
     woo.add_argument("--products", type=int, default=40, help="seeded products")
     korona = which.add_parser("korona", help="the KORONA POS back-office simulator")
-    korona.add_argument("--port", type=int, default=8082)
+    korona.add_argument("--port", type=_port, default=8082)
     korona.add_argument("--products", type=int, default=300, help="seeded products")
     for parser in (woo, korona):
         parser.add_argument("--host", default="127.0.0.1")
@@ -220,6 +230,13 @@ def _unexpected(error: Exception, *, debug: bool) -> None:
     _complain(f"tillsync: unexpected error ({type(error).__name__}){where}")
 
 
+def _os_error(error: OSError) -> str:
+    """``cannot use /proc/nope: No such file or directory``, never a bare class name."""
+    where = f" {error.filename}" if error.filename else ""
+    why = error.strerror or type(error).__name__
+    return f"tillsync: cannot use{where}: {why}"
+
+
 def _reader_went_away() -> int:
     """``tillsync orders list | head``: the reader has all it wanted, so stop quietly.
 
@@ -250,6 +267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _complain("tillsync: interrupted")
         return 130
+    except OSError as error:  # a file or folder the admin named: say which and why
+        _complain(_os_error(error))
+        return 1
     except Exception as error:  # the last resort: a message; the traceback goes to the log
         _unexpected(error, debug=bool(getattr(args, "debug", False)))
         return 1

@@ -63,8 +63,10 @@ def serve_forever(
     """Run a seeded sandbox until interrupted (``tillsync sandbox korona``)."""
     kb = KoronaSandbox(account_id=account_id, user=user, password=password)
     kb.seed_demo(products=seed_products, rng_seed=rng_seed)
+    # sandbox-only credentials, printed so a client can be pointed at it
     print(
-        f"KORONA sandbox on http://{host}:{port}{API_BASE}  account {account_id}  user {user}",
+        f"KORONA sandbox on http://{host}:{port}{API_BASE}\n"
+        f"  account id: {account_id}\n  user:       {user}\n  password:   {password}",
         flush=True,
     )
     uvicorn.run(create_app(kb), host=host, port=port, log_level="warning", access_log=False)

@@ -36,6 +36,9 @@ def serve_forever(
             certfile, keyfile, ca = make_self_signed(tmp)
             ssl = {"ssl_certfile": certfile, "ssl_keyfile": keyfile}
             print(f"CA certificate for clients: {ca}")
-        print(f"WooCommerce sandbox: {sb.site_url}/wp-json/wc/v3 (consumer key {consumer_key})")
-        print(f"Control endpoints:   {sb.site_url}/__sandbox__/stats")
+        print(f"WooCommerce sandbox: {sb.site_url}/wp-json/wc/v3")
+        # sandbox-only credentials, printed so a client can be pointed at it
+        print(f"  consumer key:      {consumer_key}")
+        print(f"  consumer secret:   {consumer_secret}")
+        print(f"Control endpoints:   {sb.site_url}/__sandbox__/stats", flush=True)
         uvicorn.run(create_app(sb), host=host, port=port, log_level="warning", **ssl)

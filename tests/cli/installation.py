@@ -16,7 +16,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from types import SimpleNamespace
+from typing import IO, Any
 
 from sandbox import korona as kor
 from sandbox.server import RunningServer
@@ -100,6 +101,15 @@ webhook_secret = "{WEBHOOK_SECRET}"
 [connections.{CONNECTION}.backend]
 password = "{korona_password}"
 """
+
+
+def offline_install(folder: Path) -> Installation:
+    """A configured installation whose remotes are never reached (nothing listens on :9):
+    for what must be refused before any request."""
+    nowhere: Any = SimpleNamespace(url="http://127.0.0.1:9")
+    inst = Installation(folder, (WOO_SECRET, WEBHOOK_SECRET, KORONA_PASSWORD))
+    inst.write(config_text(nowhere, nowhere, inst.folder), secrets_text())
+    return inst
 
 
 @dataclass

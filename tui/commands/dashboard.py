@@ -12,7 +12,13 @@ import argparse
 import logging
 import sys
 
-from engine.runtime import ConfigError, TillsyncConfig, load_config, locate_config
+from engine.runtime import (
+    ConfigError,
+    TillsyncConfig,
+    load_config,
+    locate_config,
+    refuse_if_running,
+)
 
 __all__ = ["log_to_file", "open_dashboard"]
 
@@ -33,10 +39,16 @@ def log_to_file(config: TillsyncConfig, *, debug: bool = False) -> None:
 
 
 def _configure_logging(args: argparse.Namespace) -> None:
+    """Log to the file, after refusing to start when another engine holds the database.
+
+    The refusal comes before the UI takes the terminal: it is printed and
+    the exit code is non-zero, as for every other command.
+    """
     try:
         config = load_config(getattr(args, "config", None))
     except ConfigError:
         return  # the console shows the problem (or runs first-time setup)
+    refuse_if_running(config.engine.state_db)
     log_to_file(config, debug=bool(getattr(args, "debug", False)))
 
 

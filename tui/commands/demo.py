@@ -23,6 +23,7 @@ import socket
 import threading
 from pathlib import Path
 
+from engine.runtime import InstanceLock, InstanceLockedError, TillsyncError, refuse_if_running
 from sandbox import korona
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
@@ -32,6 +33,7 @@ __all__ = [
     "DEMO_WOO_KEY",
     "DemoSandboxes",
     "OrderTrickle",
+    "claim_folder",
     "run",
     "seed_demo_mappings",
     "start_sandboxes",
@@ -252,11 +254,14 @@ def _open_dashboard(config: Path, demo: DemoSandboxes) -> int:
 
 
 def _wait_for_ctrl_c(demo: DemoSandboxes, config: Path) -> int:
-    print("tillsync demo — built-in sandboxes on loopback:")
+    print("tillsync demo — built-in sandboxes on loopback (sandbox-only credentials):")
     print(f"  WooCommerce store : {demo.woo_server.url}/wp-json/wc/v3")
+    print(f"    consumer key {DEMO_WOO_KEY}  consumer secret {DEMO_WOO_SECRET}")
     print(f"  KORONA back office: {demo.korona_base_url}")
+    print(f"    account {korona.DEFAULT_ACCOUNT_ID}  user {korona.DEFAULT_USER}", end="")
+    print(f"  password {korona.DEFAULT_PASSWORD}")
     print(f"  demo configuration: {config}  (open it with: tillsync --config {config})")
-    print("Press Ctrl-C to stop.")
+    print("Press Ctrl-C to stop.", flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):
@@ -264,12 +269,43 @@ def _wait_for_ctrl_c(demo: DemoSandboxes, config: Path) -> int:
     return 0
 
 
-def run(args: argparse.Namespace) -> int:
-    demo = start_sandboxes()
+def claim_folder(folder: Path) -> InstanceLock:
+    """The demo folder, locked for this process before any file in it is touched.
+
+    A second ``tillsync demo`` on the same folder would otherwise delete the
+    running one's state database and rewrite its config; it is refused here
+    instead, as is a demo on a folder whose database another engine (a
+    console opened with the demo's config) holds.
+    """
     try:
-        config = write_demo_config(Path(args.dir), demo)
-        if args.no_ui:
-            return _wait_for_ctrl_c(demo, config)
-        return _open_dashboard(config, demo)
-    finally:
-        demo.stop()
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise TillsyncError(
+            f"cannot create the demo folder {folder}: {error.strerror or error}",
+            hint="give a folder you can write to with --dir",
+        ) from None
+    try:
+        lock = InstanceLock.acquire(folder / "demo")
+    except InstanceLockedError as refused:
+        raise TillsyncError(
+            f"another tillsync demo (PID {refused.pid or 'unknown'}) is running in {folder}",
+            hint="stop it first (Ctrl-C in its terminal), or start this one with its own --dir",
+        ) from None
+    try:
+        refuse_if_running(folder / "state.db")
+    except BaseException:
+        lock.release()
+        raise
+    return lock
+
+
+def run(args: argparse.Namespace) -> int:
+    with claim_folder(Path(args.dir)):
+        demo = start_sandboxes()
+        try:
+            config = write_demo_config(Path(args.dir), demo)
+            if args.no_ui:
+                return _wait_for_ctrl_c(demo, config)
+            return _open_dashboard(config, demo)
+        finally:
+            demo.stop()

@@ -13,7 +13,7 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from engine.runtime import ConfigError, Engine
+from engine.runtime import Engine, TillsyncError
 from tui.commands.session import EXIT_OK, Session, open_session, run_with_engine
 
 __all__ = ["run"]
@@ -44,8 +44,16 @@ async def _import(session: Session, engine: Engine) -> int:
     source = session.args.file
     try:
         text = await asyncio.to_thread(_read, source)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {source}: {error}") from None
+    except OSError as error:
+        raise TillsyncError(
+            f"cannot read {source}: {error.strerror or error}",
+            hint="check the file name (or give - to read the mappings from stdin)",
+        ) from None
+    except UnicodeDecodeError:
+        raise TillsyncError(
+            f"cannot read {source}: it is not UTF-8 text",
+            hint="save the mappings file as UTF-8 TOML",
+        ) from None
     count = await engine.import_mappings(text, session.connection, source=source)
     print(f"Imported {count} mapping{'s' if count != 1 else ''} from {source}.")
     return EXIT_OK
