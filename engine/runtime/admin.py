@@ -25,7 +25,9 @@ from engine.runtime.order_desk import (
     order_details,
 )
 from engine.runtime.secrets_file import store_secret
+from engine.runtime.tax_classes import checked_tax_classes, tax_class_check
 from engine.store import OutboxEntry, StoredEvent
+from engine.store.mappings import MappingKind
 from engine.sync.catalog import PRODUCT_CURSOR
 from engine.sync.catalog_writer import PRODUCT, STOCK
 from engine.sync.categories import CATEGORY_CURSOR
@@ -79,6 +81,7 @@ class EngineAdmin:
         checks = []
         for name in names:
             checks.extend(await check_connection(self.connections[name], public_url))
+            checks.append(await tax_class_check(self.connections[name], self.store))
         checks.extend(await check_database(self.store))
         return DoctorReport(tuple(checks))
 
@@ -140,6 +143,10 @@ class EngineAdmin:
     ) -> int:
         """Replace the kinds present in ``text`` (checked whole first); returns pairs written."""
         parsed = parse_mappings(text, source)
+        if parsed.get(MappingKind.TAX_CLASS):  # an unknown class would sell at standard rate
+            conn = self.connection(connection)
+            pairs = parsed[MappingKind.TAX_CLASS]
+            parsed[MappingKind.TAX_CLASS] = await checked_tax_classes(conn, pairs, source)
         return await self.store.mappings.import_all(parsed, connection=self._name(connection))
 
     async def install_webhooks(self, connection: str | None = None) -> WebhookSetup:
