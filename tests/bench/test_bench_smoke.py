@@ -39,8 +39,10 @@ def test_catalog_scenario_end_to_end_at_tiny_size(tmp_path: Path) -> None:
     assert made["failed"] == made["skipped"] == 0
     assert details["products_in_shop"] == naive["created"] > 40
     assert made["written"] == naive["created"] + sum(category_levels(TINY.categories))
-    # the request count is the store's own, and it is the minimum plan's
-    assert initial.requests == details["tillsync_woo"]["total"] == initial.min_requests
+    # the request count is the store's own: the minimum plan's, plus the shop's tax
+    # classes (read once before a product is written) and one more product batch
+    # (the first starts small until the shop's speed is measured: engine/woo/batch_size.py)
+    assert initial.requests == details["tillsync_woo"]["total"] <= initial.min_requests + 2
     assert naive["requests"] == details["baseline_woo"]["total"] > 2 * naive["created"]
     assert details["tillsync"]["peak_rss_mb"] > 20
     assert noop.requests == 0 and noop.targets[0].name == "0 writes" and noop.targets[0].passed
