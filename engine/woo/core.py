@@ -77,6 +77,8 @@ class WooCore:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         base = api_base(url)
+        #: The store's URL as configured: idempotency keys and markers derive from it.
+        self.store_url = url
         self.timeout = timeout  # seconds per request; batch sizes aim well inside it
         self._sizers: dict[tuple[str, bool], BatchSizer] = {}
         auth = choose_auth(

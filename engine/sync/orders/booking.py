@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
+from engine.backends.base import SaleRef
 from engine.errors import ConfigError, NotFoundError
 from engine.events import Level
-from engine.store import MappingKind, OutboxEntry, OutboxState
+from engine.store import Link, MappingKind, OutboxEntry, OutboxState
 from engine.sync.context import SyncContext
 from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason, Prepared
 from engine.sync.orders.intake import NOT_BOOKED
-from engine.sync.orders.mapping import OrderDataError, order_from_woo
+from engine.sync.orders.known_receipts import booked_under_legacy_key, receipt_in_woo
+from engine.sync.orders.mapping import OrderDataError, booking_fingerprint, order_from_woo
 from engine.sync.orders.rules import OrderRules, sale_key
 from engine.sync.orders.voids import ORDER_LINK, link_for
 from engine.sync.orders.writeback import Receipt, ReceiptWriteBack, payment_label
@@ -47,6 +49,10 @@ class Booking:
     async def book(self, entry: OutboxEntry, log: OrderLog) -> BookingOutcome:
         """Raises whatever ``create_sale`` raised; the worker records the failure."""
         data = entry.payload_data()
+        known = receipt_in_woo(data)
+        if known is not None:
+            await self._link_known(entry, known, log)
+            return BookingOutcome.BOOKED
         status = str(data.get("status") or "")
         if not self._rules.books(status):
             return await self._not_ready(entry, status, log)
@@ -86,9 +92,28 @@ class Booking:
         reason = str(HoldReason(HoldKind.NEEDS_MAPPING, f"{exc.message} ({exc.hint})"))
         await self._hold(entry, reason, log)
 
+    async def _link_known(self, entry: OutboxEntry, sale: SaleRef, log: OrderLog) -> None:
+        """WooCommerce's order carries our receipt number: it was booked (before this
+        database existed, or before it was emptied) - link it, never book it again."""
+        detail = f"found already booked as {sale.number} (receipt number in WooCommerce)"
+        store, connection = self._ctx.store, self._ctx.connection
+        try:
+            fingerprint = booking_fingerprint(order_from_woo(entry.payload_data()))
+        except OrderDataError as exc:
+            fingerprint = f"unreadable: {exc.message}"
+        link = Link(ORDER_LINK, sale.id, entry.woo_order_id, sale.number, fingerprint)
+        async with store.transaction():
+            done = await store.outbox.mark_done(
+                entry.woo_order_id, sale.number, detail=detail, connection=connection
+            )
+            await store.links.upsert(link, connection=connection)
+        log(done, Level.WARNING, detail)
+
     async def _create(self, entry: OutboxEntry, prepared: Prepared, log: OrderLog) -> None:
         order = prepared.order
-        sale = await self._ctx.backend.create_sale(order, sale_key(entry))
+        sale = await booked_under_legacy_key(self._ctx, entry)
+        if sale is None:
+            sale = await self._ctx.backend.create_sale(order, sale_key(entry))
         number = sale.number or sale.id
         detail = ("found already booked" if sale.existing else "booked") + f" as {number}"
         if prepared.backoffice_state:

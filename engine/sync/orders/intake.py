@@ -32,10 +32,12 @@ from typing import Any
 
 from engine.events import OrderStateChanged
 from engine.store import EnqueueOutcome, EnqueueResult, OrderSource, OutboxEntry, OutboxState
+from engine.store.order_keys import order_key, store_scope
 from engine.store.outbox_intake import lines_from_payload
 from engine.sync.context import SyncContext
 from engine.sync.orders.holds import HoldKind, hold_kind
 from engine.sync.orders.rules import OrderRules
+from engine.sync.orders.start_point import StartPoint
 from engine.webhooks import Delivery, IntakeResult
 
 __all__ = ["NOT_BOOKED", "IntakeRouter", "OrderIntake"]
@@ -92,6 +94,9 @@ class OrderIntake:
         self.ctx = ctx
         self.rules = rules or OrderRules()
         self._on_new = on_new
+        self.start = StartPoint(ctx.store, ctx.connection)
+        # keys come from the store's URL (a test double without one gets a fixed scope)
+        self._scope = store_scope(getattr(ctx.woo, "store_url", ""), ctx.connection)
 
     async def __call__(self, delivery: Delivery) -> IntakeResult:
         if delivery.connection != self.ctx.connection:
@@ -118,6 +123,7 @@ class OrderIntake:
             held = await outbox.get(order_id, connection=connection)
             if held is None and not self.rules.tracks(status):
                 return IntakeResult.IGNORED
+            before_start = None if held else await self.start.reason(payload)
             modified_gmt = self._same_second(held, payload, modified_gmt, source)
             result = await outbox.enqueue(
                 order_id,
@@ -125,8 +131,12 @@ class OrderIntake:
                 _payload_text(payload),
                 source,
                 connection=connection,
-                lines=self._lines(payload, status),
+                lines=() if before_start else self._lines(payload, status),
+                idempotency_key=order_key(self._scope, order_id),
             )
+            if before_start:
+                await outbox.skip(order_id, before_start, connection=connection)
+                return IntakeResult.IGNORED
             entry = await self._reopen(result)
         if result.outcome in (EnqueueOutcome.NEW, EnqueueOutcome.UPDATED):
             self._announce(entry, result.outcome, source)
