@@ -193,8 +193,12 @@ class Location:
 
 @dataclass(frozen=True)
 class PaymentMethod:
+    """A back-office payment method; ``number`` is the short handle its UI shows, if any
+    (KORONA accepts it as well as the id, so mappings may use either)."""
+
     id: str
     name: str
+    number: str | None = None
 
 
 @dataclass(frozen=True)

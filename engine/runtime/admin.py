@@ -17,6 +17,7 @@ from engine.config import secrets_path_for
 from engine.errors import ConfigError
 from engine.runtime.doctor import DoctorReport, check_connection, check_database, delivery_url
 from engine.runtime.event_feed import events_after, latest_events
+from engine.runtime.mapping_checks import check_mapping_values
 from engine.runtime.mappings_file import parse_mappings, render_mappings
 from engine.runtime.order_desk import (
     OrderDetails,
@@ -143,6 +144,7 @@ class EngineAdmin:
     ) -> int:
         """Replace the kinds present in ``text`` (checked whole first); returns pairs written."""
         parsed = parse_mappings(text, source)
+        await check_mapping_values(self.connection(connection), parsed, source)
         if parsed.get(MappingKind.TAX_CLASS):  # an unknown class would sell at standard rate
             conn = self.connection(connection)
             pairs = parsed[MappingKind.TAX_CLASS]

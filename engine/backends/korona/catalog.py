@@ -191,7 +191,10 @@ def location_from_org_unit(data: Json) -> Location:
 
 
 def payment_method_from_wire(data: Json) -> PaymentMethod:
-    return PaymentMethod(id=str(data["id"]), name=str(data.get("name") or data.get("number") or ""))
+    number = str(data["number"]) if data.get("number") else None
+    return PaymentMethod(
+        id=str(data["id"]), name=str(data.get("name") or number or ""), number=number
+    )
 
 
 def price_group_from_wire(data: Json) -> PriceGroup:
