@@ -10,7 +10,7 @@ claimed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from engine.backends.base import (
     Page,
     SaleRef,
 )
-from engine.backends.korona import catalog
+from engine.backends.korona import catalog, requirements
 from engine.backends.korona import customers as customers_wire
 from engine.backends.korona.api import KoronaApi
 from engine.backends.korona.check import check_connection
@@ -109,6 +109,15 @@ class KoronaBackend(BackendBase):
 
     async def check(self) -> CheckResult:
         return await check_connection(self._api, self._choices, self._pos.pos_id)
+
+    def missing_settings(
+        self, needs: Collection[Capability]
+    ) -> tuple[requirements.MissingSetting, ...]:
+        """The choices a job with ``needs`` cannot do without (asked before it writes)."""
+        return requirements.missing_settings(self.settings, needs)
+
+    async def setting_choices(self, key: str) -> str:
+        return await requirements.setting_choices(self._api, key)
 
     async def _stream(
         self,
