@@ -116,10 +116,18 @@ def test_captured_exchange_is_kept_already_redacted() -> None:
     assert format_request(None) == ""
 
 
+class _DeletedInWoo:
+    """WooCommerce for an intake test: every order asked for is gone (404)."""
+
+    async def get_order(self, order_id: int) -> dict:
+        raise NotFoundError(f"order {order_id} not found", status=404)
+
+
 @pytest.fixture
 async def intake(tmp_path: Path):
     store = await StateStore.open(tmp_path / "state.db", synchronous="NORMAL")
-    ctx = SyncContext("default", store, woo=None, backend=None, bus=EventBus())  # type: ignore[arg-type]
+    woo = _DeletedInWoo()
+    ctx = SyncContext("default", store, woo=woo, backend=None, bus=EventBus())  # type: ignore[arg-type]
     woken: list[int] = []
     yield OrderIntake(ctx, on_new=lambda: woken.append(1)), woken
     await store.close()

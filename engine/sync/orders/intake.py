@@ -30,15 +30,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from engine.errors import NotFoundError
 from engine.events import OrderStateChanged
 from engine.store import EnqueueOutcome, EnqueueResult, OrderSource, OutboxEntry, OutboxState
 from engine.store.order_keys import order_key, store_scope
 from engine.store.outbox_intake import lines_from_payload
+from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
 from engine.sync.orders.holds import HoldKind, hold_kind
 from engine.sync.orders.rules import OrderRules
 from engine.sync.orders.start_point import StartPoint
 from engine.webhooks import Delivery, IntakeResult
+from engine.webhooks.parsing import parse_gmt
 
 __all__ = ["NOT_BOOKED", "IntakeRouter", "OrderIntake"]
 
@@ -48,6 +51,9 @@ log = logging.getLogger(__name__)
 NOT_BOOKED = "not booked:"
 _REOPEN_HOLDS = frozenset({HoldKind.NOT_READY, HoldKind.BAD_DATA})
 _SAME_SECOND = timedelta(milliseconds=1)
+#: How far ahead of our clock a revision's date may be (the shop's clock may run fast);
+#: a later date (year 9999) would make every real revision after it look stale.
+FUTURE_SKEW = timedelta(minutes=10)
 _RESULTS = {
     EnqueueOutcome.NEW: IntakeResult.NEW,
     EnqueueOutcome.UPDATED: IntakeResult.NEW,
@@ -79,6 +85,20 @@ def _content(payload: Mapping[str, Any]) -> tuple:
         if isinstance(i, Mapping)
     )
     return (_status(payload), str(payload.get("total")), payload.get("payment_method"), lines)
+
+
+def _clamped(order_id: int, modified_gmt: datetime) -> datetime:
+    """A revision dated beyond our clock plus :data:`FUTURE_SKEW` counts as dated then."""
+    latest = utc_now() + FUTURE_SKEW
+    if modified_gmt <= latest:
+        return modified_gmt
+    log.warning(
+        "orders: order #%d is dated %s, in the future; recorded as %s",
+        order_id,
+        modified_gmt.isoformat(),
+        latest.isoformat(),
+    )
+    return latest
 
 
 class OrderIntake:
@@ -117,6 +137,7 @@ class OrderIntake:
     ) -> IntakeResult:
         """Record one revision (durably, before returning) and say what it was."""
         order_id = int(payload["id"])
+        modified_gmt = _clamped(order_id, modified_gmt)
         status = _status(payload)
         outbox, connection = self.ctx.store.outbox, self.ctx.connection
         async with self.ctx.store.transaction():
@@ -191,16 +212,26 @@ class OrderIntake:
             self._on_new()
 
     async def gone(self, order_id: int) -> IntakeResult:
-        """``order.deleted``: an order not booked yet will never be; a booked one stays booked."""
+        """``order.deleted``: an order not booked yet will never be; a booked one stays booked.
+
+        The topic header is not signed, so a genuine body replayed as
+        ``order.deleted`` is only a hint: WooCommerce is asked first, and an
+        order it still has (not in the trash) is taken as the revision it is.
+        """
         outbox, connection = self.ctx.store.outbox, self.ctx.connection
         entry = await outbox.get(order_id, connection=connection)
         if entry is None:
             return IntakeResult.IGNORED
-        if entry.state in (OutboxState.WAITING, OutboxState.HELD, OutboxState.FAILED):
-            await outbox.skip(
-                order_id, f"{NOT_BOOKED} deleted in WooCommerce", connection=connection
-            )
-            return IntakeResult.NEW
+        live = await self._live_order(order_id)
+        if live is not None and _status(live) != "trash":
+            return await self._not_gone(order_id, live)
+        async with self.ctx.store.transaction():  # re-read: another delivery may have won
+            entry = await outbox.get(order_id, connection=connection) or entry
+            if entry.state in (OutboxState.WAITING, OutboxState.HELD, OutboxState.FAILED):
+                await outbox.skip(
+                    order_id, f"{NOT_BOOKED} deleted in WooCommerce", connection=connection
+                )
+                return IntakeResult.NEW
         if entry.state is OutboxState.DONE:
             log.warning(
                 "orders: booked order #%d was deleted in WooCommerce; its receipt %s stays booked",
@@ -208,6 +239,24 @@ class OrderIntake:
                 entry.backoffice_ref,
             )
         return IntakeResult.IGNORED
+
+    async def _live_order(self, order_id: int) -> Mapping[str, Any] | None:
+        """The order as WooCommerce has it now, or None when it answers 404 (deleted)."""
+        try:
+            return await self.ctx.woo.get_order(order_id)
+        except NotFoundError:
+            return None
+
+    async def _not_gone(self, order_id: int, live: Mapping[str, Any]) -> IntakeResult:
+        log.warning(
+            "orders: order #%d was reported deleted but WooCommerce still has it (%s); kept",
+            order_id,
+            _status(live) or "no status",
+        )
+        modified = parse_gmt(live.get("date_modified_gmt"))
+        if modified is None:
+            return IntakeResult.IGNORED
+        return await self.offer(live, modified, OrderSource.POLL)
 
 
 class IntakeRouter:
