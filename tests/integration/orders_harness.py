@@ -199,7 +199,10 @@ async def _seed_store(ctx: SyncContext) -> None:
     for gateway, method in PAYMENTS.items():
         await ctx.store.mappings.set(MappingKind.PAYMENT, gateway, method)
     report = await CatalogSync(ctx).run()
-    assert report.totals.written > 0
+    # a fresh shop is written; after a lost database everything re-links by SKU
+    # and nothing is written (the shop already holds it)
+    assert report.totals.written + report.totals.unchanged > 0
+    assert report.totals.failed == report.totals.skipped == 0
 
 
 def buyable(sb: WooSandbox) -> list[int]:
