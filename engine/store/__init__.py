@@ -85,6 +85,7 @@ from engine.store.schedule import ScheduleEntry, ScheduleState
 from engine.store.settings import StoredSettings
 from engine.store.skipped import SkippedItem, SkippedItems
 from engine.store.state_store import Recovery, StateStore
+from engine.store.writebacks import WriteBackDebt, WriteBacks, WriteBackState
 
 __all__ = [
     "DEFAULT_CONNECTION",
@@ -118,4 +119,7 @@ __all__ = [
     "StoredSettings",
     "TransitionError",
     "UnknownOrderError",
+    "WriteBackDebt",
+    "WriteBackState",
+    "WriteBacks",
 ]

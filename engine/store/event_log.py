@@ -2,8 +2,13 @@
 
 Records are the dicts of ``EngineEvent.to_record()``: the common fields get
 columns (so the pane can filter in SQL) and the rest is kept as JSON.  The
-table is pruned to the newest ``keep`` rows as it grows.  As a last line of
-defence, values under secret-looking keys are masked before they are written.
+table is pruned as it grows, by age and by kind: order history (the order
+worker's events and the admin's own actions) is kept for
+:data:`HISTORY_AGE` and capped apart from everything else (kept for
+:data:`OTHER_AGE`), so a flood of other events — a stuck job, a noisy
+connection — can't push out what happened to an order.  Each kind keeps at
+most ``keep`` rows.  As a last line of defence, values under secret-looking
+keys are masked before they are written.
 """
 
 from __future__ import annotations
@@ -11,19 +16,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
 from engine.store.database import Database
 from engine.store.timestamps import from_text, to_text
 
-__all__ = ["LEVEL_NUMBERS", "EventLog", "StoredEvent"]
+__all__ = ["HISTORY_AGE", "HISTORY_JOBS", "LEVEL_NUMBERS", "OTHER_AGE", "EventLog", "StoredEvent"]
 
 LEVEL_NUMBERS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 _COLUMNS = ("at", "level", "type", "job", "connection", "entity", "message")
 _SECRET_MARKERS = ("secret", "password", "token", "authorization", "api_key", "apikey")
 _PRUNE_EVERY = 1_000
+#: Jobs whose events are order history: kept longer, capped apart from the rest.
+HISTORY_JOBS = ("orders", "admin")
+HISTORY_AGE = timedelta(days=180)
+OTHER_AGE = timedelta(days=30)
+_HISTORY = "job IN ({})".format(", ".join(f"'{job}'" for job in HISTORY_JOBS))
 
 
 @dataclass(frozen=True)
@@ -90,7 +100,7 @@ def _like(text: str) -> str:
 
 
 class EventLog:
-    """The events table, kept to the newest ``keep`` rows."""
+    """The events table, pruned by age and kept to the newest ``keep`` rows of each kind."""
 
     def __init__(self, db: Database, clock: Callable[[], datetime], *, keep: int = 100_000) -> None:
         self._db = db
@@ -139,13 +149,23 @@ class EventLog:
         return [_event(row) for row in rows]
 
     async def prune(self, keep: int | None = None) -> int:
-        """Delete all but the newest ``keep`` events; returns how many went."""
+        """Delete events past their age, then all but the newest ``keep`` of each kind
+        (order history, everything else); returns how many went."""
+        keep = self.keep if keep is None else keep
+        now = self._clock()
+        gone = 0
         async with self._db.transaction():
             self._since_prune = 0
-            return await self._db.execute(
-                "DELETE FROM events WHERE id <= (SELECT max(id) FROM events) - ?",
-                (self.keep if keep is None else keep,),
-            )
+            for kind, age in ((_HISTORY, HISTORY_AGE), (f"NOT {_HISTORY}", OTHER_AGE)):
+                gone += await self._db.execute(
+                    f"DELETE FROM events WHERE {kind} AND at < ?", (to_text(now - age),)
+                )
+                gone += await self._db.execute(
+                    f"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE {kind}"
+                    " ORDER BY id DESC LIMIT -1 OFFSET ?)",
+                    (keep,),
+                )
+        return gone
 
     async def count(self) -> int:
         return int(await self._db.fetch_value("SELECT count(*) FROM events"))

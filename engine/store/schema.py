@@ -123,11 +123,33 @@ _STORE_DERIVED_KEYS = Migration(
     ),
 )
 
+# Write-back debts used to be "skipped items" of kind order_writeback, where the
+# products screen's "clear skip" deleted them.  They move to a table of their own
+# that also knows when to try again and which ones WooCommerce refused for good.
+_WRITEBACK_DEBTS = Migration(
+    "receipt write-back debts in their own table (owed / dead), out of skipped items",
+    (
+        """CREATE TABLE writebacks (
+            connection TEXT NOT NULL, woo_order_id INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('owed', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT,
+            last_error TEXT NOT NULL DEFAULT '', hint TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (connection, woo_order_id))""",
+        "INSERT OR IGNORE INTO writebacks (connection, woo_order_id, state, created_at,"
+        " updated_at) SELECT connection, CAST(key AS INTEGER), 'owed', first_seen, last_seen"
+        " FROM skipped WHERE kind = 'order_writeback'",
+        "DELETE FROM skipped WHERE kind = 'order_writeback'",
+        "CREATE INDEX events_by_age ON events (at)",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _STATE_TABLES,
     _OUTBOX_TABLES,
     _RUNS_AND_EVENTS,
     _STORE_DERIVED_KEYS,
+    _WRITEBACK_DEBTS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

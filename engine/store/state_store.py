@@ -31,6 +31,7 @@ from engine.store.schema import migrate, schema_version
 from engine.store.settings import StoredSettings
 from engine.store.skipped import SkippedItems
 from engine.store.timestamps import optional_from_text, to_text, utc_now
+from engine.store.writebacks import WriteBacks
 
 __all__ = ["LegacyKeys", "Recovery", "StateStore"]
 
@@ -62,6 +63,7 @@ class StateStore:
         self.install_id = install_id
         self.links = Links(db, clock)
         self.skipped = SkippedItems(db, clock)
+        self.writebacks = WriteBacks(db, clock)
         self.cursors = CursorTable(db, clock)
         self.outbox = Outbox(db, clock, install_id)
         self.runs = Runs(db, clock)

@@ -78,7 +78,7 @@ def problems(service: Service, s: Shop) -> list[str]:
         "OR (state = 'held' AND last_error NOT LIKE 'not ready:%')",
         *UNFINISHED,
     )
-    owed = service.query("SELECT count(*) FROM skipped WHERE kind = 'order_writeback'")
+    owed = service.query("SELECT count(*) FROM writebacks")
     if left[0][0] or owed[0][0]:
         found.append(f"{left[0][0]} orders unfinished, {owed[0][0]} write-backs owed")
     return found

@@ -130,3 +130,32 @@ async def test_the_event_table_stays_bounded(store: StateStore) -> None:
     for i in range(1_100):  # the automatic prune runs as events accumulate
         await store.events.append(LogEvent(text=f"f{i}").to_record())
     assert await store.events.count() == 50 + 100  # pruned at the 1000th, then 100 more
+
+
+async def test_noise_cannot_evict_order_history(store: StateStore) -> None:
+    """A stuck job logging thousands of lines used to push every order's story out."""
+    orders = [LogEvent(text=f"order #{i} booked", job="orders") for i in range(10)]
+    admin = [LogEvent(text="order #3 to be reversed by the admin", job="admin")]
+    await store.events.append_many(e.to_record() for e in (*orders, *admin))
+    noise = (LogEvent(text=f"stock retry {i}", job="stock") for i in range(200))
+    await store.events.append_many(e.to_record() for e in noise)
+    await store.events.prune()  # events_keep=50 of each kind
+    kept = await store.events.query(limit=1_000)
+    assert sum(e.job in ("orders", "admin") for e in kept) == 11
+    assert sum(e.job == "stock" for e in kept) == 50
+
+
+async def test_events_age_out_by_kind(store: StateStore, clock: Clock) -> None:
+    def at(days: int) -> datetime:
+        return clock.now - timedelta(days=days)
+
+    events = [
+        LogEvent(text="old order", job="orders", at=at(200)),
+        LogEvent(text="order of last quarter", job="orders", at=at(60)),
+        LogEvent(text="stock of last quarter", job="stock", at=at(60)),
+        LogEvent(text="stock of last week", job="stock", at=at(7)),
+    ]
+    await store.events.append_many(e.to_record() for e in events)
+    assert await store.events.prune() == 2
+    kept = {e.message for e in await store.events.query()}
+    assert kept == {"order of last quarter", "stock of last week"}

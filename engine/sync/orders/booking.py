@@ -13,7 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from engine.backends.base import SaleRef
-from engine.errors import ConfigError, NotFoundError
+from engine.errors import ConfigError
 from engine.events import Level
 from engine.store import Link, MappingKind, OutboxEntry, OutboxState
 from engine.sync.context import SyncContext
@@ -144,12 +144,12 @@ class Booking:
         )
         try:
             await self._writeback.booked(receipt)
-        except NotFoundError:  # the order is gone from WooCommerce: nothing to write to
-            log(entry, Level.WARNING, "is gone from WooCommerce; receipt number not written back")
-            await self._writeback.settle(order_id)
-            return False
-        except Exception as exc:  # Woo down or refusing: the debt stays for the next drain
-            log(entry, Level.WARNING, f"receipt number not written back yet: {exc}")
+        except Exception as exc:  # the debt stays: backing off, or dead-lettered for the admin
+            hint = await self._writeback.failed(order_id, exc)
+            if hint is None:
+                log(entry, Level.WARNING, f"receipt number not written back yet: {exc}")
+            else:
+                log(entry, Level.ERROR, f"receipt number not written back: {exc} — {hint}")
             return False
         return True
 

@@ -7,18 +7,27 @@ recognises it by the booking fingerprint (nothing booked changed) and
 acknowledges it instead of booking again.
 
 A write-back is owed from the moment the sale is recorded: the debt is kept
-in the store (``skipped`` items of kind :data:`WRITEBACK_KIND`) in the same
-transaction as ``mark_done``, so a crash or a WooCommerce outage delays it
-but never loses it.
+in the store's ``writebacks`` table in the same transaction as
+``mark_done``, so a crash or a WooCommerce outage delays it but never loses
+it.  WooCommerce down or slow: the debt backs off (30 s doubling to 30 min).
+WooCommerce refusing for good (the order was deleted, the write rejected):
+the debt is dead-lettered with a hint and waits for the admin on the Orders
+screen, instead of being retried every few seconds forever.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from engine.backends.base import SaleRef
+from engine.errors import FailureKind, TillsyncError
+from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
+from engine.transport import RetryPolicy
 
 __all__ = [
     "RECEIPT_ID_META",
@@ -36,8 +45,19 @@ log = logging.getLogger(__name__)
 RECEIPT_META = "_tillsync_receipt"
 RECEIPT_ID_META = "_tillsync_receipt_id"
 VOID_META = "_tillsync_reversal"
-WRITEBACK_KIND = "order_writeback"
-_OWED = "receipt number not yet written back to WooCommerce"
+WRITEBACK_KIND = "order_writeback"  # where debts were kept before they got their own table
+#: Transient failures: 30 s, 1 min, 2 min … capped at 30 min, with jitter.
+WRITEBACK_BACKOFF = RetryPolicy(max_attempts=1_000_000, base_delay=30.0, max_delay=1800.0)
+#: What WooCommerce answers that no retry will change.
+PERMANENT = frozenset({FailureKind.VALIDATION, FailureKind.NOT_FOUND, FailureKind.CONFLICT})
+_HINTS = {
+    FailureKind.NOT_FOUND: "the order is gone from WooCommerce (deleted?): nothing to write "
+    "the receipt number to; dismiss the debt, or restore the order and retry",
+}
+_REFUSED = (
+    "WooCommerce refused the receipt number for this order: check the order in wp-admin "
+    "(locked by a plugin? meta data refused?), then retry the write-back"
+)
 
 
 @dataclass(frozen=True)
@@ -81,25 +101,42 @@ def voided_note(receipt: Receipt, reversal: str) -> str:
 class ReceiptWriteBack:
     """Writes receipt numbers to WooCommerce orders and keeps the debt until it succeeds."""
 
-    def __init__(self, ctx: SyncContext) -> None:
+    def __init__(
+        self,
+        ctx: SyncContext,
+        *,
+        backoff: RetryPolicy = WRITEBACK_BACKOFF,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
         self._ctx = ctx
+        self._backoff = backoff
+        self._rand = rand
 
     async def owe(self, woo_order_id: int) -> None:
         """Record the debt; call inside the transaction that records the sale."""
-        await self._ctx.store.skipped.record(
-            WRITEBACK_KIND, str(woo_order_id), _OWED, connection=self._ctx.connection
-        )
+        await self._ctx.store.writebacks.owe(woo_order_id, connection=self._ctx.connection)
 
     async def owed(self) -> list[int]:
-        items = await self._ctx.store.skipped.entries(
-            WRITEBACK_KIND, connection=self._ctx.connection
-        )
-        return sorted(int(item.key) for item in items)
+        """The debts due now (dead ones and those backing off are left alone)."""
+        return await self._ctx.store.writebacks.due(connection=self._ctx.connection)
 
     async def settle(self, woo_order_id: int) -> None:
-        await self._ctx.store.skipped.clear(
-            WRITEBACK_KIND, str(woo_order_id), connection=self._ctx.connection
-        )
+        await self._ctx.store.writebacks.settle(woo_order_id, connection=self._ctx.connection)
+
+    async def failed(self, woo_order_id: int, exc: BaseException) -> str | None:
+        """Record a failed attempt: the hint when it is dead-lettered, None when it backs off."""
+        writebacks, connection = self._ctx.store.writebacks, self._ctx.connection
+        message = exc.message if isinstance(exc, TillsyncError) else f"{type(exc).__name__}"
+        kind = exc.kind if isinstance(exc, TillsyncError) else None
+        if kind in PERMANENT:
+            hint = _HINTS.get(kind, _REFUSED)
+            await writebacks.dead_letter(woo_order_id, message, hint, connection=connection)
+            return hint
+        debt = await writebacks.get(woo_order_id, connection=connection)
+        attempt = (debt.attempts if debt else 0) + 1
+        wait = timedelta(seconds=self._backoff.backoff(attempt, self._rand))
+        await writebacks.postpone(woo_order_id, message, utc_now() + wait, connection=connection)
+        return None
 
     async def booked(self, receipt: Receipt) -> None:
         """Meta data plus note; raises on failure (the debt stays recorded)."""
