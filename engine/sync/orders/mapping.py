@@ -25,11 +25,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from engine.errors import FailureKind, TillsyncError
-from engine.model import Customer, Money, Order, OrderLine, Payment
+from engine.model import Customer, Money, Order, OrderLine, Payment, minor_places
 
 __all__ = ["OrderDataError", "booking_fingerprint", "order_from_woo", "parse_amount", "parse_gmt"]
 
 _UNIT_PLACES = Decimal("0.0001")
+#: Beyond any real shop: a bigger amount or quantity is bad data (held), not arithmetic
+#: that overflows Decimal's context into an "internal InvalidOperation" alert.
+_MAX_AMOUNT = Decimal("1e12")
+_MAX_QUANTITY = Decimal("1e6")
 
 
 class OrderDataError(TillsyncError):
@@ -53,6 +57,8 @@ def parse_amount(value: Any, field: str) -> Decimal:
         raise OrderDataError(f"{field} is not an amount: {str(value)[:40]!r}") from None
     if not amount.is_finite():
         raise OrderDataError(f"{field} is not a finite amount")
+    if abs(amount) >= _MAX_AMOUNT:
+        raise OrderDataError(f"{field} is out of range: {str(value)[:40]!r}")
     return amount
 
 
@@ -71,6 +77,8 @@ def _quantity(value: Any, field: str) -> Decimal:
     quantity = parse_amount(value, field)
     if quantity <= 0:
         raise OrderDataError(f"{field} must be positive, got {quantity}")
+    if quantity >= _MAX_QUANTITY:
+        raise OrderDataError(f"{field} is out of range: {quantity}")
     return quantity
 
 
@@ -193,7 +201,20 @@ def _amounts(data: Mapping[str, Any], currency: str) -> dict[str, Money]:
         "total": "total",
         "total_tax": "total_tax",
     }
-    return {name: Money(parse_amount(data.get(key), key), currency) for name, key in fields.items()}
+    return {name: _exact_money(data.get(key), key, currency) for name, key in fields.items()}
+
+
+def _exact_money(value: Any, field: str, currency: str) -> Money:
+    """An order-level amount finer than the currency's smallest unit (8.405 EUR) is held:
+    what the customer paid can't be known, and rounding it silently books a guess."""
+    amount = parse_amount(value, field)
+    places = minor_places(currency)
+    if amount != amount.quantize(Decimal(1).scaleb(-places)):
+        raise OrderDataError(
+            f"{field} {amount} {currency} has more than {places} decimal places; "
+            "held instead of rounded"
+        )
+    return Money(amount, currency)
 
 
 def _payment(data: Mapping[str, Any], total: Money) -> Payment:
