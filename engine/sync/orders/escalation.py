@@ -76,13 +76,10 @@ class Escalation:
         self._down_alerted = False
 
     def classify(self, entry: OutboxEntry, exc: BaseException) -> Failure:
-        client = getattr(self._ctx.backend, "client", None)
+        """Only the exchange the error carries is kept: the client's last capture may be
+        another order's request, and the debugger must never show it as this one's."""
         return classify_failure(
-            exc,
-            attempts=max(1, entry.attempts),
-            now=self._clock(),
-            backoff=self._backoff,
-            fallback=getattr(client, "last_capture", None),
+            exc, attempts=max(1, entry.attempts), now=self._clock(), backoff=self._backoff
         )
 
     async def booking_failed(self, entry: OutboxEntry, exc: BaseException) -> Failure:
