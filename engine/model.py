@@ -149,6 +149,7 @@ class Product:
     description: str = ""
     short_description: str = ""
     tax_code_id: str | None = None
+    tax_code_name: str = ""  # as the back office shows it (KORONA: the sector's name)
     category_ids: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     weight: Decimal | None = None

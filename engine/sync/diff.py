@@ -8,6 +8,7 @@ run asks WooCommerce for the current values of products it would update).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -46,6 +47,10 @@ class DiffEntry:
         )
 
 
+def _plural(entity: str) -> str:
+    return entity[:-1] + "ies" if entity.endswith("y") else entity + "s"
+
+
 def _short(value: Any, width: int = 60) -> str:
     text = "∅" if value is None else str(value)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -66,8 +71,11 @@ class CatalogDiff:
     limit: int | None = None
     not_listed: int = 0
     _counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COUNTED, 0))
+    # per entity ("product", "category"): each action counted, in order of first sight
+    _by_entity: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, entry: DiffEntry) -> None:
+        self._by_entity.setdefault(entry.entity, Counter())[entry.action] += 1
         if entry.action == "unchanged":
             self.unchanged += 1
             return
@@ -83,13 +91,34 @@ class CatalogDiff:
     def summary(self) -> dict[str, int]:
         return {**self._counts, "unchanged": self.unchanged}
 
+    def counts_of(self, entity: str) -> dict[str, int]:
+        """``{"create": n, "update": n, "unchanged": n, "skip": n}`` for one entity."""
+        seen = self._by_entity.get(entity, Counter())
+        return {action: seen[action] for action in (*_COUNTED[:2], "unchanged", "skip")}
+
     def render(self) -> str:
-        lines = [entry.describe() for entry in self.entries]
+        """The changes one by one, the set-aside ones grouped by reason, then one count
+        line per entity (its "unchanged" is what the run's summary table counts)."""
+        lines = [e.describe() for e in self.entries if e.action != "skip"]
+        lines += self.skip_lines()
         if self.not_listed:
             lines.append(f"… and {self.not_listed} more not listed")
-        s = self.summary()
-        lines.append(
-            f"{s['create']} to create, {s['update']} to update, "
-            f"{s['unchanged']} unchanged, {s['skip']} skipped"
-        )
+        for entity in self._by_entity:
+            c = self.counts_of(entity)
+            lines.append(
+                f"{_plural(entity)}: {c['create']} to create, {c['update']} to update, "
+                f"{c['unchanged']} unchanged, {c['skip']} skipped"
+            )
         return "\n".join(lines)
+
+    def skip_lines(self) -> list[str]:
+        """One line per reason: 288 products with one unmapped tax code are one line."""
+        groups: dict[tuple[str, str], list[DiffEntry]] = {}
+        for entry in self.of("skip"):
+            groups.setdefault((entry.entity, entry.reason), []).append(entry)
+        return [
+            group[0].describe()
+            if len(group) == 1
+            else f"skip   {len(group)} {_plural(entity)}: {reason}"
+            for (entity, reason), group in groups.items()
+        ]

@@ -84,7 +84,9 @@ class JobRun:
     async def skip(self, entity: str, key: str, reason: str) -> None:
         """Set one item aside with a reason; the rest of the run goes on."""
         self.totals.skipped += 1
-        log.warning("%s: skipped %s %s: %s", self.job, entity, key, reason)
+        # INFO, not WARNING: one line per item would bury a terminal (288 products with
+        # one unmapped tax code); the summary groups them and the event log keeps each
+        log.info("%s: skipped %s %s: %s", self.job, entity, key, reason)
         if not self.dry_run:
             await self.ctx.store.skipped.record(entity, key, reason, connection=self.ctx.connection)
         self._publish(ItemSkipped(entity=entity, key=key, reason=reason))

@@ -51,13 +51,20 @@ class FieldsOrProblem:
     problem: str | None = None
 
 
+def _tax_code(product: Product) -> str:
+    """'tax code 'Reduced 10 %' (4d06…)': the name an admin recognises, and the id it maps."""
+    if product.tax_code_name:
+        return f"tax code {product.tax_code_name!r} ({product.tax_code_id})"
+    return f"tax code {product.tax_code_id!r}"
+
+
 def catalog_fields(
     product: Product, prefs: CatalogPreferences, category_ids: Mapping[str, int]
 ) -> FieldsOrProblem:
     """Catalog fields for ``product``; ``category_ids`` maps back-office → Woo category ids."""
     tax_class = _tax_class(product, prefs)
     if tax_class is None:
-        return FieldsOrProblem({}, f"tax code {product.tax_code_id!r} has no WooCommerce tax class")
+        return FieldsOrProblem({}, f"{_tax_code(product)} has no WooCommerce tax class")
     fields: Fields = {
         "name": shop_name(clean_text(product.name)),
         "sku": product.sku,

@@ -91,6 +91,7 @@ def product_from_wire(
         price=prices.pick(data.get("prices") or (), now or datetime.now(UTC), sector),
         description=_description(data.get("descriptions")),
         tax_code_id=sector,
+        tax_code_name=_ref_name(data.get("sector")),
         weight=weight_from_wire(data, weight_key),
         category_ids=(group,) if group else (),
         codes=codes,
@@ -188,6 +189,11 @@ def location_from_org_unit(data: Json) -> Location:
         selectable=warehouse and data.get("active") is not False,
         detail="holds stock" if warehouse else "organizational unit without a warehouse",
     )
+
+
+def _ref_name(reference: object) -> str:
+    """A ``ModelReference``'s name (KORONA sends id, number and name), else ""."""
+    return str(reference.get("name") or "") if isinstance(reference, dict) else ""
 
 
 def payment_method_from_wire(data: Json) -> PaymentMethod:
