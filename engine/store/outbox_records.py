@@ -116,8 +116,8 @@ class OutboxEntry:
     last_response: str | None = field(default=None, repr=False)
 
     def payload_data(self) -> Any:
-        """The order JSON as WooCommerce sent it."""
-        return json.loads(self.payload)
+        """The order JSON as WooCommerce sent it; numbers with a fraction as Decimal."""
+        return json.loads(self.payload, parse_float=Decimal)
 
     @property
     def revised_after_booking(self) -> bool:

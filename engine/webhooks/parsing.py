@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from engine.webhooks.delivery import Delivery
@@ -55,7 +56,7 @@ def decode_json_object(content_type: str | None, body: bytes) -> dict[str, Any]:
     if media_type(content_type) != "application/json":
         raise PayloadError(f"content type {media_type(content_type) or 'none'!r} is not JSON")
     try:
-        value = json.loads(body)
+        value = json.loads(body, parse_float=Decimal)  # money never passes through float
     except (ValueError, RecursionError) as exc:
         raise PayloadError(f"malformed JSON ({type(exc).__name__})") from None
     if not isinstance(value, dict):

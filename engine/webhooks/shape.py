@@ -13,24 +13,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from engine.webhooks.errors import PayloadError
 
 __all__ = ["check_order_shape"]
 
-#: Line-item fields the engine reads, and the JSON types each may have.
+#: Line-item fields the engine reads, and the JSON types each may have (a JSON
+#: number with a fraction is decoded as Decimal, see parsing.decode_json_object).
 _LINE_FIELDS: dict[str, tuple[type, ...]] = {
     "id": (int,),
     "product_id": (int,),
     "variation_id": (int,),
-    "quantity": (int, float),
+    "quantity": (int, float, Decimal),
     "sku": (str, type(None)),
     "name": (str,),
-    "price": (int, float, str),
-    "total": (str, int, float),
-    "subtotal": (str, int, float),
-    "total_tax": (str, int, float),
+    "price": (int, float, Decimal, str),
+    "total": (str, int, float, Decimal),
+    "subtotal": (str, int, float, Decimal),
+    "total_tax": (str, int, float, Decimal),
 }
 
 
@@ -62,5 +64,5 @@ def _check_line(position: int, item: object) -> None:
         value = item[name]
         if isinstance(value, bool) or not isinstance(value, kinds):
             raise PayloadError(f"line item {position}: {name!r} has the wrong type")
-        if isinstance(value, float) and not math.isfinite(value):
+        if isinstance(value, float | Decimal) and not math.isfinite(value):
             raise PayloadError(f"line item {position}: {name!r} is not a finite number")

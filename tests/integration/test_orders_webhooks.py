@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -159,3 +161,26 @@ async def test_worker_running_forever_books_what_the_webhooks_bring(
             stop.set()
             await asyncio.wait_for(task, 5)
         assert len(world.sales()) == world.receipts_before + 1
+
+
+async def test_a_webhook_line_price_is_decimal_from_the_raw_json_text(
+    servers, tmp_path: Path
+) -> None:
+    """WooCommerce sends a line's ``price`` as a JSON number (18.1727275): read as Decimal."""
+    async with order_world(servers, tmp_path) as world:
+        order = world.sb.place_order([(world.products[0], 3)], status="processing")
+        await arrived(world, order["id"])
+
+        def sent() -> list[bytes]:
+            with world.sb.lock:
+                return [r.body for r in world.sb.deliveries.log if r.resource_id == order["id"]]
+
+        async def logged() -> bool:  # the shop logs a delivery once our 200 is back
+            return bool(sent())
+
+        await wait_until(logged)
+        match = re.search(rb'"price":(-?[0-9.eE+-]+)[,}]', sent()[0])
+        assert match is not None  # a JSON number, not a string, on the wire
+        price = (await world.entry(order["id"])).payload_data()["line_items"][0]["price"]
+        assert isinstance(price, str | Decimal)  # stored exact (Decimal as text), never a float
+        assert Decimal(price) == Decimal(match.group(1).decode())
