@@ -39,6 +39,8 @@ class CatalogReport:
     duration_s: float
     requests: int
     dry_run: bool
+    # SKUs asked for (``--sku``) that the back office does not have: said, not ignored
+    unknown_skus: tuple[str, ...] = ()
 
 
 class CatalogSync:
@@ -68,10 +70,12 @@ class CatalogSync:
                 if prefs.sync_categories and self._backend_has_categories():
                     category_ids = await CategorySync(run, diff).sync()
                 writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
-                await self._products(run, writer, None if skus is None else frozenset(skus))
+                wanted = None if skus is None else frozenset(skus)
+                unknown = await self._products(run, writer, wanted)
             finally:
                 await view.close()
-        return CatalogReport(run.run_id, diff, run.totals, run.duration_s, run.requests, dry_run)
+        totals = (run.totals, run.duration_s, run.requests, dry_run)
+        return CatalogReport(run.run_id, diff, *totals, unknown_skus=unknown)
 
     async def _first_sync(self) -> bool:
         """Nothing linked yet: every product will be created, with its stock."""
@@ -108,17 +112,20 @@ class CatalogSync:
 
     async def _products(
         self, run: JobRun, writer: ProductWriter, skus: frozenset[str] | None
-    ) -> None:
+    ) -> tuple[str, ...]:
+        """Apply every page; returns the asked-for SKUs no page held (none asked: ())."""
         since = None
+        found: set[str] = set()
         if not run.full and skus is None:
             since = await self.ctx.store.cursors.value(
                 PRODUCT_CURSOR, connection=self.ctx.connection
             )
 
         async def apply(products: list[Product]) -> PageResult:
-            return await writer.apply_page(
-                [p for p in products if skus is None or p.sku in skus or p.id in skus]
-            )
+            chosen = [p for p in products if skus is None or p.sku in skus or p.id in skus]
+            if skus is not None:
+                found.update(h for p in chosen for h in (p.sku, p.id))
+            return await writer.apply_page(chosen)
 
         await apply_pages(
             run,
@@ -127,3 +134,4 @@ class CatalogSync:
             cursor_name=PRODUCT_CURSOR if skus is None else None,
             concurrency=self.ctx.write_concurrency,
         )
+        return tuple(sorted((skus or frozenset()) - found))

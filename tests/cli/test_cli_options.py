@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import Sandboxes
 from .installation import Installation
 
 CONFIG_TRAILER = "A setting or mapping is missing or wrong"
@@ -66,3 +67,12 @@ def test_make_demo_shows_the_install_progress():
     assert installs, "the Makefile installs tillsync with pip install -e"
     for line in installs:
         assert "--quiet" not in line and not re.search(r"\s-q\b", line), line
+
+
+def test_sku_names_a_product_the_back_office_has(install: Installation, sandboxes: Sandboxes):
+    with sandboxes.korona.lock:
+        real = next(iter(sandboxes.korona.catalog.table)).number
+    result = install.run("sync", "catalog", "--dry-run", "--sku", "NOPE", "--sku", str(real))
+    assert result.code == 1, result.output
+    assert "--sku NOPE: the back office has no product 'NOPE'" in result.stderr
+    assert f"--sku {real}:" not in result.stderr

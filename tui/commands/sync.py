@@ -93,4 +93,7 @@ def _report(args: argparse.Namespace, job: str, result: Any) -> int:
                 print(diff.render())
     render_summary(job, reports, dry_run=args.dry_run)
     failed = sum(getattr(getattr(r, "totals", None), "failed", 0) for r in reports)
-    return EXIT_FAILED if failed else EXIT_OK
+    unknown = [sku for r in reports for sku in getattr(r, "unknown_skus", ())]
+    for sku in unknown:
+        print(f"tillsync: --sku {sku}: the back office has no product {sku!r}", file=sys.stderr)
+    return EXIT_FAILED if failed or unknown else EXIT_OK
