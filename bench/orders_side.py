@@ -4,8 +4,10 @@ Wired as a started engine wires it per connection (``engine.sync.orders``
 docstring): the catalog job first (so the shop's products carry KORONA
 numbers as SKUs and links exist), then the webhook receiver on a loopback
 port, webhooks installed in the store with a fresh secret, and the outbox
-worker running until the parent sends ``stop``.  Everything with its
-defaults: trigger status ``completed``, default backoff and idle interval.
+worker running until the parent sends ``stop``; with ``watch_seconds`` in
+the payload also the light order watch, as the service runs it.  Everything
+else with its defaults: trigger status ``completed``, default backoff and
+idle interval.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from bench.tillsync_side import connect, woo_numbers
 from engine.notify import LogAlerts
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
-from engine.sync.orders import OrderIntake, OrderWorker, install_webhooks, new_webhook_secret
+from engine.sync.orders import (
+    OrderIntake,
+    OrderWatch,
+    OrderWorker,
+    install_webhooks,
+    new_webhook_secret,
+)
 from engine.webhooks import WebhookReceiver, WebhookServer
 
 __all__ = ["orders_service"]
@@ -33,23 +41,29 @@ async def _until_stopped() -> None:
         await asyncio.sleep(0.05)
 
 
-async def _serve(ctx: SyncContext, worker: OrderWorker, intake: OrderIntake) -> dict[str, Any]:
+async def _serve(
+    ctx: SyncContext, worker: OrderWorker, intake: OrderIntake, watch: OrderWatch | None
+) -> dict[str, Any]:
     secret = new_webhook_secret()
     receiver = WebhookReceiver(secrets={ctx.connection: secret}, intake=intake)
     server = WebhookServer(receiver.app, port=0)
     await server.start()
     stop = asyncio.Event()
-    running = asyncio.create_task(worker.run_forever(stop))
+    running = [asyncio.create_task(worker.run_forever(stop))]
     try:
         hook_url = f"{server.url}{receiver.path_for(ctx.connection)}"
         await install_webhooks(ctx.woo, hook_url, secret=secret)
+        before = woo_numbers(ctx)
+        if watch is not None:
+            running.append(asyncio.create_task(watch.run_forever(stop)))
         emit({"event": "ready"})
         await _until_stopped()
     finally:
         stop.set()
-        await running
+        await asyncio.gather(*running)
         await server.stop()
-    return {"woo": woo_numbers(ctx)}
+    served = {"woo": woo_numbers(ctx), "woo_at_ready": before}
+    return served | ({"watch_checks": watch.checks} if watch is not None else {})
 
 
 async def orders_service(payload: dict[str, Any]) -> dict[str, Any]:
@@ -58,5 +72,7 @@ async def orders_service(payload: dict[str, Any]) -> dict[str, Any]:
         catalog = await CatalogSync(ctx).run()
         worker = OrderWorker(ctx, LogAlerts())
         intake = OrderIntake(ctx, worker.rules, on_new=worker.wake)
-        served = await _serve(ctx, worker, intake)
+        seconds = float(payload.get("watch_seconds") or 0)
+        watch = OrderWatch(ctx, intake, interval=seconds) if seconds > 0 else None
+        served = await _serve(ctx, worker, intake, watch)
         return {"catalog_written": catalog.totals.written, **served}

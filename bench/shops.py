@@ -161,4 +161,6 @@ def start_woo(options: dict[str, Any]) -> RunningServer:
     sb = WooSandbox(WOO_KEY, WOO_SECRET, model)
     if "webhook_delay" in options:
         sb.webhook_delay = float(options["webhook_delay"])
+    if "cron_interval" in options:  # the Action Scheduler delivery model (late webhooks)
+        sb.cron_interval = float(options["cron_interval"])
     return start_server(create_app(sb))

@@ -18,6 +18,7 @@ SCENARIOS: dict[str, str] = {
     "large": "bench.scenarios.large",
     "throttled": "bench.scenarios.throttled",
     "webhooks": "bench.scenarios.webhooks",
+    "late_webhooks": "bench.scenarios.late_webhooks",
     "dashboard": "bench.scenarios.dashboard",
 }
 

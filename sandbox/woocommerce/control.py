@@ -79,12 +79,15 @@ class SandboxControl:
             return JSONResponse({"code": "unknown_knob", "message": str(exc)}, 400)
 
     async def orders(self, request: Request) -> Response:
+        """A shopper's checkout; like any visit to the site it lets WP-cron run."""
         body = await request.json()
         lines = [(int(pid), int(qty)) for pid, qty in body.pop("line_items")]
         try:
-            return JSONResponse(self.sb.place_order(line_items=lines, **body), 201)
+            order = self.sb.place_order(line_items=lines, **body)
         except WooError as error:
             return _error(error)
+        self.sb.deliveries.site_request()
+        return JSONResponse(order, 201)
 
     async def order_status(self, request: Request) -> Response:
         body = await request.json()
