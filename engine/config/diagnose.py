@@ -137,6 +137,8 @@ def _plain(message: str) -> str:
 def _got(key: tuple[str, ...], value: Any) -> str:
     if any(is_secret_key(part) for part in key) or not isinstance(value, _SHOWN_TYPES):
         return ""
+    if isinstance(value, str) and "@" in value:  # a URL's user:password must not be echoed
+        return ""
     shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "…"
     return f" (got {shown})"
 
@@ -150,13 +152,36 @@ def problem_from_toml(
         return ConfigProblem((), f"TOML syntax error: {error}", source=str(path))
     line, column = int(match[2]), int(match[3])
     lines = text.splitlines()
-    excerpt = None if secret or line > len(lines) else _mask(lines[line - 1])
+    excerpt = None if secret else _excerpt(lines, line)
     return ConfigProblem((), match[1], source=str(path), line=line, column=column, excerpt=excerpt)
 
 
+#: The longest excerpt quoted; a 1 GiB line is not echoed to the terminal.
+EXCERPT_LIMIT = 120
+_TRIPLE_QUOTES = ('"""', "'''")
+
+
+def _excerpt(lines: list[str], line: int) -> str | None:
+    """The offending line, masked and cut; none inside a multi-line string, whose
+    lines may be a secret's continuation with no key on them to say so."""
+    if line > len(lines) or _in_multiline_string(lines, line):
+        return None
+    shown = _mask(lines[line - 1])
+    return shown if len(shown) <= EXCERPT_LIMIT else shown[: EXCERPT_LIMIT - 1] + "…"
+
+
+def _in_multiline_string(lines: list[str], line: int) -> bool:
+    """True when ``line`` opens, continues or closes a multi-line string (approximate,
+    erring towards hiding: any triple quote on it or an unclosed one before it)."""
+    if any(quotes in lines[line - 1] for quotes in _TRIPLE_QUOTES):
+        return True
+    return any(sum(ln.count(q) for ln in lines[: line - 1]) % 2 for q in _TRIPLE_QUOTES)
+
+
 def _mask(line: str) -> str:
-    """The line as written, unless it sets a secret: then only its key is shown."""
-    match = _TOML_KEY.match(line)
-    if match and is_secret_key(match[1]):
-        return f"{match[0].rstrip()} ********"
-    return line
+    """The line as written, unless it mentions a secret anywhere (an inline table
+    ``woo = { consumer_secret = "…" }`` too): then only the text before the value."""
+    if not any(is_secret_key(word) for word in re.findall(r"[A-Za-z0-9_]+", line)):
+        return line
+    key = line.split("=", 1)[0] if "=" in line else (_TOML_KEY.match(line) or [line])[0]
+    return f"{key.rstrip()} ********"

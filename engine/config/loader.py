@@ -113,9 +113,21 @@ def build_config(
     return config
 
 
+#: Far above any real config (a few KiB); a bigger file is refused before it is read,
+#: so a 1 GiB file of NULs costs nothing instead of gigabytes of memory.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read_toml(path: Path, *, secret: bool) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"{path} is larger than {MAX_CONFIG_BYTES // 1024} KiB; not read",
+                hint="a tillsync config is a few KiB: check that the path names the right file",
+            )
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"can't read {path}: {error}") from None
     return _parse_toml(text, path, secret=secret)
@@ -126,6 +138,9 @@ def _parse_toml(text: str, path: Path, *, secret: bool) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigFileError([problem_from_toml(error, path, text, secret=secret)]) from None
+    except RecursionError:  # arrays or inline tables nested thousands deep
+        problem = ConfigProblem((), "values are nested too deeply to read", source=str(path))
+        raise ConfigFileError([problem]) from None
 
 
 def _merge(

@@ -98,7 +98,7 @@ def _describe(problem: ConfigProblem) -> list[str]:
     lines = [f"  {lead}{problem.problem}"]
     if problem.excerpt is not None and problem.line is not None:
         lines.append(f"    {problem.line} | {problem.excerpt}")
-        if problem.column is not None:
+        if problem.column is not None and problem.column <= len(problem.excerpt) + 1:
             lines.append("    " + " " * (len(str(problem.line)) + 3 + problem.column - 1) + "^")
     if problem.example:
         lines.append(f"    example: {problem.example}")

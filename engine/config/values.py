@@ -52,6 +52,11 @@ def _check_url(value: str) -> str:
         raise ValueError("must be a full URL starting with https:// (or http://)")
     if parts.query or parts.fragment:
         raise ValueError("must not contain a query (?…) or fragment (#…)")
+    if "@" in parts.netloc:
+        raise ValueError(
+            "must not contain a user name or password (user:password@host): "
+            "credentials go in secrets.toml, where they are never logged"
+        )
     return value.strip().rstrip("/")
 
 
