@@ -62,6 +62,8 @@ def format_config_error(error: BaseException | Sequence[ConfigProblem]) -> str:
     """A compact multi-line message for a config failure, ready to print."""
     if isinstance(error, ConfigFileError):
         return error.message
+    if isinstance(error, ConfigError) and getattr(error, "check", None):
+        return f"✗ {error.check}: {error.message}\n    → {error.hint}"  # doctor's line
     if isinstance(error, ConfigError):
         return f"tillsync: configuration error: {error.message}\n  {error.hint}"
     if isinstance(error, BaseException):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import errno
 import os
 import sqlite3
 import stat
@@ -31,7 +32,16 @@ from typing import Any, Literal
 
 import aiosqlite
 
-__all__ = ["DEFAULT_CONNECTION", "Database", "Params", "Synchronous"]
+from engine.errors import ConfigError
+from engine.store.errors import StoreError
+
+__all__ = [
+    "DEFAULT_CONNECTION",
+    "Database",
+    "Params",
+    "Synchronous",
+    "UnusableDatabaseFileError",
+]
 
 Params = Sequence[Any] | dict[str, Any]
 Synchronous = Literal["FULL", "NORMAL"]
@@ -42,20 +52,59 @@ DEFAULT_CONNECTION = "default"
 _PRIVATE = stat.S_IRUSR | stat.S_IWUSR  # 0600
 
 
+class UnusableDatabaseFileError(StoreError, ConfigError):
+    """The state file can't be opened for writing, or is not a plain file of ours.
+
+    A ConfigError so the command exits with code 2 (a restart can't fix a mode
+    or a symlink); ``check`` makes the CLI print it as doctor's ✗ line.
+    """
+
+    check = "database"
+
+
+def _refuse(path: Path, why: str) -> UnusableDatabaseFileError:
+    return UnusableDatabaseFileError(
+        f"the state database {path} {why}",
+        hint="the service user needs a regular file it can write, in a folder it can write "
+        "(SQLite creates -wal and -shm files beside it); never a symbolic link",
+    )
+
+
 def _create_private(path: Path) -> None:
     """Create (or tighten) the DB file as 0600 before SQLite opens it.
 
     SQLite gives the -wal and -shm files the permissions of the database file,
     so creating it 0600 ourselves keeps all three private without touching the
-    process umask (which other threads share).
+    process umask (which other threads share).  A symlink or a non-regular file
+    is refused, never followed: chmod through a planted link would open up
+    whatever file it points to.
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, _PRIVATE)
-    os.close(fd)
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        with suppress(FileNotFoundError):
-            if stat.S_IMODE(candidate.stat().st_mode) != _PRIVATE:
-                candidate.chmod(_PRIVATE)
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, flags, _PRIVATE)
+    except OSError as exc:
+        why = "is a symbolic link" if exc.errno == errno.ELOOP else "cannot be opened"
+        raise _refuse(path, f"{why} ({exc.strerror or exc})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _refuse(path, "is not a regular file")
+        if stat.S_IMODE(info.st_mode) != _PRIVATE:
+            os.fchmod(fd, _PRIVATE)
+    finally:
+        os.close(fd)
+    for sidecar in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+        _tighten_sidecar(sidecar)
+
+
+def _tighten_sidecar(path: Path) -> None:
+    with suppress(FileNotFoundError):
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            raise _refuse(path, "is not a regular file (a symbolic link?)")
+        if stat.S_IMODE(info.st_mode) != _PRIVATE:
+            path.chmod(_PRIVATE)  # checked above: a regular file, not a link
 
 
 class Database:
