@@ -6,7 +6,8 @@ runs at most once a minute and only when the site gets a request (a
 checkout, or one of tillsync's own calls).  tillsync runs as the service
 does: webhook receiver, outbox worker and the light order watch (every 12 s,
 paced by the shop's response time).  A shopper checks out every ``GAP_S``
-seconds.  Latency runs from just before the checkout to the moment KORONA
+seconds and a visitor opens the home page every ``VISIT_S`` seconds (the
+traffic that lets WP-cron run).  Latency runs from just before the checkout to the moment KORONA
 accepted the receipt; the cost is every request tillsync made to the shop
 while the orders came in, per hour.
 
@@ -17,8 +18,13 @@ delivery costs in latency (reference §14 measured 44-141 s).
 from __future__ import annotations
 
 import statistics
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import httpx
 
 from bench.procs import MeasuredChild
 from bench.report import Row, Target
@@ -31,6 +37,7 @@ __all__ = ["run"]
 CRON_INTERVAL_S = 60.0  # Action Scheduler's queue runner on a real site
 WATCH_S = 12.0
 GAP_S = 5.0  # one checkout every 5 s
+VISIT_S = 10.0  # a visitor on the shop's pages every 10 s
 PRODUCTS = 60
 ORDERS = {"quick": 24, "full": 72}
 WEBHOOK_ONLY_ORDERS = {"quick": 0, "full": 12}
@@ -49,6 +56,25 @@ def _wait_for_receipts(shops: ShopPair, placed: dict[str, float]) -> dict[str, f
     return booked
 
 
+@contextmanager
+def _visitors(url: str) -> Iterator[None]:
+    """Someone opens the shop's home page every ``VISIT_S`` s while the orders come in."""
+    done = threading.Event()
+
+    def visit() -> None:
+        with httpx.Client(timeout=10) as http:
+            while not done.wait(VISIT_S):
+                http.get(f"{url}/")
+
+    visitor = threading.Thread(target=visit, name="visitor", daemon=True)
+    visitor.start()
+    try:
+        yield
+    finally:
+        done.set()
+        visitor.join()
+
+
 def _measure(shops: ShopPair, orders: int, watch_s: float) -> dict[str, Any]:
     assert shops.woo is not None and shops.korona is not None
     service = MeasuredChild(
@@ -59,8 +85,9 @@ def _measure(shops: ShopPair, orders: int, watch_s: float) -> dict[str, Any]:
         assert ready.get("event") == "ready", ready
         shops.woo_stats(reset=True)
         started = time.time()
-        placed = _place_orders(shops.woo, _buyable(shops.woo, PRODUCTS), orders, 1 / GAP_S)
-        booked = _wait_for_receipts(shops, placed)
+        with _visitors(shops.woo_url):
+            placed = _place_orders(shops.woo, _buyable(shops.woo, PRODUCTS), orders, 1 / GAP_S)
+            booked = _wait_for_receipts(shops, placed)
         elapsed = time.time() - started
         stats = shops.woo_stats()
         service.send("stop")

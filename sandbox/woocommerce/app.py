@@ -18,7 +18,7 @@ from starlette.middleware import Middleware
 from sandbox.woocommerce.control import control_routes
 from sandbox.woocommerce.endpoint import WorkerPool
 from sandbox.woocommerce.routes import api_routes
-from sandbox.woocommerce.site_traffic import SiteTraffic, wp_cron_route
+from sandbox.woocommerce.site_traffic import SiteTraffic, front_page_route, wp_cron_route
 
 if TYPE_CHECKING:
     from sandbox.woocommerce.state import WooSandbox
@@ -37,6 +37,7 @@ def create_app(sb: WooSandbox) -> Starlette:
         finally:
             await sb.deliveries.stop()
 
-    routes = [*control_routes(sb), wp_cron_route(), *api_routes(sb, WorkerPool())]
+    site = [front_page_route(), wp_cron_route()]
+    routes = [*control_routes(sb), *site, *api_routes(sb, WorkerPool())]
     middleware = [Middleware(SiteTraffic, sb=sb)]
     return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

@@ -21,7 +21,7 @@ from sandbox.woocommerce.control import CONTROL_PREFIX
 if TYPE_CHECKING:
     from sandbox.woocommerce.state import WooSandbox
 
-__all__ = ["SiteTraffic", "wp_cron_route"]
+__all__ = ["SiteTraffic", "front_page_route", "wp_cron_route"]
 
 
 class SiteTraffic:
@@ -45,3 +45,12 @@ def wp_cron_route() -> Route:
         return Response(b"", 200, media_type="text/html")
 
     return Route("/wp-cron.php", wp_cron, methods=["GET", "POST"])
+
+
+def front_page_route() -> Route:
+    """``/``: the shop's home page, for simulated visitors (site traffic, nothing else)."""
+
+    async def front_page(request: Request) -> Response:
+        return Response(b"<!doctype html><title>Shop</title>", 200, media_type="text/html")
+
+    return Route("/", front_page, methods=["GET"])
