@@ -34,6 +34,7 @@ __all__ = [
     "check_options",
     "job_for",
     "missing_job_settings",
+    "missing_settings_for",
     "register_job",
 ]
 
@@ -219,6 +220,13 @@ def _refuse_unset_settings(job: Job, conn: ConnectionRuntime) -> None:
             hint=f"set it under [connections.{conn.name}.backend]; "
             "`tillsync doctor` lists the values to choose from",
         )
+
+
+def missing_settings_for(
+    conn: ConnectionRuntime, needs: frozenset[Capability]
+) -> list[MissingSetting]:
+    """The back-office choices work needing ``needs`` cannot do without, not set."""
+    return _settings_asked(conn, needs)
 
 
 def missing_job_settings(conn: ConnectionRuntime) -> list[MissingSetting]:

@@ -24,10 +24,12 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from engine.backends import Capability
 from engine.config import NotifySettings
 from engine.errors import TillsyncError
 from engine.notify import AlertSink, EmailAlerts, LogAlerts
 from engine.runtime.connection import ConnectionRuntime
+from engine.runtime.jobs import missing_settings_for
 from engine.sync.orders import IntakeRouter, install_webhooks
 from engine.webhooks import WebhookReceiver, WebhookServer
 
@@ -77,7 +79,7 @@ class OrderServices:
     async def start(self) -> None:
         self._stop.clear()
         for conn in self._engine.connections.values():
-            if conn.worker is not None:
+            if conn.worker is not None and _can_book(conn):
                 conn.worker_running = True
                 task = asyncio.create_task(conn.worker.run_forever(self._stop))
                 self._workers[conn.name] = task
@@ -152,3 +154,13 @@ async def _register(conn: ConnectionRuntime) -> None:
         "%s: webhooks deliver to %s (%d created, %d re-activated)",
         conn.name, conn.delivery_url, len(done.created), len(done.updated),
     )  # fmt: skip
+
+
+def _can_book(conn: ConnectionRuntime) -> bool:
+    """Without a choice booking needs (KORONA: the External POS), orders are taken into
+    the outbox and wait there; the worker is not started, so none fails half-way."""
+    unset = missing_settings_for(conn, frozenset({Capability.SALES_CREATE}))
+    if unset:
+        listed = "; ".join(f"{m.key} is not set ({m.needed_for} needs it)" for m in unset)
+        log.error("%s: orders are queued but not booked: %s", conn.name, listed)
+    return not unset

@@ -9,6 +9,7 @@ the key and lists the values to choose from; a job refuses to start.
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 
 from sandbox import korona as kor
@@ -106,3 +107,15 @@ def test_a_boolean_written_as_text_is_refused(tmp_path: Path):
     assert result.code == 2, result.output
     assert "engine.debug: must be a valid boolean (got 'yes')" in result.stderr
     assert "example: debug = false" in result.stderr
+
+
+def test_the_service_says_why_it_books_no_orders_without_a_point_of_sale(
+    install: Installation, sandboxes: Sandboxes
+):
+    without_choices(install, "point_of_sale")
+    service = install.spawn("run", "--headless")
+    told = service.wait_for("orders are queued but not booked", timeout=60)
+    assert "point_of_sale is not set (booking web orders needs it)" in service.lines[told]
+    service.wait_for("tillsync running as PID", timeout=60)
+    service.send_signal(signal.SIGTERM)
+    assert service.finish().code == 0
