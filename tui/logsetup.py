@@ -27,6 +27,8 @@ from typing import IO, Any
 
 from pydantic import BaseModel, SecretStr
 
+from tui.logrepeat import RepeatFilter
+
 __all__ = [
     "LOG_FILE",
     "PrivateRotatingFileHandler",
@@ -44,7 +46,8 @@ _FILE_FORMAT = "%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 # Libraries that log whole URLs (query-string auth carries the consumer secret)
 # or one line per SQL statement: never below WARNING, even with --debug.
-_QUIET = ("httpx", "httpcore", "hpack", "aiosqlite", "asyncio", "uvicorn.access")
+# oauthlib logs the OAuth1 signature base string and the signature at DEBUG.
+_QUIET = ("httpx", "httpcore", "hpack", "aiosqlite", "asyncio", "uvicorn.access", "oauthlib")
 
 
 def under_systemd() -> bool:
@@ -136,6 +139,9 @@ def configure_logging(
     root.addHandler(stream)
     if log_dir is not None:
         root.addHandler(_file_handler(log_dir, level, secrets))
+    repeats = RepeatFilter()  # one for all handlers: a record is judged once
+    for handler in root.handlers:
+        handler.addFilter(repeats)
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.captureWarnings(True)

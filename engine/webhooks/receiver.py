@@ -71,6 +71,8 @@ class ReceiverStats:
     unknown_connections: int = 0
     intake_failures: int = 0
     errors: int = 0
+    busy: int = 0  # 503: too many deliveries in flight
+    slow_bodies: int = 0  # 408: the body did not arrive within body_timeout
 
 
 @dataclass(frozen=True)
@@ -127,12 +129,19 @@ class WebhookReceiver:
         bus: EventBus | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         intake_timeout: float = 30.0,
+        body_timeout: float = 20.0,
+        max_in_flight: int = 64,
     ) -> None:
         self._secrets: dict[str, bytes] = {}
         self.update_secrets(secrets)
         self._intake = intake
         self._intake_timeout = intake_timeout  # well inside WooCommerce's 60 s delivery timeout
         self._max_body_bytes = max_body_bytes
+        self._body_timeout = body_timeout
+        # deliveries being read or handed over; /health is not counted, so it keeps
+        # answering while a flood holds every delivery slot
+        self._max_in_flight = max_in_flight
+        self._in_flight = 0
         self._prefix = "/" + path_prefix.strip("/") if path_prefix.strip("/") else ""
         self._bus = bus
         self._clock = clock
@@ -168,6 +177,9 @@ class WebhookReceiver:
             length=0,
             remote=request.client.host if request.client else "-",
         )
+        if self._in_flight >= self._max_in_flight:
+            return self._refuse(_Refusal(503, "too many deliveries at once", "busy"), envelope)
+        self._in_flight += 1
         try:
             secret = self._secret_for(envelope.connection)
             body = await self._read_body(request)
@@ -182,6 +194,8 @@ class WebhookReceiver:
             log.exception("webhook handler failed: %s", envelope.describe())
             self._counts["errors"] += 1
             return PlainTextResponse("internal error", status_code=500)
+        finally:
+            self._in_flight -= 1
 
     def _secret_for(self, connection: str) -> bytes:
         secret = self._secrets.get(connection)
@@ -209,13 +223,16 @@ class WebhookReceiver:
 
     async def _read_body(self, request: Request) -> bytes:
         try:
-            return await read_limited(
-                request.stream(),
-                limit=self._max_body_bytes,
-                content_length=request.headers.get("content-length"),
-            )
+            async with asyncio.timeout(self._body_timeout):  # a body sent a byte a second
+                return await read_limited(
+                    request.stream(),
+                    limit=self._max_body_bytes,
+                    content_length=request.headers.get("content-length"),
+                )
         except BodyTooLarge as exc:
             raise _Refusal(413, f"body too large ({exc})", "too_large") from None
+        except TimeoutError:
+            raise _Refusal(408, "body not received in time", "slow_bodies") from None
 
     def _ping(self, webhook_id: int, envelope: _Envelope) -> Response:
         log.info("webhook ping for webhook %d: %s", webhook_id, envelope.describe())

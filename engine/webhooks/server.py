@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 import uvicorn
 
 from engine.errors import ConfigError
+from engine.webhooks.guard import ConnectionGuard, default_max_connections, guarded_protocol
 from engine.webhooks.receiver import WebhookReceiver
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "WebhookServer", "serve"]
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8787
+_HEALTH_RESERVE = 16
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -69,8 +71,14 @@ class WebhookServer:
         port: int = DEFAULT_PORT,
         graceful_timeout: float = 5.0,
         forwarded_allow_ips: str | None = None,
+        header_timeout: float = 10.0,
+        max_connections: int | None = None,
     ) -> None:
         self._app = app
+        self.guard = ConnectionGuard(
+            max_connections=max_connections or default_max_connections(),
+            header_timeout=header_timeout,
+        )
         self._host = host
         self._port = port
         self._graceful_timeout = graceful_timeout
@@ -116,6 +124,12 @@ class WebhookServer:
             access_log=False,
             timeout_graceful_shutdown=int(self._graceful_timeout) or 1,
             forwarded_allow_ips=self._forwarded_allow_ips,
+            http=guarded_protocol(self.guard),  # header deadline + connection cap
+            # a backstop only: the guard keeps connections under its cap, and the
+            # receiver limits webhook requests itself so /health keeps a reserve
+            limit_concurrency=self.guard.max_connections + _HEALTH_RESERVE,
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,  # request line + headers
         )
 
     async def stop(self) -> None:

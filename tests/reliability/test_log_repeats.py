@@ -1,0 +1,57 @@
+"""A flood of identical log records is written once, then counted.
+
+The accept loop of a receiver out of descriptors wrote ~1,000 identical ERROR
+lines a second, which rotated all log history away within minutes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from tui.logrepeat import RepeatFilter
+from tui.logsetup import LOG_FILE, configure_logging
+
+
+def test_50000_identical_errors_cost_one_line_in_the_service_log(tmp_path: Path) -> None:
+    configure_logging(console=io.StringIO(), log_dir=tmp_path)
+    try:
+        flood = logging.getLogger("asyncio")
+        for _ in range(50_000):
+            flood.error("socket.accept() out of system resource")
+        logging.getLogger("engine.sync.orders").info("orders: order #1 booked")
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        text = (tmp_path / LOG_FILE).read_text()
+    finally:
+        configure_logging(console=io.StringIO())
+    assert text.count("out of system resource") == 1
+    assert "order #1 booked" in text and len(text) < 2_000
+
+
+def test_after_the_window_the_next_one_says_how_many_were_swallowed() -> None:
+    now = [0.0]
+    repeats = RepeatFilter(window=60, clock=lambda: now[0])
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(repeats)
+    second = logging.StreamHandler(io.StringIO())
+    second.addFilter(repeats)  # shared: a record is judged once, not once per handler
+    log = logging.getLogger("tests.flood")
+    log.propagate = False
+    log.addHandler(handler)
+    log.addHandler(second)
+    try:
+        for n in range(50_000):
+            log.error("order %d failed", 7)  # same message
+            log.error("order %d failed", n % 3 + 100)  # three other kinds, interleaved
+        now[0] = 61.0
+        log.error("order %d failed", 7)
+    finally:
+        log.removeHandler(handler)
+        log.removeHandler(second)
+    lines = out.getvalue().splitlines()
+    assert lines[:4] == ["order 7 failed", "order 100 failed", "order 101 failed",
+                         "order 102 failed"]  # fmt: skip
+    assert lines[4:] == ["order 7 failed (repeated 49999 times in the last 60 s)"]
