@@ -2,7 +2,8 @@
 
 Dismisses with ``None`` when cancelled, else the reason typed ("" when no
 reason was asked).  Irreversible actions say so in red and default focus
-to Cancel, so a stray Enter never voids a sale.
+to Cancel, so a stray Enter never voids a sale; Enter in the reason field
+only says how to confirm: the button or Ctrl+Y, never Enter alone.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ __all__ = ["ConfirmModal"]
 
 
 class ConfirmModal(ModalScreen[str | None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+y", "confirm", "Confirm", priority=True),
+    ]
 
     def __init__(
         self,
@@ -48,6 +52,7 @@ class ConfirmModal(ModalScreen[str | None]):
                 )
             if self._reason is not None:
                 yield Input(placeholder=self._reason, id="confirm-reason")
+            yield Static(f"Ctrl+Y {self._confirm.lower()} · Esc cancel", id="confirm-keys")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(
@@ -67,7 +72,11 @@ class ConfirmModal(ModalScreen[str | None]):
             self.dismiss(None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#confirm", Button).focus()
+        event.stop()
+        self.notify(f"Press Ctrl+Y or the {self._confirm} button to confirm", timeout=4)
+
+    def action_confirm(self) -> None:
+        self._accept()
 
     def _accept(self) -> None:
         reason = self.query_one("#confirm-reason", Input).value if self._reason is not None else ""
