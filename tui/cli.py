@@ -135,6 +135,15 @@ def _add_orders(sub: SubParsers) -> None:
     skip = _action(action, "skip", "never send this order to the back office")
     skip.add_argument("order_id", type=int)
     skip.add_argument("--reason", default="skipped by the admin")
+    backfill = _action(action, "backfill", "book orders older than the start point (counts first)")
+    backfill.add_argument(
+        "--since", required=True, metavar="DATE", help="new start point, e.g. 2026-11-01 (UTC)"
+    )
+    backfill.add_argument("--yes", action="store_true", help="move it (without: only count)")
+
+
+def _add_recover(sub: SubParsers) -> None:
+    _command(sub, "recover", "rebuild a lost or damaged state database; re-books nothing")
 
 
 def _add_links(sub: SubParsers) -> None:
@@ -200,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
     for add in (_add_init, _add_run, _add_sync, _add_doctor, _add_orders, _add_links):
         add(sub)
-    for add in (_add_mappings, _add_webhooks, _add_logs, _add_sandbox, _add_demo):
+    for add in (_add_mappings, _add_webhooks, _add_logs, _add_sandbox, _add_demo, _add_recover):
         add(sub)
     return parser
 

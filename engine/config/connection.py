@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, StrictBool, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    Field,
+    SecretStr,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from engine.config.secrets import is_secret_key
 from engine.config.values import (
@@ -173,6 +180,9 @@ class OrderRules(Section):
     void_on: tuple[str, ...] = Field(
         ("cancelled", "refunded"), examples=['["cancelled", "refunded"]']
     )
+    # Orders created before this are history, never booked; unset: the moment the
+    # connection first ran (recorded in the state database and its markers).
+    since: AwareDatetime | None = Field(None, examples=["2026-12-01T00:00:00Z"])
     watch_seconds: float = Field(12.0, ge=0, le=3600, examples=["12"])
 
     @field_validator("trigger_status")

@@ -31,6 +31,7 @@ from engine.runtime.console_actions import ADMIN_JOB, seed_mappings
 from engine.runtime.doctor import CheckStatus, DoctorCheck, DoctorReport
 from engine.runtime.engine import JOBS, Engine
 from engine.runtime.jobs import Job, register_job
+from engine.runtime.marker_file import MARKER_NAME
 from engine.runtime.order_desk import OrderDetails
 from engine.runtime.preflight import (
     ConfigProblem,
@@ -39,6 +40,9 @@ from engine.runtime.preflight import (
     config_problems,
     refuse_if_running,
 )
+from engine.runtime.recovery import RecoveryReport
+from engine.runtime.recovery import recover as recover_state
+from engine.runtime.state_guard import StateLostError
 from engine.store import MappingKind, OutboxEntry, OutboxState, StoredEvent
 from engine.sync.diff import CatalogDiff
 
@@ -47,6 +51,7 @@ __all__ = [
     "CONFIG_ENV_VAR",
     "JOBS",
     "JOB_NAMES",
+    "MARKER_NAME",
     "CatalogDiff",
     "CheckStatus",
     "ConfigError",
@@ -68,6 +73,8 @@ __all__ = [
     "OrderStateChanged",
     "OutboxEntry",
     "OutboxState",
+    "RecoveryReport",
+    "StateLostError",
     "StoredEvent",
     "Subscription",
     "TillsyncConfig",
@@ -78,6 +85,7 @@ __all__ = [
     "format_config_error",
     "load_config",
     "locate_config",
+    "recover_state",
     "refuse_if_running",
     "register_job",
     "seed_mappings",

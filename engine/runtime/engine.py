@@ -34,7 +34,9 @@ from engine.runtime.connection import ConnectionRuntime, build_connection
 from engine.runtime.console_actions import ConsoleActions
 from engine.runtime.jobs import JOBS, check_options, job_for
 from engine.runtime.journal import EventJournal
+from engine.runtime.marker_file import MarkerFile, marker_path
 from engine.runtime.order_services import OrderServices, build_alerts
+from engine.runtime.state_guard import StateGuard
 from engine.scheduler import JobRun, JobStatus, RunRequest, Scheduler, ScheduleTableState
 from engine.store import StateStore
 
@@ -66,9 +68,18 @@ class Engine(EngineAdmin, ConsoleActions):
 
     @classmethod
     async def open(
-        cls, config: TillsyncConfig, *, bus: EventBus | None = None, exclusive: bool = True
+        cls,
+        config: TillsyncConfig,
+        *,
+        bus: EventBus | None = None,
+        exclusive: bool = True,
+        guard: bool = True,
     ) -> Engine:
-        """Open the state DB (locked and recovered when ``exclusive``) and build connections."""
+        """Open the state DB (locked and recovered when ``exclusive``) and build connections.
+
+        An exclusive open also runs the :class:`StateGuard` (``guard=False`` only
+        for ``recover``, which rebuilds what the guard found missing).
+        """
         require_adapters(config)  # before anything is opened: nothing to close on refusal
         db = config.engine.state_db
         lock = InstanceLock.acquire(db) if exclusive else None
@@ -88,7 +99,25 @@ class Engine(EngineAdmin, ConsoleActions):
         except BaseException:
             await engine.close()  # an unusable back office must not leave the DB thread running
             raise
+        if exclusive and guard:
+            await engine._guard_state()
         return engine
+
+    @property
+    def markers(self) -> MarkerFile:
+        """The marker beside the config (see :mod:`engine.runtime.state_guard`)."""
+        return MarkerFile(marker_path(self.config))
+
+    async def _guard_state(self) -> None:
+        """Refuse a lost database before anything runs; closes the engine when it refuses."""
+        guard = StateGuard(self.store, self.markers)
+        try:
+            for conn in self.connections.values():
+                if conn.worker is not None:
+                    await guard.check(conn)
+        except BaseException:
+            await self.close()
+            raise
 
     def _build_connections(self) -> None:
         public_url = self.config.webhooks.public_url

@@ -120,6 +120,21 @@ class Outbox(OutboxTransitions):
                 )
             return claimed
 
+    async def claim(
+        self, woo_order_id: int, *, connection: str = DEFAULT_CONNECTION
+    ) -> OutboxEntry:
+        """Take one waiting (or failed) order in flight: ``recover`` links it by hand."""
+        return await self._move(
+            woo_order_id,
+            connection,
+            "claim",
+            _S.IN_FLIGHT,
+            "claimed",
+            attempts=Expression("attempts + 1"),
+            next_attempt_at=None,
+            claimed_modified_gmt=Expression("modified_gmt"),
+        )
+
     async def mark_done(
         self,
         woo_order_id: int,

@@ -26,7 +26,13 @@ import socket
 import threading
 from pathlib import Path
 
-from engine.runtime import InstanceLock, InstanceLockedError, TillsyncError, refuse_if_running
+from engine.runtime import (
+    MARKER_NAME,
+    InstanceLock,
+    InstanceLockedError,
+    TillsyncError,
+    refuse_if_running,
+)
 from sandbox import korona
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
@@ -126,6 +132,9 @@ coupling_id = "tillsync-demo"
 
 [connections.{DEMO_CONNECTION}.sync]
 new_products_status = "publish"
+
+[connections.{DEMO_CONNECTION}.orders]
+since = 2000-01-01T00:00:00Z  # the demo books the sandbox's seeded orders too
 """
 
 
@@ -151,7 +160,7 @@ def _write_private(path: Path, text: str) -> None:
 def write_demo_config(folder: Path, demo: DemoSandboxes) -> Path:
     """config.toml + secrets.toml for the running sandboxes; a fresh state each time."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for stale in ("state.db", "state.db-wal", "state.db-shm"):
+    for stale in ("state.db", "state.db-wal", "state.db-shm", MARKER_NAME):
         (folder / stale).unlink(missing_ok=True)
     config = folder / "config.toml"
     _write_private(config, _config_text(demo, _free_port()))

@@ -22,6 +22,7 @@ from engine.sync.context import SyncContext
 from engine.sync.jobrun import JobRun
 from engine.sync.orders.intake import OrderIntake
 from engine.sync.orders.mapping import OrderDataError, parse_gmt
+from engine.sync.orders.store_marker import ensure_store_marker
 from engine.webhooks import IntakeResult
 
 __all__ = ["ORDERS_CURSOR", "OrderPoll", "PollReport"]
@@ -61,6 +62,7 @@ class OrderPoll:
         text = None if full else await store.cursors.value(ORDERS_CURSOR, connection=connection)
         cursor = TimeCursor.from_text(text, run_started_at=utc_now(), overlap=self.overlap)
         new = ignored = 0
+        await ensure_store_marker(self.ctx)
         async with JobRun(self.ctx, self.job, full=full, dry_run=False) as run:
             seen = 0
             async for order in self.ctx.woo.iter_orders(modified_after=cursor.committed):

@@ -46,7 +46,10 @@ class StartPoint:
         return from_text(text) if text else None
 
     async def set(self, since: datetime) -> None:
-        await self._store.settings.set(SINCE_KEY, to_text(since), connection=self._connection)
+        """Kept to the whole second: WooCommerce dates have no fractions, so an order
+        placed in the same second as the start point counts as after it."""
+        whole = since.replace(microsecond=0)
+        await self._store.settings.set(SINCE_KEY, to_text(whole), connection=self._connection)
 
     async def ensure(self, default: datetime) -> datetime:
         """The recorded start point, recording ``default`` first if there is none."""
