@@ -20,6 +20,7 @@ from engine.transport.policy import (
 )
 from engine.transport.redaction import Redactor
 from engine.transport.stats import RequestStats, StatsSnapshot
+from engine.transport.tls import shared_ssl_context
 
 __all__ = [
     "STATUS_RULES",
@@ -37,4 +38,5 @@ __all__ = [
     "classify_response",
     "generic_error_parser",
     "parse_retry_after",
+    "shared_ssl_context",
 ]

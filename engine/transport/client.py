@@ -32,6 +32,7 @@ from engine.transport.policy import (
 )
 from engine.transport.redaction import Redactor
 from engine.transport.stats import RequestStats
+from engine.transport.tls import shared_ssl_context
 
 __all__ = ["RemoteClient"]
 
@@ -82,7 +83,7 @@ class RemoteClient:
             base_url=base_url.rstrip("/") + "/",
             auth=auth,
             timeout=timeout,
-            verify=_ssl_context(verify) if transport is None else True,
+            verify=shared_ssl_context(verify),  # one bundle load per CA set, not per client
             transport=transport,
             headers={"User-Agent": "tillsync/0.1", "Accept": "application/json", **(headers or {})},
             follow_redirects=False,
@@ -243,10 +244,3 @@ def _is_read(request: httpx.Request) -> bool:
     except httpx.RequestNotRead:
         return False
     return True
-
-
-def _ssl_context(verify: bool | str | ssl.SSLContext) -> bool | ssl.SSLContext:
-    """httpx 0.28 deprecates ``verify=<path>``: build the context ourselves."""
-    if isinstance(verify, str):
-        return ssl.create_default_context(cafile=verify)
-    return verify
