@@ -10,12 +10,14 @@ sandbox delivers to our receiver, and the forgeries are posted beside it.
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from engine.store import OutboxState
+from engine.store import OrderSource, OutboxState
+from engine.sync.orders.mapping import parse_gmt
 from engine.webhooks import webhook_signature
 from tests.integration.orders_harness import World, order_world, sandboxes, wait_until
 
@@ -92,3 +94,20 @@ async def test_an_order_really_deleted_in_woocommerce_is_skipped(servers, tmp_pa
         async with httpx.AsyncClient() as client:  # delivered again: nothing left to do
             answer = await client.post(world.hook_url, content=body, headers=hdrs)
         assert (answer.status_code, answer.text) == (200, "ignored")
+
+
+async def test_a_cancelled_revision_woocommerce_does_not_confirm_reverses_nothing(
+    servers, tmp_path: Path
+) -> None:
+    async with order_world(servers, tmp_path, webhooks=False) as world:
+        placed = world.place(status="completed")
+        live = await world.ctx.woo.get_order(placed["id"])
+        modified = parse_gmt(live["date_modified_gmt"], "date_modified_gmt")
+        await world.intake.offer(live, modified, OrderSource.POLL)
+        assert (await world.worker.drain()).booked == 1
+        hint = {**live, "status": "cancelled"}  # a delivery says so; the shop does not
+        await world.intake.offer(hint, modified + timedelta(seconds=1), OrderSource.WEBHOOK)
+        report = await world.worker.drain()
+        assert (report.marked_for_void, report.voided) == (0, 0)
+        assert world.reversals() == []
+        assert (await world.entry(placed["id"])).state is OutboxState.DONE

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.backends.base import Capability, SaleRef
+from engine.errors import NotFoundError, RemoteError
 from engine.events import Level
 from engine.model import Order
 from engine.store import Link, OutboxEntry, OutboxState
@@ -63,6 +64,8 @@ class RevisionReview:
             if Capability.SALES_VOID not in self._ctx.backend.capabilities:
                 await self._cannot_void(entry, status)
                 return False
+            if not await self._still_voided(entry):
+                return False
             reason = f"WooCommerce status {status!r} after booking as {entry.backoffice_ref}"
             await outbox.mark_voiding(entry.woo_order_id, reason, connection=connection)
             self._log(entry, Level.WARNING, f"marked for reversal: {reason}")
@@ -99,6 +102,29 @@ class RevisionReview:
             connection=self._ctx.connection,
             detail=f"{VOID_UNSUPPORTED}: WooCommerce status {status!r}",
         )
+
+    async def _still_voided(self, entry: OutboxEntry) -> bool:
+        """A reversal can't be undone, and a delivery is only a hint: WooCommerce must
+        still say cancelled/refunded now.  If it can't be asked, the review waits."""
+        try:
+            live = await self._ctx.woo.get_order(entry.woo_order_id)
+        except NotFoundError:
+            live = {"status": "deleted"}  # a deleted order's receipt stays booked
+        except RemoteError as exc:
+            self._log(entry, Level.INFO, f"reversal waits: WooCommerce not asked ({exc.kind})")
+            return False
+        status = str(live.get("status") or "")
+        if self._rules.voids(status):
+            return True
+        self._log(
+            entry,
+            Level.WARNING,
+            f"a delivery said it was cancelled but WooCommerce says {status!r} now; not reversed",
+        )
+        await self._ctx.store.outbox.acknowledge_revision(
+            entry.woo_order_id, connection=self._ctx.connection
+        )
+        return False
 
     async def _compare(self, entry: OutboxEntry) -> None:
         link = await self._ctx.store.links.get_by_woo_id(
