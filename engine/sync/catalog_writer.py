@@ -111,9 +111,10 @@ class ProductWriter:
     async def _known_tax_classes(self, decisions: list[ProductDecision]) -> list[ProductDecision]:
         """Refuse a tax class the shop doesn't have: it would store "" (standard rate)
         with a 200, and 0 % goods would be sold at the standard rate."""
-        if not any(_writes_tax_class(d) for d in decisions):
+        wanted = {d.send["tax_class"] for d in decisions if _writes_tax_class(d)}
+        if not wanted:
             return decisions
-        known = await self.view.tax_class_slugs()
+        known = await self.view.tax_class_slugs(wanted)
         out = []
         for d in decisions:
             if _writes_tax_class(d) and d.send["tax_class"] not in known:

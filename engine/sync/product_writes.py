@@ -38,7 +38,6 @@ GONE = "woocommerce_rest_product_invalid_id"
 _DUPLICATE = "product_invalid_sku"
 _IN_LOOKUP_TABLE = "woocommerce_rest_product_not_created"
 _IMAGE_FAILED = "woocommerce_product_image_upload_error"
-_LOOKUPS = 3  # SKU look-ups for creates whose answer never came
 
 
 @dataclass
@@ -137,18 +136,15 @@ class ProductWrites:
     async def _find_unknown(self, follow: _FollowUps, links: list[Link]) -> None:
         """Creates without an answer: saved if the shop has their SKU now.
 
-        A shop still working through the abandoned request saves the rest a
-        little later, so missing SKUs are asked for again (twice, half a
-        client timeout apart) before they are reported "not written".
+        A shop still working through a request we gave up on (no answer at
+        all) saves the rest a little later, so the look-up then waits half a
+        client timeout first; after an error answer it asks at once.
         """
-        found: dict[str, int] = {}
-        for attempt in range(_LOOKUPS):
-            missing = [d for d, _ in follow.unknown if d.product.sku not in found]
-            if not missing:
-                break
-            if attempt:
-                await asyncio.sleep(self.ctx.woo.timeout / 2)
-            found.update(await self._skus_in_shop(missing, status="any"))
+        if not follow.unknown:
+            return
+        if any(item.unanswered for _, item in follow.unknown):
+            await asyncio.sleep(self.ctx.woo.timeout / 2)
+        found = await self._skus_in_shop([d for d, _ in follow.unknown], status="any")
         for decision, item in follow.unknown:
             woo_id = found.get(decision.product.sku)
             if woo_id is None:

@@ -5,13 +5,16 @@ and then shared by every page of the run: the WooCommerce SKU index (only
 for unlinked products or a full run), the back-office stock snapshot (only
 when a product is about to be created, so it goes in with its stock), and
 the quantities of orders not yet booked in the back office, and the shop's
-tax class slugs (only when a product with a tax class is about to be written).
+tax class slugs (only when a product with a tax class is about to be written;
+remembered for a day, asked again for a class not in the list).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from engine.sync.jobrun import JobRun
@@ -20,6 +23,9 @@ from engine.sync.woo_fields import CatalogPreferences
 from engine.sync.woo_index import WooIndex
 
 __all__ = ["ShopView"]
+
+_TAX_CLASSES = "woo.tax_classes"  # settings key: the shop's class slugs and when read
+_TAX_CLASSES_FOR = timedelta(days=1)
 
 
 class ShopView:
@@ -69,13 +75,36 @@ class ShopView:
                     )
         return self._index
 
-    async def tax_class_slugs(self) -> frozenset[str]:
-        """The tax classes the shop knows (``""`` = standard), read once per run."""
+    async def tax_class_slugs(self, wanted: Collection[str]) -> frozenset[str]:
+        """The tax classes the shop knows (``""`` = standard).
+
+        The list read last (kept in the state store for a day) answers while
+        it holds every ``wanted`` class; otherwise the shop is asked again, so
+        a class just added in wp-admin is found and a missing one is certain.
+        """
         async with self._lock:
             if self._tax_classes is None:
+                self._tax_classes = await self._remembered_tax_classes()
+            if self._tax_classes is None or not set(wanted) <= self._tax_classes:
                 classes = await self.ctx.woo.list_tax_classes()
                 self._tax_classes = shop_tax_class_slugs(classes)
-        return self._tax_classes
+                await self._remember_tax_classes(self._tax_classes)
+            return self._tax_classes
+
+    async def _remembered_tax_classes(self) -> frozenset[str] | None:
+        saved = await self.ctx.store.settings.get(_TAX_CLASSES, connection=self.ctx.connection)
+        if not isinstance(saved, dict) or not isinstance(saved.get("slugs"), list):
+            return None
+        read_at = datetime.fromisoformat(str(saved.get("at")))
+        if datetime.now(UTC) - read_at > _TAX_CLASSES_FOR:
+            return None
+        return frozenset(str(s) for s in saved["slugs"])
+
+    async def _remember_tax_classes(self, slugs: frozenset[str]) -> None:
+        if self.run.dry_run:
+            return
+        value = {"slugs": sorted(slugs), "at": datetime.now(UTC).isoformat()}
+        await self.ctx.store.settings.set(_TAX_CLASSES, value, connection=self.ctx.connection)
 
     async def index_if_built(self) -> WooIndex | None:
         return await self.index() if self.wants_index else self._index

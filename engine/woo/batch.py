@@ -18,7 +18,6 @@ chunks are idempotent and retried by the transport.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -59,6 +58,9 @@ class BatchItemResult:
     data: Mapping[str, Any] = field(default_factory=dict)
     kind: FailureKind | None = None
     item: Mapping[str, Any] = field(default_factory=dict)
+    # the request got no answer at all (timeout, connection lost): the shop may
+    # still be working through it
+    unanswered: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def _failed_chunk(chunk: Sequence[_Entry], error: RemoteError) -> list[BatchItem
             message=error.message,
             data=dict(error.data),
             kind=error.kind,
+            unanswered=error.status is None,
         )
         for e in chunk
     ]
@@ -182,7 +185,8 @@ async def run_batch(
 
     ``send(body, idempotent)`` posts one chunk and returns the parsed answer.
     Without a ``sizer`` chunks hold 100 items; with one, each chunk is cut
-    at the size it suggests and its time is fed back to it.
+    at the size it suggests (``send`` records the answered requests' times in
+    it; a chunk without any answer halves it here).
     Credentials errors abort the whole call: no later chunk could succeed.
     """
     pending = [e for chunk in plan_chunks(ops) for e in chunk]
@@ -195,15 +199,14 @@ async def run_batch(
 
     async def one(chunk: list[_Entry]) -> list[BatchItemResult]:
         idempotent = all(e.op != "create" for e in chunk)
-        started = time.monotonic()
         try:
             answer = _chunk_results(chunk, await send(_body(chunk), idempotent))
         except RemoteError as error:
             if isinstance(error, AuthError):
                 raise
             answer = _failed_chunk(chunk, error)
-        if sizer is not None:
-            sizer.record(len(chunk), time.monotonic() - started)
+        if sizer is not None and answer and answer[0].unanswered:
+            sizer.unanswered(len(chunk))
         return answer
 
     async def worker() -> None:

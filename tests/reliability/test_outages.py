@@ -185,7 +185,10 @@ async def test_flaky_shop_loses_nothing_and_stays_within_a_request_budget(tmp_pa
     assert len(skus) == len(set(skus)) and runs < 10
     assert (clean.totals.written, clean.totals.failed) == (0, 0)
     assert hit["served_429"] and hit["served_500"], hit  # the faults did land
-    assert flaky_requests <= 60, flaky_requests  # a clean first sync of 250 needs ~10
+    # a clean first sync of 250 needs ~17 (first batches start small until the shop's
+    # speed is measured); on this host every create without an answer is also
+    # looked up by SKU before it is reported, which is what ends the false failures
+    assert flaky_requests <= 90, flaky_requests  # ~40 typical (23 before), 82 seen under load
 
 
 async def test_back_office_away_during_the_catalog_changes_nothing_then_recovers(
