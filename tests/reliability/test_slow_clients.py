@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from engine.webhooks import webhook_signature
+from engine.webhooks import IntakeResult, WebhookReceiver, WebhookServer, webhook_signature
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -119,3 +119,52 @@ async def test_2000_slow_connections_do_not_stop_deliveries(server) -> None:
     assert grown < 1_000_000, grown
     print(f"slow clients connected={slow.connected} closed_by_server={slow.closed_by_server} "
           f"slowest delivery={max(took):.3f}s log grew {grown} bytes")  # fmt: skip
+
+
+class _HeldIntake:
+    """An intake that waits until released, to hold a delivery slot."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.entered = asyncio.Event()
+
+    async def __call__(self, delivery):  # type: ignore[no-untyped-def]
+        self.entered.set()
+        await self.release.wait()
+        return IntakeResult.NEW
+
+
+async def _closed_within(reader: asyncio.StreamReader, seconds: float) -> bytes:
+    async with asyncio.timeout(seconds):
+        return await reader.read()
+
+
+async def test_header_and_body_deadlines_and_the_health_reserve() -> None:
+    intake = _HeldIntake()
+    receiver = WebhookReceiver(
+        secrets={"default": SECRET}, intake=intake, body_timeout=0.3, max_in_flight=1
+    )
+    async with WebhookServer(receiver.app, port=0, header_timeout=0.3) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"POST /webhooks/default HTTP/1.1\r\nHost: x\r\n")  # never finished
+        assert await _closed_within(reader, 5.0) == b""  # closed at the header deadline
+        writer.close()
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"POST /webhooks/default HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{")
+        answer = await _closed_within(reader, 5.0)
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:80]
+        writer.close()
+        async with httpx.AsyncClient(base_url=server.url, timeout=5.0) as client:
+            body, headers = _delivery(80_001)
+            held = asyncio.create_task(
+                client.post("/webhooks/default", content=body, headers=headers)
+            )
+            await asyncio.wait_for(intake.entered.wait(), 5.0)
+            body, headers = _delivery(80_002)
+            busy = await client.post("/webhooks/default", content=body, headers=headers)
+            health = await client.get("/webhooks/health")
+            intake.release.set()
+            first = await held
+    assert (busy.status_code, health.status_code, first.status_code) == (503, 200, 200)
+    assert (receiver.stats().slow_bodies, receiver.stats().busy) == (1, 1)
+    assert server.guard.stats().timed_out >= 1
