@@ -26,6 +26,7 @@ from engine.events import (
     OrderStateChanged,
     Subscription,
 )
+from engine.runtime.backfill import BackfillPlan, apply_backfill, plan_backfill
 from engine.runtime.connection import ConnectionRuntime, build_connection
 from engine.runtime.console_actions import ADMIN_JOB, seed_mappings
 from engine.runtime.doctor import CheckStatus, DoctorCheck, DoctorReport
@@ -52,6 +53,7 @@ __all__ = [
     "JOBS",
     "JOB_NAMES",
     "MARKER_NAME",
+    "BackfillPlan",
     "CatalogDiff",
     "CheckStatus",
     "ConfigError",
@@ -79,12 +81,14 @@ __all__ = [
     "Subscription",
     "TillsyncConfig",
     "TillsyncError",
+    "apply_backfill",
     "build_connection",
     "config_problems",
     "default_config_path",
     "format_config_error",
     "load_config",
     "locate_config",
+    "plan_backfill",
     "recover_state",
     "refuse_if_running",
     "register_job",

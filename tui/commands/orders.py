@@ -13,6 +13,7 @@ import argparse
 from functools import partial
 
 from engine.runtime import Engine, OrderDetails, OutboxEntry
+from tui.commands.orders_backfill import run_backfill
 from tui.commands.session import EXIT_OK, Session, open_session, run_with_engine
 
 __all__ = ["run"]
@@ -20,6 +21,8 @@ __all__ = ["run"]
 
 def run(args: argparse.Namespace) -> int:
     session = open_session(args)
+    if args.action == "backfill":
+        return run_backfill(session)
     body = {"list": _list, "show": _show, "retry": _retry, "skip": _skip}[args.action]
     return run_with_engine(session, partial(body, session), exclusive=False)
 
