@@ -94,10 +94,14 @@ async def test_a_product_deleted_in_the_shop_is_recreated_not_set_aside(tmp_path
             sku = next(s for s, p in shop.items() if p.get("manage_stock"))
             await ctx.woo.delete_product(shop[sku]["id"], force=True)
             kb.set_stock(sku, 77)
+            events = ctx.bus.subscribe()
             stock = await StockSync(ctx).run()
             assert await ctx.store.skipped.entries(STOCK) == []
             assert await ctx.store.links.get_by_sku(sku) == []
             assert stock.totals.failed == 1  # not written this time; the catalog job re-creates
+            (finished,) = [e for e in events.drain() if isinstance(e, JobFinished)]
+            # the run event says what the exit code (1) says
+            assert not finished.ok and "1 item(s) not written yet" in finished.error
             await CatalogSync(ctx).run(full=True)
             assert _by_sku(sb)[sku]["stock_quantity"] == 77
 
