@@ -24,6 +24,7 @@ from engine.config import JOB_NAMES
 from engine.errors import ConfigError
 from engine.notify import LogAlerts
 from engine.runtime.connection import ConnectionRuntime
+from engine.sync.jobrun import JobRun
 from engine.sync.orders import DrainReport, PollReport, WebhookHealth, check_webhook_health
 
 __all__ = [
@@ -98,10 +99,19 @@ async def _customers(conn: ConnectionRuntime, **options: Any) -> Any:
 
 
 async def _reconcile(conn: ConnectionRuntime, **options: Any) -> Any:
-    """The nightly full pass: re-read everything and repair drift."""
+    """The nightly full pass: re-read everything and repair drift.
+
+    Its own run wraps the catalog's and the stock's, so its card shows when it last ran.
+    """
     dry_run = bool(_dry_run(conn, options).get("dry_run"))
-    catalog = await conn.catalog.run(full=True, dry_run=dry_run)
-    stock = await conn.stock.run(full=True, dry_run=dry_run)
+    async with JobRun(conn.ctx, "reconcile", full=True, dry_run=dry_run) as run:
+        catalog = await conn.catalog.run(full=True, dry_run=dry_run)
+        stock = await conn.stock.run(full=True, dry_run=dry_run)
+        for part in (catalog.totals, stock.totals):
+            run.totals.read += part.read
+            run.totals.written += part.written
+            run.totals.failed += part.failed
+            run.totals.skipped += part.skipped
     return catalog, stock
 
 
@@ -113,11 +123,17 @@ async def _orders_poll(conn: ConnectionRuntime, **options: Any) -> OrdersReport:
 
 
 async def _webhook_health(conn: ConnectionRuntime, **_: Any) -> WebhookHealth:
+    """Recorded as a run like every job, so its dashboard card shows when it last checked."""
     assert conn.delivery_url is not None  # see _needs_delivery_url
     secret = conn.webhook_secret.get_secret_value() if conn.webhook_secret else None
-    return await check_webhook_health(
-        conn.woo, conn.delivery_url, conn.alerts or LogAlerts(), connection=conn.name, secret=secret
-    )
+    async with JobRun(conn.ctx, "webhook_health", full=False, dry_run=False) as run:
+        health = await check_webhook_health(
+            conn.woo, conn.delivery_url, conn.alerts or LogAlerts(), connection=conn.name,
+            secret=secret,
+        )  # fmt: skip
+        run.totals.read = len(health.active) + len(health.reactivated)
+        run.totals.written = len(health.reactivated)
+    return health
 
 
 def _needs_delivery_url(conn: ConnectionRuntime) -> str | None:

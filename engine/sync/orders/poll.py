@@ -41,9 +41,13 @@ class PollReport:
 
 
 class OrderPoll:
-    """``await OrderPoll(ctx).run()``: one JobRun "orders" reading changed orders."""
+    """``await OrderPoll(ctx).run()``: one JobRun "orders_poll" reading changed orders.
 
-    job = "orders"
+    The run is filed under the scheduled job's name, so the dashboard card and the
+    Logs job filter find it (bookings' own events stay under "orders").
+    """
+
+    job = "orders_poll"
 
     def __init__(
         self,

@@ -1,0 +1,42 @@
+"""Every dashboard card shows the last run of the job it names (one job name everywhere)."""
+
+from __future__ import annotations
+
+from tests.tui.pilot import settle, until, until_async
+from tests.tui.seed import CONNECTION
+from tui.widgets.job_card import JobCard
+
+
+async def test_every_card_shows_its_last_run(make_app) -> None:
+    app = make_app(start_engine=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        conn = app.engine.connections[CONNECTION]
+        conn.delivery_url = "http://127.0.0.1:9/hooks/shop1"  # webhooks set up: checked too
+        jobs = [card.job for card in app.screen.query(JobCard)]
+        assert {"orders_poll", "webhook_health"} <= set(jobs)
+        for job in jobs:
+            await app.call(app.engine.run_job(job, CONNECTION))
+        app.screen.reload()
+
+        def all_shown() -> bool:
+            cards = list(app.screen.query(JobCard))
+            return all(card.view.last_run is not None for card in cards)
+
+        await until(pilot, all_shown, within=10)
+        cards = {card.job: card for card in app.screen.query(JobCard)}
+        assert cards["orders_poll"].view.state != "never run"
+        assert cards["webhook_health"].view.last_run.job == "webhook_health"
+
+
+async def test_the_logs_job_filter_finds_the_poll(make_app) -> None:
+    app = make_app(start_engine=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.call(app.engine.run_job("orders_poll", CONNECTION))
+
+        async def filed() -> bool:  # the journal writes events in its own task
+            query = app.engine.store.events.query(job="orders_poll", connection=CONNECTION)
+            return bool(await app.call(query))
+
+        await until_async(pilot, filed)  # the poll's events are under the name the filter offers
