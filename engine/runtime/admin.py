@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from engine.config import secrets_path_for
 from engine.errors import ConfigError
 from engine.runtime.doctor import DoctorReport, check_connection, check_database, delivery_url
+from engine.runtime.doctor_start import check_start_point
 from engine.runtime.event_feed import events_after, latest_events
 from engine.runtime.mapping_checks import check_mapping_values
 from engine.runtime.mappings_file import parse_mappings, render_mappings
@@ -83,6 +84,7 @@ class EngineAdmin:
         for name in names:
             checks.extend(await check_connection(self.connections[name], public_url))
             checks.append(await tax_class_check(self.connections[name], self.store))
+            checks.append(await check_start_point(self.connections[name]))
         checks.extend(await check_database(self.store))
         return DoctorReport(tuple(checks))
 

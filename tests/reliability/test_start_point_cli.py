@@ -61,3 +61,15 @@ def test_first_run_books_no_history_and_backfill_books_it_once(
     assert "booked 2" in install.run("sync", "orders").stdout
     assert "booked 0" in install.run("sync", "orders", "--full").stdout
     assert len(sandboxes.korona.receipts()) == 3
+
+
+def test_doctor_shows_the_start_point(install: Installation) -> None:  # noqa: F811
+    assert install.run("mappings", "import", "-", stdin=ORDER_MAPPINGS).code == 0
+    assert install.run("sync", "catalog").code == 0
+    [(text,)] = install.query(
+        "SELECT value FROM settings WHERE key = 'orders.since' AND connection = 'shop1'"
+    )
+    report = install.run("doctor")
+    assert "orders start point" in report.stdout, report.output
+    assert f"{text.strip(chr(34))[:16].replace('T', ' ')} UTC" in report.stdout, report.output
+    assert "orders backfill --since" in report.stdout
