@@ -83,6 +83,7 @@ __all__ = [
     "unlinked_products",
 ]
 
+_RECENT_RUNS = 50  # a job's dry runs looked past for its last real run
 _RECENT_ORDERS = 1_000  # orders looked at for the 24 h activity chart
 _RECENT_ERRORS = 2_000
 
@@ -147,11 +148,25 @@ def _state(status: Any, last: Run | None, schedule: str) -> str:
     return "ok" if last is not None else "never run"
 
 
+async def _last_real_runs(engine: Engine, connection: str) -> dict[str, Run]:
+    """Each job's latest run that wrote for real: a dry run is a preview, not the job's run."""
+    runs = await engine.store.runs.last_runs(connection=connection)
+    for job, run in list(runs.items()):
+        if run.dry_run:
+            recent = await engine.store.runs.recent(_RECENT_RUNS, job=job, connection=connection)
+            real = [r for r in recent if not r.dry_run]
+            if real:
+                runs[job] = real[0]
+            else:
+                del runs[job]
+    return runs
+
+
 async def _job_cards(engine: Engine, connection: str, now: datetime) -> tuple[JobCardView, ...]:
     """Scheduler status when it runs; the configured schedules when it doesn't (yet)."""
     statuses = {s.job: s for s in engine.job_statuses() if s.connection == connection}
     schedules = engine.config.job_schedules(connection)
-    last_runs = await engine.store.runs.last_runs(connection=connection)
+    last_runs = await _last_real_runs(engine, connection)
     cards = []
     for job in [j for j in JOBS if j in schedules or j in statuses]:
         status = statuses.get(job)

@@ -40,3 +40,18 @@ async def test_the_logs_job_filter_finds_the_poll(make_app) -> None:
             return bool(await app.call(query))
 
         await until_async(pilot, filed)  # the poll's events are under the name the filter offers
+
+
+async def test_a_dry_run_is_not_the_catalogs_last_real_run(make_app) -> None:
+    app = make_app()  # no scheduler: no real run in between
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        card = app.screen.query_one("#job-catalog", JobCard)
+        real = card.view.last_run
+        assert real is not None and not real.dry_run
+        await app.call(app.engine.run_job("catalog", CONNECTION, dry_run=True))
+        last = await app.call(app.engine.store.runs.last_run("catalog", connection=CONNECTION))
+        assert last.dry_run  # the store has the dry run as its newest catalog run
+        app.screen.reload()
+        await settle(pilot)
+        assert card.view.last_run is not None and card.view.last_run.id == real.id
