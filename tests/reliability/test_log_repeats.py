@@ -8,24 +8,41 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from tui.logrepeat import RepeatFilter
 from tui.logsetup import LOG_FILE, configure_logging
 
 
-def test_50000_identical_errors_cost_one_line_in_the_service_log(tmp_path: Path) -> None:
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """configure_logging replaces the root handlers (the session's secret sweep among them)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(False)
+
+
+def test_50000_identical_errors_cost_one_line_in_the_service_log(
+    tmp_path: Path, restore_logging: None
+) -> None:
     configure_logging(console=io.StringIO(), log_dir=tmp_path)
-    try:
-        flood = logging.getLogger("asyncio")
-        for _ in range(50_000):
-            flood.error("socket.accept() out of system resource")
-        logging.getLogger("engine.sync.orders").info("orders: order #1 booked")
-        for handler in logging.getLogger().handlers:
-            handler.flush()
-        text = (tmp_path / LOG_FILE).read_text()
-    finally:
-        configure_logging(console=io.StringIO())
+    flood = logging.getLogger("asyncio")
+    for _ in range(50_000):
+        flood.error("socket.accept() out of system resource")
+    logging.getLogger("engine.sync.orders").info("orders: order #1 booked")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = (tmp_path / LOG_FILE).read_text()
     assert text.count("out of system resource") == 1
     assert "order #1 booked" in text and len(text) < 2_000
 
