@@ -98,6 +98,12 @@ def _create_private(path: Path) -> None:
         _tighten_sidecar(sidecar)
 
 
+def _cannot_write(exc: sqlite3.OperationalError) -> bool:
+    """SQLite's words for "the file or its folder is read-only" (WAL needs both)."""
+    text = str(exc).lower()
+    return "readonly" in text or "read-only" in text or "unable to open database file" in text
+
+
 def _tighten_sidecar(path: Path) -> None:
     with suppress(FileNotFoundError):
         info = path.lstat()
@@ -142,6 +148,11 @@ class Database:
                 "PRAGMA foreign_keys = ON",
             ):
                 await conn.execute(pragma)
+        except sqlite3.OperationalError as exc:
+            await conn.close()
+            if _cannot_write(exc):  # a read-only folder or mount, not a damaged file
+                raise _refuse(Path(location), f"cannot be written ({exc})") from None
+            raise
         except BaseException:
             await conn.close()
             raise

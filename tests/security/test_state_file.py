@@ -60,7 +60,7 @@ def _make_read_only(path: Path) -> None:
 def _writable_again(path: Path) -> None:
     if os.geteuid() == 0:
         subprocess.run(["chattr", "-i", str(path)], capture_output=True)
-    path.chmod(0o600)
+    path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 async def test_a_read_only_state_file_is_a_cross_with_the_path(tmp_path: Path) -> None:
@@ -94,3 +94,23 @@ def test_doctor_and_run_print_a_cross_with_the_path_for_a_read_only_database(
                 assert "unexpected error" not in output
         finally:
             _writable_again(db)
+
+
+async def test_a_read_only_folder_is_not_called_a_damaged_database(tmp_path: Path) -> None:
+    """WAL needs to create files beside the database: a read-only folder must not
+    send the admin to "move the damaged file aside and recover"."""
+    folder = tmp_path / "state"
+    folder.mkdir()
+    db = folder / "state.db"
+    await (await StateStore.open(db)).close()
+    for sidecar in folder.glob("state.db-*"):
+        sidecar.unlink()
+    _make_read_only(folder)
+    try:
+        with pytest.raises(ConfigError) as caught:
+            await StateStore.open(db)
+    finally:
+        _writable_again(folder)
+    message = format_config_error(caught.value)
+    assert message.startswith("✗ database:") and str(db) in message
+    assert "damaged" not in message
