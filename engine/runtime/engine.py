@@ -90,7 +90,13 @@ class Engine(EngineAdmin, ConsoleActions):
                 lock.release()
             raise
         if exclusive:
-            recovery = await store.recover()
+            try:
+                recovery = await store.recover()
+            except BaseException:  # Ctrl-C here too: no DB thread may outlive the command
+                await store.close()
+                if lock is not None:
+                    lock.release()
+                raise
             if recovery.orders_back_to_waiting or recovery.runs_closed:
                 log.warning("recovered after a crash: %s", recovery)
         engine = cls(config, store, bus or EventBus(), lock)

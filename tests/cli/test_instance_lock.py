@@ -58,3 +58,36 @@ def test_the_os_releases_the_lock_of_a_killed_process(tmp_path: Path):
     assert InstanceLock.holder(db) is None  # its PID is left in the file, but it is dead
     with InstanceLock.acquire(db) as lock:
         assert lock.held
+
+
+def test_an_interrupted_open_closes_the_database_and_frees_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Ctrl-C while the engine recovers: no DB thread keeps the process alive, no lock stays."""
+    import asyncio
+    import threading
+
+    from engine.config import parse_config
+    from engine.runtime import Engine
+    from engine.store import StateStore
+
+    from .installation import offline_install
+
+    inst = offline_install(tmp_path / "tillsync")
+    config = parse_config(
+        inst.config_path.read_text(),
+        source=inst.config_path,
+        secrets_text=(inst.folder / "secrets.toml").read_text(),
+    )
+
+    async def interrupted(self: StateStore) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(StateStore, "recover", interrupted)
+    before = {t.ident for t in threading.enumerate()}
+    with pytest.raises(KeyboardInterrupt):
+        asyncio.run(Engine.open(config, exclusive=True))
+    left = [t for t in threading.enumerate() if t.ident not in before and not t.daemon]
+    assert left == []
+    assert InstanceLock.holder(inst.state_db) is None
+    InstanceLock.acquire(inst.state_db).release()
