@@ -35,8 +35,8 @@ class MappingsScreen(ConsoleScreen):
         Binding("ctrl+s", "save", "Save"),
         Binding("R", "release", "Release held"),
         Binding("u", "reload", "Reload"),
-        Binding("left_square_bracket", "section(-1)", "Prev section", show=False),
-        Binding("right_square_bracket", "section(1)", "Next section", show=False),
+        Binding("left_square_bracket", "section(-1)", "Prev tab", key_display="["),
+        Binding("right_square_bracket", "section(1)", "Next tab", key_display="]"),
     ]
 
     def __init__(self) -> None:

@@ -50,8 +50,8 @@ class OrdersScreen(ConsoleScreen):
         Binding("v", "void", "Void"),
         Binding("o", "open_admin", "wp-admin"),
         Binding("m", "fix_mapping", "Fix mapping"),
-        Binding("left_square_bracket", "tab(-1)", "Prev state", show=False),
-        Binding("right_square_bracket", "tab(1)", "Next state", show=False),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]"),
     ]
 
     def __init__(self) -> None:

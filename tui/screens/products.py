@@ -43,6 +43,8 @@ class ProductsScreen(ConsoleScreen):
         Binding("c", "clear_skip", "Try again"),
         Binding("d", "dry_run", "Dry-run diff"),
         Binding("escape", "focus_table", "Table", show=False),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]"),
     ]
 
     def __init__(self) -> None:
@@ -104,6 +106,14 @@ class ProductsScreen(ConsoleScreen):
 
     def action_search(self) -> None:
         self.query_one("#products-search", Input).focus()
+
+    def action_tab(self, step: int) -> None:
+        """`[` and `]`, as on every tabbed screen."""
+        tabs = self.query_one(Tabs)
+        if step < 0:
+            tabs.action_previous_tab()
+        else:
+            tabs.action_next_tab()
 
     def action_focus_table(self) -> None:
         self.query_one(ProductTable).focus()
