@@ -61,6 +61,8 @@ def test_lost_database_refuses_then_recover_books_nothing_twice(
     assert str(install.state_db) in refused.stderr
     assert "tillsync recover" in refused.stderr
     assert len(sandboxes.korona.receipts()) == receipts
+    service = install.run("run", "--headless")  # systemd must not restart it in a loop
+    assert service.code == 2 and "tillsync recover" in service.output, service.output
 
     recovered = install.run("recover")
     assert recovered.code == 0, recovered.output
