@@ -137,7 +137,7 @@ def _plain(message: str) -> str:
 def _got(key: tuple[str, ...], value: Any) -> str:
     if any(is_secret_key(part) for part in key) or not isinstance(value, _SHOWN_TYPES):
         return ""
-    if isinstance(value, str) and "@" in value:  # a URL's user:password must not be echoed
+    if isinstance(value, str) and "://" in value and "@" in value:  # URL user:password
         return ""
     shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "…"
     return f" (got {shown})"
