@@ -23,6 +23,7 @@ from textual.signal import Signal
 from engine.runtime import Engine, EngineEvent, TillsyncConfig, TillsyncError, load_config
 from tui.engine_host import EngineHost
 from tui.messages import EngineEventReceived
+from tui.modals.help import HelpModal
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.logs import LogsScreen
@@ -177,11 +178,11 @@ class TillsyncApp(App[int]):
             self.switch_mode(mode)
 
     def action_keys(self) -> None:
-        """? shows (and hides) the keys of the focused widget and the screen."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        """? opens the help of the current view: what it is for and its keys."""
+        if isinstance(self.screen, HelpModal):
+            return
+        names = {mode: label for mode, label, _ in SCREENS}
+        self.push_screen(HelpModal(self.screen, names.get(self.current_mode, "tillsync")))
 
     def action_reopen(self) -> None:
         """Close the engine and open it again from the config file (after a settings edit)."""

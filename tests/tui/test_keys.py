@@ -6,6 +6,7 @@ import pytest
 from textual.widgets import TabbedContent, Tabs
 
 from tests.tui.pilot import settle
+from tui.modals.help import HELP_TEXT, HelpModal
 
 
 def _active(screen) -> str:
@@ -35,3 +36,25 @@ async def test_brackets_move_between_tabs_and_are_in_the_footer(make_app, key) -
         await settle(pilot)
         assert _active(screen) == first
         assert {"left_square_bracket", "right_square_bracket"} <= _footer_keys(screen)
+
+
+@pytest.mark.parametrize(
+    ("key", "name", "shown"),
+    [("1", "Dashboard", "Run now"), ("3", "Orders", "Retry"), ("5", "Products", "Search")],
+)
+async def test_question_mark_opens_the_help_of_the_current_view(make_app, key, name, shown):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        view = app.screen
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpModal)
+        assert app.screen.query_one("#help-box").border_title == f"Help: {name}"
+        assert HELP_TEXT[view.MODE] in str(app.screen.query_one("#help-text").render())
+        assert shown in str(app.screen.query_one("#help-keys").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is view
