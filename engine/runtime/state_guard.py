@@ -9,7 +9,9 @@ At an exclusive open, each connection that books orders is checked:
   emptied or replaced: :class:`StateLostError` (exit code 2), naming the
   file and offering ``tillsync recover``;
 * no record and no marker → a first install: the start point is recorded
-  (``orders.since`` from the config, else now) with the marker file.
+  (``orders.since`` from the config, else now — or, for a database that
+  worked before start points existed, the moment it first ran, so an
+  upgrade books what it always would have) with the marker file.
 
 WooCommerce is only read here (a dry run writes nothing); the first orders
 poll writes the WooCommerce marker (:mod:`engine.sync.orders.store_marker`).
@@ -61,9 +63,15 @@ class StateGuard:
         woo = await self._woo_marker(conn)
         if woo is not None:
             raise self._lost(conn, f"WooCommerce holds its marker (webhook {woo.webhook_id})")
-        since = conn.config.orders.since or utc_now()
+        since = conn.config.orders.since or await self._set_up_at(conn)
         await start.set(since)
         await self.record(conn, since)
+
+    async def _set_up_at(self, conn: ConnectionRuntime) -> datetime:
+        """Now for a new database; for one that worked before start points existed (an
+        upgrade), when it first ran, so orders it would have booked still are."""
+        earlier = None if self._store.fresh else await self._store.first_activity(conn.name)
+        return earlier or utc_now()
 
     async def _woo_marker(self, conn: ConnectionRuntime) -> WooMarker | None:
         try:

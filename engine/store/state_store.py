@@ -157,6 +157,15 @@ class StateStore:
                         "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
                     )
 
+    async def first_activity(self, connection: str) -> datetime | None:
+        """When this database first saw ``connection`` work (a job run or an order)."""
+        text = await self._db.fetch_value(
+            "SELECT min(at) FROM (SELECT min(started_at) AS at FROM runs WHERE connection = ?"
+            " UNION ALL SELECT min(created_at) FROM outbox WHERE connection = ?)",
+            (connection, connection),
+        )
+        return optional_from_text(text)
+
     async def schema_version(self) -> int:
         return await schema_version(self._db)
 
