@@ -19,8 +19,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.theme import Theme
 
 from engine.runtime import Engine, EngineEvent, TillsyncConfig, TillsyncError, load_config
+from engine.runtime.views_console import console_theme, save_console_theme
 from tui.engine_host import EngineHost
 from tui.messages import EngineEventReceived
 from tui.modals.help import HelpModal
@@ -157,11 +159,23 @@ class TillsyncApp(App[int]):
         self.connection = self._wanted_connection or (names[0] if names else "")
         self.host.forward(engine.bus.subscribe(), self._events.put_nowait)
         self._pump_events()
+        await self._restore_theme(engine)
         if self._start_engine:
             await self.host.call(engine.start())
             for job in self._first_jobs:
                 await self.host.call_sync(engine.run_now, job, self.connection)
         await self.switch_mode("dashboard")
+
+    async def _restore_theme(self, engine: Engine) -> None:
+        """The theme chosen last time; later choices are kept as they are made."""
+        saved = await self.host.call(console_theme(engine))
+        if saved in self.available_themes:
+            self.theme = saved
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        if self.ready:
+            self.run_worker(self.call(save_console_theme(self.engine, theme.name)), group="theme")
 
     @work(exclusive=True, group="engine-events", exit_on_error=False)
     async def _pump_events(self) -> None:

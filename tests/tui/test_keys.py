@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TabbedContent, Tabs
 
-from tests.tui.pilot import settle
+from engine.runtime.views_console import console_theme
+from tests.tui.pilot import settle, until_async
 from tui.modals.help import HELP_TEXT, HelpModal
 
 
@@ -58,3 +59,18 @@ async def test_question_mark_opens_the_help_of_the_current_view(make_app, key, n
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is view
+
+
+async def test_the_theme_choice_is_kept(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        default = app.theme
+        chosen = next(name for name in app.available_themes if name != default)
+        app.theme = chosen
+        await until_async(pilot, lambda: app.call(console_theme(app.engine)), within=10)
+        assert await app.call(console_theme(app.engine)) == chosen
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert again.theme == chosen
