@@ -123,6 +123,15 @@ class Service:
             )
         return self.process
 
+    def command(self, *args: str, timeout: float = 120.0) -> subprocess.CompletedProcess[str]:
+        """Run one ``tillsync`` command on this installation (the service stopped)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TILLSYNC_")}
+        env["PYTHONPATH"] = str(ROOT)
+        command = [sys.executable, "-m", "tui.cli", *args, "--config", str(self.config_path)]
+        return subprocess.run(
+            command, capture_output=True, text=True, env=env, cwd=self.folder, timeout=timeout
+        )
+
     def output(self, start: int | None = None) -> str:
         path = self.output_path(start)
         return path.read_text(errors="replace") if path.exists() else ""

@@ -136,6 +136,49 @@ def test_kill9_during_order_uploads(tmp_path: Path, kills: int) -> None:
         check_books(service, s)
 
 
+def lose_the_database(service: Service, s: Shop) -> None:
+    """Mid-life: the state file is gone; the service must refuse, ``recover`` rebuilds it."""
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{service.state_db}{extra}").unlink(missing_ok=True)
+    service.start()
+    assert service.process is not None and service.process.wait(timeout=60) == 2
+    service.process = None
+    assert "tillsync recover" in service.output()
+    recovered = service.command("recover")
+    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
+    asyncio.run(seed_catalog_and_mappings(service, s, catalog=False))  # the admin's mappings
+    relinked = service.command("sync", "catalog")  # product links come back by SKU
+    assert relinked.returncode == 0, relinked.stdout + relinked.stderr
+
+
+@pytest.mark.parametrize("kills", KILLS)
+def test_kill9_then_the_database_is_lost(tmp_path: Path, kills: int) -> None:
+    """The same storm, and half-way the state database disappears: zero duplicates."""
+    rng = random.Random(815 + kills)
+    with shop(products=12) as s:
+        service = Service(tmp_path / "tillsync")
+        service.write(s.woo_server, s.korona_server, orders_poll="every 2s")
+        asyncio.run(seed_catalog_and_mappings(service, s, catalog=True))
+        s.kb.knobs.update(latency_ms=80)
+        place(s, rng, 4)
+        try:
+            for n in range(kills):
+                kill_at_random(service, rng)
+                if n == kills // 2:
+                    lose_the_database(service, s)
+                place(s, rng, 2)
+                if n % 2:
+                    cancel_a_booked_one(s, rng)
+            service.start()
+            wait_until(lambda: not problems(service, s), 120, "every order to settle")
+            assert service.stop() == 0, service.output()
+        finally:
+            service.ensure_stopped()
+        assert problems(service, s) == []
+        receipts = Counter(r["number"] for r in s.kb.receipts())
+        assert max(receipts.values()) == 1
+
+
 def check_books(service: Service, s: Shop) -> None:
     receipts = s.kb.receipts()
     numbers = Counter(r["number"] for r in receipts)

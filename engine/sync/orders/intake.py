@@ -73,6 +73,10 @@ def _exact(value: object) -> str:
     raise TypeError(f"cannot store {type(value).__name__} in an order payload")
 
 
+#: For ``recover``, which records booked orders the intake would not track.
+payload_text = _payload_text
+
+
 def _status(payload: Mapping[str, Any]) -> str:
     return str(payload.get("status") or "")
 
@@ -117,6 +121,10 @@ class OrderIntake:
         self.start = StartPoint(ctx.store, ctx.connection)
         # keys come from the store's URL (a test double without one gets a fixed scope)
         self._scope = store_scope(getattr(ctx.woo, "store_url", ""), ctx.connection)
+
+    def order_key(self, order_id: int) -> str:
+        """The outbox key of an order of this store and connection."""
+        return order_key(self._scope, order_id)
 
     async def __call__(self, delivery: Delivery) -> IntakeResult:
         if delivery.connection != self.ctx.connection:

@@ -24,7 +24,7 @@ from engine.backends.base import SaleRef
 from engine.store import Link, OrderSource, OutboxEntry, OutboxState
 from engine.store.timestamps import to_text
 from engine.sync.context import SyncContext
-from engine.sync.orders.intake import OrderIntake
+from engine.sync.orders.intake import OrderIntake, payload_text
 from engine.sync.orders.known_receipts import booked_under_legacy_key, receipt_in_woo
 from engine.sync.orders.mapping import (
     OrderDataError,
@@ -65,6 +65,7 @@ async def relink_orders(ctx: SyncContext, intake: OrderIntake, since: datetime) 
             counts["before"] += 1
         elif entry.state is OutboxState.WAITING:
             counts[await _settle(ctx, entry)] += 1
+            await _void_if_cancelled(ctx, intake, entry.woo_order_id)
     await ctx.store.cursors.set(
         ORDERS_CURSOR, to_text(started - timedelta(minutes=2)), connection=ctx.connection
     )
@@ -74,12 +75,35 @@ async def relink_orders(ctx: SyncContext, intake: OrderIntake, since: datetime) 
 
 
 async def _take(ctx: SyncContext, intake: OrderIntake, order: dict) -> OutboxEntry | None:
+    """Into the outbox as the poll would; an order WooCommerce says we booked is taken
+    whatever its status (cancelled since: its receipt must still be reversed)."""
     try:
         modified = parse_gmt(order.get("date_modified_gmt"), "date_modified_gmt")
         await intake.offer(order, modified, OrderSource.POLL)
+        entry = await ctx.store.outbox.get(int(order["id"]), connection=ctx.connection)
+        if entry is None and receipt_in_woo(order) is not None:
+            await ctx.store.outbox.enqueue(
+                int(order["id"]),
+                modified,
+                payload_text(order),
+                OrderSource.POLL,
+                connection=ctx.connection,
+                lines=(),
+                idempotency_key=intake.order_key(int(order["id"])),
+            )
     except (OrderDataError, KeyError, TypeError, ValueError):
         return None
     return await ctx.store.outbox.get(int(order["id"]), connection=ctx.connection)
+
+
+async def _void_if_cancelled(ctx: SyncContext, intake: OrderIntake, order_id: int) -> None:
+    """A booked order WooCommerce now has cancelled or refunded: reversed once, as usual
+    (the back office's look-up finds a reversal that already exists)."""
+    entry = await ctx.store.outbox.get(order_id, connection=ctx.connection)
+    status = str(entry.payload_data().get("status") or "") if entry else ""
+    if entry is not None and entry.state is OutboxState.DONE and intake.rules.voids(status):
+        reason = f"recovered: WooCommerce status {status!r} after booking"
+        await ctx.store.outbox.mark_voiding(order_id, reason, connection=ctx.connection)
 
 
 async def _settle(ctx: SyncContext, entry: OutboxEntry) -> str:
