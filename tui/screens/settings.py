@@ -36,6 +36,10 @@ from tui.widgets.schedule_editor import ScheduleEditor
 __all__ = ["SettingsScreen"]
 
 
+def _switch_state(on: bool) -> Content:
+    return Content.styled("✓ on ", "bold $success") if on else Content.styled("✗ off", "$warning")
+
+
 def _section(title: str, *children: Widget) -> Vertical:
     box = Vertical(*children, classes="settings-section")
     box.border_title = title
@@ -80,13 +84,17 @@ class SettingsScreen(ConsoleScreen):
             )
         ]
         for key in PREFERENCE_KEYS:
-            switch = Switch(view.preferences[key], id=f"pref-{key}")
-            rows.append(
-                Horizontal(
-                    switch, Label(key.replace("_", " "), classes="pref-label"), classes="pref-row"
-                )
-            )
+            on = view.preferences[key]
+            switch = Switch(on, id=f"pref-{key}")
+            state = Static(_switch_state(on), id=f"pref-{key}-state", classes="pref-state")
+            label = Label(key.replace("_", " "), classes="pref-label")
+            rows.append(Horizontal(switch, state, label, classes="pref-row"))
         return rows
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        """The state in words too: a slider's colour alone is lost in 256 colours."""
+        if event.switch.id:
+            self.query_one(f"#{event.switch.id}-state", Static).update(_switch_state(event.value))
 
     def _notify(self, view: SettingsView) -> list[Widget]:
         return [
