@@ -73,6 +73,7 @@ class SettingsView:
     config: TillsyncConfig
     config_path: Path | None
     schedules: dict[str, str]  # job -> the text in effect for this connection
+    schedule_tables: dict[str, str]  # job -> the config table that text comes from
     preferences: dict[str, bool]
     new_products_status: str
     admin_email: tuple[str, ...]
@@ -86,10 +87,16 @@ def settings_view(engine: Engine, connection: str) -> SettingsView:
     schedules = {
         job: str(getattr(overrides, job, None) or getattr(defaults, job)) for job in SCHEDULED_JOBS
     }
+    # a save edits the key the admin sees: the override when there is one, else the global
+    schedule_tables = {
+        job: f"connections.{connection}.schedules" if getattr(overrides, job, None) else "schedules"
+        for job in SCHEDULED_JOBS
+    }
     return SettingsView(
         config=config,
         config_path=config.source,
         schedules=schedules,
+        schedule_tables=schedule_tables,
         preferences={key: bool(getattr(conn.sync, key)) for key in PREFERENCE_KEYS},
         new_products_status=conn.sync.new_products_status,
         admin_email=tuple(config.notify.admin_email),

@@ -54,7 +54,8 @@ async def test_bad_schedule_is_refused_inline_then_a_good_one_is_saved(make_app)
         await settle(pilot)
         assert isinstance(app.screen, ConfirmModal)
         saved = tomllib.loads(path.read_text())
-        assert saved["connections"][CONNECTION]["schedules"]["stock"] == "every 7 minutes"
+        assert saved["schedules"]["stock"] == "every 7 minutes"  # the key the admin sees
+        assert "schedules" not in saved["connections"][CONNECTION]  # no override beside it
         assert load_config(path).job_schedules(CONNECTION)["stock"].text == "every 7 minutes"
 
         app.screen.query_one("#confirm").press()  # reopen the engine with the new file

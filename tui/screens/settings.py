@@ -63,7 +63,7 @@ class SettingsScreen(ConsoleScreen):
             yield _section("Connections", CheckList())
             yield _section(
                 "Schedules",
-                ScheduleEditor(view.schedules, self._preview, self.now(), tz),
+                ScheduleEditor(view.schedules, self._preview, self.now, tz),
             )
             yield _section("Sync preferences", *self._preferences(view))
             yield _section("Notifications", *self._notify(view))
@@ -145,7 +145,7 @@ class SettingsScreen(ConsoleScreen):
         """(table, key, value) for every setting that differs from the file."""
         conn = f"connections.{self.connection}"
         edits: list[tuple[str, str, Any]] = [
-            (f"{conn}.schedules", job, text)
+            (self.view.schedule_tables[job], job, text)
             for job, text in self.query_one(ScheduleEditor).changed().items()
         ]
         status = self.query_one("#pref-new_products_status", Select).value

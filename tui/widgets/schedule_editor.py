@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
@@ -46,13 +47,21 @@ def _fires(fires: tuple[datetime, ...], now: datetime, tz: ZoneInfo) -> str:
 
 
 class ScheduleEditor(Vertical):
+    """``clock`` is read again every ``REFRESH_EVERY`` seconds: next runs move with time."""
+
+    REFRESH_EVERY: ClassVar[float] = 30.0
+
     def __init__(
-        self, schedules: Mapping[str, str], preview: Preview, now: datetime, tz: ZoneInfo
+        self,
+        schedules: Mapping[str, str],
+        preview: Preview,
+        clock: Callable[[], datetime],
+        tz: ZoneInfo,
     ) -> None:
         super().__init__(id="schedule-editor")
         self.original = dict(schedules)
         self._preview = preview
-        self._now = now
+        self._clock = clock
         self._tz = tz
 
     def compose(self) -> ComposeResult:
@@ -69,7 +78,11 @@ class ScheduleEditor(Vertical):
             yield Static(id=f"preview-{job}", classes="schedule-preview")
 
     def on_mount(self) -> None:
-        for job, text in self.original.items():
+        self.refresh_previews()
+        self.set_interval(self.REFRESH_EVERY, self.refresh_previews)
+
+    def refresh_previews(self) -> None:
+        for job, text in self.values().items():
             self._show(job, text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -81,7 +94,7 @@ class ScheduleEditor(Vertical):
         result = self._preview(text)
         preview = self.query_one(f"#preview-{job}", Static)
         if result.ok:
-            body = _fires(result.fires, self._now, self._tz) if result.fires else result.error
+            body = _fires(result.fires, self._clock(), self._tz) if result.fires else result.error
             preview.update(Content.styled(body or "never runs on its own", "$text-muted"))
         else:
             preview.update(Content.styled(f"✗ {result.error}", "$error"))
