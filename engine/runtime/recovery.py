@@ -102,6 +102,8 @@ async def _recover_connection(engine: Engine, conn: ConnectionRuntime) -> Connec
     if recorded is not None and recorded.legacy_install_id:
         until = from_text(recorded.legacy_keys_until) if recorded.legacy_keys_until else None
         await store.remember_legacy_keys(LegacyKeys(recorded.legacy_install_id, until))
+    elif in_woo is not None and in_woo.legacy:  # the file went too: WooCommerce kept it
+        await store.remember_legacy_keys(LegacyKeys(in_woo.legacy, None))
     await StartPoint(store, conn.name).set(since)
     assert conn.intake is not None
     orders = await relink_orders(conn.ctx, conn.intake, since)

@@ -8,7 +8,9 @@ with an ``action.*`` topic, so WooCommerce never delivers anything for it
 (and sends no creation ping), and the webhook-health job, which looks only
 at order topics, leaves it alone.
 
-Name format: ``tillsync marker <connection> scope=<8 hex> since=<ISO UTC>``.
+Name format: ``tillsync marker <connection> scope=<8 hex> since=<ISO UTC>``,
+plus `` legacy=<install id>`` when keys of the old format exist (the id is
+random hex, not a secret): recovery can then look those keys up too.
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from engine.woo.client import WooClient
 __all__ = ["MARKER_TOPIC", "WooMarker", "find_marker", "write_marker"]
 
 MARKER_TOPIC = "action.tillsync_marker"
-_NAME = re.compile(r"tillsync marker (?P<connection>\S+) scope=(?P<scope>\S+) since=(?P<since>\S+)")
+_NAME = re.compile(
+    r"tillsync marker (?P<connection>\S+) scope=(?P<scope>\S+) since=(?P<since>\S+)"
+    r"(?: legacy=(?P<legacy>\S+))?"
+)
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,12 @@ class WooMarker:
     connection: str
     scope: str
     since: str
+    legacy: str = ""
 
     @property
     def name(self) -> str:
-        return f"tillsync marker {self.connection} scope={self.scope} since={self.since}"
+        tail = f" legacy={self.legacy}" if self.legacy else ""
+        return f"tillsync marker {self.connection} scope={self.scope} since={self.since}{tail}"
 
 
 async def find_marker(woo: WooClient, connection: str) -> WooMarker | None:
@@ -41,13 +48,16 @@ async def find_marker(woo: WooClient, connection: str) -> WooMarker | None:
     for hook in await woo.list_webhooks():
         match = _NAME.fullmatch(str(hook.get("name") or ""))
         if match and match["connection"] == connection and hook.get("topic") == MARKER_TOPIC:
-            return WooMarker(int(hook["id"]), connection, match["scope"], match["since"])
+            found = (match["scope"], match["since"], match["legacy"] or "")
+            return WooMarker(int(hook["id"]), connection, *found)
     return None
 
 
-async def write_marker(woo: WooClient, connection: str, scope: str, since: str) -> WooMarker:
+async def write_marker(
+    woo: WooClient, connection: str, scope: str, since: str, legacy: str = ""
+) -> WooMarker:
     """Create the marker (paused: nothing is ever delivered for it)."""
-    marker = WooMarker(0, connection, scope, since)
+    marker = WooMarker(0, connection, scope, since, legacy)
     hook = await woo.create_webhook(
         name=marker.name,
         topic=MARKER_TOPIC,
@@ -55,4 +65,4 @@ async def write_marker(woo: WooClient, connection: str, scope: str, since: str) 
         secret="tillsync-marker-" + scope,
         status="paused",
     )
-    return WooMarker(int(hook["id"]), connection, scope, since)
+    return WooMarker(int(hook["id"]), connection, scope, since, legacy)

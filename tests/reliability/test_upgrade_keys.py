@@ -11,16 +11,29 @@ revisions arriving again from a poll are duplicates.
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from engine.backends.base import IdempotencyKey
 from engine.store import OrderSource, OutboxState
 from engine.store.order_keys import legacy_scope, order_key
+from engine.store.state_store import LegacyKeys
 from engine.sync.orders.holds import BookingCheck
 from engine.sync.orders.mapping import order_from_woo
+from engine.sync.orders.relink import relink_orders
 from engine.sync.orders.rules import sale_key
-from tests.integration.orders_harness import RecordingAlerts, make_worker, open_context, sandboxes
+from engine.sync.orders.start_point import StartPoint
+from engine.sync.orders.store_marker import ensure_store_marker
+from engine.woo.marker import find_marker
+from tests.integration.orders_harness import (
+    RecordingAlerts,
+    make_worker,
+    open_context,
+    order_world,
+    sandboxes,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -34,6 +47,11 @@ def _restore(path: Path) -> str:
     install_id = conn.execute("SELECT value FROM meta WHERE key = 'install_id'").fetchone()[0]
     conn.close()
     return install_id
+
+
+def _delete(path: Path) -> None:
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
 
 
 async def test_upgraded_database_rebooks_none_of_its_orders(tmp_path: Path) -> None:
@@ -69,5 +87,44 @@ async def test_upgraded_database_rebooks_none_of_its_orders(tmp_path: Path) -> N
             }
             assert all(after[o].idempotency_key == before[o].idempotency_key for o in before)
             assert report.failed == 0, report
+        finally:
+            await close()
+
+
+async def test_old_key_booking_is_found_after_the_upgraded_database_is_lost(
+    tmp_path: Path,
+) -> None:
+    """Booked under the old key, never written back; then the database and the marker
+    file are gone: the WooCommerce marker still knows the old install id."""
+    install_id = _restore(tmp_path / "state.db")
+    with sqlite3.connect(tmp_path / "state.db") as conn:  # a new shop: catalog from scratch
+        conn.execute("DELETE FROM cursors")
+        conn.execute("DELETE FROM links")
+    with sandboxes() as servers:
+        async with order_world(servers, tmp_path, webhooks=False) as world:
+            ctx = world.ctx
+            order = world.place()
+            old_key = IdempotencyKey(legacy_scope(install_id, "default"), order["id"], 0)
+            prepared = await BookingCheck(ctx.store, "default").prepare(order_from_woo(order))
+            await ctx.backend.create_sale(prepared.order, old_key)  # before the upgrade
+            await StartPoint(ctx.store, "default").set(datetime.now(UTC) - timedelta(hours=1))
+            await ensure_store_marker(ctx)
+        receipts = len(servers.korona.receipts())
+        _delete(tmp_path / "state.db")
+
+        ctx, close = await open_context(servers, tmp_path / "state.db")
+        try:
+            marker = await find_marker(ctx.woo, "default")
+            assert marker is not None and marker.legacy == install_id
+            await ctx.store.remember_legacy_keys(LegacyKeys(marker.legacy, None))
+            since = datetime.fromisoformat(marker.since)
+            worker, intake = make_worker(ctx, RecordingAlerts())
+            report = await relink_orders(ctx, intake, since)
+            assert report.linked_from_backoffice == 1, report
+            drained = await worker.drain()
+            assert drained.booked == 0 and drained.failed == 0, drained
+            assert len(servers.korona.receipts()) == receipts
+            entry = await ctx.store.outbox.get(order["id"])
+            assert entry.state is OutboxState.DONE
         finally:
             await close()

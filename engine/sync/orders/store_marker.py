@@ -36,7 +36,9 @@ async def ensure_store_marker(ctx: SyncContext) -> None:
         marker = await find_marker(ctx.woo, connection)
         if marker is None:
             scope = store_scope(ctx.woo.store_url, connection)
-            marker = await write_marker(ctx.woo, connection, scope, to_text(since))
+            legacy = await store.legacy_keys()
+            old = legacy.install_id if legacy else ""
+            marker = await write_marker(ctx.woo, connection, scope, to_text(since), old)
     except Exception as exc:  # the poll itself must not fail for the marker
         log.warning("%s: tillsync's marker not written to WooCommerce yet: %s", connection, exc)
         return
