@@ -52,7 +52,7 @@ class LogTable(DataTable[Text | str]):
         self.add_column("message", key="message")
 
     def on_resize(self, event: events.Resize) -> None:
-        fit_column(self, "message")
+        fit_column(self, "message", grow={"entity": (14, 36)})
 
     def _moved(self) -> None:
         self.post_message(self.Moved(self.cursor_row >= self.row_count - 1))

@@ -58,7 +58,7 @@ class OrderTable(DataTable[Text | str]):
         self.add_column("last error / receipt", key="summary")
 
     def on_resize(self, event: events.Resize) -> None:
-        fit_column(self, "summary", minimum=8)
+        fit_column(self, "summary", minimum=8, grow={"customer": (12, 40), "payment": (11, 24)})
 
     def show(self, rows: Sequence[OrderRow], now: datetime) -> None:
         """Replace the rows, keeping the cursor on the same order when it is still listed."""

@@ -30,7 +30,7 @@ class ProductTable(DataTable[str]):
         self.add_column("detail", key="detail")
 
     def on_resize(self, event: events.Resize) -> None:
-        fit_column(self, "detail", minimum=10)
+        fit_column(self, "detail", minimum=10, grow={"SKU": (12, 24), "name": (16, 60)})
 
     def show(self, rows: Sequence[ProductRow]) -> None:
         self.clear()
