@@ -111,7 +111,8 @@ class OrderDetailPane(VerticalScroll, can_focus=True):
 
     def show(self, detail: OrderDetail | None, tz: ZoneInfo) -> None:
         text = self.query_one("#order-text", Static)
-        if detail is None:
+        if detail is None:  # an empty tab: no title left over from the last order
+            self.border_title = "Order"
             text.update(Content.styled("No order selected.", "$text-muted"))
             return
         self.border_title = f"Order #{detail.entry.woo_order_id}"
