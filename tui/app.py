@@ -191,6 +191,14 @@ class TillsyncApp(App[int]):
         if self.ready and self.current_mode != mode:
             self.switch_mode(mode)
 
+    async def go_to_order(self, woo_order_id: int) -> None:
+        """Orders, on one order ("Needs a look", the palette's "Go to order #N")."""
+        if not self.ready:
+            return
+        await self.switch_mode("orders")
+        if isinstance(self.screen, OrdersScreen):
+            self.screen.show_order(woo_order_id)
+
     def action_keys(self) -> None:
         """? opens the help of the current view: what it is for and its keys."""
         if isinstance(self.screen, HelpModal):

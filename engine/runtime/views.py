@@ -209,6 +209,25 @@ async def _outbox_and_activity(
     return health, activity
 
 
+async def _open_problems(
+    engine: Engine, connection: str, events: list[StoredEvent]
+) -> list[StoredEvent]:
+    """One line per order that still needs a look: a resolved order's lines drop out."""
+    kept: list[StoredEvent] = []
+    seen: set[int] = set()
+    for event in events:
+        kind, _, key = event.entity.partition(":")
+        if kind == "order" and key.isdigit():
+            if int(key) in seen:
+                continue
+            seen.add(int(key))
+            entry = await engine.store.outbox.get(int(key), connection=connection)
+            if entry is None or entry.state not in (OutboxState.FAILED, OutboxState.HELD):
+                continue
+        kept.append(event)
+    return kept
+
+
 async def dashboard(
     engine: Engine, connection: str, *, now: datetime, problems: int = 20
 ) -> DashboardView:
@@ -219,7 +238,8 @@ async def dashboard(
         min_level="warning", connection=connection, limit=problems * 2
     )
     # an order's state change repeats the worker's own line about it: keep the line
-    recent = [e for e in recent if e.type != "OrderStateChanged"][:problems]
+    recent = [e for e in recent if e.type != "OrderStateChanged"]
+    recent = (await _open_problems(engine, connection, recent))[:problems]
     return DashboardView(
         connection=connection,
         backoffice=backend_entry(conn.backend.name).title,

@@ -102,5 +102,8 @@ class DashboardScreen(ConsoleScreen):
                 else:
                     card.show_started()
 
+    async def on_problem_list_order_chosen(self, message: ProblemList.OrderChosen) -> None:
+        await self.console.go_to_order(message.woo_order_id)
+
     def on_job_card_run_now_requested(self, message: JobCard.RunNowRequested) -> None:
         self.console.run_now(message.job)

@@ -59,6 +59,13 @@ class OrdersScreen(ConsoleScreen):
         self.state: OutboxState | None = None
         self.detail: OrderDetail | None = None
         self._first_load = True
+        self._wanted: int | None = None  # an order to put the cursor on after the next load
+
+    def show_order(self, woo_order_id: int) -> None:
+        """Open on one order, whatever its state: the All tab, its row selected."""
+        self._wanted, self._first_load, self.state = woo_order_id, False, None
+        self.query_one(Tabs).active = "tab-all"
+        self._load()
 
     def compose_body(self) -> Iterable[Widget]:
         yield Tabs(*(Tab(label, id=f"tab-{state or 'all'}") for label, state in TABS))
@@ -87,6 +94,9 @@ class OrdersScreen(ConsoleScreen):
         rows = await self.call(order_page(self.engine, self.connection, self.state))
         table = self.query_one(OrderTable)
         table.show(rows, self.now())
+        if self._wanted is not None and not table.select_order(self._wanted):
+            self.notify(f"Order #{self._wanted} is not in the outbox.", severity="warning")
+        self._wanted = None
         self._load_detail(table.selected_order)
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:

@@ -79,6 +79,13 @@ class OrderTable(DataTable[Text | str]):
         if keep is not None and str(keep) in self.rows:
             self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
 
+    def select_order(self, woo_order_id: int) -> bool:
+        """Put the cursor on one order; False when it isn't listed."""
+        if str(woo_order_id) not in self.rows:
+            return False
+        self.move_cursor(row=self.get_row_index(str(woo_order_id)), animate=False)
+        return True
+
     @property
     def selected_order(self) -> int | None:
         if not self.row_count:
