@@ -15,7 +15,7 @@ unix timestamp, a KROS change timestamp): only the adapter interprets them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -29,7 +29,7 @@ from engine.backends.records import (
     SaleRef,
     SaleState,
 )
-from engine.errors import ConfigError, FailureKind, TillsyncError
+from engine.errors import Capture, ConfigError, FailureKind, TillsyncError
 from engine.model import (
     Category,
     Customer,
@@ -42,6 +42,7 @@ from engine.model import (
     StockLevel,
     TaxCode,
 )
+from engine.transport.stats import RequestStats
 
 __all__ = [
     "Backend",
@@ -102,6 +103,22 @@ class Backend(Protocol):
     name: str
     capabilities: frozenset[Capability]
 
+    @property
+    def stats(self) -> RequestStats:
+        """Requests sent to the back office so far (a run row counts them)."""
+        ...
+
+    @property
+    def last_capture(self) -> Capture | None:
+        """The last redacted exchange, for a dead letter whose error carries none."""
+        ...
+
+    @property
+    def locations(self) -> Mapping[LocationKind, str]:
+        """The places this connection uses, by kind (where stock is read, where
+        sales are booked), as the admin named them; a kind not chosen is absent."""
+        ...
+
     async def check(self) -> CheckResult: ...
 
     def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]: ...
@@ -157,6 +174,22 @@ class BackendBase:
 
     name: str = "backend"
     capabilities: frozenset[Capability] = frozenset()
+    _idle_stats: RequestStats | None = None
+
+    @property
+    def stats(self) -> RequestStats:
+        """An adapter with a transport returns its client's counters; this one sent nothing."""
+        if self._idle_stats is None:
+            self._idle_stats = RequestStats()
+        return self._idle_stats
+
+    @property
+    def last_capture(self) -> Capture | None:
+        return None
+
+    @property
+    def locations(self) -> Mapping[LocationKind, str]:
+        return {}
 
     def _unsupported(self, capability: Capability) -> UnsupportedCapability:
         return UnsupportedCapability(self.name, capability)

@@ -36,7 +36,4 @@ class SyncContext:
 
     def requests_made(self) -> int:
         """WooCommerce plus back-office requests so far (for the run row)."""
-        total = self.woo.stats.total
-        client = getattr(self.backend, "client", None)
-        stats = getattr(client, "stats", None)
-        return total + (stats.total if stats is not None else 0)
+        return self.woo.stats.total + self.backend.stats.total

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from engine.backends import (
@@ -20,6 +22,9 @@ from engine.backends import (
     register_backend,
 )
 from engine.errors import ConfigError, FailureKind
+from engine.model import LocationKind
+from engine.sync.context import SyncContext
+from engine.transport import RequestStats
 
 
 def test_capability_names_are_the_documented_strings() -> None:
@@ -111,3 +116,56 @@ def test_registry_refuses_unknown_names_and_accepts_new_adapters() -> None:
         from engine import backends
 
         backends._REGISTRY.pop("test-nothing")
+
+
+class _Counted(BackendBase):
+    """A back office with its own counters and no ``client`` attribute."""
+
+    name = "counted"
+
+    def __init__(self) -> None:
+        self._stats = RequestStats()
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._stats
+
+
+def test_run_requests_come_from_the_protocol_not_a_client_attribute() -> None:
+    woo, backend = SimpleNamespace(stats=RequestStats()), _Counted()
+    ctx = SyncContext("c", store=None, woo=woo, backend=backend, bus=None)  # type: ignore[arg-type]
+    for status in (200, 201, 500):
+        backend.stats.record("POST", status, 10, 10, 0.01)
+    woo.stats.record("GET", 200, 10, 10, 0.01)
+    assert not hasattr(backend, "client")
+    assert ctx.requests_made() == 4
+
+
+def test_base_sent_nothing_captured_nothing_and_uses_no_place() -> None:
+    backend = _Nothing()
+    assert backend.stats.total == 0 and backend.stats is backend.stats
+    assert backend.last_capture is None
+    assert dict(backend.locations) == {}
+
+
+async def test_korona_declares_its_places_counters_and_capture() -> None:
+    settings = {
+        "base_url": "http://127.0.0.1:1/web/api/v3",
+        "account_id": "acc",
+        "user": "u",
+        "password": "pw",
+        "warehouse_id": "2",
+        "point_of_sale_id": "90",
+    }
+    backend = create_backend("korona", settings)
+    try:
+        assert dict(backend.locations) == {
+            LocationKind.WAREHOUSE: "2",
+            LocationKind.POINT_OF_SALE: "90",
+        }
+        assert backend.stats.total == 0 and backend.last_capture is None
+        bare = create_backend("korona", {k: settings[k] for k in list(settings)[:4]})
+        assert dict(bare.locations) == {}
+        await bare.aclose()
+    finally:
+        await backend.aclose()

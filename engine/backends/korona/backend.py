@@ -10,7 +10,7 @@ claimed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,7 +37,7 @@ from engine.backends.korona.receipt_refs import ReceiptLookup
 from engine.backends.korona.sales import ExternalPos
 from engine.backends.korona.settings import KoronaSettings
 from engine.backends.korona.taxbook import TaxBook
-from engine.errors import ConfigError, NotFoundError, ValidationError
+from engine.errors import Capture, ConfigError, NotFoundError, ValidationError
 from engine.model import (
     Category,
     Customer,
@@ -50,7 +50,7 @@ from engine.model import (
     StockLevel,
     TaxCode,
 )
-from engine.transport import RemoteClient, RetryPolicy
+from engine.transport import RemoteClient, RequestStats, RetryPolicy
 
 __all__ = ["KoronaBackend", "create_korona_backend"]
 
@@ -103,6 +103,23 @@ class KoronaBackend(BackendBase):
     def client(self) -> RemoteClient:
         """The transport, for request stats and the last redacted capture."""
         return self._api.client
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._api.client.stats
+
+    @property
+    def last_capture(self) -> Capture | None:
+        return self._api.client.last_capture
+
+    @property
+    def locations(self) -> Mapping[LocationKind, str]:
+        """The warehouse stock is read from and the External POS receipts go to."""
+        chosen = {
+            LocationKind.WAREHOUSE: self._choices.warehouse,
+            LocationKind.POINT_OF_SALE: self._pos.pos_id,
+        }
+        return {kind: handle for kind, handle in chosen.items() if handle}
 
     def __repr__(self) -> str:
         return f"KoronaBackend(account={self.settings.account_id!r})"
