@@ -26,6 +26,7 @@ from engine.runtime.views_console import console_theme, save_console_theme
 from tui.engine_host import EngineHost
 from tui.messages import EngineEventReceived
 from tui.modals.help import HelpModal
+from tui.palette import OrderCommands
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.logs import LogsScreen
@@ -58,6 +59,7 @@ class TillsyncApp(App[int]):
         (70, "-narrow"),
         (110, "-wide"),
     ]
+    COMMANDS = App.COMMANDS | {OrderCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {
         "startup": StartupScreen,
         "dashboard": DashboardScreen,
@@ -190,6 +192,31 @@ class TillsyncApp(App[int]):
     def action_show(self, mode: str) -> None:
         if self.ready and self.current_mode != mode:
             self.switch_mode(mode)
+
+    async def retry_order(self, woo_order_id: int) -> None:
+        """The palette's "Retry order #N": book it again, then show where it stands."""
+        try:
+            await self.call(self.engine.orders_retry(woo_order_id, self.connection))
+        except TillsyncError as error:
+            self.notify(error.message, title=f"Could not retry #{woo_order_id}", severity="error")
+            return
+        self.notify(f"Order #{woo_order_id}: retry queued.")
+        await self.go_to_order(woo_order_id)
+
+    async def release(self) -> None:
+        await self._on_screen("mappings", "action_release")
+
+    async def check(self) -> None:
+        await self._on_screen("dashboard", "action_check")
+
+    async def dry_run(self) -> None:
+        await self._on_screen("products", "action_dry_run")
+
+    async def _on_screen(self, mode: str, action: str) -> None:
+        """Run one screen's own action (with its dialogs) from the palette."""
+        if self.ready:
+            await self.switch_mode(mode)
+            getattr(self.screen, action)()
 
     async def go_to_order(self, woo_order_id: int) -> None:
         """Orders, on one order ("Needs a look", the palette's "Go to order #N")."""
