@@ -40,7 +40,10 @@ class FailureKind(StrEnum):
 
     @property
     def retryable(self) -> bool:
-        return self in (FailureKind.TRANSIENT, FailureKind.RATE_LIMITED)
+        """The same request may go again now: the ``resend`` column of the one table."""
+        from engine.failure_table import rule_for  # the table imports this module
+
+        return rule_for(self.value).resend
 
     @property
     def hint(self) -> str:

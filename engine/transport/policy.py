@@ -36,6 +36,7 @@ from engine.errors import (
     TransientError,
     ValidationError,
 )
+from engine.failure_table import rule_for
 
 __all__ = [
     "EXCEPTION_RULES",
@@ -78,20 +79,26 @@ class Rule:
     hint: str | None = None
 
 
-_RETRY_ANY = Rule(Action.RETRY, TransientError, unsafe_retry=True)
-_RETRY_IDEMPOTENT = Rule(Action.RETRY, TransientError)
+def _by_kind(error: type[RemoteError], *, unsafe_retry: bool = False, hint: str | None = None):
+    """A status whose retry follows its failure kind's ``resend`` in the one table."""
+    action = Action.RETRY if rule_for(error.kind).resend else Action.FAIL
+    return Rule(action, error, unsafe_retry=unsafe_retry, hint=hint)
+
+
+_RETRY_ANY = _by_kind(TransientError, unsafe_retry=True)
+_RETRY_IDEMPOTENT = _by_kind(TransientError)
 
 STATUS_RULES: Mapping[int, Rule] = {
-    400: Rule(Action.FAIL, ValidationError),
-    401: Rule(Action.FAIL, AuthError),
-    403: Rule(Action.FAIL, AuthError),
-    404: Rule(Action.FAIL, NotFoundError),
+    400: _by_kind(ValidationError),
+    401: _by_kind(AuthError),
+    403: _by_kind(AuthError),
+    404: _by_kind(NotFoundError),
     408: _RETRY_ANY,
-    409: Rule(Action.FAIL, ConflictError),
-    410: Rule(Action.FAIL, NotFoundError),
-    413: Rule(Action.FAIL, ValidationError, hint="Request too large: send fewer items per call."),
-    422: Rule(Action.FAIL, ValidationError),
-    429: Rule(Action.RETRY, RateLimitedError, unsafe_retry=True),
+    409: _by_kind(ConflictError),
+    410: _by_kind(NotFoundError),
+    413: _by_kind(ValidationError, hint="Request too large: send fewer items per call."),
+    422: _by_kind(ValidationError),
+    429: _by_kind(RateLimitedError, unsafe_retry=True),
     500: _RETRY_IDEMPOTENT,
     502: _RETRY_IDEMPOTENT,
     503: _RETRY_ANY,
@@ -100,6 +107,8 @@ STATUS_RULES: Mapping[int, Rule] = {
 
 # Transport exceptions, most specific first.  Connection never made -> any
 # method may be retried; a failure after the request left us -> idempotent only.
+# A URL that can never work (wrong scheme, a redirect) is transient by kind but
+# sending it again cannot help: those rows say FAIL themselves.
 EXCEPTION_RULES: tuple[tuple[type[Exception], Rule], ...] = (
     (
         httpx.UnsupportedProtocol,
@@ -112,7 +121,7 @@ EXCEPTION_RULES: tuple[tuple[type[Exception], Rule], ...] = (
     (httpx.TransportError, _RETRY_IDEMPOTENT),
 )
 
-_OTHER_4XX = Rule(Action.FAIL, ValidationError)
+_OTHER_4XX = _by_kind(ValidationError)
 _OTHER_5XX = _RETRY_IDEMPOTENT
 _REDIRECT = Rule(
     Action.FAIL,

@@ -4,7 +4,7 @@ Every order step is one log line, one :class:`LogEvent` and one
 :class:`OrderStateChanged` on the bus (the dashboard and the event journal
 listen there).  A failure is recorded on the order — kind, error, human
 hint, redacted request and response — and escalated by
-:data:`~engine.sync.orders.failures.RULES`: an outage is one alert per
+the one failure table (:mod:`engine.failure_table`): an outage is one alert per
 outage (keyed, resolved when a booking succeeds again), refused credentials
 or an exhausted quota page the admin, a rejected order is an alert of its
 own, and a failed reversal is always critical.

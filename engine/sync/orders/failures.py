@@ -1,11 +1,12 @@
 """What a failed booking or void means for the order, as data.
 
-One table decides, from the error's :class:`~engine.errors.FailureKind`:
-retry later (and when), dead-letter it for the admin, stop the drain
-because every other order would fail the same way, and how loudly to tell
-the admin.  Transient trouble and rate limits retry with exponential
-backoff and jitter (or the server's Retry-After); a rejected order is a dead
-letter keeping the redacted request and response; credentials or account
+The one failure table (:mod:`engine.failure_table`) decides, from the
+error's :class:`~engine.errors.FailureKind`: retry later, dead-letter it
+for the admin, stop the drain because every other order would fail the same
+way, and how loudly to tell the admin; this module adds when to retry.
+Transient trouble and rate limits retry with exponential backoff and
+jitter (or the server's Retry-After); a rejected order is a dead letter
+keeping the redacted request and response; credentials or account
 settings the back office refuses stop everything and page the admin, and
 the order retries by itself once they are fixed.
 """
@@ -18,14 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.errors import Capture, FailureKind, RemoteError, TillsyncError
+from engine.failure_table import failure_kind, rule_for
 from engine.notify import Severity
 from engine.transport import RetryPolicy
 
 __all__ = [
     "DEFAULT_BACKOFF",
-    "RULES",
     "Failure",
-    "FailureRule",
     "classify_failure",
     "format_request",
     "format_response",
@@ -33,28 +33,6 @@ __all__ = [
 
 #: Outbox retries: 30 s, 1 min, 2 min … capped at 30 min, each with equal jitter.
 DEFAULT_BACKOFF = RetryPolicy(max_attempts=1_000_000, base_delay=30.0, max_delay=1800.0)
-_INTERNAL = "internal"
-
-
-@dataclass(frozen=True)
-class FailureRule:
-    """``retry``: come back by itself; ``stop``: the back office refuses everything."""
-
-    retry: bool
-    stop: bool
-    severity: Severity | None
-
-
-RULES: dict[str, FailureRule] = {
-    FailureKind.TRANSIENT: FailureRule(retry=True, stop=True, severity=Severity.WARNING),
-    FailureKind.RATE_LIMITED: FailureRule(retry=True, stop=True, severity=None),
-    FailureKind.AUTH: FailureRule(retry=True, stop=True, severity=Severity.CRITICAL),
-    FailureKind.CONFIG: FailureRule(retry=True, stop=True, severity=Severity.CRITICAL),
-    FailureKind.VALIDATION: FailureRule(retry=False, stop=False, severity=Severity.ERROR),
-    FailureKind.NOT_FOUND: FailureRule(retry=False, stop=False, severity=Severity.ERROR),
-    FailureKind.CONFLICT: FailureRule(retry=False, stop=False, severity=Severity.ERROR),
-    _INTERNAL: FailureRule(retry=False, stop=False, severity=Severity.ERROR),
-}
 
 #: A Retry-After longer than this is a quota (KORONA's daily limit): page the admin.
 _QUOTA_WAIT = timedelta(hours=1)
@@ -76,10 +54,6 @@ class Failure:
     @property
     def dead_letter(self) -> bool:
         return self.retry_at is None
-
-
-def _kind(exc: BaseException) -> str:
-    return exc.kind.value if isinstance(exc, TillsyncError) else _INTERNAL
 
 
 def _message(exc: BaseException) -> str:
@@ -128,11 +102,11 @@ def classify_failure(
     ``fallback`` is the adapter client's last capture, used when the error
     carries none (the request that failed is then the last one sent).
     """
-    kind = _kind(exc)
-    rule = RULES.get(kind, RULES[_INTERNAL])
+    kind = failure_kind(exc)
+    rule = rule_for(kind)
     capture = exc.capture if isinstance(exc, RemoteError) and exc.capture else fallback
     wait = _wait(exc, attempts, backoff, rand) if rule.retry else None
-    severity = rule.severity
+    severity = Severity(rule.severity) if rule.severity else None
     if kind == FailureKind.RATE_LIMITED and wait is not None and wait > _QUOTA_WAIT:
         severity = Severity.CRITICAL
     return Failure(

@@ -25,8 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from engine.errors import ConfigError, RemoteError
+from engine.errors import ConfigError
 from engine.events import Level
+from engine.failure_table import held, rule_for
 from engine.notify import AlertSink
 from engine.store import OutboxEntry, OutboxState
 from engine.store.timestamps import utc_now
@@ -42,9 +43,6 @@ from engine.transport import RetryPolicy
 __all__ = ["DrainReport", "OrderWorker"]
 
 log = logging.getLogger(__name__)
-
-#: Failure kinds that stop the drain (see failures.RULES): they pause the worker.
-_STOPPING = frozenset({"transient", "rate_limited", "auth", "config"})
 
 
 @dataclass
@@ -167,7 +165,7 @@ class OrderWorker:
         later = [
             e.next_attempt_at
             for e in failed
-            if e.next_attempt_at and e.next_attempt_at > now and e.last_error_kind in _STOPPING
+            if e.next_attempt_at and e.next_attempt_at > now and rule_for(e.last_error_kind).stop
         ]
         self._paused_until = min(later) if later else None
 
@@ -187,7 +185,7 @@ class OrderWorker:
         try:
             outcome = await self._booking.book(entry, self._log)
         except ConfigError as exc:
-            if isinstance(exc, RemoteError):
+            if not held(exc):
                 return await self._failed(entry, exc, tally)
             await self._booking.hold_for_config(entry, exc, self._log)
             tally.held += 1
