@@ -13,11 +13,9 @@ with file, key, what is wrong and an example; print ``format_config_error(e)``.
 
 from engine.config.adapters import available_backend_types, require_adapters
 from engine.config.connection import (
-    BACKEND_TYPES,
     BackendSettings,
     ConnectionConfig,
     GenericBackendSettings,
-    KoronaBackendSettings,
     OrderRules,
     ScheduleOverrides,
     SyncPreferences,
@@ -51,7 +49,6 @@ from engine.config.template import (
 from engine.config.values import JOB_NAMES
 
 __all__ = [
-    "BACKEND_TYPES",
     "CONFIG_ENV_VAR",
     "JOB_NAMES",
     "SECRETS_FILE",
@@ -61,7 +58,6 @@ __all__ = [
     "ConnectionConfig",
     "EngineSettings",
     "GenericBackendSettings",
-    "KoronaBackendSettings",
     "NotifySettings",
     "OrderRules",
     "ScheduleDefaults",

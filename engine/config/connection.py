@@ -11,12 +11,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
+    BaseModel,
     Field,
+    PlainValidator,
     SecretStr,
     StrictBool,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from engine.config.secrets import is_secret_key
 from engine.config.values import (
@@ -30,19 +33,15 @@ from engine.config.values import (
 )
 
 __all__ = [
-    "BACKEND_TYPES",
     "BackendSettings",
     "ConnectionConfig",
     "GenericBackendSettings",
-    "KoronaBackendSettings",
     "OrderRules",
     "ScheduleOverrides",
     "SyncPreferences",
     "WooSettings",
 ]
 
-BACKEND_TYPES = ("korona", "kros", "sitoo", "nexopos", "aurpos")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _STATUS = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _TIMEOUT = Field(30.0, gt=0, le=600, examples=["30"])
 
@@ -74,59 +73,15 @@ class WooSettings(Section):
         return value
 
 
-class KoronaBackendSettings(Section):
-    """KORONA Cloud API v3 (HTTP Basic with an API user of the account)."""
-
-    type: Literal["korona"]
-    base_url: Url = Field(examples=['"https://167.koronacloud.com/web/api/v3"'])
-    account_id: str = Field(examples=['"3f2c1a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f"'])
-    user: str = Field(min_length=1, examples=['"woo-sync"'])
-    password: Secret = Field(examples=['"the API user\'s password"'])
-    price_group: str | None = Field(None, examples=['"Webshop"'])
-    warehouse: str | None = Field(None, examples=['"1"'])
-    point_of_sale: str | None = Field(None, examples=['"90"'])
-    coupling_id: str | None = Field(None, examples=['"tillsync-shop1"'])
-    payment_methods: dict[str, str] = Field(default_factory=dict, examples=['{ cod = "1" }'])
-    default_payment_method: str | None = Field(None, examples=['"1"'])
-    shipping_product: str | None = Field(None, examples=['"9001"'])
-    fee_product: str | None = Field(None, examples=['"9002"'])
-    weight_property: str | None = Field("weight", min_length=1, examples=['"weight"'])
-    taxes_included: StrictBool = Field(True, examples=["true"])
-    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", examples=['"EUR"'])
-    verify_tls: StrictBool = Field(True, examples=["true"])
-    timeout: float = _TIMEOUT
-
-    @field_validator("account_id")
-    @classmethod
-    def _uuid(cls, value: str) -> str:
-        if not _UUID.fullmatch(value.strip()):
-            raise ValueError(
-                "must be the account's UUID, shown in KORONA Studio under "
-                "Settings → Data Exchange → APIv3"
-            )
-        return value.strip().lower()
-
-    def adapter_settings(self, sync: SyncPreferences | None = None) -> dict[str, Any]:
-        """The mapping ``KoronaSettings.from_mapping`` (the adapter's own record) takes.
-
-        ``sync`` brings the shop's ``price_includes_tax``: a KORONA price group
-        keeping the other kind of price is converted for the shop.
-        """
-        data = self.model_dump(exclude={"type"})
-        data["warehouse_id"] = data.pop("warehouse")
-        data["point_of_sale_id"] = data.pop("point_of_sale")
-        data["price_includes_tax"] = (sync or SyncPreferences()).price_includes_tax
-        return data
-
-
 class GenericBackendSettings(Section, extra="allow"):
-    """KROS, Sitoo, NexoPOS, AurPOS: settings their adapter validates itself.
+    """A back office with no settings model of its own (or none installed yet).
 
     Any key is accepted here; keys that look like secrets (password, token,
     client_secret…) are wrapped in SecretStr so they can't leak by printing.
+    Loading the config for use still refuses a type with no adapter.
     """
 
-    type: Literal["kros", "sitoo", "nexopos", "aurpos"]
+    type: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", examples=['"the back office\'s name"'])
     base_url: Url | None = Field(None, examples=['"https://pos.example.com"'])
     verify_tls: StrictBool = Field(True, examples=["true"])
     timeout: float = _TIMEOUT
@@ -151,9 +106,26 @@ def _as_secret(key: str, value: Any) -> Any:
     return value
 
 
-BackendSettings = Annotated[
-    KoronaBackendSettings | GenericBackendSettings, Field(discriminator="type")
-]
+def _backend_section(data: Any) -> Any:
+    """Validate the ``backend`` table with the model its back office's entry declares.
+
+    WHY by entry: the back office owns its settings; the core only picks the
+    model by ``type`` (imported late: the entries import this package).
+    """
+    if isinstance(data, BaseModel) or not isinstance(data, dict):
+        return data if isinstance(data, BaseModel) else GenericBackendSettings.model_validate(data)
+    from engine.backends import available_backends, backend_entry
+
+    kind = data.get("type")
+    if kind is None:
+        raise PydanticCustomError("union_tag_not_found", "the back office's type is missing")
+    model = None
+    if isinstance(kind, str) and kind.strip().lower() in available_backends():
+        model = backend_entry(kind).settings_model
+    return (model or GenericBackendSettings).model_validate(data)
+
+
+BackendSettings = Annotated[GenericBackendSettings, PlainValidator(_backend_section)]
 
 
 class SyncPreferences(Section):

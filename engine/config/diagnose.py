@@ -23,7 +23,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.config.adapters import available_backend_types
-from engine.config.connection import BACKEND_TYPES
 from engine.config.keys import key_info, keys_under
 from engine.config.problems import ConfigProblem
 from engine.config.secrets import is_secret_key, secret_env_var
@@ -59,12 +58,10 @@ def problems_from_validation(error: ValidationError, sources: Sources) -> list[C
 
 
 def _toml_key(loc: tuple[Any, ...]) -> tuple[str, ...]:
-    """Pydantic's loc minus its internals: union tags, ``[key]`` markers, list indexes."""
+    """Pydantic's loc minus its internals: ``[key]`` markers, list indexes."""
     key: list[str] = []
     for part in loc:
         if isinstance(part, int) or part == "[key]" or "[" in str(part):
-            continue
-        if key and key[-1] == "backend" and part in BACKEND_TYPES:
             continue
         key.append(str(part))
     return tuple(key)

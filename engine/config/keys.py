@@ -18,6 +18,7 @@ from pydantic import BaseModel
 __all__ = ["KeyInfo", "all_keys", "key_info", "keys_under"]
 
 KeyPath = tuple[str, ...]
+_BACKEND: KeyPath = ("connections", "*", "backend")
 
 
 @dataclass(frozen=True)
@@ -29,14 +30,31 @@ class KeyInfo:
     table: bool
 
 
-@cache
 def all_keys() -> tuple[KeyInfo, ...]:
-    """Every key of the configuration, tables first, in model order."""
+    """Every key of the configuration, tables first, in model order.
+
+    The ``backend`` table's keys are those of every installed back office's
+    settings model (each entry declares its own), so the catalogue follows
+    what is installed.
+    """
+    from engine.backends import available_backends
+
+    return _all_keys(available_backends())
+
+
+@cache
+def _all_keys(backends: tuple[str, ...]) -> tuple[KeyInfo, ...]:
+    from engine.backends import backend_entry
     from engine.config.models import TillsyncConfig
 
     found: dict[KeyPath, KeyInfo] = {}
     for info in _walk(TillsyncConfig, ()):
         found.setdefault(info.path, info)
+    for name in backends:
+        model = backend_entry(name).settings_model
+        if model is not None:
+            for info in _walk(model, _BACKEND):
+                found.setdefault(info.path, info)
     return tuple(found.values())
 
 

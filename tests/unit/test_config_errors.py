@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.config import ConfigFileError, ConfigProblem, format_config_error, parse_config
+from engine.config import (
+    ConfigFileError,
+    ConfigProblem,
+    format_config_error,
+    parse_config,
+    require_adapters,
+)
 from engine.errors import ConfigError
 
 SOURCE = Path("/etc/tillsync/config.toml")
@@ -81,11 +87,13 @@ def test_unknown_keys_suggest_the_right_spelling() -> None:
 
 
 def test_backend_type_errors_point_at_type() -> None:
-    unknown = problems_of(VALID.replace('type = "korona"', 'type = "lightspeed"'))
-    assert (
-        "unknown back office 'lightspeed'; choose one of korona"
-        in unknown["connections.shop1.backend.type"].problem
-    )
+    """A type no installed entry declares reads, and is refused for use at its key."""
+    config = parse_config(VALID.replace('type = "korona"', 'type = "lightspeed"'), source=SOURCE)
+    with pytest.raises(ConfigFileError) as caught:
+        require_adapters(config)
+    unknown = {problem.dotted: problem for problem in caught.value.problems}
+    assert "no adapter for 'lightspeed'" in unknown["connections.shop1.backend.type"].problem
+    assert "choose one of korona" in unknown["connections.shop1.backend.type"].problem
     missing = problems_of(VALID.replace('type = "korona"\n', ""))
     assert "say which back office" in missing["connections.shop1.backend.type"].problem
 

@@ -9,11 +9,11 @@ import platformdirs
 import pytest
 from pydantic import SecretStr
 
+from engine.backends.korona.config import KoronaBackendSettings
 from engine.config import (
     CONFIG_ENV_VAR,
     ConfigFileError,
     GenericBackendSettings,
-    KoronaBackendSettings,
     default_config_path,
     format_config_error,
     load_config,

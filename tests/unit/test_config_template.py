@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.backends.korona.config import KoronaBackendSettings
 from engine.config import (
-    KoronaBackendSettings,
     ScheduleDefaults,
     SyncPreferences,
     WebhookSettings,
