@@ -14,7 +14,9 @@ from enum import StrEnum
 
 __all__ = [
     "Category",
+    "CouponLine",
     "Customer",
+    "ExchangeRate",
     "Location",
     "LocationKind",
     "Money",
@@ -102,7 +104,7 @@ class Money:
 
 @dataclass(frozen=True)
 class TaxCode:
-    """A back-office tax bucket (KORONA sector, KROS VAT rate) and its rate."""
+    """A back-office tax bucket (a POS sector, an ERP VAT rate) and its rate."""
 
     id: str
     name: str
@@ -149,7 +151,7 @@ class Product:
     description: str = ""
     short_description: str = ""
     tax_code_id: str | None = None
-    tax_code_name: str = ""  # as the back office shows it (KORONA: the sector's name)
+    tax_code_name: str = ""  # as the back office shows it (e.g. a sector's name)
     category_ids: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     weight: Decimal | None = None
@@ -158,6 +160,8 @@ class Product:
     track_stock: bool = True
     variants: tuple[Variant, ...] = ()
     revision: int | None = None
+    manufacturer: str = ""  # who makes it (Sitoo's manufacturer)
+    brand: str = ""  # the name it is sold under, when the back office keeps one apart
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,7 @@ class LocationKind(StrEnum):
 class Location:
     """A place stock lives or sales are booked: POS, warehouse, branch.
 
-    ``selectable`` says whether tillsync may book sales there (for KORONA,
+    ``selectable`` says whether tillsync may book sales there (for a POS,
     only External POS devices may be coupled).
     """
 
@@ -195,7 +199,7 @@ class Location:
 @dataclass(frozen=True)
 class PaymentMethod:
     """A back-office payment method; ``number`` is the short handle its UI shows, if any
-    (KORONA accepts it as well as the id, so mappings may use either)."""
+    (a back office may accept it as well as the id, so mappings may use either)."""
 
     id: str
     name: str
@@ -204,7 +208,7 @@ class PaymentMethod:
 
 @dataclass(frozen=True)
 class PriceGroup:
-    """A back-office price list (KORONA price group, Sitoo price list, NexoPOS tier).
+    """A back-office price list (a price group, a price list, a price tier).
 
     The admin picks which one is the shop price; ``net_prices`` says whether its
     values exclude tax, which decides how WooCommerce must be told the price.
@@ -231,6 +235,11 @@ class Customer:
     state: str = ""
     country: str = ""
     woo_id: int | None = None
+    # a business buyer, as an invoice names it (KROS): company register number
+    # (IČO), VAT id (IČ DPH, "SK2020…") and tax id (DIČ); empty for a consumer
+    registration_number: str = ""
+    vat_id: str = ""
+    tax_id: str = ""
 
     @property
     def full_name(self) -> str:
@@ -268,6 +277,34 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class CouponLine:
+    """A coupon used on an order (a voucher for Sitoo): what it took off, and its tax.
+
+    The amounts are already in the lines' totals (WooCommerce reports lines
+    after discounts); a back office that books vouchers apart reads them here.
+    """
+
+    code: str
+    discount: Money
+    discount_tax: Money
+
+
+@dataclass(frozen=True)
+class ExchangeRate:
+    """What one unit of the order's currency was worth in ``base_currency``.
+
+    ``source`` says where the number came from (an order meta key a
+    currency plugin wrote, a bank's daily fix), because an invoice in a
+    foreign currency must name it (KROS).
+    """
+
+    rate: Decimal
+    base_currency: str
+    source: str
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Order:
     """A WooCommerce order as the back office should book it.
 
@@ -294,3 +331,5 @@ class Order:
     note: str = ""
     fees: tuple[OrderLine, ...] = field(default=())
     trigger_gmt: datetime | None = None
+    coupons: tuple[CouponLine, ...] = ()
+    exchange_rate: ExchangeRate | None = None  # None: the order's currency is the books'

@@ -26,6 +26,8 @@ from typing import Any
 
 from engine.errors import FailureKind, TillsyncError
 from engine.model import Customer, Money, Order, OrderLine, Payment, minor_places
+from engine.sync.orders import order_extras
+from engine.sync.orders.order_extras import DEFAULT_META_KEYS, OrderMetaKeys
 
 __all__ = ["OrderDataError", "booking_fingerprint", "order_from_woo", "parse_amount", "parse_gmt"]
 
@@ -238,11 +240,16 @@ def _trigger_moment(data: Mapping[str, Any], trigger_status: str) -> datetime | 
     return parse_gmt(value, field) if value else None
 
 
-def order_from_woo(data: Mapping[str, Any], trigger_status: str = "completed") -> Order:
+def order_from_woo(
+    data: Mapping[str, Any],
+    trigger_status: str = "completed",
+    meta_keys: OrderMetaKeys = DEFAULT_META_KEYS,
+) -> Order:
     """Translate one order; raises :class:`OrderDataError` for anything unreadable.
 
     ``trigger_status`` is the status that books it: its date becomes the
-    order's ``trigger_gmt``, the back office's booking time.
+    order's ``trigger_gmt``, the back office's booking time.  ``meta_keys``
+    say where plugins keep the buyer's VAT id and the exchange rate.
     """
     currency = _currency(data)
     rates = _rates(data)
@@ -256,7 +263,7 @@ def order_from_woo(data: Mapping[str, Any], trigger_status: str = "completed") -
         number=_text(data, "number") or str(data["id"]),
         status=_text(data, "status"),
         currency=currency,
-        customer=_customer(data),
+        customer=order_extras.business_buyer(_customer(data), data, meta_keys),
         lines=lines,
         payment=_payment(data, amounts["total"]),
         prices_include_tax=bool(data.get("prices_include_tax")),
@@ -265,6 +272,8 @@ def order_from_woo(data: Mapping[str, Any], trigger_status: str = "completed") -
         note=_text(data, "customer_note"),
         fees=tuple(_fee(i, n, currency, rates) for n, i in enumerate(_items(data, "fee_lines"))),
         trigger_gmt=_trigger_moment(data, trigger_status),
+        coupons=order_extras.coupons(_items(data, "coupon_lines"), currency, parse_amount),
+        exchange_rate=order_extras.exchange_rate(data, currency, meta_keys),
         **amounts,
     )
 
