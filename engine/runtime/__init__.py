@@ -44,7 +44,14 @@ from engine.runtime.preflight import (
 from engine.runtime.recovery import RecoveryReport
 from engine.runtime.recovery import recover as recover_state
 from engine.runtime.state_guard import StateLostError
-from engine.store import MappingKind, OutboxEntry, OutboxState, StoredEvent
+from engine.store import (
+    MappingKind,
+    OutboxEntry,
+    OutboxState,
+    StoredEvent,
+    WriteBackDebt,
+    WriteBackState,
+)
 from engine.sync.diff import CatalogDiff
 
 __all__ = [
@@ -81,6 +88,8 @@ __all__ = [
     "Subscription",
     "TillsyncConfig",
     "TillsyncError",
+    "WriteBackDebt",
+    "WriteBackState",
     "apply_backfill",
     "build_connection",
     "config_problems",

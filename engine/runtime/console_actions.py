@@ -1,5 +1,5 @@
 """The console's write actions, as Engine methods: void, unlink, clear a skip,
-release held orders, save mappings.
+release held orders, save mappings, retry or dismiss a receipt write-back.
 
 A screen that wrote to the store itself left no trace in the log, woke no
 worker (a released order waited for the next idle tick) and asked no
@@ -21,7 +21,7 @@ from engine.backends import Capability
 from engine.errors import ConfigError
 from engine.events import EventBus, Level, LogEvent, OrderStateChanged
 from engine.runtime.order_desk import explained_transition
-from engine.store import MappingKind, OutboxEntry, OutboxState, Run, StateStore
+from engine.store import MappingKind, OutboxEntry, OutboxState, Run, StateStore, WriteBackDebt
 
 if TYPE_CHECKING:
     from engine.runtime.connection import ConnectionRuntime
@@ -120,6 +120,29 @@ class ConsoleActions:
                     await mappings.set(kind, source, target, connection=name)
         self._logged(name, f"{len(changes)} {kind.value} mapping(s) saved by the admin")
         return len(changes)
+
+    async def writebacks(self, connection: str | None = None) -> list[WriteBackDebt]:
+        """Receipt numbers not yet in WooCommerce: dead ones (need the admin) first."""
+        return await self.store.writebacks.entries(connection=self.connection(connection).name)
+
+    async def writeback_retry(self, order_id: int, connection: str | None = None) -> bool:
+        """Try a write-back now (a dead one too: after fixing the order in WooCommerce)."""
+        conn = self.connection(connection)
+        retried = await self.store.writebacks.retry(order_id, connection=conn.name)
+        if retried:
+            text = f"order #{order_id}: receipt write-back retried by the admin"
+            self._logged(conn.name, text, f"order:{order_id}")
+            self._wake(conn)
+        return retried
+
+    async def writeback_dismiss(self, order_id: int, connection: str | None = None) -> bool:
+        """Give up a write-back (the order is gone, or the number was written by hand)."""
+        name = self.connection(connection).name
+        dismissed = await self.store.writebacks.settle(order_id, connection=name)
+        if dismissed:
+            text = f"order #{order_id}: receipt write-back dismissed by the admin"
+            self._logged(name, text, f"order:{order_id}")
+        return dismissed
 
     async def order_counts(self, connection: str | None = None) -> dict[OutboxState, int]:
         return await self.store.outbox.counts(connection=self.connection(connection).name)

@@ -36,6 +36,7 @@ from engine.runtime.views_orders import (
     order_detail,
     order_page,
     pretty_capture,
+    writeback_page,
 )
 from engine.runtime.views_settings import (
     SchedulePreview,
@@ -81,6 +82,7 @@ __all__ = [
     "settings_view",
     "skipped_products",
     "unlinked_products",
+    "writeback_page",
 ]
 
 _RECENT_RUNS = 50  # a job's dry runs looked past for its last real run

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from engine.errors import FailureKind
 from engine.model import Order, OrderLine
 from engine.runtime.engine import Engine
-from engine.store import OutboxEntry, OutboxState, OutboxTransition
+from engine.store import OutboxEntry, OutboxState, OutboxTransition, WriteBackDebt, WriteBackState
 from engine.store.mappings import MappingKind
 from engine.store.outbox_records import ALLOWED_FROM
 from engine.sync.orders import BookingCheck, OrderDataError, order_from_woo
@@ -29,6 +29,7 @@ __all__ = [
     "order_detail",
     "order_page",
     "pretty_capture",
+    "writeback_page",
 ]
 
 
@@ -89,6 +90,25 @@ async def order_page(
     return tuple(_order_row(e) for e in entries)
 
 
+def _debt_summary(debt: WriteBackDebt) -> str:
+    if debt.state is WriteBackState.DEAD:
+        return f"write-back refused: {debt.last_error}"
+    if debt.last_error:
+        return f"write-back waiting (backing off): {debt.last_error}"
+    return "write-back due"
+
+
+async def writeback_page(engine: Engine, connection: str) -> tuple[OrderRow, ...]:
+    """Orders whose receipt number is not in WooCommerce yet: refused ones first."""
+    rows = []
+    for debt in await engine.writebacks(connection):
+        entry = await engine.store.outbox.get(debt.woo_order_id, connection=connection)
+        if entry is not None:
+            row = _order_row(entry)
+            rows.append(replace(row, attempts=debt.attempts, summary=_debt_summary(debt)))
+    return tuple(rows)
+
+
 @dataclass(frozen=True)
 class Missing:
     """Something an order needs mapped or linked before it can be booked."""
@@ -119,11 +139,12 @@ class OrderDetail:
     history: tuple[OutboxTransition, ...]
     admin_url: str
     hint: str
-    actions: frozenset[str]  # of "retry", "skip", "void"
+    actions: frozenset[str]  # of "retry", "skip", "void", "writeback"
     missing: tuple[Missing, ...] = ()
     booked_lines: tuple[BookedLine, ...] = ()
     backoffice_payment: str | None = None
     unreadable: str = ""  # why the order JSON can't be turned into a sale
+    writeback: WriteBackDebt | None = None  # the receipt number owed to WooCommerce
 
 
 def _actions(state: OutboxState, can_void: bool) -> frozenset[str]:
@@ -194,6 +215,8 @@ async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> Or
         return None
     order = _payload(entry)
     woo_url = str(engine.config.connections[connection].woo.url).rstrip("/")
+    debt = await engine.store.writebacks.get(woo_order_id, connection=connection)
+    actions = _actions(entry.state, engine.can_void(connection))
     return OrderDetail(
         entry=entry,
         row=_order_row(entry),
@@ -201,7 +224,8 @@ async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> Or
         history=tuple(await engine.store.outbox.history(woo_order_id, connection=connection)),
         admin_url=f"{woo_url}/wp-admin/post.php?post={woo_order_id}&action=edit",
         hint=_hint(entry),
-        actions=_actions(entry.state, engine.can_void(connection)),
+        actions=actions | ({"writeback"} if debt is not None else set()),
+        writeback=debt,
         **await _booking_view(engine, connection, order),
     )
 

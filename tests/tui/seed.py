@@ -240,6 +240,13 @@ async def _outbox(store: StateStore, shop: Shop, clock: FixedClock, products: li
     await out.enqueue(booked["id"], _modified(booked), booked, "poll", connection=c)
     await out.claim_due(NOW, connection=c)
     await out.mark_done(booked["id"], "WEB-1042", connection=c)
+    await store.writebacks.owe(booked["id"], connection=c)  # WooCommerce refused the number
+    await store.writebacks.dead_letter(
+        booked["id"],
+        "WooCommerce refused the receipt number (400)",
+        "check the order in wp-admin, then retry the write-back",
+        connection=c,
+    )
     held = _order(shop, "cheque", [(products[2], 1)])
     clock.set(3)
     await out.enqueue(held["id"], _modified(held), held, "webhook", connection=c)

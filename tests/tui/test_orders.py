@@ -127,3 +127,29 @@ async def test_wp_admin_link_is_shown_for_copying(make_app) -> None:
         )
         await pilot.press("c")
         assert app.clipboard == app.screen.url
+
+
+async def test_write_backs_tab_retries_and_dismisses_a_refused_receipt_number(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_orders(pilot, tab_steps=8)  # Write-backs
+        assert screen.state == "writebacks"
+        order = screen.query_one(OrderTable).selected_order
+        assert order is not None and screen.detail is not None
+        debts = app.engine.store.writebacks
+        refused = await app.call(debts.get(order, connection=CONNECTION))
+        assert refused is not None and refused.state.value == "dead"
+        assert screen.check_action("writeback_retry", ()) is True
+
+        await pilot.press("w")
+        await settle(pilot)
+        after = await app.call(debts.get(order, connection=CONNECTION))
+        assert after is not None and after.state.value == "owed"
+
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        app.screen.query_one("#confirm").press()
+        await settle(pilot)
+        assert await app.call(debts.get(order, connection=CONNECTION)) is None
+        assert await state_of(app, order) is OutboxState.DONE  # the sale stands

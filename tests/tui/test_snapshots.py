@@ -37,6 +37,7 @@ SCREENS: dict[str, Iterable[str]] = {
     "logs": ("2",),
     "orders_failed": ("3",),
     "orders_held": ("3", "right_square_bracket"),
+    "orders_writebacks": ("3", *["right_square_bracket"] * 8),
     "mappings_payments": ("4", "right_square_bracket"),
     "products_linked": ("5",),
     "settings": ("6",),

@@ -2,8 +2,11 @@
 
 Tabs by outbox state (with counts), the orders of that state, and the
 highlighted order's detail.  Retry, skip and void are engine calls in an
-exclusive worker; void asks first and says it is irreversible.  ``m``
-jumps to the mapping (or product) the order is waiting for.
+exclusive worker; void asks first and says it is irreversible (and is not
+offered where the back office cannot void).  ``m`` jumps to the mapping (or
+product) the order is waiting for.  The Write-backs tab lists booked orders
+whose receipt number is not in WooCommerce yet: ``w`` tries one now, ``d``
+gives it up.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Tab, Tabs
 
 from engine.runtime import JobFinished, OrderStateChanged, OutboxState, TillsyncError
-from engine.runtime.views import OrderDetail, order_detail, order_page
+from engine.runtime.views import OrderDetail, order_detail, order_page, writeback_page
 from tui.modals.confirm import ConfirmModal
 from tui.modals.link import LinkModal
 from tui.screens.console import ConsoleScreen
@@ -28,7 +31,8 @@ from tui.widgets.order_table import OrderTable
 __all__ = ["OrdersScreen"]
 
 _S = OutboxState
-TABS: tuple[tuple[str, OutboxState | None], ...] = (
+WRITEBACKS = "writebacks"  # the tab of receipt numbers owed to WooCommerce
+TABS: tuple[tuple[str, OutboxState | str | None], ...] = (
     ("Failed", _S.FAILED),
     ("Held", _S.HELD),
     ("Waiting", _S.WAITING),
@@ -37,6 +41,7 @@ TABS: tuple[tuple[str, OutboxState | None], ...] = (
     ("Voided", _S.VOIDED),
     ("Skipped", _S.SKIPPED),
     ("All", None),
+    ("Write-backs", WRITEBACKS),  # last: at 80 columns the states and All fit before it
 )
 
 
@@ -50,13 +55,15 @@ class OrdersScreen(ConsoleScreen):
         Binding("v", "void", "Void"),
         Binding("o", "open_admin", "wp-admin"),
         Binding("m", "fix_mapping", "Fix mapping"),
+        Binding("w", "writeback_retry", "Write back"),
+        Binding("d", "writeback_dismiss", "Dismiss"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
         Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.state: OutboxState | None = None
+        self.state: OutboxState | str | None = None
         self.detail: OrderDetail | None = None
         self._first_load = True
         self._wanted: int | None = None  # an order to put the cursor on after the next load
@@ -82,7 +89,10 @@ class OrdersScreen(ConsoleScreen):
 
     @work(exclusive=True, group="orders-load")
     async def _load(self) -> None:
-        counts = await self.call(self.engine.order_counts(self.connection))
+        counts: dict[OutboxState | str, int] = dict(
+            await self.call(self.engine.order_counts(self.connection))
+        )
+        counts[WRITEBACKS] = len(await self.call(self.engine.writebacks(self.connection)))
         if self._first_load:
             self._first_load = False
             self.state = _S.FAILED if counts[_S.FAILED] else None
@@ -91,7 +101,10 @@ class OrdersScreen(ConsoleScreen):
         for label, state in TABS:
             tab = tabs.query_one(f"#tab-{state or 'all'}", Tab)
             tab.label = f"{label} {counts[state]}" if state else label
-        rows = await self.call(order_page(self.engine, self.connection, self.state))
+        if self.state == WRITEBACKS:
+            rows = await self.call(writeback_page(self.engine, self.connection))
+        else:
+            rows = await self.call(order_page(self.engine, self.connection, self.state))
         table = self.query_one(OrderTable)
         table.show(rows, self.now())
         if self._wanted is not None and not table.select_order(self._wanted):
@@ -103,7 +116,7 @@ class OrdersScreen(ConsoleScreen):
         if event.tab is None or self._first_load:
             return
         name = (event.tab.id or "tab-all").removeprefix("tab-")
-        state = None if name == "all" else OutboxState(name)
+        state = None if name == "all" else name if name == WRITEBACKS else OutboxState(name)
         if state != self.state:
             self.state = state
             self._load()
@@ -128,6 +141,8 @@ class OrdersScreen(ConsoleScreen):
         """Grey out what the highlighted order's state does not allow."""
         if action in ("retry", "skip", "void"):
             return self.detail is not None and action in self.detail.actions
+        if action in ("writeback_retry", "writeback_dismiss"):
+            return self.detail is not None and "writeback" in self.detail.actions
         if action == "fix_mapping":
             return self.detail is not None and bool(self.detail.missing)
         if action == "open_admin":
@@ -163,6 +178,22 @@ class OrdersScreen(ConsoleScreen):
         )
         self.app.push_screen(modal, lambda why: self._confirmed("void", order, why))
 
+    def action_writeback_retry(self) -> None:
+        if self.detail is not None:
+            self._act("writeback", self.detail.entry.woo_order_id, "")
+
+    def action_writeback_dismiss(self) -> None:
+        if self.detail is None:
+            return
+        order = self.detail.entry.woo_order_id
+        modal = ConfirmModal(
+            f"Give up writing receipt {self.detail.entry.backoffice_ref} to order #{order}?",
+            "WooCommerce will not get the receipt number (the sale stays booked). "
+            "Do this when the order is gone, or after writing the number by hand.",
+            confirm="Dismiss",
+        )
+        self.app.push_screen(modal, lambda ok: self._confirmed("dismiss", order, ok))
+
     def _confirmed(self, action: str, order: int, reason: str | None) -> None:
         if reason is not None:
             self._act(action, order, reason)
@@ -175,6 +206,10 @@ class OrdersScreen(ConsoleScreen):
                 await self.call(engine.orders_retry(order, name))
             elif action == "skip":
                 await self.call(engine.orders_skip(order, reason or "skipped by the admin", name))
+            elif action == "writeback":
+                await self.call(engine.writeback_retry(order, name))
+            elif action == "dismiss":
+                await self.call(engine.writeback_dismiss(order, name))
             else:
                 why = reason or "voided by the admin"
                 await self.call(engine.orders_void(order, why, name))

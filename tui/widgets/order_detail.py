@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from engine.runtime import OutboxState
+from engine.runtime import OutboxState, WriteBackState
 from engine.runtime.views import OrderDetail, pretty_capture
 
 __all__ = ["OrderDetailPane"]
@@ -54,6 +54,24 @@ def _summary(d: OrderDetail) -> list[Content]:
         lines.append(Content.assemble(("Back office ", "bold"), f"receipt {e.backoffice_ref}"))
     if e.void_ref:
         lines.append(Content.assemble(("Reversed ", "bold"), f"by {e.void_ref}"))
+    return lines + _writeback(d)
+
+
+def _writeback(d: OrderDetail) -> list[Content]:
+    """The receipt number owed to WooCommerce, when it is not there yet."""
+    debt = d.writeback
+    if debt is None:
+        return []
+    if debt.state is WriteBackState.DEAD:
+        lines = [
+            Content.assemble(("Write-back ", "bold $error"), f"refused: {debt.last_error}"),
+            Content.assemble(("Hint ", "bold"), debt.hint),
+        ]
+    else:
+        waiting = f"waiting: {debt.last_error}" if debt.last_error else "due"
+        lines = [Content.assemble(("Write-back ", "bold $warning"), waiting)]
+    tries = f"after {debt.attempts} attempt(s) — " if debt.attempts else ""
+    lines.append(Content.styled(f"{tries}w retries it now, d gives it up", "$text-muted"))
     return lines
 
 
