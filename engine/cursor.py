@@ -104,7 +104,7 @@ class Cursor(ABC, Generic[V]):
 
 
 class RevisionCursor(Cursor[int]):
-    """A monotonic server counter (KORONA ``revision``, Sitoo transaction id).
+    """A monotonic server counter (a ``revision``, a transaction id).
 
     The feed returns objects with a *greater* revision, so the greatest
     revision applied is exactly what to store: no cap, no overlap.
@@ -127,7 +127,7 @@ class RevisionCursor(Cursor[int]):
 
 
 class TimeCursor(Cursor[datetime]):
-    """A ``modified_after`` feed (WooCommerce, KROS), capped at the run's start."""
+    """A ``modified_after`` feed (WooCommerce, a change date), capped at the run's start."""
 
     def __init__(
         self,

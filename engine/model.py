@@ -160,7 +160,7 @@ class Product:
     track_stock: bool = True
     variants: tuple[Variant, ...] = ()
     revision: int | None = None
-    manufacturer: str = ""  # who makes it (Sitoo's manufacturer)
+    manufacturer: str = ""  # who makes it (a POS's manufacturer field)
     brand: str = ""  # the name it is sold under, when the back office keeps one apart
 
 
@@ -235,7 +235,7 @@ class Customer:
     state: str = ""
     country: str = ""
     woo_id: int | None = None
-    # a business buyer, as an invoice names it (KROS): company register number
+    # a business buyer, as an invoice names it (ERPs): company register number
     # (IČO), VAT id (IČ DPH, "SK2020…") and tax id (DIČ); empty for a consumer
     registration_number: str = ""
     vat_id: str = ""
@@ -278,7 +278,7 @@ class Payment:
 
 @dataclass(frozen=True)
 class CouponLine:
-    """A coupon used on an order (a voucher for Sitoo): what it took off, and its tax.
+    """A coupon used on an order (a voucher in some POS): what it took off, and its tax.
 
     The amounts are already in the lines' totals (WooCommerce reports lines
     after discounts); a back office that books vouchers apart reads them here.
@@ -295,7 +295,7 @@ class ExchangeRate:
 
     ``source`` says where the number came from (an order meta key a
     currency plugin wrote, a bank's daily fix), because an invoice in a
-    foreign currency must name it (KROS).
+    foreign currency must name it (invoicing ERPs).
     """
 
     rate: Decimal

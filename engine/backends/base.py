@@ -1,7 +1,7 @@
 """The Backend protocol every back-office adapter implements.
 
-Jobs and screens talk to KORONA, KROS, Sitoo, NexoPOS and AurPOS through
-this one protocol.  Each adapter declares what it can do in
+Jobs and screens talk to every back office (a POS, an ERP, an invoicing
+system) through this one protocol.  Each adapter declares what it can do in
 ``capabilities``; callers ask ``Capability.STOCK_WRITE in backend.capabilities``
 instead of testing vendor names, and an operation an adapter lacks raises
 :class:`UnsupportedCapability` (a CONFIG failure: the admin picked a job the
@@ -9,8 +9,8 @@ back office cannot do).
 
 Reads stream :class:`Page` objects.  A page carries the cursor to persist
 *after* its items were applied, so a crash mid-run re-reads at most one page
-and never skips one.  Cursors are opaque text (a KORONA revision, a Sitoo
-unix timestamp, a KROS change timestamp): only the adapter interprets them.
+and never skips one.  Cursors are opaque text (a server revision, a
+unix timestamp, a change timestamp): only the adapter interprets them.
 """
 
 from __future__ import annotations

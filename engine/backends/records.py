@@ -92,7 +92,7 @@ class IdempotencyKey:
     """Identifies one booking of one WooCommerce order revision in a back office.
 
     ``value`` is short and limited to ``[A-Za-z0-9-]`` because the back offices
-    store it in narrow fields (Sitoo externalid: 40 chars, KORONA receipt
+    store it in narrow fields (an external id of 40 chars, a receipt
     number).  A void gets its own key (``for_void()``) derived from the sale's,
     so a retried void finds its reversal instead of the original sale.
     """
@@ -121,7 +121,7 @@ class IdempotencyKey:
 
 
 class SaleState(StrEnum):
-    PENDING = "pending"  # accepted, processed asynchronously (KROS 202, KORONA QUEUED)
+    PENDING = "pending"  # accepted, processed asynchronously (an HTTP 202, a QUEUED receipt)
     BOOKED = "booked"
     VOIDED = "voided"  # for a SaleRef returned by void_sale: the reversal document
 

@@ -1,8 +1,8 @@
 """Which back offices this installation can actually talk to.
 
-The config schema knows every back office of the design (KORONA, KROS,
-Sitoo, NexoPOS, AurPOS) so a file written for one of them reads cleanly,
-but only those whose adapter is installed (registered in
+A ``backend`` table of any type reads cleanly (its keys are checked by the
+settings model of its back office's entry when one is installed), but only
+the back offices whose entry is installed (registered in
 :mod:`engine.backends`) can run.  Loading a configuration for use refuses
 the others up front, at ``backend.type``, naming the ones that work,
 instead of every command failing later while the engine opens.

@@ -11,11 +11,15 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.config.loader import secrets_path_for
 from engine.config.values import CONNECTION_NAME
 from engine.errors import ConfigError
+
+if TYPE_CHECKING:
+    from engine.backends.entry import BackendEntry
 
 __all__ = [
     "guess_local_timezone",
@@ -49,17 +53,37 @@ def guess_local_timezone(
     return "UTC"
 
 
-def render_starter_config(*, connection: str = "shop1", timezone: str | None = None) -> str:
-    """The commented starter ``config.toml`` for one connection."""
+def render_starter_config(
+    *, connection: str = "shop1", timezone: str | None = None, backend: str | None = None
+) -> str:
+    """The commented starter ``config.toml`` for one connection.
+
+    The ``backend`` table is the one the back office's entry declares (its
+    keys, explained); ``backend`` unset: the first installed back office.
+    """
     _check_name(connection)
-    text = _fill(_TEMPLATE.read_text(encoding="utf-8"), connection)
+    template = _TEMPLATE.read_text(encoding="utf-8")
+    text = _fill(template.replace("{backend}", _entry(backend).config_template), connection)
     return text.replace("{timezone}", timezone or guess_local_timezone())
 
 
-def render_starter_secrets(*, connection: str = "shop1") -> str:
+def render_starter_secrets(*, connection: str = "shop1", backend: str | None = None) -> str:
     """The starter ``secrets.toml`` with placeholders for the connection's secrets."""
     _check_name(connection)
-    return _fill(_SECRETS_TEMPLATE.read_text(encoding="utf-8"), connection)
+    template = _SECRETS_TEMPLATE.read_text(encoding="utf-8")
+    return _fill(template.replace("{backend}", _entry(backend).secrets_template), connection)
+
+
+def _entry(backend: str | None) -> BackendEntry:
+    """The back office whose section the starter carries (imported late: no cycle)."""
+    from engine.backends import available_backends, backend_entry
+
+    if backend is None:
+        installed = available_backends()
+        if not installed:
+            raise ConfigError("no back office is installed (no tillsync.backends entry point)")
+        backend = installed[0]
+    return backend_entry(backend)
 
 
 def _fill(text: str, connection: str) -> str:

@@ -4,8 +4,8 @@ Usage::
 
     alerts = EmailAlerts("smtp.example.com", 587, "tillsync@shop", ["admin@shop"],
                          username="tillsync", password=secret, starttls=True)
-    await alerts.emit(Alert(Severity.ERROR, "KORONA not answering", key="backend-down:korona"))
-    await alerts.emit(Alert.resolved("backend-down:korona", "KORONA answers again"))
+    await alerts.emit(Alert(Severity.ERROR, "Back office down", key="backend-down:shop1"))
+    await alerts.emit(Alert.resolved("backend-down:shop1", "The back office answers again"))
     await alerts.aclose()
 """
 

@@ -2,7 +2,7 @@
 
 An alert is something the admin must hear about without watching the
 dashboard: a back office down, an order dead-lettered, a webhook disabled.
-``key`` names the condition (``"backend-down:korona"``) so that a condition
+``key`` names the condition (``"backend-down:shop1"``) so that a condition
 that persists is reported once per outage, not once per failed request; an
 alert with severity ``RESOLVED`` and the same key closes the outage.
 """

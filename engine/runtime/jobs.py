@@ -5,7 +5,7 @@ scheduler calls it with no options; ``tillsync sync`` and the dashboard's
 "run now" pass the options the admin chose.  Options a job does not take
 are refused with a sentence, not a ``TypeError`` (``--sku`` means nothing to
 the stock job).  Jobs that need a back-office capability say which, so a
-back office without it gets "KROS does not support customers.write", not a
+back office without it gets "<back office> does not support customers.write", not a
 crash half-way through a run.
 
 ``orders_poll`` reads changed WooCommerce orders into the outbox; when no

@@ -157,7 +157,7 @@ async def _register(conn: ConnectionRuntime) -> None:
 
 
 def _can_book(conn: ConnectionRuntime) -> bool:
-    """Without a choice booking needs (KORONA: the External POS), orders are taken into
+    """Without a choice booking needs (e.g. the POS that receives web orders), orders are taken into
     the outbox and wait there; the worker is not started, so none fails half-way."""
     unset = missing_settings_for(conn, frozenset({Capability.SALES_CREATE}))
     if unset:

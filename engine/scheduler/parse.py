@@ -81,7 +81,7 @@ def check_min_period(schedule: Schedule, *, allow_fast: bool) -> None:
     """Refuse schedules firing more than once a minute unless explicitly allowed.
 
     A typo like "every 1s" instead of "every 1m" would hammer both APIs and
-    burn a daily request quota (KORONA has one) within the hour.
+    burn a daily request quota (some back offices have one) within the hour.
     """
     period = schedule.min_period
     if allow_fast or period is None or period >= MIN_PERIOD:

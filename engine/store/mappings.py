@@ -1,6 +1,6 @@
 """Admin-maintained mappings between Woo values and back-office values.
 
-(connection, kind, source) → target: a Woo tax class to a KORONA sector, a
+(connection, kind, source) → target: a Woo tax class to a back-office tax code, a
 payment gateway id to a payment method, an order status to a receipt type…
 Import replaces whole kinds in one transaction, so a half-applied import can
 never leave orders routed by a mix of old and new rules.

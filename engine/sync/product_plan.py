@@ -97,7 +97,7 @@ def _stock_digests(woo: WooEntry) -> dict[str, str]:
 
 
 def _deactivated(product: Product, prefs: CatalogPreferences, link: Link | None) -> ProductDecision:
-    """Deactivated or deleted in the back office (KORONA then drops the number).
+    """Deactivated or deleted in the back office (some then drop the number).
 
     Never created, never deleted in the shop; a linked one becomes a draft.
     """

@@ -1,6 +1,6 @@
 """RemoteClient: one httpx.AsyncClient per remote system, wrapped in policy.
 
-Every adapter (WooCommerce, KORONA, Sitoo, …) talks HTTP through this class
+Every adapter (WooCommerce and every back office) talks HTTP through this class
 so retries, backoff, concurrency limits, counting, capture and redaction
 behave the same everywhere and library exceptions never escape.
 """

@@ -34,7 +34,7 @@ __all__ = [
 #: Outbox retries: 30 s, 1 min, 2 min … capped at 30 min, each with equal jitter.
 DEFAULT_BACKOFF = RetryPolicy(max_attempts=1_000_000, base_delay=30.0, max_delay=1800.0)
 
-#: A Retry-After longer than this is a quota (KORONA's daily limit): page the admin.
+#: A Retry-After longer than this is a quota (a back office's daily limit): page the admin.
 _QUOTA_WAIT = timedelta(hours=1)
 
 

@@ -1,10 +1,10 @@
 """Do the amounts we would book add up to what WooCommerce charged, to the cent?
 
 Back offices take per-line amounts rounded to the currency's smallest unit
-(KORONA receipt items, KROS invoice lines: cents, yen or fils — see
+(receipt items, invoice lines: cents, yen or fils — see
 :func:`engine.model.minor_places`) and add them up; WooCommerce's ``total``
 is what the customer paid.  If the two differ, booking would either fail at the back
-office (KORONA refuses payments that don't match the items) or, worse, book
+office (a POS refuses payments that don't match the items) or, worse, book
 a receipt that disagrees with the money received.  So the order is held and
 the admin sees both sums and the difference.
 """
