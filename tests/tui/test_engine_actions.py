@@ -108,3 +108,20 @@ async def test_save_mappings_sets_and_deletes_in_one_call(engine: Engine) -> Non
     assert '"cheque"' in exported or "cheque" in exported
     assert "cod" not in exported
     assert _admin_texts(seen) == ["2 payment mapping(s) saved by the admin"]
+
+
+async def test_write_back_retry_and_dismiss_are_logged(engine: Engine) -> None:
+    (debt,) = await engine.writebacks(CONNECTION)  # the seed's refused write-back
+    wakes = WakeCounter(engine)
+    with engine.bus.subscribe() as events:
+        assert await engine.writeback_retry(debt.woo_order_id, CONNECTION) is True
+        assert await engine.writeback_dismiss(debt.woo_order_id, CONNECTION) is True
+        seen = events.drain()
+    order = debt.woo_order_id
+    assert _admin_texts(seen) == [
+        f"order #{order}: receipt write-back retried by the admin",
+        f"order #{order}: receipt write-back dismissed by the admin",
+    ]
+    assert wakes.count == 1
+    assert await engine.writebacks(CONNECTION) == []
+    assert await engine.writeback_retry(order, CONNECTION) is False  # nothing owed any more
