@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine.store.database import DEFAULT_CONNECTION, Database
+from engine.store.outbox_confirming import OutboxConfirming
 from engine.store.outbox_intake import (
     Revision,
     classify,
@@ -33,7 +34,7 @@ from engine.store.outbox_records import (
     OutboxLine,
     OutboxState,
 )
-from engine.store.outbox_transitions import Expression, OutboxTransitions
+from engine.store.outbox_transitions import Expression
 from engine.store.timestamps import optional_to_text, to_text
 
 __all__ = ["Outbox"]
@@ -46,7 +47,7 @@ _DUE = (
 )
 
 
-class Outbox(OutboxTransitions):
+class Outbox(OutboxConfirming):
     """The outbox of one store; every call is scoped by ``connection``."""
 
     def __init__(self, db: Database, clock: Callable[[], datetime], install_id: str) -> None:

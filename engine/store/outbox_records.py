@@ -4,6 +4,9 @@ An order enters as ``waiting``; the worker claims it (``in_flight``) and ends
 with ``done`` (the back office holds the sale), ``failed`` (with a retry time,
 or none: dead letter until the admin acts), ``held`` (waits for a fix, e.g.
 a missing mapping, then ``release_held``) or ``skipped`` (the admin said no).
+A back office that accepts a sale and confirms it later leaves it
+``confirming`` (see :mod:`engine.store.outbox_confirming`) until it is
+``done``, or ``failed`` when the confirmation never came.
 A done order that Woo cancels goes ``voiding`` → ``voided``.  Every allowed
 move is listed in :data:`ALLOWED_FROM`; anything else is a
 :class:`~engine.store.errors.TransitionError`.
@@ -44,6 +47,7 @@ class OutboxState(StrEnum):
     VOIDING = "voiding"
     VOIDED = "voided"
     SKIPPED = "skipped"
+    CONFIRMING = "confirming"  # accepted by the back office, not confirmed yet
 
 
 class OrderSource(StrEnum):
@@ -62,8 +66,10 @@ _S = OutboxState
 # action -> the states it may start from
 ALLOWED_FROM: dict[str, frozenset[OutboxState]] = {
     "claim": frozenset({_S.WAITING, _S.FAILED}),
-    "done": frozenset({_S.IN_FLIGHT}),
-    "fail": frozenset({_S.IN_FLIGHT, _S.VOIDING}),
+    "done": frozenset({_S.IN_FLIGHT, _S.CONFIRMING}),
+    "fail": frozenset({_S.IN_FLIGHT, _S.VOIDING, _S.CONFIRMING}),
+    "confirming": frozenset({_S.IN_FLIGHT}),
+    "still_confirming": frozenset({_S.CONFIRMING}),
     "hold": frozenset({_S.WAITING, _S.FAILED, _S.IN_FLIGHT}),
     "release": frozenset({_S.HELD}),
     "retry": frozenset({_S.FAILED, _S.HELD, _S.SKIPPED}),
@@ -74,8 +80,9 @@ ALLOWED_FROM: dict[str, frozenset[OutboxState]] = {
     "acknowledge": frozenset({_S.DONE, _S.VOIDED}),
 }
 
-# States whose lines are still missing from the back office's stock.
-NOT_IN_BACKOFFICE = (_S.WAITING, _S.IN_FLIGHT, _S.HELD, _S.FAILED)
+# States whose lines are still missing from the back office's stock (a sale the back
+# office has not confirmed may not have reduced it yet: counted, never oversold).
+NOT_IN_BACKOFFICE = (_S.WAITING, _S.IN_FLIGHT, _S.HELD, _S.FAILED, _S.CONFIRMING)
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,8 @@ class OutboxEntry:
     payload: str = field(repr=False)
     last_request: str | None = field(default=None, repr=False)
     last_response: str | None = field(default=None, repr=False)
+    pending_ref: str | None = None  # what the back office answered while confirming
+    confirm_by: datetime | None = None  # no confirmation by then: a dead letter
 
     def payload_data(self) -> Any:
         """The order JSON as WooCommerce sent it; numbers with a fraction as Decimal."""
@@ -163,4 +172,6 @@ def entry_from_row(row: Row) -> OutboxEntry:
         payload=row["payload"],
         last_request=row["last_request"],
         last_response=row["last_response"],
+        pending_ref=row["pending_ref"],
+        confirm_by=optional_from_text(row["confirm_by"]),
     )

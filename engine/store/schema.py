@@ -21,8 +21,13 @@ __all__ = ["LATEST_VERSION", "MIGRATIONS", "Migration", "migrate", "schema_versi
 
 @dataclass(frozen=True)
 class Migration:
+    """``rebuilds_tables``: the step copies a table into a new one and drops the old
+    (SQLite cannot change a CHECK in place); foreign keys are off meanwhile so the
+    drop does not cascade into the children, and checked before the commit."""
+
     description: str
     statements: tuple[str, ...]
+    rebuilds_tables: bool = False
 
 
 _STATE_TABLES = Migration(
@@ -144,12 +149,47 @@ _WRITEBACK_DEBTS = Migration(
     ),
 )
 
+_OUTBOX_COLUMNS = (
+    "connection, woo_order_id, state, source, modified_gmt, claimed_modified_gmt, payload,"
+    " idempotency_key, attempts, next_attempt_at, last_error_kind, last_error, hint,"
+    " last_request, last_response, backoffice_ref, void_ref, created_at, updated_at"
+)
+
+# A back office that answers a write with "accepted, confirmed later" (KROS: 202 and a
+# requestId; KORONA: QUEUED) leaves the order 'confirming': pending_ref is what it
+# answered, confirm_by the deadline after which the order is a dead letter.
+_CONFIRMING_STATE = Migration(
+    "outbox state 'confirming' (accepted, not yet confirmed) with its reference and deadline",
+    (
+        """CREATE TABLE outbox_v6 (
+            connection TEXT NOT NULL, woo_order_id INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'in_flight', 'held', 'failed',
+                'done', 'voiding', 'voided', 'skipped', 'confirming')),
+            source TEXT NOT NULL CHECK (source IN ('webhook', 'poll')),
+            modified_gmt TEXT NOT NULL, claimed_modified_gmt TEXT, payload TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT, last_error_kind TEXT, last_error TEXT, hint TEXT,
+            last_request TEXT, last_response TEXT, backoffice_ref TEXT, void_ref TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+            pending_ref TEXT, confirm_by TEXT,
+            PRIMARY KEY (connection, woo_order_id))""",
+        f"INSERT INTO outbox_v6 ({_OUTBOX_COLUMNS}) SELECT {_OUTBOX_COLUMNS} FROM outbox",
+        "DROP TABLE outbox",
+        "ALTER TABLE outbox_v6 RENAME TO outbox",
+        "CREATE INDEX outbox_by_state ON outbox (connection, state, next_attempt_at)",
+        "CREATE UNIQUE INDEX outbox_by_key ON outbox (idempotency_key)",
+        "CREATE INDEX outbox_by_pending_ref ON outbox (connection, pending_ref)",
+    ),
+    rebuilds_tables=True,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _STATE_TABLES,
     _OUTBOX_TABLES,
     _RUNS_AND_EVENTS,
     _STORE_DERIVED_KEYS,
     _WRITEBACK_DEBTS,
+    _CONFIRMING_STATE,
 )
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -169,11 +209,27 @@ async def migrate(db: Database, *, target: int = LATEST_VERSION) -> int:
             "at another state file. The file was left untouched.",
         )
     for version in range(current + 1, target + 1):
-        async with db.transaction():
-            # Re-read under the write lock: another process may have migrated meanwhile.
-            if await schema_version(db) >= version:
-                continue
-            for statement in MIGRATIONS[version - 1].statements:
-                await db.execute(statement)
-            await db.execute(f"PRAGMA user_version = {version}")
+        step = MIGRATIONS[version - 1]
+        if step.rebuilds_tables:  # a no-op inside a transaction: set before BEGIN
+            await db.fetch_all("PRAGMA foreign_keys = OFF")
+        try:
+            await _apply(db, version, step)
+        finally:
+            if step.rebuilds_tables:
+                await db.fetch_all("PRAGMA foreign_keys = ON")
     return max(current, target)
+
+
+async def _apply(db: Database, version: int, step: Migration) -> None:
+    async with db.transaction():
+        # Re-read under the write lock: another process may have migrated meanwhile.
+        if await schema_version(db) >= version:
+            return
+        for statement in step.statements:
+            await db.execute(statement)
+        if step.rebuilds_tables and await db.fetch_all("PRAGMA foreign_key_check"):
+            raise SchemaVersionError(
+                f"state database {db.path}: migration {version} would orphan rows",
+                hint="The file was left untouched; report this with a copy of the database.",
+            )
+        await db.execute(f"PRAGMA user_version = {version}")
