@@ -91,7 +91,9 @@ async def test_disabled_webhook_poll_catches_orders_and_health_check_reenables(
                 hook["status"], hook["failure_count"] = "disabled", 6
         disabled_ids = {h["id"] for h in _ours(world)}
         order = world.place(status="completed")
-        await asyncio.sleep(0.3)  # deliveries would have arrived by now
+        queue = world.sb.deliveries  # nothing queued or sent: a counter, not a wait
+        assert not [key for key in queue.pending if key[1] == order["id"]]
+        assert not [d for d in queue.log if d.resource_id == order["id"]]
         assert await world.entry(order["id"]) is None
 
         poll = await OrderPoll(world.ctx, world.intake).run()
