@@ -1,6 +1,7 @@
 """``python -m tui.screenshots`` (``make screenshots``): SVGs of every screen.
 
-Drives the real console with Textual's Pilot at 120×36 against the demo
+Drives the real console with Textual's Pilot at 120×36, then again at
+80×24 (``*-80x24.svg``: what an admin sees over SSH), against the demo
 sandboxes (STYLE.md §11): the demo config, a first catalog sync, a dozen
 shoppers (booked, failed, held and retried orders), then one screenshot
 per screen into ``screenshots/``.  Nothing here is mocked; a run takes
@@ -17,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Tabs
 
 from engine.runtime import OutboxState, load_config
 from engine.runtime.views_setup import SetupAnswers
@@ -28,11 +30,13 @@ from tui.commands.demo import (
     start_sandboxes,
     write_demo_config,
 )
+from tui.modals.confirm import ConfirmModal
 from tui.screens.first_run import FirstRunScreen
 
 __all__ = ["capture", "main"]
 
 SIZE = (120, 36)
+SMALL = (80, 24)
 ORDERS = 12
 
 
@@ -62,7 +66,7 @@ async def _shop_with_history(app: TillsyncApp, pilot: Pilot, trickle: OrderTrick
     async def catalog_done() -> bool:
         if not app.ready:
             return False
-        run = await app.engine.last_run("catalog", DEMO_CONNECTION)
+        run = await app.call(app.engine.last_run("catalog", DEMO_CONNECTION))
         return run is not None and run.finished_at is not None
 
     await _until(pilot, catalog_done, within=120)
@@ -70,7 +74,7 @@ async def _shop_with_history(app: TillsyncApp, pilot: Pilot, trickle: OrderTrick
         await asyncio.to_thread(trickle.place_one)
 
     async def settled() -> bool:
-        counts = await app.engine.order_counts(DEMO_CONNECTION)
+        counts = await app.call(app.engine.order_counts(DEMO_CONNECTION))
         return (
             counts[OutboxState.FAILED]
             and counts[OutboxState.HELD]
@@ -80,34 +84,50 @@ async def _shop_with_history(app: TillsyncApp, pilot: Pilot, trickle: OrderTrick
     await _until(pilot, settled, within=120)
 
 
-async def _shoot(app: TillsyncApp, pilot: Pilot, folder: Path, name: str, *keys: str) -> Path:
+async def _shoot(
+    app: TillsyncApp, pilot: Pilot, folder: Path, name: str, *keys: str, suffix: str = ""
+) -> Path:
     for key in keys:
         await pilot.press(key)
         await _still(pilot)
-    path = folder / f"{name}.svg"
+    path = folder / f"{name}{suffix}.svg"
     app.save_screenshot(filename=path.name, path=str(folder))
     print(f"  {path}")
     return path
 
 
-async def _tour(app: TillsyncApp, pilot: Pilot, folder: Path) -> list[Path]:
-    shots = [
-        await _shoot(app, pilot, folder, "dashboard", "1"),
-        await _shoot(app, pilot, folder, "logs", "2"),
-        await _shoot(app, pilot, folder, "orders-failed", "3"),
-        await _shoot(app, pilot, folder, "orders-held", "right_square_bracket"),
-        await _shoot(app, pilot, folder, "mappings", "4", "right_square_bracket"),
-        await _shoot(app, pilot, folder, "products", "5"),
-        await _shoot(app, pilot, folder, "products-dry-run", "d"),
-        await _shoot(app, pilot, folder, "settings", "escape", "6", "t"),
-    ]
+async def _orders_tab(app: TillsyncApp, pilot: Pilot, tab: str) -> None:
+    """Orders on one state's tab, wherever the screen was left."""
     await pilot.press("3")
     await _still(pilot)
-    for _ in range(3):
-        await pilot.press("right_square_bracket")
-        await _still(pilot)
-    shots.append(await _shoot(app, pilot, folder, "orders-void-confirm", "v"))
+    app.screen.query_one(Tabs).active = f"tab-{tab}"
+    await _still(pilot)
+
+
+async def _tour(app: TillsyncApp, pilot: Pilot, folder: Path, suffix: str = "") -> list[Path]:
+    async def shoot(name: str, *keys: str) -> Path:
+        return await _shoot(app, pilot, folder, name, *keys, suffix=suffix)
+
+    await _orders_tab(app, pilot, "failed")
+    shots = [
+        await shoot("dashboard", "1"),
+        await shoot("logs", "2"),
+        await shoot("orders-failed", "3"),
+        await shoot("orders-held", "right_square_bracket"),
+        await shoot("mappings", "4", "right_square_bracket"),
+        await shoot("products", "5"),
+        await shoot("products-dry-run", "d"),
+        await shoot("settings", "escape", "6", "t"),
+    ]
+    await _orders_tab(app, pilot, "done")  # a booked order: the one a void applies to
+    await pilot.press("v")
+    await _still(pilot)
+    if not isinstance(app.screen, ConfirmModal):
+        raise RuntimeError("the void dialog did not open on a booked order")
+    await pilot.press(*"customer returned it")
+    shots.append(await shoot("orders-void-confirm"))
     await pilot.press("escape")
+    await _still(pilot)
     return shots
 
 
@@ -137,6 +157,10 @@ async def capture(folder: Path) -> list[Path]:
             async with app.run_test(size=SIZE) as pilot:
                 await _shop_with_history(app, pilot, OrderTrickle(demo))
                 shots = await _tour(app, pilot, folder)
+                await pilot.resize_terminal(*SMALL)
+                await _still(pilot)
+                shots += await _tour(app, pilot, folder, suffix=f"-{SMALL[0]}x{SMALL[1]}")
+                await pilot.resize_terminal(*SIZE)
                 shots.append(await _first_run(app, pilot, folder))
             return shots
     finally:
@@ -147,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.screenshots", description=__doc__)
     parser.add_argument("--out", default="screenshots", help="folder for the SVG files")
     args = parser.parse_args(argv)
-    print(f"tillsync screenshots at {SIZE[0]}×{SIZE[1]}:")
+    print(f"tillsync screenshots at {SIZE[0]}×{SIZE[1]} and {SMALL[0]}×{SMALL[1]}:")
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
     shots = asyncio.run(capture(folder))
