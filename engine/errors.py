@@ -37,6 +37,7 @@ class FailureKind(StrEnum):
     NOT_FOUND = "not_found"  # the remote object is gone
     VALIDATION = "validation"  # the remote rejected our data: fix data or mapping
     CONFLICT = "conflict"  # duplicate / already exists: look it up, don't recreate
+    UNCONFIRMED = "unconfirmed"  # accepted by the back office, never confirmed in time
 
     @property
     def retryable(self) -> bool:
@@ -58,6 +59,8 @@ _HINTS = {
     FailureKind.NOT_FOUND: "The object no longer exists on the remote side.",
     FailureKind.VALIDATION: "The remote rejected the data: check the item and its mappings.",
     FailureKind.CONFLICT: "The object already exists remotely; tillsync links it instead.",
+    FailureKind.UNCONFIRMED: "The back office accepted it but never confirmed it: look it up "
+    "there, then retry (it is found, not booked twice) or skip it.",
 }
 
 

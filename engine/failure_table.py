@@ -65,6 +65,7 @@ FAILURE_ROWS: tuple[tuple[str, FailureRule], ...] = (
     (FailureKind.VALIDATION, FailureRule(resend=False, retry=False, stop=False, severity=_E)),
     (FailureKind.NOT_FOUND, FailureRule(resend=False, retry=False, stop=False, severity=_E)),
     (FailureKind.CONFLICT, FailureRule(resend=False, retry=False, stop=False, severity=_E)),
+    (FailureKind.UNCONFIRMED, FailureRule(resend=False, retry=False, stop=False, severity=_E)),
     (INTERNAL, FailureRule(resend=False, retry=False, stop=False, severity=_E)),
 )
 

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from engine.backends.records import (
+    BackofficeEvent,
     CheckItem,
     CheckResult,
     Cursor,
@@ -47,6 +48,7 @@ from engine.transport.stats import RequestStats
 __all__ = [
     "Backend",
     "BackendBase",
+    "BackofficeEvent",
     "Capability",
     "CheckItem",
     "CheckResult",
@@ -80,6 +82,7 @@ class Capability(StrEnum):
     PAYMENT_METHODS = "payment_methods"
     TAX_CODES = "tax_codes"
     PRICE_GROUPS = "price_groups"
+    NOTIFICATIONS = "notifications"  # signs webhooks to /hooks/<connection>/backoffice
 
 
 class UnsupportedCapability(ConfigError):
@@ -161,6 +164,15 @@ class Backend(Protocol):
     async def write_customers(self, customers: Sequence[Customer]) -> list[ItemResult]: ...
 
     async def send_invoice(self, ref: SaleRef) -> None: ...
+
+    async def parse_notification(self, headers: Mapping[str, str], body: bytes) -> BackofficeEvent:
+        """Verify a webhook's signature or authorization key, then parse its body.
+
+        Raises :class:`~engine.errors.AuthError` when the check fails and
+        :class:`~engine.errors.ValidationError` for a body it cannot read;
+        the receiver then answers 401 / 400 and stores nothing.
+        """
+        ...
 
     async def aclose(self) -> None: ...
 
@@ -266,6 +278,9 @@ class BackendBase:
 
     async def send_invoice(self, ref: SaleRef) -> None:
         raise self._unsupported(Capability.INVOICES_SEND)
+
+    async def parse_notification(self, headers: Mapping[str, str], body: bytes) -> BackofficeEvent:
+        raise self._unsupported(Capability.NOTIFICATIONS)
 
     async def aclose(self) -> None:
         return None

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Generic, TypeAlias, TypeVar
 
 __all__ = [
+    "BackofficeEvent",
     "CheckItem",
     "CheckResult",
     "Cursor",
@@ -151,3 +152,21 @@ class ItemResult:
     ok: bool
     remote_id: str | None = None
     message: str = ""
+
+
+@dataclass(frozen=True)
+class BackofficeEvent:
+    """One notification a back office sent, verified and parsed by its adapter.
+
+    ``ref`` is what the back office calls the object (for a sale it accepted
+    and confirms later: the reference it answered, e.g. a request id).
+    ``sale`` is the booked sale when the event confirms one; ``refused`` the
+    back office's reason when it turned the sale down after accepting it.
+    ``topic`` and ``delivery_id`` are kept for the event log.
+    """
+
+    topic: str
+    ref: str = ""
+    sale: SaleRef | None = None
+    refused: str = ""
+    delivery_id: str = ""

@@ -1,7 +1,7 @@
 """Orders a back office accepted but has not confirmed yet (``confirming``).
 
-KROS answers a write with 202 and a ``requestId`` and confirms by webhook;
-KORONA may answer QUEUED.  Such an order is not done: no receipt number
+Some back offices answer a write with 202 and a request id and confirm by
+webhook; others answer "queued".  Such an order is not done: no receipt number
 exists to write back and the sale may still be refused.  It waits here with
 what the back office answered (``pending_ref``), when to look again
 (``next_attempt_at``) and a deadline (``confirm_by``) after which it becomes

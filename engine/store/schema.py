@@ -155,8 +155,8 @@ _OUTBOX_COLUMNS = (
     " last_request, last_response, backoffice_ref, void_ref, created_at, updated_at"
 )
 
-# A back office that answers a write with "accepted, confirmed later" (KROS: 202 and a
-# requestId; KORONA: QUEUED) leaves the order 'confirming': pending_ref is what it
+# A back office that answers a write with "accepted, confirmed later" (202 and a
+# request id, or "queued") leaves the order 'confirming': pending_ref is what it
 # answered, confirm_by the deadline after which the order is a dead letter.
 _CONFIRMING_STATE = Migration(
     "outbox state 'confirming' (accepted, not yet confirmed) with its reference and deadline",

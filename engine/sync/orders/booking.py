@@ -4,7 +4,9 @@ Split from the worker so each decision is one small function: wrong status
 → wait (held "not ready") or, if it was cancelled before it was ever
 booked, skipped; unreadable → held; unmapped or not adding up → held with
 every reason; otherwise ``create_sale`` with the order's idempotency key,
-then one transaction for outbox done + order link + write-back owed.
+then one transaction for outbox done + order link + write-back owed.  A
+sale the back office only accepted (confirmed later) goes to
+:class:`~engine.sync.orders.confirmations.Confirmations` instead.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from engine.backends.base import SaleRef
+from engine.backends.base import SaleRef, SaleState
 from engine.errors import ConfigError
 from engine.events import Level
 from engine.store import Link, MappingKind, OutboxEntry, OutboxState
 from engine.sync.context import SyncContext
+from engine.sync.orders.confirmations import Confirmations
 from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason, Prepared
 from engine.sync.orders.intake import NOT_BOOKED
 from engine.sync.orders.known_receipts import booked_under_legacy_key, receipt_in_woo
@@ -37,13 +40,21 @@ class BookingOutcome(StrEnum):
     HELD = "held"
     WAITING = "waiting"
     SKIPPED = "skipped"
+    CONFIRMING = "confirming"  # accepted; done once the back office confirms
 
 
 class Booking:
-    def __init__(self, ctx: SyncContext, rules: OrderRules, writeback: ReceiptWriteBack) -> None:
+    def __init__(
+        self,
+        ctx: SyncContext,
+        rules: OrderRules,
+        writeback: ReceiptWriteBack,
+        confirmations: Confirmations,
+    ) -> None:
         self._ctx = ctx
         self._rules = rules
         self._writeback = writeback
+        self._confirmations = confirmations
         self._check = BookingCheck(ctx.store, ctx.connection)
 
     async def book(self, entry: OutboxEntry, log: OrderLog) -> BookingOutcome:
@@ -57,14 +68,13 @@ class Booking:
         if not self._rules.books(status):
             return await self._not_ready(entry, status, log)
         try:
-            order = order_from_woo(data)
+            order = order_from_woo(data, self._rules.trigger_status)
         except OrderDataError as exc:
             return await self._hold(entry, str(HoldReason(HoldKind.BAD_DATA, exc.message)), log)
         prepared = await self._check.prepare(order)
         if not prepared.ready:
             return await self._hold(entry, prepared.describe(), log)
-        await self._create(entry, prepared, log)
-        return BookingOutcome.BOOKED
+        return await self._create(entry, prepared, log)
 
     async def _not_ready(self, entry: OutboxEntry, status: str, log: OrderLog) -> BookingOutcome:
         outbox, connection = self._ctx.store.outbox, self._ctx.connection
@@ -109,11 +119,16 @@ class Booking:
             await store.links.upsert(link, connection=connection)
         log(done, Level.WARNING, detail)
 
-    async def _create(self, entry: OutboxEntry, prepared: Prepared, log: OrderLog) -> None:
+    async def _create(
+        self, entry: OutboxEntry, prepared: Prepared, log: OrderLog
+    ) -> BookingOutcome:
         order = prepared.order
         sale = await booked_under_legacy_key(self._ctx, entry)
         if sale is None:
             sale = await self._ctx.backend.create_sale(order, sale_key(entry))
+        if sale.state is SaleState.PENDING:
+            await self._confirmations.accepted(entry, sale, log)
+            return BookingOutcome.CONFIRMING
         number = sale.number or sale.id
         detail = ("found already booked" if sale.existing else "booked") + f" as {number}"
         if prepared.backoffice_state:
@@ -126,6 +141,7 @@ class Booking:
             await store.links.upsert(link_for(order, sale), connection=connection)
             await self._writeback.owe(entry.woo_order_id)
         log(done, Level.INFO, f"{detail} in {self._ctx.backend.name}")
+        return BookingOutcome.BOOKED
 
     async def write_back(self, order_id: int, log: OrderLog) -> bool:
         """Settle one owed write-back; False (debt kept) when WooCommerce failed."""

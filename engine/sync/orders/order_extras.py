@@ -1,7 +1,7 @@
 """The parts of a WooCommerce order only some back offices book.
 
 A business buyer's registration number, VAT id and tax id (an invoice must
-name them: KROS), the coupons used (Sitoo books them as vouchers) and the
+name them), the coupons used (a POS may book them as vouchers) and the
 rate of a foreign currency.  WooCommerce core has none of the ids and no
 rate: plugins write them as order meta under keys of their own, so the keys
 are a setting (``[connections.<name>.orders.meta]``) with defaults that

@@ -33,6 +33,7 @@ from engine.store import OutboxEntry, OutboxState
 from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
 from engine.sync.orders.booking import Booking, BookingOutcome
+from engine.sync.orders.confirmations import DEFAULT_WINDOW, Confirmations, ConfirmationWindow
 from engine.sync.orders.escalation import Escalation, OrderLog
 from engine.sync.orders.failures import DEFAULT_BACKOFF, Failure
 from engine.sync.orders.rules import OrderRules
@@ -56,6 +57,8 @@ class _Tally:
     marked_for_void: int = 0
     acknowledged: int = 0
     written_back: int = 0
+    confirming: int = 0
+    confirmed: int = 0
     stopped: str = ""
 
 
@@ -72,6 +75,8 @@ class DrainReport:
     marked_for_void: int = 0
     acknowledged: int = 0
     written_back: int = 0
+    confirming: int = 0  # accepted by the back office, waiting for its confirmation
+    confirmed: int = 0  # confirmed this drain (by look-up; webhooks confirm at once)
     backend_down: bool = False
     stopped: str = ""
     paused_until: datetime | None = field(default=None)
@@ -90,6 +95,7 @@ class OrderWorker:
         backoff: RetryPolicy = DEFAULT_BACKOFF,
         idle_interval: float = 5.0,
         clock: Callable[[], datetime] = utc_now,
+        confirmation: ConfirmationWindow = DEFAULT_WINDOW,
     ) -> None:
         self.ctx = ctx
         self.alerts = alerts
@@ -102,7 +108,10 @@ class OrderWorker:
         self._log = OrderLog(ctx)
         self.writeback = ReceiptWriteBack(ctx)
         self._escalation = Escalation(ctx, alerts, self._log, backoff, clock)
-        self._booking = Booking(ctx, self.rules, self.writeback)
+        self.confirmations = Confirmations(
+            ctx, self.rules, self.writeback, self._escalation, clock, confirmation
+        )
+        self._booking = Booking(ctx, self.rules, self.writeback, self.confirmations)
         self._review = RevisionReview(ctx, self.rules, self._log)
         self._voids = Voids(ctx, self.writeback, self._escalation)
 
@@ -130,6 +139,7 @@ class OrderWorker:
             if failure is not None:
                 self._pause(failure, tally, "a reversal")
             else:
+                tally.confirmed = await self.confirmations.run_due(self._log)
                 await self._book_due(tally, limit)
         tally.written_back = await self._write_backs()
         await self._review_revisions(tally)  # write-backs and late webhooks revise booked orders
@@ -193,7 +203,7 @@ class OrderWorker:
         except Exception as exc:  # every failure is recorded on the order
             return await self._failed(entry, exc, tally)
         setattr(tally, outcome.value, getattr(tally, outcome.value) + 1)
-        if outcome is BookingOutcome.BOOKED:
+        if outcome in (BookingOutcome.BOOKED, BookingOutcome.CONFIRMING):
             await self._escalation.recovered()
         return True
 
