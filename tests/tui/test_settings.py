@@ -69,12 +69,12 @@ async def test_preferences_are_written_to_the_config(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_settings(pilot)
-        screen.query_one("#pref-hide_out_of_stock", Switch).value = True
+        screen.query_one("#pref-hide_out_of_stock", Switch).value = False  # default: on
         await pilot.press("ctrl+s")
         await settle(pilot)
         await pilot.press("escape")  # not now: the file is saved, the engine keeps running
         text = app.engine.config.source.read_text()
-        assert tomllib.loads(text)["connections"][CONNECTION]["sync"]["hide_out_of_stock"] is True
+        assert tomllib.loads(text)["connections"][CONNECTION]["sync"]["hide_out_of_stock"] is False
 
 
 async def test_connection_test_runs_the_doctor_over_http(make_app) -> None:
