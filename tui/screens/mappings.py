@@ -17,7 +17,7 @@ from textual.containers import Container
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
-from engine.runtime import TillsyncError
+from engine.runtime import OutboxState, TillsyncError
 from engine.runtime.views import MappingSection, mapping_sections
 from tui.modals.confirm import ConfirmModal
 from tui.screens.console import ConsoleScreen
@@ -71,13 +71,14 @@ class MappingsScreen(ConsoleScreen):
     async def _show(self, sections: tuple[MappingSection, ...]) -> None:
         self.sections = sections
         tabs = self.query_one(TabbedContent)
+        was = tabs.active  # a save or reload keeps the admin on the section they were in
         await tabs.clear_panes()
         for section in sections:
             pane = TabPane(section.title, MappingEditor(section), id=f"pane-{section.kind}")
             await tabs.add_pane(pane)
-        missing = sum(1 for s in sections for r in s.rows if r.required and r.current is None)
-        status = f"{missing} required mapping(s) missing." if missing else "Everything is mapped."
-        self.query_one("#mappings-status", Static).update(status)
+        if was and tabs.query(f"#{was}"):
+            tabs.active = was
+        self.query_one("#mappings-status", Static).update(_status(sections))
         self.query_one("#mappings-body").loading = False
         if self._pending_focus is not None:
             self.focus_source(*self._pending_focus)
@@ -129,11 +130,17 @@ class MappingsScreen(ConsoleScreen):
         self.notify(f"{section.title}: {len(changed)} mapping(s) saved. R releases held orders.")
         self._load()
 
-    def action_release(self) -> None:
+    @work(exclusive=True, group="mappings-release")
+    async def action_release(self) -> None:
+        counts = await self.call(self.engine.order_counts(self.connection))
+        held = counts.get(OutboxState.HELD, 0)
+        if not held:
+            self.notify("No order is held.")
+            return
         modal = ConfirmModal(
-            "Release held orders?",
-            "Every order held for a missing mapping is checked again on the next pass; "
-            "those still missing one are held again with the reason.",
+            f"Release {held} held order(s)?",
+            f"The {held} order(s) held for a missing mapping are checked again on the next "
+            "pass; those still missing one are held again with the reason.",
             confirm="Release",
         )
         self.app.push_screen(modal, lambda ok: self._release() if ok is not None else None)
@@ -142,3 +149,17 @@ class MappingsScreen(ConsoleScreen):
     async def _release(self) -> None:
         released = await self.call(self.engine.release_held(self.connection))
         self.notify(f"Released {released} held order(s).")
+
+
+def _status(sections: tuple[MappingSection, ...]) -> str:
+    """Names what is missing ("payments: cheque"), not just how many."""
+    missing = [
+        f"{s.title}: {r.source}"
+        for s in sections
+        for r in s.rows
+        if r.required and r.current is None
+    ]
+    if not missing:
+        return "Everything is mapped."
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    return f"Missing ({len(missing)}): {shown}."
