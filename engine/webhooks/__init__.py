@@ -7,6 +7,7 @@ Usage::
         ...  # WooCommerce delivers to {public base}/webhooks/default
 """
 
+from engine.webhooks.backoffice import BackofficeEndpoint, BackofficeHooks
 from engine.webhooks.delivery import ORDER_TOPICS, Delivery, Intake, IntakeResult
 from engine.webhooks.receiver import ReceiverStats, SecretValue, WebhookReceiver
 from engine.webhooks.server import DEFAULT_HOST, DEFAULT_PORT, WebhookServer, serve
@@ -16,6 +17,8 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "ORDER_TOPICS",
+    "BackofficeEndpoint",
+    "BackofficeHooks",
     "Delivery",
     "Intake",
     "IntakeResult",

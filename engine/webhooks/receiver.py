@@ -30,6 +30,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from engine.events import EventBus, Level, LogEvent
+from engine.webhooks.backoffice import BackofficeHooks
 from engine.webhooks.body import BodyTooLarge, read_limited
 from engine.webhooks.delivery import ORDER_TOPICS, Delivery, Intake
 from engine.webhooks.parsing import (
@@ -131,6 +132,7 @@ class WebhookReceiver:
         intake_timeout: float = 30.0,
         body_timeout: float = 20.0,
         max_in_flight: int = 64,
+        backoffice: BackofficeHooks | None = None,
     ) -> None:
         self._secrets: dict[str, bytes] = {}
         self.update_secrets(secrets)
@@ -146,12 +148,14 @@ class WebhookReceiver:
         self._bus = bus
         self._clock = clock
         self._counts: Counter[str] = Counter()
-        self.app = Starlette(
-            routes=[
-                Route(f"{self._prefix}/health", self._health, methods=["GET"]),
-                Route(f"{self._prefix}/{{connection}}", self._receive, methods=["POST"]),
-            ]
-        )
+        routes = [
+            Route(f"{self._prefix}/health", self._health, methods=["GET"]),
+            Route(f"{self._prefix}/{{connection}}", self._receive, methods=["POST"]),
+        ]
+        if backoffice is not None:  # back offices that notify: see engine.webhooks.backoffice
+            path = f"{self._prefix}/{{connection}}/backoffice"
+            routes.append(Route(path, backoffice.receive, methods=["POST"]))
+        self.app = Starlette(routes=routes)
 
     def __repr__(self) -> str:
         return f"WebhookReceiver(connections={sorted(self._secrets)}, prefix={self._prefix!r})"

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from engine.backends.base import BackofficeEvent, SaleRef, SaleState
 from engine.errors import FailureKind, TillsyncError, ValidationError
-from engine.events import Level
+from engine.events import Level, LogEvent
 from engine.failure_table import failure_kind, rule_for
 from engine.store import OutboxEntry
 from engine.sync.context import SyncContext
@@ -119,6 +119,25 @@ class Confirmations:
             refused = ValidationError(f"{self._ctx.backend.name} refused the sale: {event.refused}")
             await self._escalation.booking_failed(entry, refused)
         return True
+
+    async def receive(self, event: BackofficeEvent, log_order: OrderLog) -> str:
+        """The webhook intake: settle the order it names, else keep it in the event log.
+
+        Either way the event is on disk when this returns, so the 200 the
+        receiver answers promises nothing we could lose.
+        """
+        if await self.notified(event, log_order):
+            return "refused" if event.refused else "confirmed"
+        record = LogEvent(
+            level=Level.INFO,
+            job="orders",
+            connection=self._ctx.connection,
+            entity=f"backoffice:{event.ref}" if event.ref else "backoffice",
+            text=f"{self._ctx.backend.name} notified {event.topic} (no confirming order)",
+            data={"topic": event.topic, "ref": event.ref, "delivery_id": event.delivery_id},
+        )
+        await self._ctx.store.events.append(record.to_record())
+        return "recorded"
 
     async def run_due(self, log_order: OrderLog) -> int:
         """Look up every confirming order that is due; returns how many were confirmed."""

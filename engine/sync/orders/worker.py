@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from engine.backends.base import BackofficeEvent
 from engine.errors import ConfigError
 from engine.events import Level
 from engine.failure_table import held, rule_for
@@ -219,6 +220,12 @@ class OrderWorker:
         for order_id in await self.writeback.owed():
             done += await self._booking.write_back(order_id, self._log)
         return done
+
+    async def backoffice_event(self, event: BackofficeEvent) -> str:
+        """A verified back-office notification (the receiver's intake for this connection)."""
+        outcome = await self.confirmations.receive(event, self._log)
+        self.wake()  # a confirmed order owes its write-back now
+        return outcome
 
     async def retry_void(self, woo_order_id: int) -> None:
         """The admin's "retry" for a reversal that failed (a refused one waits a day);
