@@ -31,12 +31,12 @@ from engine.notify import AlertSink, EmailAlerts, LogAlerts
 from engine.runtime.connection import ConnectionRuntime
 from engine.runtime.jobs import missing_settings_for
 from engine.sync.orders import IntakeRouter, install_webhooks
-from engine.webhooks import WebhookReceiver, WebhookServer
+from engine.webhooks import BackofficeEndpoint, BackofficeHooks, WebhookReceiver, WebhookServer
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
-__all__ = ["OrderServices", "build_alerts"]
+__all__ = ["OrderServices", "backoffice_hooks", "build_alerts"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,19 @@ def build_alerts(notify: NotifySettings) -> AlertSink:
         password=notify.smtp_password,
         starttls=notify.starttls,
     )
+
+
+def backoffice_hooks(
+    connections: list[ConnectionRuntime], max_body_bytes: int
+) -> BackofficeHooks | None:
+    """``POST …/<name>/backoffice`` for each connection whose back office notifies
+    (capability ``notifications``): its adapter checks, its worker keeps the event."""
+    endpoints = {
+        c.name: BackofficeEndpoint(c.backend.parse_notification, c.worker.backoffice_event)
+        for c in connections
+        if c.worker is not None and Capability.NOTIFICATIONS in c.backend.capabilities
+    }
+    return BackofficeHooks(endpoints, max_body_bytes=max_body_bytes) if endpoints else None
 
 
 class OrderServices:
@@ -109,6 +122,7 @@ class OrderServices:
             intake=IntakeRouter(intakes),
             max_body_bytes=settings.max_body_bytes,
             bus=self._engine.bus,
+            backoffice=backoffice_hooks(hooked, settings.max_body_bytes),
         )
         return receiver, WebhookServer(receiver.app, host=settings.host, port=settings.port)
 
