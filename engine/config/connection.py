@@ -36,6 +36,7 @@ __all__ = [
     "BackendSettings",
     "ConnectionConfig",
     "GenericBackendSettings",
+    "OrderMeta",
     "OrderRules",
     "ScheduleOverrides",
     "SyncPreferences",
@@ -140,6 +141,31 @@ class SyncPreferences(Section):
     dry_run: StrictBool = Field(False, examples=["false"])
 
 
+class OrderMeta(Section):
+    """Order meta keys where plugins keep what WooCommerce core has no field for.
+
+    A business buyer's VAT id, company register number and tax id (an
+    invoice must name them) and a currency plugin's exchange rate; the first
+    key present on the order wins.  ``base_currency``: the currency the back
+    office keeps its books in (unset: no exchange rate is read).
+    """
+
+    vat_id: tuple[str, ...] = Field(
+        ("_billing_vat_id", "vat_number", "_vat_number", "_billing_vat"),
+        examples=['["_billing_vat_id", "vat_number"]'],
+    )
+    registration_number: tuple[str, ...] = Field(
+        ("_billing_company_id", "_billing_ico", "_billing_ic"), examples=['["_billing_ico"]']
+    )
+    tax_id: tuple[str, ...] = Field(
+        ("_billing_tax_id", "_billing_dic"), examples=['["_billing_dic"]']
+    )
+    exchange_rate: tuple[str, ...] = Field(
+        ("_base_currency_exchange_rate",), examples=['["_base_currency_exchange_rate"]']
+    )
+    base_currency: str = Field("", pattern=r"^([A-Za-z]{3})?$", examples=['"EUR"'])
+
+
 class OrderRules(Section):
     """Which WooCommerce order statuses book a sale, and which void it.
 
@@ -156,6 +182,10 @@ class OrderRules(Section):
     # connection first ran (recorded in the state database and its markers).
     since: AwareDatetime | None = Field(None, examples=["2026-12-01T00:00:00Z"])
     watch_seconds: float = Field(12.0, ge=0, le=3600, examples=["12"])
+    # A sale the back office accepted but confirms later (202, "queued") is a dead
+    # letter when no confirmation came within this many minutes.
+    confirm_within_minutes: float = Field(60.0, gt=0, le=7 * 24 * 60, examples=["60"])
+    meta: OrderMeta = OrderMeta()
 
     @field_validator("trigger_status")
     @classmethod

@@ -7,18 +7,22 @@ a back-office adapter; jobs receive them through :class:`SyncContext`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pydantic import SecretStr
 
 from engine.backends import Backend, Capability, create_backend
 from engine.config import ConnectionConfig
 from engine.events import EventBus
+from engine.model import LocationKind
 from engine.notify import AlertSink, LogAlerts
 from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.customers import CustomerSync
 from engine.sync.orders import OrderIntake, OrderPoll, OrderWatch, OrderWorker
+from engine.sync.orders.confirmations import ConfirmationWindow
+from engine.sync.orders.order_extras import OrderMetaKeys
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import AuthMode, WooClient
@@ -123,8 +127,8 @@ def build_connection(
     has a webhook secret to check them with.
     """
     woo = woo_client(config)
-    backend = create_backend(config.backend.type, config.backend.adapter_settings())
-    location = getattr(config.backend, "warehouse", None)
+    backend = create_backend(config.backend.type, config.adapter_settings())
+    location = backend.locations.get(LocationKind.WAREHOUSE)  # where stock is read
     ctx = SyncContext(
         connection=name,
         store=store,
@@ -150,6 +154,8 @@ def _add_order_worker(runtime: ConnectionRuntime) -> None:
         runtime.alerts or LogAlerts(),
         trigger_status=rules.trigger_status,
         void_on=rules.void_on,
+        confirmation=ConfirmationWindow(deadline=timedelta(minutes=rules.confirm_within_minutes)),
+        meta_keys=OrderMetaKeys(**rules.meta.model_dump()),
     )
     runtime.intake = OrderIntake(runtime.ctx, runtime.worker.rules, on_new=runtime.worker.wake)
     if rules.watch_seconds > 0:

@@ -68,7 +68,7 @@ class Booking:
         if not self._rules.books(status):
             return await self._not_ready(entry, status, log)
         try:
-            order = order_from_woo(data, self._rules.trigger_status)
+            order = order_from_woo(data, self._rules.trigger_status, self._rules.meta_keys)
         except OrderDataError as exc:
             return await self._hold(entry, str(HoldReason(HoldKind.BAD_DATA, exc.message)), log)
         prepared = await self._check.prepare(order)

@@ -90,7 +90,8 @@ class Confirmations:
 
     async def confirmed(self, entry: OutboxEntry, sale: SaleRef, log_order: OrderLog) -> None:
         """Done, linked and owing its write-back, in one transaction."""
-        order = order_from_woo(entry.payload_data(), self._rules.trigger_status)
+        rules = self._rules
+        order = order_from_woo(entry.payload_data(), rules.trigger_status, rules.meta_keys)
         number = sale.number or sale.id
         detail = f"confirmed as {number}"
         store, connection = self._ctx.store, self._ctx.connection

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from engine.backends.base import IdempotencyKey
 from engine.errors import ConfigError
 from engine.store import OutboxEntry
+from engine.sync.orders.order_extras import DEFAULT_META_KEYS, OrderMetaKeys
 
 __all__ = ["STOCK_REDUCING_STATUSES", "OrderRules", "sale_key"]
 
@@ -28,6 +29,7 @@ class OrderRules:
 
     trigger_status: str = "completed"
     void_on: tuple[str, ...] = ("cancelled", "refunded")
+    meta_keys: OrderMetaKeys = DEFAULT_META_KEYS  # where plugins keep VAT ids and rates
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "trigger_status", self.trigger_status.removeprefix("wc-"))

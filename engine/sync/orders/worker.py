@@ -37,6 +37,7 @@ from engine.sync.orders.booking import Booking, BookingOutcome
 from engine.sync.orders.confirmations import DEFAULT_WINDOW, Confirmations, ConfirmationWindow
 from engine.sync.orders.escalation import Escalation, OrderLog
 from engine.sync.orders.failures import DEFAULT_BACKOFF, Failure
+from engine.sync.orders.order_extras import DEFAULT_META_KEYS, OrderMetaKeys
 from engine.sync.orders.rules import OrderRules
 from engine.sync.orders.voids import RevisionReview, Voids
 from engine.sync.orders.writeback import ReceiptWriteBack
@@ -97,10 +98,11 @@ class OrderWorker:
         idle_interval: float = 5.0,
         clock: Callable[[], datetime] = utc_now,
         confirmation: ConfirmationWindow = DEFAULT_WINDOW,
+        meta_keys: OrderMetaKeys = DEFAULT_META_KEYS,
     ) -> None:
         self.ctx = ctx
         self.alerts = alerts
-        self.rules = OrderRules(trigger_status, tuple(void_on))
+        self.rules = OrderRules(trigger_status, tuple(void_on), meta_keys)
         self.idle_interval = idle_interval
         self._clock = clock
         self._paused_until: datetime | None = None
