@@ -15,7 +15,7 @@ unix timestamp, a change timestamp): only the adapter interprets them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -26,6 +26,7 @@ from engine.backends.records import (
     Cursor,
     IdempotencyKey,
     ItemResult,
+    MissingSetting,
     Page,
     SaleRef,
     SaleState,
@@ -124,6 +125,14 @@ class Backend(Protocol):
 
     async def check(self) -> CheckResult: ...
 
+    def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
+        """The choices work needing ``needs`` cannot do without (asked before it writes)."""
+        ...
+
+    async def setting_choices(self, key: str) -> str:
+        """The values the admin may pick for setting ``key``, as one line ('1 Main, 2 Web')."""
+        ...
+
     def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]: ...
 
     def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]: ...
@@ -211,6 +220,12 @@ class BackendBase:
 
     async def check(self) -> CheckResult:
         return CheckResult((CheckItem("connection", False, "no connection test implemented"),))
+
+    def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
+        return ()
+
+    async def setting_choices(self, key: str) -> str:
+        return ""
 
     async def _refuse_stream(self, capability: Capability) -> AsyncIterator[Page]:
         raise self._unsupported(capability)

@@ -222,8 +222,7 @@ def job_for(name: str, conn: ConnectionRuntime) -> Job:
 
 
 def _settings_asked(conn: ConnectionRuntime, needs: frozenset[Capability]) -> list[MissingSetting]:
-    ask = getattr(conn.backend, "missing_settings", None)
-    return list(ask(needs & conn.backend.capabilities)) if ask is not None else []
+    return list(conn.backend.missing_settings(needs & conn.backend.capabilities))
 
 
 def _refuse_unset_settings(job: Job, conn: ConnectionRuntime) -> None:

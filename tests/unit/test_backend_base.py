@@ -141,6 +141,12 @@ def test_run_requests_come_from_the_protocol_not_a_client_attribute() -> None:
     assert ctx.requests_made() == 4
 
 
+async def test_base_needs_no_settings_and_offers_no_choices() -> None:
+    backend = _Nothing()
+    assert backend.missing_settings({Capability.SALES_CREATE}) == ()
+    assert await backend.setting_choices("warehouse") == ""
+
+
 def test_base_sent_nothing_captured_nothing_and_uses_no_place() -> None:
     backend = _Nothing()
     assert backend.stats.total == 0 and backend.stats is backend.stats
