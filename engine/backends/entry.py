@@ -61,6 +61,7 @@ class SetupField:
     place_label: str = ""
     doctor_check: str = ""
     couple: bool = False  # the back office must be told of the choice (select_location)
+    preset: str = ""  # written without asking ("{connection}" is the connection's name)
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,9 @@ class BackendEntry:
     @property
     def typed_fields(self) -> tuple[SetupField, ...]:
         """The fields the wizard asks at its first step (typed, not picked)."""
-        return tuple(f for f in self.setup_fields if f.pick is None)
+        return tuple(f for f in self.setup_fields if f.pick is None and not f.preset)
 
     @property
     def picked_fields(self) -> tuple[SetupField, ...]:
         """The fields picked from the back office's lists (wizard "place" step)."""
-        return tuple(f for f in self.setup_fields if f.pick is not None)
+        return tuple(f for f in self.setup_fields if f.pick is not None and not f.preset)

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from engine.backends import Capability, Page
+from engine.backends import BackendEntry, Capability, Page, Pick, backend_entry
 from engine.errors import TillsyncError
 from engine.model import LocationKind
 from engine.runtime.engine import Engine
@@ -121,7 +121,7 @@ def _tax_label(tax: Any) -> str:
     return tax.name if not rate or shown else f"{tax.name} ({rate} %)"
 
 
-def _tax_section(sides: _Sides, current: Mapping[str, str]) -> MappingSection:
+def _tax_section(sides: _Sides, current: Mapping[str, str], help_text: str) -> MappingSection:
     options = tuple(
         Choice("" if c.get("slug") == "standard" else str(c.get("slug")), str(c.get("name")))
         for c in sides.woo_tax_classes
@@ -139,12 +139,12 @@ def _tax_section(sides: _Sides, current: Mapping[str, str]) -> MappingSection:
     return MappingSection(
         MappingKind.TAX_CLASS,
         "Taxes",
-        "Back-office sector / VAT rate → WooCommerce tax class",
+        help_text,
         rows,
     )
 
 
-def _payment_section(sides: _Sides, current: Mapping[str, str]) -> MappingSection:
+def _payment_section(sides: _Sides, current: Mapping[str, str], help_text: str) -> MappingSection:
     """Every gateway the shop has enabled must map: an unmapped one holds its orders."""
     options = tuple(Choice(m.id, m.name) for m in sides.payment_methods)
     rows = tuple(
@@ -160,7 +160,7 @@ def _payment_section(sides: _Sides, current: Mapping[str, str]) -> MappingSectio
     return MappingSection(
         MappingKind.PAYMENT,
         "Payments",
-        "WooCommerce payment gateway → back-office payment method",
+        help_text,
         rows,
     )
 
@@ -185,33 +185,41 @@ def _status_section(engine: Engine, connection: str) -> MappingSection:
     )
 
 
-def _config_section(sides: _Sides, connection: str, settings: Any) -> MappingSection:
+_PLACE_KINDS = {
+    Pick.POINT_OF_SALE: LocationKind.POINT_OF_SALE,
+    Pick.WAREHOUSE: LocationKind.WAREHOUSE,
+}
+
+
+def _offered(sides: _Sides, pick: Pick) -> tuple[Choice, ...]:
+    """What the back office offers for a picked setting (selectable places, active groups)."""
+    if pick is Pick.PRICE_GROUP:
+        return tuple(Choice(g.id, g.name) for g in sides.price_groups if g.active)
+    if pick is Pick.PAYMENT_METHOD:
+        return tuple(Choice(m.id, m.name) for m in sides.payment_methods)
+    kind = _PLACE_KINDS[pick]
+    return tuple(
+        Choice(loc.id, f"{loc.name} ({loc.detail})" if loc.detail else loc.name)
+        for loc in sides.locations
+        if loc.kind is kind and loc.selectable
+    )
+
+
+def _config_section(
+    sides: _Sides, connection: str, settings: Any, entry: BackendEntry
+) -> MappingSection:
     """Read-only: the back-office places and defaults chosen in config.toml, checked
-    against what the back office offers (a wrong id is what holds every order)."""
-
-    def choices(*kinds: LocationKind) -> tuple[Choice, ...]:
-        return tuple(
-            Choice(loc.id, f"{loc.name} ({loc.detail})" if loc.detail else loc.name)
-            for loc in sides.locations
-            if loc.kind in kinds and loc.selectable
+    against what the back office offers (a wrong id is what holds every order).
+    Which settings are places is the back office's entry's word (its picked fields)."""
+    rows = tuple(
+        MappingRow(
+            f.key,
+            f.place_label or f.label,
+            _offered(sides, f.pick),
+            getattr(settings, f.key, None),
         )
-
-    def row(key: str, label: str, options: tuple[Choice, ...]) -> MappingRow:
-        return MappingRow(key, label, options, getattr(settings, key, None))
-
-    rows = (
-        row("point_of_sale", "Orders are booked on", choices(LocationKind.POINT_OF_SALE)),
-        row("warehouse", "Stock is read from", choices(LocationKind.WAREHOUSE)),
-        row(
-            "price_group",
-            "Shop prices from",
-            tuple(Choice(g.id, g.name) for g in sides.price_groups if g.active),
-        ),
-        row(
-            "default_payment_method",
-            "Fallback payment method",
-            tuple(Choice(m.id, m.name) for m in sides.payment_methods),
-        ),
+        for f in entry.picked_fields
+        if f.pick is not None
     )
     return MappingSection(
         MappingKind.LOCATION,
@@ -231,11 +239,12 @@ async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSect
     sides = await _read_sides(engine, connection)
     saved = await engine.store.mappings.export_all(connection=connection)
     settings = engine.config.connections[connection].backend
+    entry = backend_entry(settings.type)
     sections = (
-        _tax_section(sides, saved[MappingKind.TAX_CLASS]),
-        _payment_section(sides, saved[MappingKind.PAYMENT]),
+        _tax_section(sides, saved[MappingKind.TAX_CLASS], entry.vocabulary.tax),
+        _payment_section(sides, saved[MappingKind.PAYMENT], entry.vocabulary.payment),
         _status_section(engine, connection),
-        _config_section(sides, connection, settings),
+        _config_section(sides, connection, settings, entry),
     )
     error = "; ".join(sides.errors)
     return tuple(replace(s, error=error) if error else s for s in sections)

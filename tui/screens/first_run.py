@@ -1,5 +1,9 @@
-"""First run: credentials → connection test → External POS and warehouse →
-taxes → write the config.
+"""First run: credentials → connection test → places (where orders and stock
+live) → taxes → write the config.
+
+The back office's questions (which keys are typed, which are picked from
+what it reports, which are secret) come from its entry through
+``SetupAnswers.entry``: this screen names no back office.
 
 Nothing is written until the last step; each step is checked by the engine
 (the same loader, the same doctor, the back office's own coupling), so a
@@ -23,6 +27,7 @@ from textual.widgets import ContentSwitcher, Footer, Input, Label, Select, Stati
 
 from engine.runtime import (
     ConfigFileError,
+    DoctorCheck,
     Engine,
     MappingKind,
     TillsyncError,
@@ -32,6 +37,8 @@ from engine.runtime import (
 from engine.runtime.views import MappingSection, mapping_sections
 from engine.runtime.views_setup import (
     SetupAnswers,
+    SetupField,
+    backend_choices,
     couple,
     open_setup_engine,
     setup_config,
@@ -43,17 +50,13 @@ from tui.widgets.mapping_editor import MappingEditor
 __all__ = ["FirstRunScreen"]
 
 STEPS = ("connect", "test", "place", "taxes", "write")
-FIELDS = (
+# the shop's questions; the back office's come from its entry (SetupAnswers.entry)
+SHOP_FIELDS = (
     ("connection", "Connection name"),
     ("woo_url", "Shop URL"),
     ("consumer_key", "Consumer key (ck_…)"),
     ("consumer_secret", "Consumer secret (cs_…)"),
-    ("base_url", "KORONA API URL"),
-    ("account_id", "KORONA account id"),
-    ("user", "KORONA API user"),
-    ("password", "KORONA password"),
 )
-PLACES = (("point_of_sale", "External POS"), ("warehouse", "Warehouse"), ("price_group", "Prices"))
 _QUIET_CHECKS = ("database", "instance", "webhooks", "clock")
 
 
@@ -79,27 +82,56 @@ class FirstRunScreen(Screen[Path | None]):
         yield Static(id="setup-title")
         with ContentSwitcher(initial="connect", id="setup-steps"):
             with VerticalScroll(id="connect"):
-                for key, label in FIELDS:
-                    with Horizontal(classes="setup-row"):
-                        yield Label(label, classes="setup-label")
-                        yield Input(
-                            getattr(self.answers, key),
-                            id=f"f-{key}",
-                            compact=True,
-                            password=key in ("consumer_secret", "password"),
-                        )
+                yield from self._typed_rows()
             with VerticalScroll(id="test"):
                 yield CheckList()
             with VerticalScroll(id="place"):
-                for key, label in PLACES:
+                for field in self._places:
                     with Horizontal(classes="setup-row"):
-                        yield Label(label, classes="setup-label")
-                        yield Select([], id=f"p-{key}", compact=True, prompt="—")
+                        yield Label(field.label, classes="setup-label")
+                        yield Select([], id=f"p-{field.key}", compact=True, prompt="—")
                 yield Static(id="couple-result")
             yield Vertical(id="taxes")
             yield Static(id="write")
         yield Static(id="setup-error")
         yield Footer()
+
+    @property
+    def _typed(self) -> tuple[tuple[str, str, bool], ...]:
+        """(key, label, secret) of every question of the first step."""
+        shop = tuple((k, label, k == "consumer_secret") for k, label in SHOP_FIELDS)
+        return shop + tuple((f.key, f.label, f.secret) for f in self.answers.entry.typed_fields)
+
+    @property
+    def _places(self) -> tuple[SetupField, ...]:
+        """The required choices of the "place" step, as the back office's entry lists them."""
+        return tuple(f for f in self.answers.entry.picked_fields if f.required)
+
+    def _typed_rows(self) -> ComposeResult:
+        choices = backend_choices()
+        if len(choices) > 1:  # one back office installed: nothing to choose
+            with Horizontal(classes="setup-row"):
+                yield Label("Back office", classes="setup-label")
+                options = [(title, name) for name, title in choices]
+                yield Select(
+                    options, value=self.answers.backend_type, id="f-backend_type", compact=True
+                )
+        for key, label, secret in self._typed:
+            with Horizontal(classes="setup-row"):
+                yield Label(label, classes="setup-label")
+                yield Input(self.answers.value(key), id=f"f-{key}", compact=True, password=secret)
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        """Another back office: its own questions replace the previous one's."""
+        if event.select.id != "f-backend_type" or not isinstance(event.value, str):
+            return
+        if event.value == self.answers.backend_type:
+            return
+        self.answers = self.answers.with_values(**self._typed_values(), backend_type=event.value)
+        await self.recompose()
+
+    def _typed_values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#f-{key}", Input).value.strip() for key, _, _ in self._typed}
 
     def on_mount(self) -> None:
         self._show_step("connect")
@@ -149,8 +181,7 @@ class FirstRunScreen(Screen[Path | None]):
             self._show_step("connect")
 
     def _from_connect(self) -> None:
-        typed = {key: self.query_one(f"#f-{key}", Input).value.strip() for key, _ in FIELDS}
-        self.answers = self.answers.with_values(**typed)
+        self.answers = self.answers.with_values(**self._typed_values())
         try:
             setup_config(self.answers, self.config_path)
         except ConfigFileError as error:
@@ -176,7 +207,16 @@ class FirstRunScreen(Screen[Path | None]):
             self.query_one(CheckList).show_error(error.message)
             return
         self.query_one(CheckList).show(report)
-        self.passed = not [c for c in report.failures if c.name.split(":")[0] not in _QUIET_CHECKS]
+        self.passed = not [c for c in report.failures if self._blocks(c)]
+
+    def _blocks(self, check: DoctorCheck) -> bool:
+        """A failed check stops the test step unless it is quiet, or is about a
+        choice the next step asks for (not made yet, so not wrong yet)."""
+        if check.name.split(":")[0] in _QUIET_CHECKS:
+            return False
+        unanswered = [f for f in self._places if not self.answers.value(f.key)]
+        about = check.name.rpartition(": ")[2]
+        return not any(about == f.doctor_check or f".{f.key} " in check.message for f in unanswered)
 
     def _from_test(self) -> None:
         if not self.passed or self._engine is None:
@@ -185,25 +225,26 @@ class FirstRunScreen(Screen[Path | None]):
         rows = {
             r.source: r for s in self._sections if s.kind == MappingKind.LOCATION for r in s.rows
         }
-        for key, _ in PLACES:
-            row = rows.get(key)
-            select = self.query_one(f"#p-{key}", Select)
+        for field in self._places:
+            row = rows.get(field.key)
+            select = self.query_one(f"#p-{field.key}", Select)
             select.set_options([(o.label, o.value) for o in row.options] if row else [])
         self._show_step("place")
 
     def _from_place(self) -> None:
-        chosen = {key: self.query_one(f"#p-{key}", Select).value for key, _ in PLACES}
+        chosen = {f.key: self.query_one(f"#p-{f.key}", Select).value for f in self._places}
         values = {k: v for k, v in chosen.items() if isinstance(v, str)}
-        if "point_of_sale" not in values or "warehouse" not in values:
-            self._error("Choose the External POS and the warehouse.")
+        missing = [f.label for f in self._places if f.key not in values]
+        if missing:
+            self._error(f"Choose: {', '.join(missing)}.")
             return
         self.answers = self.answers.with_values(**values)
-        self._couple(values["point_of_sale"], values["warehouse"])
+        self._couple()
 
     @work(exclusive=True, group="setup")
-    async def _couple(self, pos: str, warehouse: str) -> None:
+    async def _couple(self) -> None:
         assert self._engine is not None
-        results = await couple(self._engine, self.answers.connection, pos, warehouse)
+        results = await couple(self._engine, self.answers)
         self._coupled = results
         self.query_one("#couple-result", Static).update("\n".join(results))
         if any(line.startswith("✗") for line in results):
@@ -227,7 +268,7 @@ class FirstRunScreen(Screen[Path | None]):
             f"Ready to write {self.config_path}",
             f"and {self.config_path.with_name('secrets.toml')} (both readable by you only).",
             "",
-            f"Shop {a.woo_url} ↔ KORONA {a.base_url}",
+            f"Shop {a.woo_url} ↔ {a.entry.title} {a.value('base_url')}".rstrip(),
             *self._coupled,
             f"{sum(v is not None for v in self._taxes.values())} tax mapping(s).",
             "",

@@ -53,6 +53,7 @@ SETUP_FIELDS = (
         place_label="Shop prices from",
         doctor_check="price group",
     ),
+    SetupField("coupling_id", "Coupling id", preset="tillsync-{connection}"),
     SetupField(
         "default_payment_method",
         "Fallback payment method",
