@@ -61,6 +61,7 @@ __all__ = [
     "create_backend",
     "discover_backends",
     "register_backend",
+    "unregister_backend",
 ]
 
 BackendFactory = Callable[[object], Backend]
@@ -84,6 +85,11 @@ def register_backend(
     if not key:
         raise ValueError("backend name must not be empty")
     _REGISTRY[key] = entry
+
+
+def unregister_backend(name: str) -> None:
+    """Forget an entry (a test's plugin, removed from ``sys.path`` again)."""
+    _REGISTRY.pop(name.strip().lower(), None)
 
 
 def discover_backends(*, again: bool = False) -> None:

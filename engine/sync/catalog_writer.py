@@ -157,6 +157,8 @@ class ProductWriter:
             return replace(decision, verb="unchanged")
         if decision.verb != "create" or not decision.product.track_stock:
             return decision
+        if not self.view.reads_stock:  # a back office without stock: Woo keeps its own
+            return decision
         product = decision.product
         stock = stock_fields(await self.view.stock_of(product.id, product.sku), self.prefs)
         if stock.problem:

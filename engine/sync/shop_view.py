@@ -17,6 +17,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from engine.backends import Capability
 from engine.sync.jobrun import JobRun
 from engine.sync.shop_values import shop_tax_class_slugs
 from engine.sync.woo_fields import CatalogPreferences
@@ -48,8 +49,13 @@ class ShopView:
         the read then overlaps the category writes instead of delaying the
         first product batch.
         """
-        if self._stock is None and self._stock_task is None:
+        if self.reads_stock and self._stock is None and self._stock_task is None:
             self._stock_task = asyncio.create_task(self._read_stock(), name="stock-snapshot")
+
+    @property
+    def reads_stock(self) -> bool:
+        """Whether the back office keeps stock at all (one that doesn't leaves Woo's alone)."""
+        return Capability.STOCK_READ in self.ctx.backend.capabilities
 
     async def close(self) -> None:
         """Drop a prefetch the run no longer needs (the run failed or had no creates)."""

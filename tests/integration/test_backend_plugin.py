@@ -1,0 +1,128 @@
+"""A back office added from outside the core, through the entry point only (issue 15).
+
+The minimal back office (tests/fixtures/minimal_backend/) is registered the
+way an installed package is: a dist-info folder with an ``entry_points.txt``
+on ``sys.path``.  No engine or tui file knows it, yet the setup wizard,
+doctor, the mappings view and a catalog sync work with it, against a real
+WooCommerce sandbox on loopback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, Select
+
+from engine.backends import available_backends, backend_entry, unregister_backend
+from engine.config import load_config
+from engine.runtime import Engine, MappingKind
+from engine.runtime.views import mapping_sections
+from engine.runtime.views_setup import SetupAnswers, write_setup
+from sandbox.server import RunningServer, start_server
+from sandbox.woocommerce import WooSandbox, create_app
+from tui.screens.first_run import FirstRunScreen
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_backend"
+WOO_KEY = "ck_plugin_0123456789abcdef0123456789abcdef"
+WOO_SECRET = "cs_plugin_0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def minimal_installed(tmp_path: Path) -> Iterator[None]:
+    """The plugin's metadata in a site folder of its own, as ``pip install`` leaves it."""
+    site = tmp_path / "site"
+    info = site / "tillsync_minimal-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tillsync-minimal\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[tillsync.backends]\nminimal = minimal_backend:ENTRY\n", encoding="utf-8"
+    )
+    added = [str(site), str(FIXTURE)]
+    sys.path[:0] = added
+    try:
+        yield
+    finally:
+        for path in added:
+            sys.path.remove(path)
+        unregister_backend("minimal")
+        sys.modules.pop("minimal_backend", None)
+
+
+@pytest.fixture
+def woo() -> Iterator[RunningServer]:
+    store = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
+    server = start_server(create_app(store))
+    store.site_url = server.url
+    server.store = store  # type: ignore[attr-defined]
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _answers(woo: RunningServer, tmp_path: Path) -> SetupAnswers:
+    return SetupAnswers(
+        woo_url=woo.url,
+        consumer_key=WOO_KEY,
+        consumer_secret=WOO_SECRET,
+        backend_type="minimal",
+        timezone="UTC",
+        state_db=str(tmp_path / "state.db"),
+        api_key="right-key",
+        shelf="shelf-a",
+    )
+
+
+def test_the_entry_point_registers_it(minimal_installed: None) -> None:
+    assert "minimal" in available_backends()
+    assert backend_entry("minimal").title == "Minimal Till"
+
+
+async def test_the_wizard_asks_its_own_questions(minimal_installed: None) -> None:
+    app = App()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.push_screen(FirstRunScreen(None, SetupAnswers(backend_type="minimal")))
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#f-api_key", Input).password  # its secret is masked
+        choice = screen.query_one("#f-backend_type", Select)
+        assert choice.value == "minimal"
+        assert not screen.query("#f-account_id")  # no other back office's question
+        assert [s.id for s in screen.query("#place Select")] == ["p-shelf"]
+
+
+async def test_wizard_doctor_mappings_and_catalog_sync(
+    minimal_installed: None, woo: RunningServer, tmp_path: Path
+) -> None:
+    path = write_setup(_answers(woo, tmp_path), tmp_path / "conf" / "config.toml")
+    assert "right-key" not in path.read_text()  # the entry's secret went to secrets.toml
+    config = load_config(path)
+    assert type(config.connections["shop1"].backend).__name__ == "MinimalSettings"
+
+    engine = await Engine.open(config)
+    try:
+        report = await engine.doctor("shop1")
+        checks = {c.name: c for c in report.checks}
+        assert checks["minimal: connection"].message == "the key was accepted"
+        assert report.failures == (), report.failures
+
+        sections = {s.kind: s for s in await mapping_sections(engine, "shop1")}
+        taxes = sections[MappingKind.TAX_CLASS]
+        assert taxes.help == "Till tax code → WooCommerce tax class"
+        assert [row.source for row in taxes.rows] == ["std", "low"]
+        (shelf,) = sections[MappingKind.LOCATION].rows
+        assert (shelf.source, shelf.current) == ("shelf", "shelf-a")
+        assert [o.value for o in shelf.options] == ["shelf-a"]
+
+        await engine.save_mappings(
+            MappingKind.TAX_CLASS, {"std": "", "low": "reduced-rate"}, "shop1"
+        )
+        await engine.run_job("catalog", "shop1")
+    finally:
+        await engine.close(timeout=5)
+    skus = sorted(p.get("sku") for p in woo.store.products.values())  # type: ignore[attr-defined]
+    assert skus == ["MIN-1", "MIN-2", "MIN-3"]
