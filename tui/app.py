@@ -25,8 +25,10 @@ from engine.runtime import Engine, EngineEvent, TillsyncConfig, TillsyncError, l
 from engine.runtime.views_console import console_theme, save_console_theme
 from tui.engine_host import EngineHost
 from tui.messages import EngineEventReceived
+from tui.modals.confirm import ConfirmModal
 from tui.modals.help import HelpModal
 from tui.palette import OrderCommands
+from tui.screens.console import ConsoleScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.logs import LogsScreen
@@ -191,7 +193,20 @@ class TillsyncApp(App[int]):
 
     def action_show(self, mode: str) -> None:
         if self.ready and self.current_mode != mode:
-            self.switch_mode(mode)
+            self.after_asking("Leave", lambda: self.switch_mode(mode))
+
+    def after_asking(self, verb: str, then: Callable[[], object]) -> None:
+        """Run ``then`` now, or after a confirm when the screen has unsaved edits."""
+        lost = self.screen.unsaved() if isinstance(self.screen, ConsoleScreen) else None
+        if lost is None:
+            then()
+            return
+        modal = ConfirmModal(
+            "Discard unsaved changes?",
+            f"Unsaved edits in {lost} are lost. ctrl+s on the screen saves them first.",
+            confirm=f"{verb} without saving",
+        )
+        self.push_screen(modal, lambda ok: then() if ok is not None else None)
 
     async def retry_order(self, woo_order_id: int) -> None:
         """The palette's "Retry order #N": book it again, then show where it stands."""
@@ -251,7 +266,11 @@ class TillsyncApp(App[int]):
         self._config = None
         await self._open()
 
-    async def action_quit(self) -> None:
+    def action_quit(self) -> None:  # type: ignore[override]
+        self.after_asking("Quit", self._quit)
+
+    @work(group="quit", exit_on_error=False)
+    async def _quit(self) -> None:
         self.notify("Stopping: letting a write in progress finish…", timeout=30)
         await self._close_engine()
         self.exit(0)

@@ -106,3 +106,7 @@ class ConsoleScreen(Screen[None]):
 
     def reload(self) -> None:
         """Start a worker that reads the screen's read model; default: nothing."""
+
+    def unsaved(self) -> str | None:
+        """What leaving now would lose ("Payments"), asked about first; default: nothing."""
+        return None

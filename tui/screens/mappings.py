@@ -51,11 +51,18 @@ class MappingsScreen(ConsoleScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.action_reload()
+        self._reload()
 
     def action_reload(self) -> None:
+        self.console.after_asking("Reload", self._reload)
+
+    def _reload(self) -> None:
         self.query_one("#mappings-body").loading = True
         self._load()
+
+    def unsaved(self) -> str | None:
+        edited = [e.section.title for e in self.query(MappingEditor) if e.changed()]
+        return ", ".join(edited) or None
 
     @work(exclusive=True, group="mappings-load")
     async def _load(self) -> None:

@@ -73,6 +73,18 @@ class MappingEditor(VerticalScroll):
             return False
         return any(self.values()[row.source] != row.current for row in self.section.rows)
 
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Mark each row whose choice differs from what is saved (● and the row's style)."""
+        if not self.section.editable:
+            return
+        values = self.values()
+        for index, row in enumerate(self.section.rows):
+            edited = values[row.source] != row.current
+            line = self.query_one(f"#{_row_id(index)}")
+            line.set_class(edited, "-changed")
+            mark = "● " if edited else ""
+            line.query_one(Label).update(mark + row.label + (" *" if row.required else ""))
+
     def request_save(self) -> bool:
         """Validate; post SaveRequested when valid.  Returns whether it was valid."""
         if not self.section.editable:
