@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Sequence
 
 from engine.runtime import CONFIG_ENV_VAR, JOBS, ConfigError, TillsyncError, format_config_error
+from engine.runtime.views_setup import sandbox_entries
 
 __all__ = ["build_parser", "main"]
 
@@ -184,10 +185,13 @@ def _add_sandbox(sub: SubParsers) -> None:
     woo.add_argument("--port", type=_port, default=8081)
     woo.add_argument("--https", action="store_true", help="serve TLS with a self-signed cert")
     woo.add_argument("--products", type=int, default=40, help="seeded products")
-    korona = which.add_parser("korona", help="the KORONA POS back-office simulator")
-    korona.add_argument("--port", type=_port, default=8082)
-    korona.add_argument("--products", type=int, default=300, help="seeded products")
-    for parser in (woo, korona):
+    parsers = [woo]
+    for entry in sandbox_entries():  # each installed back office that ships a simulator
+        backoffice = which.add_parser(entry.name, help=f"the {entry.title} simulator")
+        backoffice.add_argument("--port", type=_port, default=8082)
+        backoffice.add_argument("--products", type=int, default=300, help="seeded products")
+        parsers.append(backoffice)
+    for parser in parsers:
         parser.add_argument("--host", default="127.0.0.1")
         parser.set_defaults(command="sandbox")
 

@@ -36,7 +36,9 @@ __all__ = [
     "SetupField",
     "backend_choices",
     "couple",
+    "demo_entry",
     "open_setup_engine",
+    "sandbox_entries",
     "setup_config",
     "setup_entry",
     "write_setup",
@@ -48,6 +50,19 @@ _WOO = ("connection", "woo_url", "consumer_key", "consumer_secret", "timezone", 
 def backend_choices() -> tuple[tuple[str, str], ...]:
     """(type, title) of every installed back office, for the wizard's choice."""
     return tuple((name, backend_entry(name).title) for name in available_backends())
+
+
+def demo_entry() -> BackendEntry:
+    """The back office ``tillsync demo`` runs: the first installed one that has a demo."""
+    for name in available_backends():
+        if backend_entry(name).demo:
+            return backend_entry(name)
+    raise ConfigError("no installed back office has a demo")
+
+
+def sandbox_entries() -> tuple[BackendEntry, ...]:
+    """The installed back offices with a sandbox (``tillsync sandbox <name>``)."""
+    return tuple(e for e in map(backend_entry, available_backends()) if e.sandbox)
 
 
 def setup_entry(backend_type: str) -> BackendEntry:

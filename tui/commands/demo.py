@@ -1,15 +1,17 @@
 """``tillsync demo``: the built-in sandbox store and back office, ready to explore.
 
-Starts a WooCommerce sandbox and a KORONA POS sandbox on loopback, seeded
+Starts a WooCommerce sandbox and a back-office sandbox on loopback, seeded
 with a realistic shop, writes a demo configuration (secrets file 0600) in
 ``--dir`` pointing at them, and opens the dashboard, which starts with a
 catalog sync.  A trickle of shoppers then keeps orders coming so every
 screen has something real to show: most book cleanly, some pay with a
 gateway nobody mapped (held), some buy a product the back office doesn't
-know (held), and now and then the back office stumbles (KORONA knobs), so
-the retries show.  Everything lives in ``--dir``: a demo never touches a
-real configuration, and a second demo on the same folder (or one whose
-database an engine holds) is refused before any file in it is touched.
+know (held), and now and then the back office stumbles (two 503s), so
+the retries show.  Which back office, and everything about it (its sandbox,
+its config keys, the demo's mappings), comes from its entry's ``demo``.
+Everything lives in ``--dir``: a demo never touches a real configuration,
+and a second demo on the same folder (or one whose database an engine
+holds) is refused before any file in it is touched.
 ``--no-ui`` only starts the sandboxes and prints their (sandbox-only)
 credentials.
 """
@@ -19,12 +21,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
+import json
 import os
 import random
 import signal
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 from engine.runtime import (
     MARKER_NAME,
@@ -33,7 +38,7 @@ from engine.runtime import (
     TillsyncError,
     refuse_if_running,
 )
-from sandbox import korona
+from engine.runtime.views_setup import demo_entry
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
 
@@ -53,40 +58,48 @@ DEMO_CONNECTION = "demo"
 DEMO_WOO_KEY = "ck_demo_0000000000000000000000000000000000"
 DEMO_WOO_SECRET = "cs_demo_0000000000000000000000000000000000"  # sandbox-only credential
 DEMO_WEBHOOK_SECRET = "demo-webhook-secret-not-for-production"  # sandbox-only credential
-# Woo tax class per KORONA sector, and the gateways mapped (cheque is left unmapped on purpose).
-DEMO_TAX_CLASSES = {
-    korona.SECTOR_STANDARD_ID: "",
-    korona.SECTOR_REDUCED_ID: "reduced-rate",
-    korona.SECTOR_FREE_ID: "zero-rate",
-}
-DEMO_PAYMENTS = {"cod": korona.PAYMENT_CASH_ID, "bacs": korona.PAYMENT_WEBSHOP_ID}
 
 
 class DemoSandboxes:
-    def __init__(self, woo: WooSandbox, kb: korona.KoronaSandbox, servers: list[RunningServer]):
-        self.woo = woo
-        self.korona = kb
-        self.woo_server, self.korona_server = servers
+    """The shop and the back office of a demo; ``backoffice`` is what the entry's
+    ``demo`` made (seeded, serving, and able to describe itself for the config)."""
 
-    @property
-    def korona_base_url(self) -> str:
-        return f"{self.korona_server.url}{korona.API_BASE}"
+    def __init__(self, woo: WooSandbox, woo_server: RunningServer, backoffice: Any) -> None:
+        self.woo = woo
+        self.woo_server = woo_server
+        self.backoffice = backoffice
 
     def stop(self) -> None:
-        for server in (self.woo_server, self.korona_server):
-            server.stop()
+        self.woo_server.stop()
+        self.backoffice.stop()
 
 
-def start_sandboxes(products: int = 300, woo_port: int = 0, korona_port: int = 0) -> DemoSandboxes:
+def _demo_back_office() -> Any:
+    """The entry's demo class, from its ``"module:attr"`` (the engine never imports a sandbox).
+
+    Its class attributes ``tax_classes`` and ``payments`` are the demo's mappings;
+    an instance is the seeded sandbox, serving.
+    """
+    module, _, attribute = demo_entry().demo.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def start_sandboxes(
+    products: int = 300, woo_port: int = 0, backoffice_port: int = 0
+) -> DemoSandboxes:
     woo = WooSandbox(consumer_key=DEMO_WOO_KEY, consumer_secret=DEMO_WOO_SECRET)
-    kb = korona.KoronaSandbox()
-    kb.seed_demo(products=products, rng_seed=1)
-    servers = [
-        start_server(create_app(woo), port=woo_port),
-        start_server(korona.create_app(kb), port=korona_port),
-    ]
-    woo.site_url = servers[0].url
-    return DemoSandboxes(woo, kb, servers)
+    woo_server = start_server(create_app(woo), port=woo_port)
+    woo.site_url = woo_server.url
+    try:
+        backoffice = _demo_back_office()(products=products, port=backoffice_port)
+    except BaseException:
+        woo_server.stop()
+        raise
+    return DemoSandboxes(woo, woo_server, backoffice)
+
+
+def _toml_table(values: dict[str, str]) -> str:
+    return "".join(f"{key} = {json.dumps(value)}\n" for key, value in values.items())
 
 
 def _free_port() -> int:
@@ -121,15 +134,7 @@ url = "{demo.woo_server.url}"
 consumer_key = "{DEMO_WOO_KEY}"
 
 [connections.{DEMO_CONNECTION}.backend]
-type = "korona"
-base_url = "{demo.korona_base_url}"
-account_id = "{korona.DEFAULT_ACCOUNT_ID}"
-user = "{korona.DEFAULT_USER}"
-price_group = "{korona.PRICE_GROUP_WEBSHOP_ID}"
-warehouse = "{korona.ORG_WAREHOUSE_ID}"
-point_of_sale = "{korona.POS_WEBSHOP_ID}"
-coupling_id = "tillsync-demo"
-
+{_toml_table(demo.backoffice.backend_config(DEMO_CONNECTION))}
 [connections.{DEMO_CONNECTION}.sync]
 new_products_status = "publish"
 
@@ -138,15 +143,14 @@ since = 2000-01-01T00:00:00Z  # the demo books the sandbox's seeded orders too
 """
 
 
-def _secrets_text() -> str:
+def _secrets_text(demo: DemoSandboxes) -> str:
     return f"""\
 [connections.{DEMO_CONNECTION}.woo]
 consumer_secret = "{DEMO_WOO_SECRET}"
 webhook_secret = "{DEMO_WEBHOOK_SECRET}"
 
 [connections.{DEMO_CONNECTION}.backend]
-password = "{korona.DEFAULT_PASSWORD}"
-"""
+{_toml_table(demo.backoffice.backend_secrets())}"""
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -164,7 +168,7 @@ def write_demo_config(folder: Path, demo: DemoSandboxes) -> Path:
         (folder / stale).unlink(missing_ok=True)
     config = folder / "config.toml"
     _write_private(config, _config_text(demo, _free_port()))
-    _write_private(folder / "secrets.toml", _secrets_text())
+    _write_private(folder / "secrets.toml", _secrets_text(demo))
     return config
 
 
@@ -172,9 +176,10 @@ async def seed_demo_mappings(state_db: Path, connection: str = DEMO_CONNECTION) 
     """Tax classes and two of three gateways mapped: the third shows a held order."""
     from engine.runtime import MappingKind, seed_mappings
 
+    backoffice = _demo_back_office()
     await seed_mappings(
         state_db,
-        {MappingKind.TAX_CLASS: DEMO_TAX_CLASSES, MappingKind.PAYMENT: DEMO_PAYMENTS},
+        {MappingKind.TAX_CLASS: backoffice.tax_classes, MappingKind.PAYMENT: backoffice.payments},
         connection,
     )
 
@@ -220,8 +225,8 @@ class OrderTrickle(threading.Thread):
         """One checkout, in a cycle of six that shows every outcome.
 
         1, 5, 6 book cleanly; 2 buys a product the back office has just
-        deleted (KORONA refuses the receipt: a failed order); 3 pays by
-        cheque, which nobody mapped (held); 4 meets two 503s from KORONA
+        deleted (the back office refuses the sale: a failed order); 3 pays by
+        cheque, which nobody mapped (held); 4 meets two 503s from the back office
         (retried with backoff, then booked).
         """
         ids = self._buyable()
@@ -234,18 +239,17 @@ class OrderTrickle(threading.Thread):
         if step == 2:
             self._remove_from_backoffice(picked[0])
         if step == 4:
-            self.demo.korona.knobs.update(scripted=["503", "503"])
+            self.demo.backoffice.stumble()
         lines = [(pid, self._rng.randint(1, 2)) for pid in picked]
         order = self.demo.woo.place_order(lines, payment_method=gateway, status="processing")
         self.demo.woo.set_order_status(order["id"], "completed")
         return int(order["id"])
 
     def _remove_from_backoffice(self, product_id: int) -> None:
-        """Staff delete the product in KORONA while the shop still sells it."""
+        """Staff delete the product in the back office while the shop still sells it."""
         sku = self.demo.woo.products[product_id].get("sku")
         if sku:
-            with contextlib.suppress(Exception):
-                self.demo.korona.delete(sku)
+            self.demo.backoffice.remove_product(sku)
 
 
 def _open_dashboard(config: Path, demo: DemoSandboxes) -> int:
@@ -269,9 +273,7 @@ def _wait_for_ctrl_c(demo: DemoSandboxes, config: Path) -> int:
     print("tillsync demo — built-in sandboxes on loopback (sandbox-only credentials):")
     print(f"  WooCommerce store : {demo.woo_server.url}/wp-json/wc/v3")
     print(f"    consumer key {DEMO_WOO_KEY}  consumer secret {DEMO_WOO_SECRET}")
-    print(f"  KORONA back office: {demo.korona_base_url}")
-    print(f"    account {korona.DEFAULT_ACCOUNT_ID}  user {korona.DEFAULT_USER}", end="")
-    print(f"  password {korona.DEFAULT_PASSWORD}")
+    print(demo.backoffice.credentials())
     print(f"  demo configuration: {config}  (open it with: tillsync --config {config})")
     print("Press Ctrl-C to stop.", flush=True)
     stop = threading.Event()

@@ -76,6 +76,6 @@ ENTRY = BackendEntry(
         tax="Back-office sector / VAT rate → WooCommerce tax class",
         payment="WooCommerce payment gateway → back-office payment method",
     ),
-    demo="sandbox.korona.demo:demo_back_office",
+    demo="sandbox.korona.demo:KoronaDemo",
     sandbox="sandbox.korona:serve_forever",
 )
