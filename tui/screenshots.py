@@ -136,7 +136,7 @@ async def _first_run(app: TillsyncApp, pilot: Pilot, folder: Path) -> Path:
         woo_url="https://shop.example.com",
         consumer_key="ck_0123456789abcdef0123456789abcdef01234567",
         consumer_secret="cs_not_shown_in_screenshots",
-        base_url="https://167.koronacloud.com/web/api/v3",
+        base_url="https://pos.example.com/api/v3",
         account_id="3f2c1a9e-8b7d-4c6e-9f10-2a3b4c5d6e7f",
         user="woo-sync",
     )
