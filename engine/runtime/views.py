@@ -20,6 +20,7 @@ from typing import Any
 from engine.backends import backend_entry
 from engine.errors import FailureKind, TillsyncError
 from engine.runtime.engine import JOBS, Engine
+from engine.runtime.offers import ConsoleOffers, console_offers
 from engine.runtime.views_catalog import (
     ProductRow,
     catalog_preview,
@@ -53,6 +54,7 @@ __all__ = [
     "Activity",
     "BookedLine",
     "Choice",
+    "ConsoleOffers",
     "DashboardView",
     "JobCardView",
     "LogQuery",
@@ -68,6 +70,7 @@ __all__ = [
     "SchedulePreview",
     "SettingsView",
     "catalog_preview",
+    "console_offers",
     "dashboard",
     "edit_config",
     "linked_products",

@@ -235,15 +235,25 @@ async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSect
 
     Taxes and payments are the admin's (the store's mappings table, editable);
     order statuses and locations come from config.toml and are shown checked.
+    Payments and order statuses are offered only where the back office books
+    orders (its capabilities decide, not its name).
     """
     sides = await _read_sides(engine, connection)
     saved = await engine.store.mappings.export_all(connection=connection)
     settings = engine.config.connections[connection].backend
     entry = backend_entry(settings.type)
+    books = Capability.SALES_CREATE in engine.connection(connection).backend.capabilities
     sections = (
         _tax_section(sides, saved[MappingKind.TAX_CLASS], entry.vocabulary.tax),
-        _payment_section(sides, saved[MappingKind.PAYMENT], entry.vocabulary.payment),
-        _status_section(engine, connection),
+        *(
+            # payments and order statuses only matter to a back office that books orders
+            (
+                _payment_section(sides, saved[MappingKind.PAYMENT], entry.vocabulary.payment),
+                _status_section(engine, connection),
+            )
+            if books
+            else ()
+        ),
         _config_section(sides, connection, settings, entry),
     )
     error = "; ".join(sides.errors)

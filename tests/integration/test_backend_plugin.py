@@ -20,7 +20,7 @@ from textual.widgets import Input, Select
 from engine.backends import available_backends, backend_entry, unregister_backend
 from engine.config import load_config
 from engine.runtime import Engine, MappingKind
-from engine.runtime.views import mapping_sections
+from engine.runtime.views import console_offers, mapping_sections
 from engine.runtime.views_setup import SetupAnswers, write_setup
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
@@ -111,6 +111,11 @@ async def test_wizard_doctor_mappings_and_catalog_sync(
         assert report.failures == (), report.failures
 
         sections = {s.kind: s for s in await mapping_sections(engine, "shop1")}
+        # it books no orders: no payment or order-status mapping is offered, nor void
+        assert set(sections) == {MappingKind.TAX_CLASS, MappingKind.LOCATION}
+        offers = console_offers(engine, "shop1")
+        assert not (offers.book_orders or offers.void or offers.push_jobs or offers.invoices)
+        assert offers.locations
         taxes = sections[MappingKind.TAX_CLASS]
         assert taxes.help == "Till tax code → WooCommerce tax class"
         assert [row.source for row in taxes.rows] == ["std", "low"]
