@@ -24,7 +24,9 @@ from engine.runtime.views import console_offers, mapping_sections
 from engine.runtime.views_setup import SetupAnswers, write_setup
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
+from tests.tui.pilot import until
 from tui.screens.first_run import FirstRunScreen
+from tui.widgets.mapping_editor import MappingEditor
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_backend"
 WOO_KEY = "ck_plugin_0123456789abcdef0123456789abcdef"
@@ -82,17 +84,46 @@ def test_the_entry_point_registers_it(minimal_installed: None) -> None:
     assert backend_entry("minimal").title == "Minimal Till"
 
 
-async def test_the_wizard_asks_its_own_questions(minimal_installed: None) -> None:
+async def test_the_wizard_asks_its_own_questions_and_writes_a_config(
+    minimal_installed: None, woo: RunningServer, tmp_path: Path
+) -> None:
+    """The whole first run on the plugin: its fields, its doctor, its place, its taxes."""
+    path = tmp_path / "wizard" / "config.toml"
+    done: list[Path | None] = []
     app = App()
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.push_screen(FirstRunScreen(None, SetupAnswers(backend_type="minimal")))
+        screen = FirstRunScreen(path, SetupAnswers(backend_type="minimal"))
+        await app.push_screen(screen, done.append)
         await pilot.pause()
-        screen = app.screen
         assert screen.query_one("#f-api_key", Input).password  # its secret is masked
-        choice = screen.query_one("#f-backend_type", Select)
-        assert choice.value == "minimal"
+        assert screen.query_one("#f-backend_type", Select).value == "minimal"
         assert not screen.query("#f-account_id")  # no other back office's question
         assert [s.id for s in screen.query("#place Select")] == ["p-shelf"]
+        typed = {"woo_url": woo.url, "consumer_key": WOO_KEY}
+        typed |= {"consumer_secret": WOO_SECRET, "api_key": "right-key"}
+        for key, value in typed.items():
+            screen.query_one(f"#f-{key}", Input).value = value
+        await _next(pilot, screen, "test")
+        await until(pilot, lambda: screen.passed)
+        await _next(pilot, screen, "place")
+        screen.query_one("#p-shelf", Select).value = "shelf-a"
+        await _next(pilot, screen, "taxes")
+        editor = screen.query_one(MappingEditor)
+        for index, target in enumerate(("", "reduced-rate")):
+            editor.query_one(f"#row-{index} Select", Select).value = target
+        await _next(pilot, screen, "write")
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: bool(done))
+    assert done == [path]
+    backend = load_config(path).connections["shop1"].backend
+    assert (backend.type, backend.shelf) == ("minimal", "shelf-a")
+    assert backend.api_key.get_secret_value() == "right-key"
+    assert "right-key" not in path.read_text()
+
+
+async def _next(pilot, screen: FirstRunScreen, step: str) -> None:
+    await pilot.press("ctrl+n")
+    await until(pilot, lambda: screen.step == step)
 
 
 async def test_wizard_doctor_mappings_and_catalog_sync(
