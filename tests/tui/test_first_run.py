@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from engine.config import load_config
 from engine.store import MappingKind, StateStore
@@ -66,7 +66,8 @@ async def test_setup_writes_a_config_tillsync_starts_on(tmp_path: Path, shop: Sh
         editor = screen.query_one(MappingEditor)
         for index, target in enumerate(("", "reduced-rate", "zero-rate")):
             editor.query_one(f"#row-{index} Select", Select).value = target
-        await next_step(pilot, "write")
+        screen = await next_step(pilot, "write")
+        assert "Orders start point: now" in str(screen.query_one("#write", Static).render())
         await pilot.press("ctrl+n")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await settle(pilot)
@@ -79,7 +80,9 @@ async def test_setup_writes_a_config_tillsync_starts_on(tmp_path: Path, shop: Sh
     assert (backend.point_of_sale, backend.warehouse) == (kor.POS_WEBSHOP_ID, kor.ORG_WAREHOUSE_ID)
     async with StateStore.open(config.engine.state_db) as store:
         taxes = await store.mappings.of_kind(MappingKind.TAX_CLASS, connection="shop1")
+        since = await store.settings.get("orders.since", connection="shop1")
     assert taxes[kor.SECTOR_REDUCED_ID] == "reduced-rate"
+    assert since is not None  # the dashboard's first start recorded the start point
 
 
 async def test_wrong_credentials_stop_at_the_connection_test(tmp_path: Path, shop: Shop) -> None:

@@ -271,6 +271,8 @@ class FirstRunScreen(Screen[Path | None]):
             f"Shop {a.woo_url} ↔ {a.entry.title} {a.value('base_url')}".rstrip(),
             *self._coupled,
             f"{sum(v is not None for v in self._taxes.values())} tax mapping(s).",
+            "Orders start point: now. Orders created before it are listed, never",
+            "booked; `tillsync orders backfill --since DATE` books older ones.",
             "",
             "ctrl+n writes them and opens the dashboard.",
         ]
