@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Sequence
 
 from engine.runtime import CONFIG_ENV_VAR, JOBS, ConfigError, TillsyncError, format_config_error
-from engine.runtime.views_setup import sandbox_entries
+from engine.runtime.views_setup import backend_choices, sandbox_entries
 
 __all__ = ["build_parser", "main"]
 
@@ -95,6 +95,11 @@ def _add_init(sub: SubParsers) -> None:
     init = _command(sub, "init", "write a commented starter config and secrets file")
     init.add_argument("--path", metavar="PATH", help="where to write config.toml")
     init.add_argument("--name", default="shop1", help="name of the first connection")
+    init.add_argument(
+        "--backend",
+        choices=[name for name, _ in backend_choices()],
+        help="which back office (default: the first installed)",
+    )
 
 
 def _add_run(sub: SubParsers) -> None:

@@ -92,7 +92,11 @@ def _fill(text: str, connection: str) -> str:
 
 
 def write_starter_files(
-    config_path: Path, *, connection: str = "shop1", timezone: str | None = None
+    config_path: Path,
+    *,
+    connection: str = "shop1",
+    timezone: str | None = None,
+    backend: str | None = None,
 ) -> tuple[Path, Path]:
     """Create config.toml and secrets.toml (0600, folder 0700); never overwrite."""
     secrets_path = secrets_path_for(config_path)
@@ -100,8 +104,10 @@ def write_starter_files(
         if path.exists():
             raise ConfigError(f"{path} already exists; tillsync init never overwrites a file")
     config_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _write_private(config_path, render_starter_config(connection=connection, timezone=timezone))
-    _write_private(secrets_path, render_starter_secrets(connection=connection))
+    config = render_starter_config(connection=connection, timezone=timezone, backend=backend)
+    secrets = render_starter_secrets(connection=connection, backend=backend)
+    _write_private(config_path, config)
+    _write_private(secrets_path, secrets)
     return config_path, secrets_path
 
 

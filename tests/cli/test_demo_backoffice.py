@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.config import load_config
-from engine.runtime.views_setup import demo_entry, sandbox_entries
+from engine.runtime.views_setup import backend_choices, demo_entry, sandbox_entries
 from tui.cli import build_parser
 from tui.commands.demo import start_sandboxes, write_demo_config
 
@@ -31,3 +31,8 @@ def test_the_sandbox_command_offers_each_entrys_simulator() -> None:
         args = build_parser().parse_args(["sandbox", entry.name, "--port", "9000"])
         assert (args.command, args.system, args.port) == ("sandbox", entry.name, 9000)
     assert sandbox_entries(), "the built-in back office ships a simulator"
+
+
+def test_init_offers_each_installed_back_office() -> None:
+    for name, _title in backend_choices():
+        assert build_parser().parse_args(["init", "--backend", name]).backend == name

@@ -18,7 +18,7 @@ from textual.app import App
 from textual.widgets import Input, Select
 
 from engine.backends import available_backends, backend_entry, unregister_backend
-from engine.config import load_config
+from engine.config import load_config, write_starter_files
 from engine.runtime import Engine, MappingKind
 from engine.runtime.views import console_offers, mapping_sections
 from engine.runtime.views_setup import SetupAnswers, write_setup
@@ -162,3 +162,13 @@ async def test_wizard_doctor_mappings_and_catalog_sync(
         await engine.close(timeout=5)
     skus = sorted(p.get("sku") for p in woo.store.products.values())  # type: ignore[attr-defined]
     assert skus == ["MIN-1", "MIN-2", "MIN-3"]
+
+
+def test_init_writes_its_commented_starter_section(minimal_installed: None, tmp_path: Path) -> None:
+    config_path, secrets_path = write_starter_files(
+        tmp_path / "config.toml", timezone="UTC", backend="minimal"
+    )
+    assert 'type = "minimal"\n# The API key: in secrets.toml.' in config_path.read_text()
+    assert 'api_key = "change-me"' in secrets_path.read_text()
+    backend = load_config(config_path).connections["shop1"].backend
+    assert backend.type == "minimal"

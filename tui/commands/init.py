@@ -12,7 +12,9 @@ __all__ = ["run"]
 
 def run(args: argparse.Namespace) -> int:
     target = Path(args.path).expanduser() if args.path else locate_config(args.config)
-    config_path, secrets_path = write_starter_files(target, connection=args.name)
+    config_path, secrets_path = write_starter_files(
+        target, connection=args.name, backend=getattr(args, "backend", None)
+    )
     print(f"Wrote {config_path}")
     print(f"Wrote {secrets_path}  (mode 600: it holds the secrets)")
     print()
