@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from engine.backends.base import IdempotencyKey, SaleRef
 from engine.backends.korona import KoronaBackend
@@ -183,6 +184,13 @@ async def test_refused_credentials_stop_the_drain_and_page_the_admin(
 async def test_daily_quota_pauses_orders_until_the_reset_and_pages_the_admin(
     servers, tmp_path: Path
 ) -> None:
+    # at noon, so that the reset is far from "now" whatever the hour the suite runs at
+    # (within max_retry_after of midnight the client would rightly wait in place instead)
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=True):
+        await _quota_pauses_orders(servers, tmp_path)
+
+
+async def _quota_pauses_orders(servers, tmp_path: Path) -> None:
     async with order_world(servers, tmp_path) as world:
         orders = await _queued(world, 2)
         world.kb.knobs.update(daily_limit=world.kb.stats.requests_today)

@@ -140,6 +140,8 @@ def _set(text: str, table: str, key: str, value: str) -> str:
 
 #: live state, not settings: each engine has its own (its database file, its subscribers)
 NOT_SETTINGS = frozenset({"StateStore", "EventBus", "Lock", "Event", "Condition", "Logger"})
+#: attributes that are clocks, not settings (the slow-client guard's last summary time)
+LIVE_ATTRIBUTES = frozenset({"_last_summary"})
 
 
 def observe(value: Any, depth: int = 0, seen: frozenset[int] = frozenset()) -> Any:
@@ -166,7 +168,8 @@ def observe(value: Any, depth: int = 0, seen: frozenset[int] = frozenset()) -> A
     state = getattr(value, "__dict__", None)
     if state is None or type(value).__name__ in NOT_SETTINGS:
         return type(value).__name__
-    return {type(value).__name__: observe(state, depth + 1, seen)}
+    settings = {k: v for k, v in state.items() if k not in LIVE_ATTRIBUTES}
+    return {type(value).__name__: observe(settings, depth + 1, seen)}
 
 
 async def consumed(folder: Path, changes: dict[str, str]) -> Any:
