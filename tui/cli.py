@@ -17,7 +17,13 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from engine.runtime import CONFIG_ENV_VAR, JOBS, ConfigError, TillsyncError, format_config_error
+from engine.runtime import (
+    CONFIG_ENV_VAR,
+    ConfigError,
+    TillsyncError,
+    event_jobs,
+    format_config_error,
+)
 from engine.runtime.views_setup import backend_choices, sandbox_entries
 
 __all__ = ["build_parser", "main"]
@@ -29,8 +35,8 @@ SubParsers = argparse._SubParsersAction
 SYNC_JOBS = ("catalog", "stock", "orders", "customers")
 EXIT_BROKEN_PIPE = 141
 ORDER_STATES = ("waiting", "in_flight", "held", "failed", "done", "voiding", "voided", "skipped")
-# What the event log files events under: the scheduled jobs, the order worker, the receiver.
-LOG_JOBS = (*JOBS, "orders", "webhooks")
+# What the event log files events under: the scheduled jobs, the order worker, the receiver, admin.
+LOG_JOBS = event_jobs()
 
 
 def _port(text: str) -> int:

@@ -31,6 +31,7 @@ from engine.runtime.connection import ConnectionRuntime, build_connection
 from engine.runtime.console_actions import ADMIN_JOB, seed_mappings
 from engine.runtime.doctor import CheckStatus, DoctorCheck, DoctorReport
 from engine.runtime.engine import JOBS, Engine
+from engine.runtime.event_jobs import event_jobs
 from engine.runtime.jobs import Job, register_job
 from engine.runtime.marker_file import MARKER_NAME
 from engine.runtime.order_desk import OrderDetails
@@ -94,6 +95,7 @@ __all__ = [
     "build_connection",
     "config_problems",
     "default_config_path",
+    "event_jobs",
     "format_config_error",
     "load_config",
     "locate_config",

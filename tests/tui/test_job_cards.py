@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.widgets import Select
+
+from engine.runtime import JOB_NAMES, JOBS
 from tests.tui.pilot import settle, until, until_async
 from tests.tui.seed import CONNECTION
 from tui.widgets.job_card import JobCard
@@ -55,3 +58,17 @@ async def test_a_dry_run_is_not_the_catalogs_last_real_run(make_app) -> None:
         app.screen.reload()
         await settle(pilot)
         assert card.view.last_run is not None and card.view.last_run.id == real.id
+
+
+async def test_the_logs_job_filter_offers_every_job_the_engine_records(make_app) -> None:
+    """One source of truth: every scheduled job, the order worker, receiver and admin."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        offered = {value for _, value in app.screen.query_one("#log-job", Select)._options}
+        assert set(JOBS) | set(JOB_NAMES) <= offered  # every job the scheduler knows
+        assert {"orders", "webhooks", "admin"} <= offered
+        recorded = await app.call(app.engine.store.events.query(connection=CONNECTION))
+        assert {event.job for event in recorded if event.job} <= offered  # the seed's too

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
-from engine.runtime import EngineEvent
+from engine.runtime import EngineEvent, event_jobs
 from engine.runtime.views import LogQuery, log_page
 from tui.screens.console import ConsoleScreen
 from tui.widgets.event_detail import EventDetail
@@ -49,7 +49,7 @@ class LogsScreen(ConsoleScreen):
     def compose_body(self) -> Iterable[Widget]:
         tz = self.engine.config.tz
         with Vertical(id="logs-body"):
-            yield LogFilterBar(sorted(self.engine.config.job_schedules(self.connection)))
+            yield LogFilterBar(event_jobs())
             yield LogTable(tz)
             yield EventDetail()
 
