@@ -1,0 +1,178 @@
+"""Nexopos adapter: the Backend protocol for NexoPOS 6.x (written against 6.2.1).
+
+NexoPOS has no change feed [V], so catalogue and stock are a *cheap full
+read*: two CRUD namespaces paged at ``page_size`` rows (``ns.products`` and
+``ns.products-units``) plus one plain list for categories, paced under the
+80/min throttle.  Every read has no resumable cursor; the engine's per-link
+hash makes an unchanged product cost no write.  Orders: see :mod:`.sales`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Collection, Mapping
+from typing import Any
+
+import httpx
+
+from engine.backends.base import (
+    BackendBase,
+    Capability,
+    CheckResult,
+    Cursor,
+    IdempotencyKey,
+    MissingSetting,
+    Page,
+    SaleRef,
+)
+from engine.backends.nexopos import catalog, check
+from engine.backends.nexopos.api import NexoApi
+from engine.backends.nexopos.sales import OrderDesk
+from engine.backends.nexopos.settings import PRICE_TIERS, NexoSettings
+from engine.errors import Capture
+from engine.model import (
+    Category,
+    LocationKind,
+    Order,
+    PaymentMethod,
+    PriceGroup,
+    Product,
+    StockLevel,
+    TaxCode,
+)
+from engine.transport import RequestStats, RetryPolicy
+
+__all__ = ["NexoposBackend", "create_nexopos_backend"]
+
+
+class NexoposBackend(BackendBase):
+    """One NexoPOS store: catalogue, stock, orders with void or refund."""
+
+    name = "nexopos"
+    capabilities = frozenset(
+        {
+            Capability.PRODUCTS_READ,
+            Capability.CATEGORIES_READ,
+            Capability.STOCK_READ,
+            Capability.SALES_CREATE,
+            Capability.SALES_VOID,
+            Capability.PAYMENT_METHODS,
+            Capability.TAX_CODES,
+            Capability.PRICE_GROUPS,
+        }
+    )
+
+    def __init__(
+        self,
+        settings: NexoSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self._api = NexoApi(settings, transport=transport, retry=retry)
+        self._orders = OrderDesk(self._api)
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._api.client.stats
+
+    @property
+    def last_capture(self) -> Capture | None:
+        return self._api.client.last_capture
+
+    @property
+    def locations(self) -> Mapping[LocationKind, str]:
+        return {LocationKind.WAREHOUSE: catalog.STORE_LOCATION}
+
+    def __repr__(self) -> str:
+        return f"NexoposBackend(url={self.settings.base_url!r})"
+
+    async def check(self) -> CheckResult:
+        return await check.check_connection(self._api)
+
+    def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
+        return check.missing_settings(self.settings, needs)
+
+    async def setting_choices(self, key: str) -> str:
+        return await check.setting_choices(self._api, key)
+
+    async def _unit_rows(self) -> dict[int, list[dict[str, Any]]]:
+        """Every unit quantity, by product id (one CRUD namespace, paged)."""
+        rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        async for page, _total in self._api.crud_pages("ns.products-units"):
+            for row in page:
+                rows[int(row["product_id"])].append(row)
+        return rows
+
+    async def _product_pages(self) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
+        async for page, total in self._api.crud_pages("ns.products"):
+            yield [r for r in page if catalog.is_sellable_type(r)], total
+
+    async def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
+        units = await self._unit_rows()
+        s = self.settings
+        async for rows, total in self._product_pages():
+            items = tuple(
+                catalog.product_from_wire(
+                    row,
+                    catalog.pick_unit_row(units.get(int(row["id"]), []), s.unit_id),
+                    tier=s.price_tier,
+                    gross=s.price_includes_tax,
+                    currency=s.currency,
+                )
+                for row in rows
+            )
+            yield Page(items, None, total)
+
+    async def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]:
+        """All of them, with their parents, in one unpaginated request [V]: no cap."""
+        rows = await self._api.get("categories")
+        yield Page(tuple(catalog.category_from_wire(r) for r in rows or []), None, len(rows or []))
+
+    async def read_stock(
+        self, since: Cursor | None = None, location_id: str | None = None
+    ) -> AsyncIterator[Page[StockLevel]]:
+        units = await self._unit_rows()
+        async for rows, total in self._product_pages():
+            levels = []
+            for row in rows:
+                unit = catalog.pick_unit_row(units.get(int(row["id"]), []), self.settings.unit_id)
+                if unit is not None and catalog.product_sku(row):
+                    levels.append(catalog.stock_level_from_wire(row, unit))
+            yield Page(tuple(levels), None, total)
+
+    async def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]:
+        rows = await self._api.get("taxes/groups")
+        yield Page(tuple(catalog.tax_code_from_wire(r) for r in rows or []))
+
+    async def read_payment_methods(
+        self, since: Cursor | None = None
+    ) -> AsyncIterator[Page[PaymentMethod]]:
+        yield Page(tuple(catalog.payment_methods_from_wire(await self._api.get("orders/payments"))))
+
+    async def read_price_groups(
+        self, since: Cursor | None = None
+    ) -> AsyncIterator[Page[PriceGroup]]:
+        """The three fixed price tiers of every unit [V: columns]."""
+        net = not self.settings.price_includes_tax
+        yield Page(
+            tuple(PriceGroup(t, f"{t} price", self.settings.currency, net) for t in PRICE_TIERS)
+        )
+
+    async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
+        return await self._orders.create(order, key)
+
+    async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
+        return await self._orders.find(key.for_sale())
+
+    async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
+        return await self._orders.void(ref, key)
+
+    async def aclose(self) -> None:
+        await self._api.aclose()
+
+
+def create_nexopos_backend(settings: object) -> NexoposBackend:
+    """Registry factory: settings as NexoSettings, a mapping or a pydantic model."""
+    return NexoposBackend(NexoSettings.coerce(settings))

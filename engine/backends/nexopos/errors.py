@@ -1,0 +1,154 @@
+"""What NexoPOS's answers mean, and the pacing that keeps us under its throttle.
+
+A running NexoPOS 6.2.1 answers nearly every failure as HTTP **500** with the
+PHP message (reference §11): the throttle (``"Too Many Attempts."``, no
+``Retry-After``), validation, short stock, unknown customers, SQL errors.
+So a 500 is classified by its message, never by its status:
+
+* ``Too Many Attempts.`` → :class:`PacedTransport` turns it into a 429 with a
+  ``Retry-After`` reaching the end of our own request window, so the shared
+  retry policy waits for the window (the server had not run the request:
+  the throttle is middleware);
+* ``not enough stock`` → :class:`StockShortage`, a hold with NexoPOS's numbers;
+* a validation or lookup message → :class:`~engine.errors.ValidationError`, a
+  dead letter with NexoPOS's text;
+* anything else stays transient.  A failed write may have left partial rows
+  (§11), so an order is never posted again without first looking it up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+from engine.errors import ConfigError, RemoteError, TransientError, ValidationError
+
+__all__ = [
+    "THROTTLE_MESSAGE",
+    "PacedTransport",
+    "StockShortage",
+    "classify",
+    "nexo_message",
+    "parse_nexo_error",
+]
+
+THROTTLE_MESSAGE = "Too Many Attempts."
+_VALIDATION_MARKS = (
+    "field is required",
+    "undefined array key",
+    "unable to find",
+    "sqlstate",
+    "is already",
+    "not supported",
+    "invalid",
+    "must be",
+)
+
+
+class StockShortage(ConfigError):
+    """NexoPOS holds less stock than the order needs: held with its numbers."""
+
+
+def nexo_message(content: bytes) -> str | None:
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return None
+    message = body.get("message") if isinstance(body, dict) else None
+    return str(message) if message is not None else None
+
+
+def parse_nexo_error(response: httpx.Response) -> tuple[str | None, str | None, dict] | None:
+    """The transport's error parser: NexoPOS's ``{status, message}`` body."""
+    message = nexo_message(response.content)
+    return None if message is None else (None, message, {})
+
+
+def _remote_text(error: RemoteError) -> str:
+    capture = error.capture
+    return (nexo_message(capture.response_body.encode()) if capture else None) or error.message
+
+
+def classify(error: RemoteError) -> RemoteError | ConfigError:
+    """Sharpen a 500 by NexoPOS's message (see the module docstring)."""
+    if error.status != 500:
+        return error
+    text = _remote_text(error)
+    lowered = text.lower()
+    if "not enough stock" in lowered:
+        return StockShortage(
+            f"NexoPOS: {text}", hint="Add stock in NexoPOS (or fix the order), then retry."
+        )
+    if any(mark in lowered for mark in _VALIDATION_MARKS):
+        return ValidationError(
+            f"NexoPOS refused it: {text}",
+            status=500,
+            capture=error.capture,
+            hint="NexoPOS's own words; fix the data or mapping it names, then retry.",
+        )
+    return TransientError(error.message, status=500, capture=error.capture)
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class PacedTransport(httpx.AsyncBaseTransport):
+    """At most ``limit`` requests per ``window`` seconds; the throttle 500 becomes a 429.
+
+    The pacer is a sliding window over our own send times: a request waits
+    until the oldest send in the window has aged out.  That reaches the
+    server's floor (``limit`` per window) without ever crossing it, even
+    against a fixed-window counter that started earlier than ours [I].
+    """
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        limit: int,
+        window: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._inner, self.limit, self.window = inner, limit, window
+        self._clock, self._sleep = clock, sleep
+        self._sent: deque[float] = deque()
+        self._lock = asyncio.Lock()
+        self.waited = 0.0
+
+    def _until_free(self) -> float:
+        now = self._clock()
+        while self._sent and now - self._sent[0] >= self.window:
+            self._sent.popleft()
+        if len(self._sent) < self.limit:
+            return 0.0
+        return self._sent[0] + self.window - now
+
+    async def _slot(self) -> None:
+        async with self._lock:
+            while (wait := self._until_free()) > 0:
+                self.waited += wait
+                await self._sleep(wait)
+            self._sent.append(self._clock())
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self._slot()
+        response = await self._inner.handle_async_request(request)
+        if response.status_code != 500:
+            return response
+        content = await response.aread()
+        if nexo_message(content) != THROTTLE_MESSAGE:
+            return response
+        async with self._lock:
+            wait = max(1.0, self._until_free() or self.window)
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        headers.append(("Retry-After", str(int(wait + 0.999))))
+        return httpx.Response(429, headers=headers, content=content, request=request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
