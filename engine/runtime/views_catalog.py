@@ -9,17 +9,23 @@ create.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from engine.runtime.engine import Engine
+from engine.store import Link
 from engine.sync.diff import CatalogDiff
 
 __all__ = [
+    "MISSING_IN_BACKOFFICE",
     "ProductRow",
     "catalog_preview",
     "linked_products",
     "skipped_products",
     "unlinked_products",
 ]
+
+
+MISSING_IN_BACKOFFICE = "missing in back office"
 
 
 @dataclass(frozen=True)
@@ -40,20 +46,32 @@ def _matches(search: str, *texts: str | None) -> bool:
 async def linked_products(
     engine: Engine, connection: str, search: str = "", *, limit: int = 500
 ) -> tuple[ProductRow, ...]:
-    """Products and variations that have a Woo twin, filtered by SKU or id."""
+    """Products and variations that have a Woo twin, filtered by SKU, name or id.
+
+    The name is the one tillsync last wrote or linked; a product the back office
+    no longer has (found by an order's line check) says so instead of "linked".
+    """
     rows: list[ProductRow] = []
     async for link in engine.store.links.iterate(connection=connection):
         if link.kind not in ("product", "variation"):
             continue
-        if _matches(search, link.sku, link.backoffice_id, str(link.woo_id)):
-            when = link.updated_at.astimezone(engine.config.tz) if link.updated_at else None
-            stamp = f"linked {when:%Y-%m-%d %H:%M}" if when else "linked"
-            rows.append(
-                ProductRow(link.sku or "", "", link.backoffice_id, link.woo_id, link.kind, stamp)
-            )
+        if _matches(search, link.sku, link.name, link.backoffice_id, str(link.woo_id)):
+            rows.append(_linked_row(link, engine.config.tz))
             if len(rows) >= limit:
                 break
     return tuple(rows)
+
+
+def _linked_row(link: Link, tz: tzinfo) -> ProductRow:
+    if link.gone_at is not None:
+        detail = f"{MISSING_IN_BACKOFFICE} (found {link.gone_at.astimezone(tz):%Y-%m-%d %H:%M})"
+    elif link.updated_at is not None:
+        detail = f"linked {link.updated_at.astimezone(tz):%Y-%m-%d %H:%M}"
+    else:
+        detail = "linked"
+    return ProductRow(
+        link.sku or "", link.name or "", link.backoffice_id, link.woo_id, link.kind, detail
+    )
 
 
 async def skipped_products(

@@ -22,7 +22,7 @@ __all__ = ["Link", "Links"]
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = "kind, backoffice_id, woo_id, sku, hash, updated_at"
+_COLUMNS = "kind, backoffice_id, woo_id, sku, hash, updated_at, name, gone_at"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Link:
     sku: str | None = None
     hash: str | None = None
     updated_at: datetime | None = None  # set by the store on write
+    name: str | None = None  # the product's name when last written or linked (for the console)
+    gone_at: datetime | None = None  # when the back office was found not to have it any more
 
 
 def _link(row: Row) -> Link:
@@ -45,6 +47,8 @@ def _link(row: Row) -> Link:
         sku=row["sku"],
         hash=row["hash"],
         updated_at=from_text(row["updated_at"]),
+        name=row["name"],
+        gone_at=from_text(row["gone_at"]) if row["gone_at"] else None,
     )
 
 
@@ -137,11 +141,12 @@ class Links:
                 [(connection, ln.kind, int(ln.woo_id), str(ln.backoffice_id)) for ln in batch],
             )
             await self._db.execute_many(
-                "INSERT INTO links (connection, kind, backoffice_id, woo_id, sku, hash, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO links"
+                " (connection, kind, backoffice_id, woo_id, sku, hash, updated_at, name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (connection, kind, backoffice_id) DO UPDATE SET"
                 " woo_id = excluded.woo_id, sku = excluded.sku, hash = excluded.hash,"
-                " updated_at = excluded.updated_at",
+                " updated_at = excluded.updated_at, name = COALESCE(excluded.name, name)",
                 [
                     (
                         connection,
@@ -151,6 +156,7 @@ class Links:
                         ln.sku,
                         ln.hash,
                         now,
+                        ln.name,
                     )
                     for ln in batch
                 ],
@@ -181,6 +187,27 @@ class Links:
             if len(rows) < chunk:
                 return
             last_id = rows[-1]["id"]
+
+    async def mark_gone(
+        self,
+        kind: str,
+        backoffice_ids: Iterable[str],
+        at: datetime | None,
+        *,
+        connection: str = DEFAULT_CONNECTION,
+    ) -> int:
+        """Note that the back office no longer has these (``at``), or has them again (None).
+
+        The first time found missing is kept: it says since when at least.
+        """
+        stamp = to_text(at) if at is not None else None
+        async with self._db.transaction():
+            return await self._db.execute_many(
+                "UPDATE links SET gone_at = CASE WHEN ? IS NULL THEN NULL"
+                " ELSE COALESCE(gone_at, ?) END"
+                " WHERE connection = ? AND kind = ? AND backoffice_id = ?",
+                [(stamp, stamp, connection, kind, str(i)) for i in backoffice_ids],
+            )
 
     async def delete(
         self, kind: str, backoffice_id: str, *, connection: str = DEFAULT_CONNECTION

@@ -183,6 +183,13 @@ _CONFIRMING_STATE = Migration(
     rebuilds_tables=True,
 )
 
+# The console names a linked product (the name tillsync last wrote or linked) and
+# marks one the back office no longer has (found by an order's line check).
+_LINK_NAMES = Migration(
+    "links remember the product's name and when the back office was found without it",
+    ("ALTER TABLE links ADD COLUMN name TEXT", "ALTER TABLE links ADD COLUMN gone_at TEXT"),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _STATE_TABLES,
     _OUTBOX_TABLES,
@@ -190,6 +197,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _STORE_DERIVED_KEYS,
     _WRITEBACK_DEBTS,
     _CONFIRMING_STATE,
+    _LINK_NAMES,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

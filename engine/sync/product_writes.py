@@ -194,7 +194,8 @@ class ProductWrites:
         remembers the stock the shop already holds.
         """
         product = decision.product
-        links = [Link(PRODUCT, product.id, woo_id, product.sku, encode(decision.remembered()))]
+        remembered = encode(decision.remembered())
+        links = [Link(PRODUCT, product.id, woo_id, product.sku, remembered, name=product.name)]
         held = fingerprint(decision.stock) if stock and decision.stock else decision.shop_stock
         if held:
             links.append(Link(STOCK, product.id, woo_id, product.sku, encode(held)))

@@ -285,8 +285,8 @@ async def seed_state(state_db: Path, shop: Shop) -> None:
         )
         clock.set(4.1)
         links = [
-            Link("product", str(1000 + i), pid, shop.woo.products[pid].get("sku") or None, "h")
-            for i, pid in enumerate(sorted(shop.woo.products))
+            Link("product", str(1000 + i), pid, p.get("sku") or None, "h", name=p.get("name"))
+            for i, (pid, p) in enumerate(sorted(shop.woo.products.items()))
         ]
         await store.links.upsert_many(links, connection=CONNECTION)
         await store.skipped.record(

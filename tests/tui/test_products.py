@@ -98,3 +98,31 @@ async def test_create_one_product_now(make_app, shop) -> None:
             app.engine.store.links.get_by_sku(sku, kind="product", connection=CONNECTION)
         )
         assert [link.woo_id for link in links] == [in_shop[0]["id"]]
+
+
+async def test_names_are_shown_and_searched(make_app, shop) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await open_products(pilot)
+        woo_names = {p["id"]: p["name"] for p in shop.woo.products.values()}
+        assert [row.name for row in table.rows_shown] == [
+            woo_names[r.woo_id] for r in table.rows_shown
+        ]
+        wanted = table.rows_shown[3]
+        word = max(wanted.name.split(), key=len)  # a word of its name, not its SKU
+        await pilot.press("slash", *word.lower())
+        await settle(pilot)
+        assert wanted in table.rows_shown
+        assert all(word.lower() in row.name.lower() for row in table.rows_shown)
+
+
+async def test_a_catalog_run_remembers_the_names_it_writes(make_app, shop) -> None:
+    app = make_app(start_engine=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.call(app.engine.run_job("catalog", CONNECTION))
+        table = await open_products(pilot)
+        seeded = {str(1000 + i) for i in range(len(shop.woo.products))}
+        written = [row for row in table.rows_shown if row.backoffice_id not in seeded]
+        assert written  # the run created and linked the back office's products
+        assert all(row.name == shop.korona.product(row.sku)["name"] for row in written)
