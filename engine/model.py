@@ -162,6 +162,11 @@ class Product:
     revision: int | None = None
     manufacturer: str = ""  # who makes it (a POS's manufacturer field)
     brand: str = ""  # the name it is sold under, when the back office keeps one apart
+    # Set on a record the engine pushes to a back office (``write_products``):
+    # the fields changed in WooCommerce, by their names here ("name", "price",
+    # "description", "short_description", "weight"); the adapter updates only
+    # those.  Empty: a complete record (a new product) - write all of it.
+    changed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ an error message shows as the right way to write that key.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -31,10 +32,12 @@ from engine.config.values import (
     Section,
     Url,
 )
+from engine.sync.directions import PUSHABLE_PRODUCT_FIELDS, Direction, Directions, Side
 
 __all__ = [
     "BackendSettings",
     "ConnectionConfig",
+    "DirectionSettings",
     "GenericBackendSettings",
     "OrderMeta",
     "OrderRules",
@@ -141,6 +144,49 @@ class SyncPreferences(Section):
     dry_run: StrictBool = Field(False, examples=["false"])
 
 
+_Way = Literal["pull", "push", "both"]
+
+
+class DirectionSettings(Section):
+    """Which way products, categories, stock and customers flow (see engine.sync.directions).
+
+    ``pull``: back office → WooCommerce; ``push``: WooCommerce → back office;
+    ``both``.  ``truth`` names the side that owns a product field where both
+    ways are on (``regular_price = "backoffice"``); an owned field only flows
+    from its owner.  Whether the back office can go the chosen way is checked
+    against its capabilities when the connection is built.
+    """
+
+    products: _Way = Field("pull", examples=['"pull"'])
+    categories: _Way = Field("pull", examples=['"pull"'])
+    stock: _Way = Field("pull", examples=['"pull"'])
+    customers: _Way = Field("push", examples=['"push"'])
+    truth: dict[str, Literal["backoffice", "woocommerce"]] = Field(
+        {}, examples=['{ regular_price = "backoffice", name = "woocommerce" }']
+    )
+
+    @field_validator("truth")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(PUSHABLE_PRODUCT_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"{', '.join(unknown)}: not a product field that syncs both ways "
+                f"({', '.join(PUSHABLE_PRODUCT_FIELDS)})"
+            )
+        return value
+
+    def directions(self) -> Directions:
+        truth = {name: Side(side) for name, side in self.truth.items()}
+        return Directions(
+            products=Direction(self.products),
+            categories=Direction(self.categories),
+            stock=Direction(self.stock),
+            customers=Direction(self.customers),
+            truth=MappingProxyType(truth),
+        )
+
+
 class OrderMeta(Section):
     """Order meta keys where plugins keep what WooCommerce core has no field for.
 
@@ -232,6 +278,7 @@ class ConnectionConfig(Section):
     backend: BackendSettings
     sync: SyncPreferences = SyncPreferences()
     orders: OrderRules = OrderRules()
+    directions: DirectionSettings = DirectionSettings()
     schedules: ScheduleOverrides = ScheduleOverrides()
 
     def adapter_settings(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 
 from engine.backends import Backend, Capability, create_backend
 from engine.config import ConnectionConfig
+from engine.errors import ConfigError
 from engine.events import EventBus
 from engine.model import LocationKind
 from engine.notify import AlertSink, LogAlerts
@@ -20,6 +21,7 @@ from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.customers import CustomerSync
+from engine.sync.directions import Directions, direction_problems
 from engine.sync.orders import OrderIntake, OrderPoll, OrderWatch, OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
 from engine.sync.orders.order_extras import OrderMetaKeys
@@ -129,6 +131,7 @@ def build_connection(
     woo = woo_client(config)
     backend = create_backend(config.backend.type, config.adapter_settings())
     location = backend.locations.get(LocationKind.WAREHOUSE)  # where stock is read
+    directions = _directions(name, config, backend)
     ctx = SyncContext(
         connection=name,
         store=store,
@@ -137,6 +140,7 @@ def build_connection(
         bus=bus,
         prefs=preferences(config),
         stock_location_id=location,
+        directions=directions,
     )
     runtime = ConnectionRuntime(name, config, woo, backend, ctx, alerts=alerts)
     if config.woo.webhook_secret is not None and public_url:
@@ -144,6 +148,18 @@ def build_connection(
     if Capability.SALES_CREATE in backend.capabilities:
         _add_order_worker(runtime)
     return runtime
+
+
+def _directions(name: str, config: ConnectionConfig, backend: Backend) -> Directions:
+    """The connection's directions, refused when its back office cannot go that way."""
+    directions = config.directions.directions()
+    problems = direction_problems(directions, backend.capabilities, backend.name)
+    if problems:
+        raise ConfigError(
+            f"[connections.{name}.directions]: " + "; ".join(problems),
+            hint="choose a direction this back office supports (pull is the default)",
+        )
+    return directions
 
 
 def _add_order_worker(runtime: ConnectionRuntime) -> None:

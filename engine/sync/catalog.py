@@ -21,8 +21,10 @@ from engine.sync.catalog_writer import IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.context import SyncContext
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
+from engine.sync.directions import Entity
 from engine.sync.jobrun import JobRun, RunTotals
 from engine.sync.pipeline import PageResult, apply_pages
+from engine.sync.product_push import ProductPush
 from engine.sync.shop_view import ShopView
 from engine.sync.woo_fields import CatalogPreferences
 
@@ -66,12 +68,16 @@ class CatalogSync:
             try:
                 if not dry_run and await self._first_sync():
                     view.prefetch_stock()
+                if skus is None and self.ctx.directions.pushes(Entity.PRODUCTS):
+                    await ProductPush(run, diff).push()  # first: the shop's edits win a tie
                 category_ids: dict[str, int] = {}
-                if prefs.sync_categories and self._backend_has_categories():
+                if prefs.sync_categories and self._pulls_categories():
                     category_ids = await CategorySync(run, diff).sync()
                 writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
                 wanted = None if skus is None else frozenset(skus)
-                unknown = await self._products(run, writer, wanted)
+                unknown: tuple[str, ...] = ()
+                if self.ctx.directions.pulls(Entity.PRODUCTS):
+                    unknown = await self._products(run, writer, wanted)
             finally:
                 await view.close()
         totals = (run.totals, run.duration_s, run.requests, dry_run)
@@ -83,8 +89,10 @@ class CatalogSync:
             return False
         return await self.ctx.store.links.count(PRODUCT, connection=self.ctx.connection) == 0
 
-    def _backend_has_categories(self) -> bool:
+    def _pulls_categories(self) -> bool:
         """Back offices without categories (a flat price list) sync products only."""
+        if not self.ctx.directions.pulls(Entity.CATEGORIES):
+            return False
         return Capability.CATEGORIES_READ in self.ctx.backend.capabilities
 
     async def retry_skipped(self, keys: Collection[str] | None = None) -> CatalogReport:

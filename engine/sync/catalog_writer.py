@@ -16,6 +16,9 @@ from typing import Any
 from engine.model import Product
 from engine.store.links import Link
 from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
+from engine.sync.directions import Entity
+from engine.sync.echo import EchoMemory
+from engine.sync.fieldhash import FieldHashes, fingerprint
 from engine.sync.jobrun import JobRun
 from engine.sync.product_plan import ProductDecision, decide
 from engine.sync.product_writes import IMAGE, PRODUCT, STOCK, ProductWrites
@@ -47,6 +50,8 @@ class ProductWriter:
         self.writes = ProductWrites(run, prefs)
         self._sku_owner: dict[str, str] = {}
         self._images_set_aside: set[str] | None = None
+        self.echo = EchoMemory(self.ctx.store, self.ctx.connection, Entity.PRODUCTS)
+        self.echoes = 0  # back-office changes dropped as our push coming back
 
     @property
     def incomplete(self) -> int:
@@ -92,6 +97,7 @@ class ProductWriter:
         )
         decisions = []
         set_aside = await self._image_failures()
+        written = await self._pushed([p.id for p in products])
         for product, link in zip(products, links, strict=True):
             if product.image_urls and (product.sku or product.id) in set_aside:
                 product = replace(product, image_urls=())  # until the admin retries them
@@ -105,8 +111,39 @@ class ProductWriter:
             if duplicate is not None and decision.verb not in ("skip", "ignore"):
                 reason = f"duplicate SKU: back-office product {duplicate} has the same number"
                 decision = replace(decision, verb="skip", reason=reason)
+            decision = self._directed(decision, written.get(product.id, {}))
             decisions.append(await self._with_stock(decision))
         return await self._known_tax_classes(decisions)
+
+    def _directed(self, decision: ProductDecision, written: FieldHashes) -> ProductDecision:
+        """Both ways on: leave the shop's own fields alone, and drop our push's echo.
+
+        A field the shop owns (``truth``) is not sent and its remembered digest
+        kept; an update that only repeats what the push wrote to the back
+        office is that write coming back (engine.sync.echo): nothing is sent,
+        the link just agrees.
+        """
+        directions = self.ctx.directions
+        if decision.verb != "update" or not directions.pushes(Entity.PRODUCTS):
+            return decision
+        owned = [n for n in decision.send if not directions.may_pull(Entity.PRODUCTS, n)]
+        if owned:
+            send = {k: v for k, v in decision.send.items() if k not in owned}
+            fields = {k: v for k, v in decision.fields.items() if k not in owned}
+            kept = {k: v for k, v in decision.previous.items() if k in owned}
+            hashes = {**fingerprint(fields), **kept}
+            decision = replace(decision, send=send, fields=fields, hashes=hashes)
+        if EchoMemory.echoed(written, decision.send) or not decision.send:
+            self.echoes += bool(decision.send)
+            hashes = {**decision.previous, **decision.remembered()}
+            return replace(decision, verb="unchanged", send={}, hashes=hashes)
+        return decision
+
+    async def _pushed(self, ids: list[str]) -> dict[str, FieldHashes]:
+        """What the push wrote to the back office for these products (none: not pushing)."""
+        if not self.ctx.directions.pushes(Entity.PRODUCTS):
+            return {}
+        return await self.echo.written(ids)
 
     async def _known_tax_classes(self, decisions: list[ProductDecision]) -> list[ProductDecision]:
         """Refuse a tax class the shop doesn't have: it would store "" (standard rate)

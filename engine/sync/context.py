@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from engine.backends.base import Backend
 from engine.events import EventBus
+from engine.sync.directions import Directions
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import WooClient
 
@@ -20,6 +21,8 @@ __all__ = ["SyncContext"]
 class SyncContext:
     """One connection pair (a WooCommerce store and its back office) and its tools.
 
+    ``directions`` says which jobs pull, push or both (checked against the
+    back office's capabilities when the connection is built).
     ``write_concurrency`` caps how many WooCommerce batch requests are in
     flight; the WooCommerce client's adaptive limiter may allow fewer when
     the host pushes back.
@@ -33,6 +36,8 @@ class SyncContext:
     prefs: CatalogPreferences = field(default_factory=CatalogPreferences)
     stock_location_id: str | None = None
     write_concurrency: int = 4
+    # which way each entity flows (default: pull products/categories/stock, push customers)
+    directions: Directions = field(default_factory=Directions)
 
     def requests_made(self) -> int:
         """WooCommerce plus back-office requests so far (for the run row)."""

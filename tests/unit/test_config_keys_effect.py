@@ -79,6 +79,12 @@ CHANGED: dict[str, str] = {
     "connection.orders.trigger_status": '"processing"',
     "connection.orders.void_on": '["refunded"]',
     "connection.orders.watch_seconds": "7",
+    # KORONA writes no products, categories or stock and reads no customers:
+    # another way is refused when the connection is built
+    "connection.directions.products": '"both"',
+    "connection.directions.categories": '"push"',
+    "connection.directions.stock": '"push"',
+    "connection.directions.customers": '"pull"',
 }
 
 #: what a key needs beside it to show its effect (allow_fast only matters for a fast schedule;

@@ -1,0 +1,162 @@
+"""Products both ways, and echo suppression (issue 15: direction per entity).
+
+The writable minimal back office (tests/fixtures/minimal_backend/two_way.py)
+and a real WooCommerce sandbox on loopback: an edit made on one side is
+written to the other by the catalog job, and tillsync's own write coming
+back (the shop's bumped ``date_modified``, the back office's new revision)
+writes nothing.  Twenty round trips end with zero extra writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+
+from engine.events import EventBus
+from engine.model import Money
+from engine.store import StateStore
+from engine.sync.catalog import CatalogSync
+from engine.sync.context import SyncContext
+from engine.sync.directions import Direction, Directions, Side
+from engine.sync.woo_fields import CatalogPreferences
+from engine.woo import WooClient
+from sandbox.server import RunningServer, start_server
+from sandbox.woocommerce import WooSandbox, create_app
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_backend"
+WOO_KEY = "ck_round_0123456789abcdef0123456789abcdef"
+WOO_SECRET = "cs_round_0123456789abcdef0123456789abcdef"
+PREFS = CatalogPreferences(
+    new_products_status="publish", tax_classes={"std": "", "low": "reduced-rate"}
+)
+
+
+@pytest.fixture
+def two_way() -> Iterator[type]:
+    sys.path.insert(0, str(FIXTURE))
+    try:
+        from minimal_backend.two_way import TwoWayBackend
+
+        yield TwoWayBackend
+    finally:
+        sys.path.remove(str(FIXTURE))
+        for name in [m for m in sys.modules if m.startswith("minimal_backend")]:
+            sys.modules.pop(name)
+
+
+@pytest.fixture
+def woo() -> Iterator[tuple[WooSandbox, RunningServer]]:
+    sandbox = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
+    server = start_server(create_app(sandbox))
+    sandbox.site_url = server.url
+    try:
+        yield sandbox, server
+    finally:
+        server.stop()
+
+
+@dataclass
+class Pair:
+    sandbox: WooSandbox
+    backend: object
+    ctx: SyncContext
+    admin: WooClient  # the shop admin's own edits, outside tillsync
+
+    def woo_writes(self) -> int:
+        return self.sandbox.stats.items_created + self.sandbox.stats.items_updated
+
+    def woo_product(self, sku: str) -> dict:
+        return next(p for p in self.sandbox.products.values() if p.get("sku") == sku)
+
+    async def sync(self) -> tuple[int, int]:
+        """One catalog run; returns (writes to the shop, writes to the back office)."""
+        shop, office = self.woo_writes(), self.backend.writes  # type: ignore[attr-defined]
+        await CatalogSync(self.ctx).run()
+        return self.woo_writes() - shop, self.backend.writes - office  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def pair(two_way: type, woo, tmp_path: Path) -> AsyncIterator[Pair]:
+    sandbox, server = woo
+    store = await StateStore.open(tmp_path / "state.db")
+    client = WooClient(server.url, WOO_KEY, WOO_SECRET)
+    admin = WooClient(server.url, WOO_KEY, WOO_SECRET)
+    backend = two_way()
+    ctx = SyncContext(
+        "default", store, client, backend, EventBus(), prefs=PREFS,
+        directions=Directions(products=Direction.BOTH),
+    )  # fmt: skip
+    try:
+        yield Pair(sandbox, backend, ctx, admin)
+    finally:
+        await client.aclose()
+        await admin.aclose()
+        await store.close()
+
+
+async def test_twenty_round_trips_end_with_no_extra_write(pair: Pair) -> None:
+    assert await pair.sync() == (3, 0)  # created in the shop, nothing pushed back
+    assert await pair.sync() == (0, 0)
+    backend = pair.backend
+    for trip in range(20):
+        woo_id = pair.woo_product("MIN-1")["id"]
+        if trip % 2 == 0:  # the admin renames it in wp-admin
+            await pair.admin.update_product(woo_id, {"name": f"Mug {trip}"})
+            assert await pair.sync() == (0, 1), trip  # pushed; its echo writes nothing
+            assert backend.products["m-1"].name == f"Mug {trip}"  # type: ignore[attr-defined]
+        else:  # the cashier changes the price in the back office
+            current = backend.products["m-1"]  # type: ignore[attr-defined]
+            backend.edit(replace(current, price=Money.of(f"{10 + trip}.00", "EUR")))  # type: ignore[attr-defined]
+            assert await pair.sync() == (1, 0), trip  # pulled; its echo pushes nothing
+            assert pair.woo_product("MIN-1")["regular_price"] == f"{10 + trip}.00"
+        assert await pair.sync() == (0, 0), trip  # no ping-pong
+    assert backend.writes == 10  # type: ignore[attr-defined]
+    for _ in range(3):
+        assert await pair.sync() == (0, 0)
+
+
+async def test_a_field_the_back_office_owns_is_not_pushed(pair: Pair) -> None:
+    pair.ctx = replace(
+        pair.ctx,
+        directions=Directions(
+            products=Direction.BOTH, truth=MappingProxyType({"regular_price": Side.BACKOFFICE})
+        ),
+    )
+    await pair.sync()
+    woo_id = pair.woo_product("MIN-2")["id"]
+    await pair.admin.update_product(woo_id, {"regular_price": "99.00", "name": "Big towel"})
+    assert await pair.sync() == (0, 1)
+    pushed = pair.backend.products["m-2"]  # type: ignore[attr-defined]
+    assert (pushed.name, pushed.price) == ("Big towel", Money.of("4.50", "EUR"))
+
+
+async def test_pull_only_never_writes_to_the_back_office(pair: Pair) -> None:
+    pair.ctx = replace(pair.ctx, directions=Directions())
+    await pair.sync()
+    woo_id = pair.woo_product("MIN-3")["id"]
+    await pair.admin.update_product(woo_id, {"name": "Renamed in the shop"})
+    assert await pair.sync() == (0, 0)
+    assert pair.backend.products["m-3"].name == "Notebook"  # type: ignore[attr-defined]
+
+
+async def test_a_full_pull_does_not_undo_a_newer_shop_edit_with_our_own_echo(pair: Pair) -> None:
+    """The back office still shows what the push wrote there; that is our echo, not an edit.
+
+    ``catalog --full --sku`` pulls without pushing first and compares with what
+    the shop really holds: without the back-office memory it would put the
+    pushed name back over the admin's newer one.
+    """
+    await pair.sync()
+    woo_id = pair.woo_product("MIN-1")["id"]
+    await pair.admin.update_product(woo_id, {"name": "Pushed name"})
+    assert await pair.sync() == (0, 1)
+    await pair.admin.update_product(woo_id, {"name": "Newer shop name"})
+    await CatalogSync(pair.ctx).run(full=True, skus=["MIN-1"])
+    assert pair.woo_product("MIN-1")["name"] == "Newer shop name"
+    assert await pair.sync() == (0, 1)  # and the next run pushes it
+    assert pair.backend.products["m-1"].name == "Newer shop name"  # type: ignore[attr-defined]
