@@ -1,0 +1,66 @@
+"""AurPOS as the core sees it: the entry registered under "tillsync.backends".
+
+AurPOS publishes no API of its own; it is built on Ultimate POS, whose
+Connector module API this adapter speaks (``shared/reference/aurpos-api.md``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.backends.aurpos.backend import AurposBackend
+from engine.backends.aurpos.config import AurposBackendSettings
+from engine.backends.base import Backend
+from engine.backends.entry import BackendEntry, MappingVocabulary, Pick, SetupField
+
+__all__ = ["ENTRY"]
+
+_HERE = Path(__file__).parent
+
+
+def _build(settings: Any) -> Backend:
+    from engine.backends.aurpos.backend import create_aurpos_backend
+
+    return create_aurpos_backend(settings)
+
+
+SETUP_FIELDS = (
+    SetupField("host", "AurPOS address", "https://pos.example.com (without /connector/api)"),
+    SetupField("client_id", "OAuth client id", "AurPOS → Connector → Clients"),
+    SetupField("client_secret", "OAuth client secret", secret=True),
+    SetupField("username", "AurPOS user", "the POS user tillsync acts as"),
+    SetupField("password", "AurPOS password", secret=True),
+    SetupField(
+        "location",
+        "Business location",
+        pick=Pick.WAREHOUSE,
+        place_label="Products, stock and orders at",
+        doctor_check="location",
+        couple=True,
+    ),
+    SetupField(
+        "price_group",
+        "Selling price group",
+        pick=Pick.PRICE_GROUP,
+        required=False,
+        place_label="Shop prices from",
+        doctor_check="price group",
+    ),
+)
+
+ENTRY = BackendEntry(
+    name="aurpos",
+    title="AurPOS (Ultimate POS)",
+    factory=_build,
+    settings_model=AurposBackendSettings,
+    capabilities=AurposBackend.capabilities,
+    config_template=(_HERE / "config_template.toml").read_text(encoding="utf-8"),
+    secrets_template=(_HERE / "secrets_template.toml").read_text(encoding="utf-8"),
+    setup_fields=SETUP_FIELDS,
+    vocabulary=MappingVocabulary(
+        tax="AurPOS tax rate → WooCommerce tax class",
+        payment="WooCommerce payment gateway → AurPOS payment method (cash, card, …)",
+    ),
+    sandbox="sandbox.aurpos:serve_forever",
+)
