@@ -1,0 +1,71 @@
+"""Keep under KROS's limits before KROS has to say 429: 10 requests/s, 300/min.
+
+[reference: SW3 MCP and two third parties agree on the numbers.]  A sliding
+window of send times, per client (one client = one token = one company);
+a request that would exceed either limit waits until the oldest one in
+that window has aged out.  A 429 that still comes back (another program
+using the same token) is retried by the transport's policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+__all__ = ["PacedTransport", "RequestPace"]
+
+
+class RequestPace:
+    """How long the next request must wait; records it when it may go."""
+
+    def __init__(
+        self,
+        per_second: int = 10,
+        per_minute: int = 300,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limits = ((1.0, per_second), (60.0, per_minute))
+        self._clock = clock
+        self._sent: deque[float] = deque()
+
+    def delay(self) -> float:
+        """Seconds to wait before sending; 0 means send now (and it is recorded)."""
+        now = self._clock()
+        while self._sent and now - self._sent[0] >= 60.0:
+            self._sent.popleft()
+        wait = 0.0
+        for span, limit in self.limits:
+            recent = [t for t in self._sent if now - t < span]
+            if len(recent) >= limit:
+                wait = max(wait, recent[-limit] + span - now)
+        if wait <= 0:
+            self._sent.append(now)
+        return wait
+
+
+class PacedTransport(httpx.AsyncBaseTransport):
+    """Wraps the real transport; every request first takes its turn."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        pace: RequestPace | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._inner = inner
+        self.pace = pace or RequestPace()
+        self._sleep = sleep
+        self._turn = asyncio.Lock()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        async with self._turn:
+            while (wait := self.pace.delay()) > 0:
+                await self._sleep(wait)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
