@@ -1,0 +1,89 @@
+"""NexoPOS sandbox + WooCommerce sandbox on loopback, and engine contexts pointing at both."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.backends.nexopos import NexoposBackend, NexoSettings
+from engine.events import EventBus
+from engine.store import MappingKind, StateStore
+from engine.sync.context import SyncContext
+from engine.sync.woo_fields import CatalogPreferences
+from engine.transport import RetryPolicy
+from engine.woo import WooClient
+from sandbox.nexopos import NexoSandbox, create_app, ids, seed_store
+from sandbox.server import RunningServer, start_server
+from sandbox.woocommerce import WooSandbox
+from sandbox.woocommerce import create_app as create_woo_app
+
+WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
+WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
+FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, jitter=False)
+TAX_CLASSES = {str(ids.TAX_STANDARD): "", str(ids.TAX_REDUCED): "reduced-rate",
+               str(ids.TAX_ZERO): "zero-rate"}  # fmt: skip
+PAYMENTS = {"bacs": "bank-payment", "cod": "cash-payment"}  # "cheque": unmapped
+
+
+@dataclass
+class Servers:
+    nexo: NexoSandbox
+    woo: WooSandbox
+    nexo_server: RunningServer
+    woo_server: RunningServer
+
+
+@contextmanager
+def sandboxes(products: int = 12, rate_limit: int | None = None) -> Iterator[Servers]:
+    sb = seed_store(NexoSandbox(), products=products, rng_seed=7)
+    sb.knobs.rate_limit = rate_limit
+    woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
+    woo.webhook_delay = 0.05
+    nexo_server, woo_server = start_server(create_app(sb)), start_server(create_woo_app(woo))
+    try:
+        yield Servers(sb, woo, nexo_server, woo_server)
+    finally:
+        nexo_server.stop()
+        woo_server.stop()
+
+
+def nexo_settings(servers: Servers, **overrides: Any) -> NexoSettings:
+    values: dict[str, Any] = {
+        "base_url": servers.nexo_server.url,
+        "token": ids.TOKEN,
+        "customer_group_id": ids.GROUP_WEB,
+        "default_customer_id": ids.WALK_IN_CUSTOMER,
+        "unit_id": ids.UNIT_PIECE,
+        "timeout": 2.0,
+    }
+    return NexoSettings(**(values | overrides))
+
+
+def backend(servers: Servers, **overrides: Any) -> NexoposBackend:
+    return NexoposBackend(nexo_settings(servers, **overrides), retry=FAST_RETRY)
+
+
+@asynccontextmanager
+async def engine_context(
+    servers: Servers, tmp_path: Path, retry: RetryPolicy = FAST_RETRY, **overrides: Any
+) -> AsyncIterator[SyncContext]:
+    store = await StateStore.open(tmp_path / "state.db")
+    nexo = NexoposBackend(nexo_settings(servers, **overrides), retry=retry)
+    woo = WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY)
+    for source, target in TAX_CLASSES.items():
+        await store.mappings.set(MappingKind.TAX_CLASS, source, target)
+    for gateway, method in PAYMENTS.items():
+        await store.mappings.set(MappingKind.PAYMENT, gateway, method)
+    try:
+        yield SyncContext(
+            connection="default", store=store, woo=woo, backend=nexo, bus=EventBus(),
+            prefs=CatalogPreferences(new_products_status="publish"),
+            stock_location_id=nexo.locations[next(iter(nexo.locations))],
+        )  # fmt: skip
+    finally:
+        await woo.aclose()
+        await nexo.aclose()
+        await store.close()
