@@ -73,6 +73,13 @@ class EngineAdmin:
     def connection(self, name: str | None = None) -> ConnectionRuntime:
         raise NotImplementedError  # provided by Engine
 
+    if TYPE_CHECKING:  # provided by ConsoleActions (a stub here would shadow it in Engine)
+
+        def _order_changed(self, conn: str, entry: OutboxEntry, text: str) -> None: ...
+
+        @staticmethod
+        def _wake(conn: ConnectionRuntime) -> None: ...
+
     def _name(self, connection: str | None) -> str:
         return self.connection(connection).name
 
@@ -100,7 +107,10 @@ class EngineAdmin:
         """A failed, held or skipped order becomes due now (the worker picks it up)."""
         name = self._name(connection)
         with explained_transition("retry"):
-            return await self.store.outbox.retry(order_id, connection=name)
+            entry = await self.store.outbox.retry(order_id, connection=name)
+        self._order_changed(name, entry, "retry queued by the admin")  # other consoles see it
+        self._wake(self.connection(name))
+        return entry
 
     async def orders_skip(
         self, order_id: int, reason: str = "skipped by the admin", connection: str | None = None
@@ -108,7 +118,9 @@ class EngineAdmin:
         """The order will not be sent to the back office (until retried)."""
         name = self._name(connection)
         with explained_transition("skip"):
-            return await self.store.outbox.skip(order_id, reason, connection=name)
+            entry = await self.store.outbox.skip(order_id, reason, connection=name)
+        self._order_changed(name, entry, f"skipped by the admin: {reason}")
+        return entry
 
     async def reset_links(self, group: LinkGroup, connection: str | None = None) -> dict[str, int]:
         """Forget which WooCommerce objects match which back-office ones.
