@@ -119,7 +119,7 @@ def discover_backends(*, again: bool = False) -> None:
 
 def available_backends() -> tuple[str, ...]:
     discover_backends()
-    return tuple(sorted(_REGISTRY))
+    return tuple(sorted(_REGISTRY, key=lambda name: (_REGISTRY[name].rank, name)))
 
 
 def backend_entries() -> tuple[BackendEntry, ...]:

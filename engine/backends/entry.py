@@ -97,6 +97,10 @@ class BackendEntry:
     vocabulary: MappingVocabulary = field(default_factory=MappingVocabulary)
     demo: str = ""  # "module:attr" of a callable returning the demo back office
     sandbox: str = ""  # "module:attr" of the sandbox's serve_forever(host, port, seed_products)
+    # where it stands in lists, lowest first (ties by name); the first one is the default
+    # of `tillsync init`, the wizard and the demo: a back office built on inferred facts
+    # ranks later so it is never chosen without being asked for
+    rank: int = 100
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -63,4 +63,5 @@ ENTRY = BackendEntry(
         payment="WooCommerce payment gateway → AurPOS payment method (cash, card, …)",
     ),
     sandbox="sandbox.aurpos:serve_forever",
+    rank=200,  # built on Ultimate POS facts, not on AurPOS's own: never the default
 )
