@@ -1,0 +1,195 @@
+"""SitooBackend: the Backend protocol for Sitoo REST API v2.
+
+Catalog, categories and stock are read from one site (eshopid) and one
+warehouse; WooCommerce orders are booked as Sitoo orders keyed by
+``externalid`` and cancelled (never deleted).  The mode (test or live) is in
+the transport's name, so every log line of the connection carries it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Collection, Mapping
+from typing import Any
+
+import httpx
+
+from engine.backends.base import (
+    BackendBase,
+    Capability,
+    CheckResult,
+    Cursor,
+    IdempotencyKey,
+    Page,
+    SaleRef,
+)
+from engine.backends.records import MissingSetting
+from engine.backends.sitoo import catalog, check
+from engine.backends.sitoo.api import SitooApi
+from engine.backends.sitoo.reads import CatalogReader
+from engine.backends.sitoo.sales import SitooOrders
+from engine.backends.sitoo.settings import SitooSettings
+from engine.errors import Capture, ConfigError
+from engine.model import (
+    Category,
+    Location,
+    LocationKind,
+    Order,
+    PriceGroup,
+    Product,
+    StockLevel,
+    TaxCode,
+)
+from engine.transport import RequestStats, RetryPolicy
+
+__all__ = ["SitooBackend", "create_sitoo_backend"]
+
+
+class SitooBackend(BackendBase):
+    """One Sitoo site: catalog, stock from a warehouse, orders."""
+
+    name = "sitoo"
+    capabilities = frozenset(
+        {
+            Capability.PRODUCTS_READ,
+            Capability.CATEGORIES_READ,
+            Capability.STOCK_READ,
+            Capability.STOCK_READ_CHANGES_SINCE,
+            Capability.SALES_CREATE,
+            Capability.SALES_VOID,
+            Capability.LOCATIONS,
+            Capability.TAX_CODES,
+            Capability.PRICE_GROUPS,
+        }
+    )
+
+    def __init__(
+        self,
+        settings: SitooSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self._api = SitooApi(settings, transport=transport, retry=retry)
+        self._reader = CatalogReader(self._api)
+        self._orders = SitooOrders(self._api)
+        self._warehouse = settings.warehouse_id
+
+    def __repr__(self) -> str:
+        return f"SitooBackend(account={self.settings.account_id!r}, mode={self.settings.mode!r})"
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode
+
+    @property
+    def stats(self) -> RequestStats:
+        return self._api.client.stats
+
+    @property
+    def last_capture(self) -> Capture | None:
+        return self._api.client.last_capture
+
+    @property
+    def remaining_quota(self) -> int | None:
+        """Requests left in the account's window, when Sitoo reported it [I]."""
+        return self._api.remaining
+
+    @property
+    def set_aside(self) -> tuple[tuple[str, str], ...]:
+        """Rows the last read left out, with why (a variant without SKU, "12,50")."""
+        return tuple(self._reader.problems)
+
+    @property
+    def locations(self) -> Mapping[LocationKind, str]:
+        return {LocationKind.WAREHOUSE: self._warehouse} if self._warehouse else {}
+
+    async def check(self) -> CheckResult:
+        return await check.check_connection(self._api)
+
+    def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
+        return check.missing_settings(self._api, needs) if not self._warehouse else ()
+
+    async def setting_choices(self, key: str) -> str:
+        return await check.setting_choices(self._api, key)
+
+    def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
+        return self._reader.products(since)
+
+    async def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]:
+        """Always whole: categories carry no change date to filter on; parents come first."""
+        rows = await self._api.all_items(self._api.site("categories"))
+        by_id = {str(r["categoryid"]): catalog.category_from_wire(r) for r in rows}
+        yield Page(tuple(_parents_first(by_id)), None, len(by_id))
+
+    def read_stock(
+        self, since: Cursor | None = None, location_id: str | None = None
+    ) -> AsyncIterator[Page[StockLevel]]:
+        warehouse = location_id or self._warehouse
+        if not warehouse:
+            raise ConfigError(
+                "no Sitoo warehouse chosen: set [connections.<name>.backend] warehouse",
+                hint="tillsync doctor lists the warehouses of the site.",
+            )
+        return self._reader.stock(warehouse, since)
+
+    async def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]:
+        rows = await self._api.all_items(self._api.site("productgroups"))
+        yield Page(tuple(catalog.tax_code_from_wire(r) for r in rows))
+
+    async def read_price_groups(
+        self, since: Cursor | None = None
+    ) -> AsyncIterator[Page[PriceGroup]]:
+        rows = await self._api.all_items(self._api.site("pricelists"))
+        net = not self.settings.prices_include_vat
+        yield Page(tuple(catalog.price_group_from_wire(r, net) for r in rows))
+
+    async def read_locations(self, since: Cursor | None = None) -> AsyncIterator[Page[Location]]:
+        rows = await self._api.all_items(self._api.site("warehouses"))
+        yield Page(tuple(catalog.location_from_warehouse(r) for r in rows))
+
+    async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
+        rows = await self._api.all_items(self._api.site("warehouses"))
+        row = next((r for r in rows if str(r.get("warehouseid")) == str(location_id)), None)
+        if row is None:
+            raise ConfigError(f"Sitoo has no warehouse {location_id}")
+        self._warehouse = str(row["warehouseid"])
+        return catalog.location_from_warehouse(row)
+
+    def _warehouse_for(self, order: Order) -> str | None:
+        return self._warehouse
+
+    async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
+        return await self._orders.create(order, key, self._warehouse_for(order))
+
+    async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
+        return await self._orders.find(key)
+
+    async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
+        return await self._orders.cancel(ref, key)
+
+    async def aclose(self) -> None:
+        await self._api.aclose()
+
+
+def _parents_first(by_id: dict[str, Category]) -> list[Category]:
+    ordered: list[Category] = []
+    seen: set[str] = set()
+
+    def visit(category: Category, trail: frozenset[str]) -> None:
+        if category.id in seen or category.id in trail:
+            return
+        parent = by_id.get(category.parent_id or "")
+        if parent is not None:
+            visit(parent, trail | {category.id})
+        seen.add(category.id)
+        ordered.append(category)
+
+    for category in by_id.values():
+        visit(category, frozenset())
+    return ordered
+
+
+def create_sitoo_backend(settings: Any) -> SitooBackend:
+    """Registry factory: SitooSettings, a mapping or the validated config section."""
+    return SitooBackend(SitooSettings.coerce(settings))

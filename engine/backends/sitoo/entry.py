@@ -1,0 +1,63 @@
+"""Sitoo POS as the core sees it: the entry registered under "tillsync.backends"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from engine.backends.base import Backend
+from engine.backends.entry import BackendEntry, MappingVocabulary, Pick, SetupField
+from engine.backends.sitoo.backend import SitooBackend
+from engine.backends.sitoo.config import SitooBackendSettings
+
+__all__ = ["ENTRY"]
+
+_HERE = Path(__file__).parent
+
+
+def _build(settings: Any) -> Backend:
+    from engine.backends.sitoo.backend import create_sitoo_backend
+
+    return create_sitoo_backend(settings)
+
+
+SETUP_FIELDS = (
+    SetupField("mode", "Mode", "test or live: which credential set is used"),
+    SetupField("test_base_url", "Sitoo API URL (test)", "shown when the API password is generated"),
+    SetupField("test_api_id", "Sitoo API id (test)", "Back Office → Settings → Sitoo REST API"),
+    SetupField("test_password", "Sitoo API password (test)", secret=True),
+    SetupField("eshopid", "Site (eshopid)", "the site whose catalog and orders are synced"),
+    SetupField(
+        "warehouse",
+        "Warehouse",
+        pick=Pick.WAREHOUSE,
+        place_label="Stock is read from",
+        doctor_check="warehouse",
+        couple=True,
+    ),
+    SetupField(
+        "pricelist",
+        "Price list",
+        pick=Pick.PRICE_GROUP,
+        required=False,
+        place_label="Shop prices from",
+        doctor_check="price list",
+    ),
+)
+
+ENTRY = BackendEntry(
+    name="sitoo",
+    title="Sitoo POS",
+    factory=_build,
+    settings_model=SitooBackendSettings,
+    capabilities=SitooBackend.capabilities,
+    config_template=(_HERE / "config_template.toml").read_text(encoding="utf-8"),
+    secrets_template=(_HERE / "secrets_template.toml").read_text(encoding="utf-8"),
+    setup_fields=SETUP_FIELDS,
+    vocabulary=MappingVocabulary(
+        tax="Sitoo VAT group (product group) → WooCommerce tax class",
+        payment="WooCommerce payment gateway → Sitoo payment name",
+    ),
+    demo="",
+    sandbox="sandbox.sitoo:serve_forever",
+)

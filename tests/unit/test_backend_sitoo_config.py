@@ -1,0 +1,50 @@
+"""The Sitoo settings section: two credential sets, the mode picks one."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from engine.backends.sitoo import SitooSettings
+from engine.backends.sitoo.config import SitooBackendSettings
+from engine.backends.sitoo.entry import ENTRY
+
+TEST = {
+    "type": "sitoo",
+    "test_base_url": "https://api-sandbox.mysitoo.com/v2/accounts/10020",
+    "test_api_id": "10020-141",
+    "test_password": "test-secret",
+}
+
+
+def test_test_mode_uses_the_test_credentials_and_keeps_the_secret_out_of_repr() -> None:
+    section = SitooBackendSettings(**TEST, warehouse="1")
+    settings = SitooSettings.coerce(section.adapter_settings())
+    assert (settings.mode, settings.api_id, settings.account_id) == ("test", "10020-141", "10020")
+    assert settings.password == "test-secret"
+    assert "test-secret" not in repr(settings) and "test-secret" not in repr(section)
+    assert settings.warehouse_id == "1"
+
+
+def test_live_mode_needs_the_live_set() -> None:
+    with pytest.raises(ValidationError, match="mode 'live' needs base_url, api_id, password"):
+        SitooBackendSettings(**TEST, mode="live")
+    live = SitooBackendSettings(
+        **TEST, mode="live", base_url="https://api.mysitoo.com/v2/accounts/10020",
+        api_id="10020-140", password="live-secret",
+    )  # fmt: skip
+    assert SitooSettings.coerce(live.adapter_settings()).api_id == "10020-140"
+
+
+def test_api_id_must_look_like_account_dash_number() -> None:
+    with pytest.raises(ValidationError, match="<account>-<number>"):
+        SitooBackendSettings(**{**TEST, "test_api_id": "woo-sync"})
+
+
+def test_the_starter_section_validates_with_the_model() -> None:
+    import tomllib
+
+    section = tomllib.loads(ENTRY.config_template)
+    secrets = tomllib.loads(ENTRY.secrets_template)
+    model = SitooBackendSettings(**section, **secrets)
+    assert model.mode == "test" and model.product_filter == "active"
