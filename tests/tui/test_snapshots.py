@@ -104,17 +104,27 @@ def _first_run() -> Callable[[Pilot], object]:
     return first_run
 
 
-def test_first_run_credentials(make_app, snap_compare) -> None:
+def _one_back_office(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shot is of KORONA's questions whatever else is installed (another installed
+    back office adds a "Back office" choice above them)."""
+    monkeypatch.setattr(
+        "tui.screens.first_run.backend_choices", lambda: (("korona", "KORONA POS"),)
+    )
+
+
+def test_first_run_credentials(make_app, snap_compare, monkeypatch) -> None:
+    _one_back_office(monkeypatch)
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_first_run())
 
 
-def test_first_run_credentials_shot_late(make_app, snap_compare) -> None:
+def test_first_run_credentials_shot_late(make_app, snap_compare, monkeypatch) -> None:
     """The shot a loaded machine takes: a blink cycle after the screen settled.
 
     A focused Input blinks its cursor every 0.5 s, so a shot taken late caught
     it blinked off and differed from the reference.  This waits until the
     cursor blinks off or a whole blink cycle has passed, then shoots.
     """
+    _one_back_office(monkeypatch)
     settled = _first_run()
 
     async def late(pilot: Pilot) -> None:
