@@ -156,6 +156,7 @@ def create_order(sb: NexoSandbox, body: Any, request: Request) -> dict[str, Any]
 
 
 def order_of(sb: NexoSandbox, key: str) -> dict[str, Any]:
+    key = str(key)
     order = sb.orders.get(int(key)) if key.isdigit() else None
     if order is None:
         raise model_missing("Order", key)

@@ -66,6 +66,15 @@ async def single(sb: NexoSandbox, request: Request) -> Response:
         return json_response(_public(orders.order_of(sb, request.path_params["id"])))
 
 
+def _part(name: str):
+    async def handler(sb: NexoSandbox, request: Request) -> Response:
+        with sb.lock:
+            order = orders.order_of(sb, request.path_params["id"])
+            return json_response([dict(row) for row in order[name]])
+
+    return handler
+
+
 async def crud_orders(sb: NexoSandbox, request: Request) -> Response:
     search = request.query_params.get("search", "").lower()
     with sb.lock:
@@ -121,6 +130,8 @@ def order_routes() -> list[tuple[str, Any, str, str | None]]:
         ("/orders", create, "POST", "nexopos.create.orders"),
         ("/orders/payments", payment_types, "GET", read),
         ("/orders/{id:int}", single, "GET", read),
+        ("/orders/{id}/products", _part("products"), "GET", read),
+        ("/orders/{id}/payments", _part("payments"), "GET", read),
         ("/orders/{id}/void", void, "POST", "nexopos.void.orders"),
         ("/orders/{id}/refund", refund, "POST", "nexopos.refund.orders"),
         ("/orders/{id}", delete, "DELETE", "nexopos.delete.orders"),
