@@ -25,11 +25,13 @@ from engine.store.links import Link
 from engine.sync.catalog_writer import PRODUCT, STOCK
 from engine.sync.context import SyncContext
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff, DiffEntry, FieldChange
+from engine.sync.directions import Entity
 from engine.sync.fieldhash import changed_fields, decode, encode, fingerprint
 from engine.sync.jobrun import JobRun, RunTotals
 from engine.sync.pipeline import PageResult, apply_pages
 from engine.sync.product_writes import GONE
 from engine.sync.shop_view import ShopView
+from engine.sync.stock_push import StockPush
 from engine.sync.woo_fields import stock_fields
 from engine.woo.batch import BatchItemResult
 
@@ -65,8 +67,11 @@ class StockSync:
     async def run(self, *, full: bool = False, dry_run: bool = False) -> StockReport:
         diff = CatalogDiff(limit=None if dry_run else REAL_RUN_LISTED)
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
-            pass_ = _StockPass(run, diff, ShopView(run, self.ctx.prefs, build_index=full))
-            await pass_.sync()
+            view = ShopView(run, self.ctx.prefs, build_index=full)
+            if self.ctx.directions.pushes(Entity.STOCK):
+                await StockPush(run, diff, view).push()  # first: the shop's figure wins a tie
+            if self.ctx.directions.pulls(Entity.STOCK):
+                await _StockPass(run, diff, view).sync()
         return StockReport(run.run_id, diff, run.totals, run.duration_s, run.requests)
 
 

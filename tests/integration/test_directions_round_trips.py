@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
@@ -23,6 +25,7 @@ from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.directions import Direction, Directions, Side
+from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import WooClient
 from sandbox.server import RunningServer, start_server
@@ -79,6 +82,12 @@ class Pair:
         await CatalogSync(self.ctx).run()
         return self.woo_writes() - shop, self.backend.writes - office  # type: ignore[attr-defined]
 
+    async def sync_stock(self) -> tuple[int, int]:
+        """One stock run; returns (writes to the shop, stock writes to the back office)."""
+        shop, office = self.woo_writes(), self.backend.stock_writes  # type: ignore[attr-defined]
+        await StockSync(self.ctx).run()
+        return self.woo_writes() - shop, self.backend.stock_writes - office  # type: ignore[attr-defined]
+
 
 @pytest.fixture
 async def pair(two_way: type, woo, tmp_path: Path) -> AsyncIterator[Pair]:
@@ -89,7 +98,7 @@ async def pair(two_way: type, woo, tmp_path: Path) -> AsyncIterator[Pair]:
     backend = two_way()
     ctx = SyncContext(
         "default", store, client, backend, EventBus(), prefs=PREFS,
-        directions=Directions(products=Direction.BOTH),
+        directions=Directions(products=Direction.BOTH), stock_location_id="shelf-a",
     )  # fmt: skip
     try:
         yield Pair(sandbox, backend, ctx, admin)
@@ -160,3 +169,43 @@ async def test_a_full_pull_does_not_undo_a_newer_shop_edit_with_our_own_echo(pai
     assert pair.woo_product("MIN-1")["name"] == "Newer shop name"
     assert await pair.sync() == (0, 1)  # and the next run pushes it
     assert pair.backend.products["m-1"].name == "Newer shop name"  # type: ignore[attr-defined]
+
+
+async def test_twenty_stock_round_trips_end_with_no_extra_write(pair: Pair) -> None:
+    pair.ctx = replace(pair.ctx, directions=Directions(stock=Direction.BOTH))
+    backend = pair.backend
+    assert await pair.sync() == (3, 0)  # created with the back office's 10 each
+    assert await pair.sync_stock() == (0, 0)
+    for trip in range(20):
+        woo_id = pair.woo_product("MIN-2")["id"]
+        if trip % 2 == 0:  # counted in the shop's storeroom, typed in wp-admin
+            await pair.admin.update_product(woo_id, {"stock_quantity": 20 + trip})
+            assert await pair.sync_stock() == (0, 1), trip
+            assert backend.stock["m-2"].quantity == 20 + trip  # type: ignore[attr-defined]
+        else:  # a delivery booked in the back office
+            backend.count("m-2", Decimal(30 + trip))  # type: ignore[attr-defined]
+            assert await pair.sync_stock() == (1, 0), trip
+            assert pair.woo_product("MIN-2")["stock_quantity"] == 30 + trip
+        assert await pair.sync_stock() == (0, 0), trip  # no ping-pong
+    assert backend.stock_writes == 10  # type: ignore[attr-defined]
+
+
+async def test_stock_pull_only_never_writes_to_the_back_office(pair: Pair) -> None:
+    await pair.sync()
+    await pair.admin.update_product(pair.woo_product("MIN-1")["id"], {"stock_quantity": 3})
+    assert await pair.sync_stock() == (0, 0)
+    assert pair.backend.stock["m-1"].quantity == 10  # type: ignore[attr-defined]
+
+
+async def test_a_sale_not_yet_booked_is_not_taken_off_the_back_office_twice(pair: Pair) -> None:
+    """The shop took 2 off for an order still on its way; the back office takes them
+    off when the sale is booked, so it gets the shop's figure plus those 2."""
+    pair.ctx = replace(pair.ctx, directions=Directions(stock=Direction.BOTH))
+    await pair.sync()
+    order = {"id": 501, "status": "processing", "line_items": [{"sku": "MIN-2", "quantity": 2}]}
+    await pair.ctx.store.outbox.enqueue(501, datetime(2026, 1, 1, tzinfo=UTC), order, "webhook")
+    await pair.admin.update_product(pair.woo_product("MIN-2")["id"], {"stock_quantity": 8})
+    assert await pair.sync_stock() == (0, 1)
+    assert pair.backend.stock["m-2"].quantity == 10  # type: ignore[attr-defined]
+    assert pair.woo_product("MIN-2")["stock_quantity"] == 8
+    assert await pair.sync_stock() == (0, 0)

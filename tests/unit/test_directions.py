@@ -35,9 +35,11 @@ def test_both_ways_needs_both_capabilities() -> None:
     )
 
 
-def test_customers_are_never_pulled() -> None:
+def test_ways_tillsync_has_no_job_for_are_refused_whatever_the_back_office() -> None:
     (problem,) = direction_problems(Directions(customers=Direction.PULL), frozenset(Capability))
-    assert "cannot pull" in problem
+    assert problem == "customers = 'pull': tillsync cannot pull them"
+    (problem,) = direction_problems(Directions(categories=Direction.PUSH), frozenset(Capability))
+    assert problem == "categories = 'push': tillsync cannot push them"
 
 
 def test_an_owned_field_flows_only_from_its_owner() -> None:
