@@ -20,6 +20,10 @@ KNOWN_SECRETS: dict[str, str] = {
     "Woo consumer secret (CLI installation)": "cs_cli_secret_fedcba9876543210fedcba98765",
     "webhook secret (CLI installation)": "whsec-cli-5f1e0d9c8b7a6f5e4d3c2b1a",
     "KORONA API password (sandbox account)": "sandbox-password",
+    "KROS API token (sandbox company)": "kros-sandbox-token-company-1",
+    "KROS webhook authorization key (sandbox company)": (
+        "kros-sandbox-webhook-authorization-key-0123456789ab"
+    ),
     "Woo consumer secret (kill tests)": "cs_kill_secret_0f1e2d3c4b5a69788796a5b4c3",
     "webhook secret (kill tests)": "whsec-kill-7d6c5b4a39281706f5e4d3c2",
     "webhook secret (webhook abuse tests)": "whsec-abuse-6c1d0f9e8a7b",

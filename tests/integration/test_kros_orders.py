@@ -1,0 +1,182 @@
+"""Orders → KROS over loopback: 202 → confirming → KROS's signed webhook → done, once.
+
+The KROS sandbox posts its webhook to our receiver's back-office route; the
+order stays ``confirming`` until then (or until a look-up finds it), and only
+then is the KROS number written back to WooCommerce.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from engine.store import OutboxState
+from engine.sync.orders import OrderWorker
+from engine.sync.orders.confirmations import ConfirmationWindow
+from engine.sync.orders.known_receipts import receipt_in_woo
+from sandbox.kros import SIGNATURE_HEADER, sign
+
+from .kros_harness import KrosWorld, kros_sandboxes, kros_world
+from .orders_harness import FAST_BACKOFF, next_second, wait_until
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def servers():
+    with kros_sandboxes() as running:
+        yield running
+
+
+async def arrived(world: KrosWorld, order_id: int) -> None:
+    async def check() -> bool:
+        return await world.entry(order_id) is not None
+
+    await wait_until(check)
+
+
+async def state_is(world: KrosWorld, order_id: int, state: OutboxState) -> None:
+    async def check() -> bool:
+        return (await world.entry(order_id)).state is state
+
+    await wait_until(check)
+
+
+async def accepted(world: KrosWorld, worker=None) -> dict:
+    order = world.place()
+    await arrived(world, order["id"])
+    report = await (worker or world.worker).drain()
+    assert (report.confirming, report.booked, report.written_back) == (1, 0, 0)
+    return order
+
+
+async def test_an_order_is_confirming_until_the_webhook_then_done_with_its_number(
+    servers, tmp_path: Path
+) -> None:
+    servers.kb.knobs.update(webhook_delay=0.3)
+    async with kros_world(servers, tmp_path) as world:
+        order = await accepted(world)
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.CONFIRMING and entry.backoffice_ref is None
+        assert receipt_in_woo(await world.ctx.woo.get_order(order["id"])) is None
+        await state_is(world, order["id"], OutboxState.DONE)
+        (document,) = world.kb.documents["invoices"]
+        assert document["externalId"].startswith("WC-") and document["orderNumber"] == str(
+            order["number"]
+        )
+        assert (await world.entry(order["id"])).backoffice_ref == document["documentNumber"]
+        assert (await world.worker.drain()).written_back == 1
+        written = receipt_in_woo(await world.ctx.woo.get_order(order["id"]))
+        assert written is not None and written.number == document["documentNumber"]
+        assert world.kb.deliveries[-1]["status"] == 200
+        total = sum(i["totalPriceInclVat"] for i in document["items"])
+        assert abs(total - float(order["total"])) < 0.005  # reconciles to the cent
+
+
+async def test_processed_with_problems_is_a_failure_with_kros_problem_list(
+    servers, tmp_path: Path
+) -> None:
+    servers.kb.knobs.update(webhook="problems")
+    async with kros_world(servers, tmp_path) as world:
+        order = await accepted(world)
+        await state_is(world, order["id"], OutboxState.FAILED)
+        entry = await world.entry(order["id"])
+        assert "Položka nie je na sklade" in (entry.last_error or "")
+        assert world.kb.documents["invoices"] == []
+
+
+async def test_without_a_webhook_a_look_up_by_key_confirms_it(servers, tmp_path: Path) -> None:
+    servers.kb.knobs.update(webhook="never")
+    async with kros_world(servers, tmp_path) as world:
+        now = [datetime.now(UTC)]
+        window = ConfirmationWindow(deadline=timedelta(minutes=10), poll=timedelta(seconds=30))
+        worker = OrderWorker(world.ctx, world.alerts, backoff=FAST_BACKOFF,
+                             clock=lambda: now[0], confirmation=window)  # fmt: skip
+        order = await accepted(world, worker)
+        await wait_until(lambda: _async(bool(world.kb.documents["invoices"])))
+        now[0] += window.poll
+        report = await worker.drain()
+        assert (report.confirmed, report.written_back) == (1, 1)
+        (document,) = world.kb.documents["invoices"]
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.DONE
+        assert entry.backoffice_ref == document["documentNumber"]
+        assert world.kb.deliveries == []
+
+
+async def _async(value: bool) -> bool:
+    return value
+
+
+async def test_a_lost_answer_is_retried_by_looking_up_never_a_second_document(
+    servers, tmp_path: Path
+) -> None:
+    servers.kb.knobs.update(drop_answer=1, webhook="never")
+    async with kros_world(servers, tmp_path) as world:
+        order = world.place()
+        await arrived(world, order["id"])
+        first = await world.worker.drain()
+        assert first.confirming == 0  # the answer never came
+        await wait_until(lambda: _async(bool(world.kb.documents["invoices"])))
+        assert (await world.entry(order["id"])).state is not OutboxState.DONE
+
+        async def retried() -> bool:
+            await world.worker.drain()
+            return (await world.entry(order["id"])).state is OutboxState.DONE
+
+        await wait_until(retried)
+        assert len(world.kb.documents["invoices"]) == 1
+        assert world.kb.stats.posts == 1
+
+
+async def test_cancel_after_booking_posts_one_credit_note_referencing_the_invoice(
+    servers, tmp_path: Path
+) -> None:
+    async with kros_world(servers, tmp_path) as world:
+        order = await accepted(world)
+        await state_is(world, order["id"], OutboxState.DONE)
+        (invoice,) = world.kb.documents["invoices"]
+        await world.worker.drain()  # the write-back, then a later revision cancels it
+        await next_second(world)
+        world.sb.set_order_status(order["id"], "cancelled")
+
+        async def voided() -> bool:
+            await world.worker.drain()
+            return (await world.entry(order["id"])).state is OutboxState.VOIDED
+
+        await wait_until(voided, within=10)
+        credit = [d for d in world.kb.documents["invoices"] if d["invoiceType"] == 1]
+        assert len(credit) == 1
+        assert credit[0]["creditedInvoiceNumber"] == invoice["documentNumber"]
+        assert all(i["totalPriceInclVat"] <= 0 for i in credit[0]["items"])
+        assert (await world.entry(order["id"])).void_ref == credit[0]["documentNumber"]
+        for _ in range(2):
+            await world.worker.drain()
+        assert len(world.kb.documents["invoices"]) == 2  # never deleted, never twice
+
+
+async def test_bad_signature_is_401_and_unknown_request_id_is_acknowledged(
+    servers, tmp_path: Path
+) -> None:
+    servers.kb.knobs.update(webhook="never")
+    async with kros_world(servers, tmp_path) as world:
+        order = await accepted(world)
+        entry = await world.entry(order["id"])
+        note = {"requestId": entry.pending_ref, "status": 200, "results": {"entities": [
+            {"data": {"id": 1, "documentNumber": "20269999", "externalId": "x"}}]}}  # fmt: skip
+        body = json.dumps(note)
+        async with httpx.AsyncClient() as http:
+            wrong = {SIGNATURE_HEADER: sign(body, "wrong-key")}
+            forged = await http.post(world.backoffice_url, content=body, headers=wrong)
+            assert forged.status_code == 401
+            assert (await world.entry(order["id"])).state is OutboxState.CONFIRMING
+            stranger = json.dumps({"requestId": "00000000-0000-0000-0000-000000000000",
+                                   "status": 200, "results": {"entities": []}})  # fmt: skip
+            signed = {SIGNATURE_HEADER: sign(stranger, world.kb.webhook_secret)}
+            answer = await http.post(world.backoffice_url, content=stranger, headers=signed)
+        assert (answer.status_code, answer.text) == (200, "recorded")
+        assert (await world.entry(order["id"])).state is OutboxState.CONFIRMING
