@@ -42,6 +42,8 @@ KNOWN_SECRETS: dict[str, str] = {
     "Woo consumer secret (console snapshot config)": "cs_f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed",
     "Woo consumer secret (demo)": "cs_demo_0000000000000000000000000000000000",
     "webhook secret (demo)": "demo-webhook-secret-not-for-production",
+    "AurPOS OAuth client secret (sandbox)": "sandbox-client-secret-0123456789",
+    "AurPOS user password (sandbox)": "sandbox-pass-4321",
 }
 
 #: (user or consumer key, secret name) pairs sent as HTTP Basic credentials.

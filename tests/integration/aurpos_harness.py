@@ -100,6 +100,11 @@ class AurposWorld:
     products: list[int] = field(default_factory=list)
 
     @property
+    def sb(self) -> WooSandbox:
+        """The shop (named as orders_harness.next_second expects)."""
+        return self.servers.woo
+
+    @property
     def pos(self) -> AurposSandbox:
         return self.servers.pos
 
