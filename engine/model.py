@@ -167,6 +167,10 @@ class Product:
     # "description", "short_description", "weight"); the adapter updates only
     # those.  Empty: a complete record (a new product) - write all of it.
     changed: frozenset[str] = frozenset()
+    # Why the back office's record can't be published as it stands (a price
+    # it can't read, an unknown VAT group), said by the adapter: the catalog
+    # job sets the product aside with this reason and the rest goes on.
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -338,3 +342,6 @@ class Order:
     trigger_gmt: datetime | None = None
     coupons: tuple[CouponLine, ...] = ()
     exchange_rate: ExchangeRate | None = None  # None: the order's currency is the books'
+    # WooCommerce's shipping_lines[].method_id ("flat_rate", "local_pickup"):
+    # a back office that books pick-up orders apart (Click & Collect) reads it
+    shipping_methods: tuple[str, ...] = ()

@@ -64,6 +64,8 @@ def decide(
     quantity: Decimal | None = None,
 ) -> ProductDecision:
     """``woo`` is the SKU-index entry (None when no index was built or no match)."""
+    if product.problem:
+        return ProductDecision("skip", product, reason=product.problem)
     if not product.active:
         return _deactivated(product, prefs, link)
     problem = product_problem(product, price_decimals=prefs.price_decimals)
@@ -121,6 +123,7 @@ def _create(
     if not product.active:
         return ProductDecision("ignore", product, reason="deactivated and not in the shop")
     stock = stock_fields(quantity if quantity is not None else Decimal(0), prefs)
-    extra = stock.fields if product.track_stock and not stock.problem else {}
+    counted = product.track_stock and not product.variants  # variations carry the stock
+    extra = stock.fields if counted and not stock.problem else {}
     send = {**fields, "status": prefs.new_products_status, **extra}
     return ProductDecision("create", product, fields, send, stock=extra)

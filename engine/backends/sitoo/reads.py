@@ -66,16 +66,18 @@ class CatalogReader:
             categories=frozenset(str(c["categoryid"]) for c in categories),
         )
 
-    def _set_aside(self, key: str, reason: str) -> None:
+    def _set_aside(self, key: str, reason: str, title: str = "") -> Product:
+        """A record the catalog job sets aside with ``reason`` (the rest goes on)."""
         self.problems.append((key, reason))
         log.warning("Sitoo product %s set aside: %s", key, reason)
+        return Product(id=key, sku=key, name=title or key, problem=reason)
 
-    def _product(self, row: dict[str, Any], ref: Reference) -> Product | None:
+    def _product(self, row: dict[str, Any], ref: Reference) -> Product:
         try:
             product = catalog.product_from_wire(row, ref)
         except RowProblem as problem:
-            self._set_aside(str(row.get("sku") or row.get("productid")), str(problem))
-            return None
+            key = str(row.get("sku") or row.get("productid"))
+            return self._set_aside(key, str(problem), str(row.get("title") or ""))
         chosen = catalog.passes_filter(row, self._api.settings.product_filter)
         return product if product.active == chosen else replace(product, active=chosen)
 
@@ -93,8 +95,8 @@ class CatalogReader:
                 newest = max(newest, int(row.get("datemodified") or 0))
                 if variants.is_variant(row):
                     families.add(int(row["variantparentid"]))
-                elif (product := self._product(row, ref)) is not None:
-                    items.append(product)
+                else:
+                    items.append(self._product(row, ref))
             yield Page(tuple(items), None, page.total)
         async for page in self._families(sorted(families), ref):
             yield page
@@ -106,8 +108,7 @@ class CatalogReader:
             row = await self._api.get(self._api.site("products", main))
             members = await self._api.get(self._api.site("products", main, "productvariants"))
             family = variants.family_product(row, members, ref)
-            for key, reason in family.problems:
-                self._set_aside(key, reason)
+            built += [self._set_aside(key, reason) for key, reason in family.problems]
             if family.product is not None:
                 chosen = catalog.passes_filter(row, self._api.settings.product_filter)
                 built.append(replace(family.product, active=chosen))
@@ -132,7 +133,7 @@ class CatalogReader:
                 try:
                     levels.append(catalog.stock_level_from_wire(row, warehouse))
                 except RowProblem as problem:
-                    self._set_aside(str(row.get("sku")), str(problem))
+                    log.warning("Sitoo stock of %s left out: %s", row.get("sku"), problem)
             pages += 1
             yield Page(tuple(levels), None, page.total)
         yield Page((), str(newest) if newest else None)

@@ -219,6 +219,15 @@ def _exact_money(value: Any, field: str, currency: str) -> Money:
     return Money(amount, currency)
 
 
+def _shipping_methods(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """``shipping_lines[].method_id``, in order (e.g. a Click & Collect method)."""
+    return tuple(
+        str(line.get("method_id"))
+        for line in _items(data, "shipping_lines")
+        if line.get("method_id")
+    )
+
+
 def _payment(data: Mapping[str, Any], total: Money) -> Payment:
     return Payment(
         method_id=_text(data, "payment_method"),
@@ -274,6 +283,7 @@ def order_from_woo(
         trigger_gmt=_trigger_moment(data, trigger_status),
         coupons=order_extras.coupons(_items(data, "coupon_lines"), currency, parse_amount),
         exchange_rate=order_extras.exchange_rate(data, currency, meta_keys),
+        shipping_methods=_shipping_methods(data),
         **amounts,
     )
 
