@@ -79,6 +79,7 @@ class Stats:
     requests: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     posts: int = 0
+    catalog_queries: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -54,6 +54,7 @@ async def catalog_items(kb: KrosSandbox, request: Request) -> Response:
     params = listing.query(request)
     changed = listing.since(params, "CatalogItemChangedTimestamp")
     with kb.lock:
+        kb.stats.catalog_queries.append(params)
         rows = [dict(i) for i in kb.items if _item_matches(i, params, changed)]
     return JSONResponse(listing.page(rows, params))
 
