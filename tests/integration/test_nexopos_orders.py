@@ -203,3 +203,18 @@ async def test_refund_mode_refunds_every_line(servers, tmp_path: Path) -> None:
         assert (await world.worker.drain()).voided == 1
         (sale,) = world.nexo.sales()
         assert sale["payment_status"] == "refunded" and len(world.nexo.refunds) == 1
+
+
+async def test_an_administrators_email_is_a_dead_letter_with_the_reason(
+    servers, tmp_path: Path
+) -> None:
+    async with nexo_world(servers, tmp_path) as world:
+        order = world.woo.place_order(
+            [(world.products[0], 1)], status="completed", customer={"email": ids.ADMIN_EMAIL}
+        )
+        await world.arrived(order["id"])
+        report = await world.worker.drain()
+        assert (report.failed, report.booked) == (1, 0) and world.nexo.sales() == []
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.FAILED and entry.last_error_kind == "validation"
+        assert "not a customer" in entry.last_error
