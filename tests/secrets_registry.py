@@ -44,6 +44,7 @@ KNOWN_SECRETS: dict[str, str] = {
     "webhook secret (demo)": "demo-webhook-secret-not-for-production",
     "AurPOS OAuth client secret (sandbox)": "sandbox-client-secret-0123456789",
     "AurPOS user password (sandbox)": "sandbox-pass-4321",
+    "NexoPOS access token (sandbox store)": "3|nexo-sandbox-token-0123456789abcdef",
 }
 
 #: (user or consumer key, secret name) pairs sent as HTTP Basic credentials.

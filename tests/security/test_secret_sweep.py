@@ -33,6 +33,7 @@ HARNESS_SECRETS = {
     "tests.integration.test_woo_client_sandbox": ("SECRET",),
     "tests.integration.test_woo_client_resources": ("SECRET",),
     "tui.commands.demo": ("DEMO_WOO_SECRET", "DEMO_WEBHOOK_SECRET"),
+    "sandbox.nexopos.ids": ("TOKEN",),
 }
 
 
