@@ -6,6 +6,7 @@ walk-in customer.  No randomness: the same ``products`` gives the same data.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from sandbox.aurpos.state import AurposSandbox, Client, Row, User
@@ -27,7 +28,7 @@ _SIZES = ("S", "M", "L")
 
 def _base(sb: AurposSandbox) -> None:
     sb.clients[DEMO_CLIENT.id] = DEMO_CLIENT
-    sb.users[DEMO_USER.username] = DEMO_USER
+    sb.users[DEMO_USER.username] = replace(DEMO_USER)  # its own copy: tests change roles
     for loc_id, code, name in _LOCATIONS:
         sb.locations[loc_id] = {
             "id": loc_id, "business_id": sb.business_id, "location_id": code, "name": name,

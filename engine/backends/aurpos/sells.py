@@ -27,7 +27,7 @@ from engine.backends.aurpos.catalog import variations
 from engine.backends.aurpos.contacts import ContactBook
 from engine.backends.aurpos.sell_body import OUT_OF_STOCK, SellPlan, plan_sell, stock_at
 from engine.backends.records import IdempotencyKey, SaleRef, SaleState
-from engine.errors import ConfigError, ValidationError
+from engine.errors import ConfigError, NotFoundError, ValidationError
 from engine.model import Order
 
 __all__ = ["SellDesk", "element_error"]
@@ -80,7 +80,10 @@ class SellDesk:
     async def products(self, ids: set[str]) -> dict[str, Mapping[str, Any]]:
         if not ids:
             return {}
-        rows = unwrap(await self.api.get(f"product/{','.join(sorted(ids))}"))
+        try:
+            rows = unwrap(await self.api.get(f"product/{','.join(sorted(ids))}"))
+        except NotFoundError:  # none of them exists any more
+            return {}
         return {str(row["id"]): row for row in rows if isinstance(row, Mapping)}
 
     async def create(self, order: Order, key: IdempotencyKey) -> SaleRef:
