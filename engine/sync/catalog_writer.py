@@ -23,6 +23,7 @@ from engine.sync.jobrun import JobRun
 from engine.sync.product_plan import ProductDecision, decide
 from engine.sync.product_writes import IMAGE, PRODUCT, STOCK, ProductWrites
 from engine.sync.shop_view import ShopView
+from engine.sync.variation_writes import VariationWrites
 from engine.sync.woo_fields import CatalogPreferences, stock_fields
 from engine.sync.woo_index import woo_view
 
@@ -48,6 +49,7 @@ class ProductWriter:
         self.view = view
         self.only_new = only_new
         self.writes = ProductWrites(run, prefs)
+        self.variations = VariationWrites(run, diff, prefs, view)
         self._sku_owner: dict[str, str] = {}
         self._images_set_aside: set[str] | None = None
         self.echo = EchoMemory(self.ctx.store, self.ctx.connection, Entity.PRODUCTS)
@@ -79,9 +81,20 @@ class ProductWriter:
             link for d in decisions if d.verb == "link"
             for link in self.writes.links(d, int(d.woo_id or 0), stock=False)
         ]  # fmt: skip
-        if not creates and not updates:
-            return relinked
-        return relinked + await self.writes.write(creates, updates)
+        written = relinked
+        if creates or updates:
+            written = relinked + await self.writes.write(creates, updates)
+        return written + await self._variations(decisions, written)
+
+    async def _variations(self, decisions: list[ProductDecision], links: list[Link]) -> list[Link]:
+        """The variations of the page's variable products, once their parents have ids."""
+        woo_ids = {link.backoffice_id: link.woo_id for link in links if link.kind == PRODUCT}
+        parents = []
+        for d in decisions:
+            woo_id = woo_ids.get(d.product.id) or d.woo_id
+            if d.product.variants and d.verb not in ("skip", "ignore") and woo_id:
+                parents.append((d.product, int(woo_id)))
+        return await self.variations.write(parents) if parents else []
 
     async def _decide(self, products: list[Product]) -> list[ProductDecision]:
         known = await self.ctx.store.links.get_many(
@@ -193,6 +206,8 @@ class ProductWriter:
         if decision.verb == "update" and self.only_new:
             return replace(decision, verb="unchanged")
         if decision.verb != "create" or not decision.product.track_stock:
+            return decision
+        if decision.product.variants:  # each variation goes in with its own stock
             return decision
         if not self.view.reads_stock:  # a back office without stock: Woo keeps its own
             return decision

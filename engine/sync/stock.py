@@ -32,6 +32,7 @@ from engine.sync.pipeline import PageResult, apply_pages
 from engine.sync.product_writes import GONE
 from engine.sync.shop_view import ShopView
 from engine.sync.stock_push import StockPush
+from engine.sync.variations import VARIATION, parent_of, variation_stock
 from engine.sync.woo_fields import stock_fields
 from engine.woo.batch import BatchItemResult
 
@@ -56,6 +57,7 @@ class _Write:
     link: Link
     fields: dict[str, Any]
     send: dict[str, Any]
+    resource: str = "products"  # a variation's: products/<parent>/variations
 
 
 class StockSync:
@@ -103,10 +105,13 @@ class _StockPass:
         ids = [product_id for product_id, _ in totals]
         links = self.ctx.store.links
         products = await links.get_many(PRODUCT, ids, connection=self.ctx.connection)
+        unlinked = [i for i in ids if i not in products]  # a variant's stock, maybe
+        variations = await links.get_many(VARIATION, unlinked, connection=self.ctx.connection)
         stocks = await links.get_many(STOCK, ids, connection=self.ctx.connection)
         writes = []
         for product_id, quantity in totals:
-            write = await self._plan(products.get(product_id), stocks.get(product_id), quantity)
+            link = products.get(product_id) or variations.get(product_id)
+            write = await self._plan(link, stocks.get(product_id), quantity)
             if write is not None:
                 writes.append(write)
         for w in writes:
@@ -116,8 +121,19 @@ class _StockPass:
             )
         if self.run.dry_run or not writes:
             return [], True
+        links: list[Link] = []
+        complete = True
+        for resource in dict.fromkeys(w.resource for w in writes):
+            group = [w for w in writes if w.resource == resource]
+            done, final = await self._write(resource, group)
+            links += done
+            complete = complete and final
+        return links, complete
+
+    async def _write(self, resource: str, writes: list[_Write]) -> PageResult:
+        """One batch call for the products (or one parent's variations) of a page."""
         result = await self.ctx.woo.batch(
-            "products", update=[{"id": w.link.woo_id, **w.send} for w in writes]
+            resource, update=[{"id": w.link.woo_id, **w.send} for w in writes]
         )
         links = []
         complete = True
@@ -156,6 +172,8 @@ class _StockPass:
         if built.problem:
             await self.run.skip(STOCK, sku or product.backoffice_id, built.problem)
             return None
+        if product.kind == VARIATION:
+            return await self._variation(product, stock, variation_stock(net, self.ctx.prefs))
         previous = await self._previous(product, stock)
         send = changed_fields(previous, built.fields)
         if not send:
@@ -163,6 +181,17 @@ class _StockPass:
             self.diff.add(DiffEntry("unchanged", STOCK, sku))
             return None
         return _Write(product, built.fields, send)
+
+    async def _variation(
+        self, variation: Link, stock: Link | None, fields: dict[str, Any]
+    ) -> _Write | None:
+        """A variant's quantity goes to its variation, under its parent."""
+        send = changed_fields(decode(stock.hash) if stock is not None else {}, fields)
+        parent = parent_of(variation)
+        if not send or parent is None:
+            self.run.totals.unchanged += 1
+            return None
+        return _Write(variation, fields, send, f"products/{parent}/variations")
 
     async def _previous(self, product: Link, stock: Link | None) -> dict[str, str]:
         previous = decode(stock.hash) if stock is not None else {}

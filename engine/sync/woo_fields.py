@@ -70,7 +70,9 @@ def catalog_fields(
         "sku": product.sku,
         "tax_class": tax_class_slug(tax_class),
     }
-    if product.price is not None:
+    if product.variants:  # priced and counted per variation (engine.sync.variations)
+        fields.update(_variable(product))
+    elif product.price is not None:
         fields["regular_price"] = _price(product.price.amount, prefs.price_decimals)
     if prefs.sync_descriptions:
         fields["description"] = product.description
@@ -85,6 +87,12 @@ def catalog_fields(
     if not product.active and prefs.deactivated_to_draft:
         fields["status"] = "draft"
     return FieldsOrProblem(fields)
+
+
+def _variable(product: Product) -> Fields:
+    from engine.sync.variations import variable_fields  # it builds on this module
+
+    return variable_fields(product)
 
 
 def _tax_class(product: Product, prefs: CatalogPreferences) -> str | None:
