@@ -47,12 +47,13 @@ def create_document(kb: KrosSandbox, kind: str, data: dict[str, Any], base_url: 
         "id": doc_id,
         "documentNumber": number,
         "variableSymbol": data.get("variableSymbol") or number[-10:],
-        "invoiceType": data.get("invoiceType", 0),
         "paymentStatus": 0,
         "prices": _prices(data),
         "lastModifiedTimestamp": kb.now_text(),
         "pdfReportLink": f"{base_url}/api/{kind}/{doc_id}/pdf",
     }
+    if kind == "invoices":
+        document["invoiceType"] = data.get("invoiceType", 0)
     with kb.lock:
         kb.documents[kind].append(document)
         partner = data.get("partner") or {}

@@ -1,0 +1,75 @@
+"""The KROS client keeps 10 requests/s and 300/min itself (no fixed sleeps: a fake clock)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from engine.backends.kros.config import KrosBackendSettings
+from engine.backends.kros.pacing import PacedTransport, RequestPace
+from engine.backends.kros.settings import KrosSettings
+from engine.errors import ConfigError
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_ten_a_second_then_the_eleventh_waits_for_the_oldest_to_age_out() -> None:
+    time = FakeTime()
+    pace = RequestPace(clock=time.clock)
+    assert [pace.delay() for _ in range(10)] == [0.0] * 10
+    assert pace.delay() == pytest.approx(1.0)
+    time.now = 1.0
+    assert pace.delay() == 0.0
+
+
+def test_three_hundred_a_minute() -> None:
+    time = FakeTime()
+    pace = RequestPace(clock=time.clock)
+    for second in range(30):
+        time.now = float(second)
+        assert all(pace.delay() == 0.0 for _ in range(10))
+    time.now = 30.0
+    assert pace.delay() == pytest.approx(30.0)  # the first ten leave the window at 60 s
+    time.now = 60.0
+    assert pace.delay() == 0.0
+
+
+async def test_the_transport_sleeps_instead_of_collecting_429s() -> None:
+    time = FakeTime()
+    sent: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(time.now)
+        return httpx.Response(200, json={"data": []})
+
+    transport = PacedTransport(
+        httpx.MockTransport(answer), RequestPace(clock=time.clock), sleep=time.sleep
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://kros") as client:
+        for _ in range(25):
+            await client.get("/api/numberingSequences")
+    assert len(sent) == 25
+    assert max(sum(1 for t in sent if start <= t < start + 1) for start in sent) == 10
+    assert sent[-1] == pytest.approx(2.0)
+
+
+def test_settings_refuse_what_kros_cannot_do() -> None:
+    with pytest.raises(ConfigError, match="page_size"):
+        KrosSettings(token="t", page_size=101)
+    with pytest.raises(ConfigError, match="document"):
+        KrosSettings(token="t", document="invoice_and_more")
+    model = KrosBackendSettings(type="kros", token="t0k3n-value", numbering_sequence="OF")
+    settings = KrosSettings.coerce(model.adapter_settings())
+    assert settings.token == "t0k3n-value" and "t0k3n" not in repr(settings)
+    assert settings.resource == "invoices" and settings.webhook_secret == ""
