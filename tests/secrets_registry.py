@@ -45,6 +45,7 @@ KNOWN_SECRETS: dict[str, str] = {
     "AurPOS OAuth client secret (sandbox)": "sandbox-client-secret-0123456789",
     "AurPOS user password (sandbox)": "sandbox-pass-4321",
     "NexoPOS access token (sandbox store)": "3|nexo-sandbox-token-0123456789abcdef",
+    "Sitoo API password (sandbox account)": "sandbox-api-password",
 }
 
 #: (user or consumer key, secret name) pairs sent as HTTP Basic credentials.
@@ -55,6 +56,7 @@ BASIC_LOGINS: tuple[tuple[str, str], ...] = (
     ("ck_kill_5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f", "Woo consumer secret (kill tests)"),
     ("ck_4f1e2d3c4b5a69788796a5b4c3d2e1f0", "Woo consumer secret (Woo client sandbox tests)"),
     ("smtp-user", "SMTP password (security tests)"),
+    ("90210-1", "Sitoo API password (sandbox account)"),
 )  # fmt: skip
 
 

@@ -1,0 +1,143 @@
+"""A whole order path on loopback with Sitoo: WooCommerce sandbox → our webhook
+receiver → outbox → worker → Sitoo sandbox, with a state store on a real file.
+
+The catalog job runs first, so the shop's products carry Sitoo SKUs and the store
+holds the links a real install would have.  Every Sitoo exchange is checked
+against the vendored OpenAPI reconstruction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from engine.backends.sitoo import SitooBackend
+from engine.events import EventBus
+from engine.store import MappingKind, StateStore
+from engine.sync.catalog import CatalogSync
+from engine.sync.context import SyncContext
+from engine.sync.orders import (
+    IntakeRouter,
+    OrderIntake,
+    OrderWorker,
+    install_webhooks,
+    new_webhook_secret,
+)
+from engine.sync.woo_fields import CatalogPreferences
+from engine.webhooks import WebhookReceiver, WebhookServer
+from engine.woo import WooClient
+from sandbox import sitoo
+from sandbox.server import RunningServer, start_server
+from sandbox.woocommerce import WooSandbox, create_app
+from tests.contract.sitoo import ContractTransport, SitooContract
+
+from .orders_harness import FAST_RETRY, WOO_KEY, WOO_SECRET, RecordingAlerts, buyable, make_worker
+from .sitoo_harness import sitoo_settings
+
+TAX_CLASSES = {"1": "", "2": "reduced-rate", "3": "zero-rate"}
+PAYMENTS = {"bacs": "Bank transfer", "cod": "Cash"}
+
+
+@dataclass
+class SitooServers:
+    sitoo: sitoo.SitooSandbox
+    woo: WooSandbox
+    sitoo_server: RunningServer
+    woo_server: RunningServer
+
+
+@contextmanager
+def sandboxes(products: int = 12) -> Iterator[SitooServers]:
+    sb = sitoo.SitooSandbox()
+    sitoo.seed(sb, products=products, variant_every=0)
+    woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
+    woo.webhook_delay = 0.05
+    sitoo_server, woo_server = start_server(sitoo.create_app(sb)), start_server(create_app(woo))
+    try:
+        yield SitooServers(sb, woo, sitoo_server, woo_server)
+    finally:
+        sitoo_server.stop()
+        woo_server.stop()
+
+
+@dataclass
+class SitooWorld:
+    servers: SitooServers
+    ctx: SyncContext
+    worker: OrderWorker
+    intake: OrderIntake
+    alerts: RecordingAlerts
+    contract: SitooContract
+    products: list[int] = field(default_factory=list)
+
+    @property
+    def sb(self) -> sitoo.SitooSandbox:
+        return self.servers.sitoo
+
+    @property
+    def woo(self) -> WooSandbox:
+        return self.servers.woo
+
+    def orders(self) -> list[dict[str, Any]]:
+        with self.sb.lock:
+            return [dict(o) for o in self.sb.orders.values()]
+
+    def place(self, status: str = "completed", payment: str = "bacs", **extra: Any) -> dict:
+        lines = [(self.products[0], 2), (self.products[1], 1)]
+        return self.woo.place_order(lines, payment_method=payment, status=status, **extra)
+
+    async def entry(self, order_id: int):
+        return await self.ctx.store.outbox.get(order_id)
+
+
+async def _seed(ctx: SyncContext) -> None:
+    for source, target in TAX_CLASSES.items():
+        await ctx.store.mappings.set(MappingKind.TAX_CLASS, source, target)
+    for gateway, name in PAYMENTS.items():
+        await ctx.store.mappings.set(MappingKind.PAYMENT, gateway, name)
+    report = await CatalogSync(ctx).run()
+    assert report.totals.failed == report.totals.skipped == 0
+
+
+@asynccontextmanager
+async def sitoo_world(servers: SitooServers, tmp_path: Path, **settings: Any):
+    """A ready world; ``settings`` override SitooSettings (e.g. close_orders)."""
+    store = await StateStore.open(tmp_path / "state.db", synchronous="NORMAL")
+    contract = SitooContract()
+    values = {"timeout": 1.0, "warehouse_id": str(sitoo.WAREHOUSE_STORE)} | settings
+    backend = SitooBackend(
+        sitoo_settings(servers.sitoo, servers.sitoo_server, **values),
+        transport=ContractTransport(contract),
+        retry=FAST_RETRY,
+    )
+    woo = WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY)
+    ctx = SyncContext(
+        connection="default", store=store, woo=woo, backend=backend, bus=EventBus(),
+        prefs=CatalogPreferences(new_products_status="publish"),
+        stock_location_id=str(sitoo.WAREHOUSE_STORE),
+    )  # fmt: skip
+    alerts = RecordingAlerts()
+    worker, intake = make_worker(ctx, alerts)
+    world = SitooWorld(servers, ctx, worker, intake, alerts, contract)
+    server = None
+    try:
+        await _seed(ctx)
+        world.products = buyable(servers.woo)
+        secret = new_webhook_secret()
+        receiver = WebhookReceiver(
+            secrets={"default": secret}, intake=IntakeRouter({"default": intake})
+        )
+        server = WebhookServer(receiver.app, port=0)
+        await server.start()
+        await install_webhooks(woo, f"{server.url}{receiver.path_for('default')}", secret=secret)
+        yield world
+    finally:
+        if server is not None:
+            await server.stop()
+        await woo.aclose()
+        await backend.aclose()
+        await store.close()
+    contract.assert_all_valid()
