@@ -93,3 +93,14 @@ async def test_paging_reads_to_totalcount_even_when_the_server_caps_pages(server
     async with sitoo_backend(sb, server) as backend:
         levels = [lv async for page in backend.read_stock() for lv in page.items]
     assert len(levels) == len(sb.warehouse_items[sitoo.WAREHOUSE_WEB])
+
+
+async def test_gross_price_lists_become_net_prices_for_a_net_shop(servers) -> None:
+    sb, server = servers
+    single = next(p for p in sb.products.values() if p.get("variantparentid") is None)
+    rate = Decimal(sb.productgroups[single["vatid"]]["value"])
+    gross = Decimal(sb.pricelist_items[sitoo.PRICELIST_WEBSHOP][single["productid"]]["moneyprice"])
+    async with sitoo_backend(sb, server, price_includes_tax=False) as backend:
+        products, _ = await _products(backend)
+    price = next(p.price for p in products if p.sku == single["sku"])
+    assert price.amount == (gross / (1 + rate / 100)).quantize(Decimal("0.01"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from engine.backends.sitoo.settings import ProductFilter
@@ -65,6 +65,20 @@ class Reference:
     manufacturers: Mapping[str, str] = field(default_factory=dict)
     prices: Mapping[str, Any] | None = None  # productid -> moneyprice; None: the product's own
     categories: frozenset[str] | None = None  # None: not checked
+    prices_include_vat: bool = True  # Sitoo's prices (the setting)
+    shop_includes_tax: bool = True  # WooCommerce's prices (the shop's setting)
+
+    def for_shop(self, price: Money | None, vatid: Any) -> Money | None:
+        """Sitoo's price as the shop must see it: net and gross converted with the
+        product's VAT group rate when the two sides disagree."""
+        if price is None or self.prices_include_vat == self.shop_includes_tax:
+            return price
+        group = self.vat_groups.get(str(vatid))
+        if group is None or group.rate is None:
+            raise RowProblem(f"no VAT rate to convert the price (VAT group {vatid})")
+        factor = 1 + group.rate / 100
+        amount = price.amount / factor if self.prices_include_vat else price.amount * factor
+        return Money(amount.quantize(Decimal("0.01"), ROUND_HALF_UP), price.currency)
 
 
 def passes_filter(row: Mapping[str, Any], chosen: ProductFilter) -> bool:
@@ -119,7 +133,7 @@ def product_from_wire(row: Mapping[str, Any], ref: Reference) -> Product:
         id=sku,
         sku=sku,
         name=str(row.get("title") or "").strip() or sku,
-        price=_price(row, ref),
+        price=ref.for_shop(_price(row, ref), row.get("vatid")),
         description=str(row.get("description") or ""),
         short_description=str(row.get("descriptionshort") or ""),
         tax_code_id=tax_id,

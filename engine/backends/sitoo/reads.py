@@ -64,6 +64,8 @@ class CatalogReader:
             manufacturers={str(m["externalcompanyid"]): str(m.get("name", "")) for m in makers},
             prices=prices,
             categories=frozenset(str(c["categoryid"]) for c in categories),
+            prices_include_vat=settings.prices_include_vat,
+            shop_includes_tax=settings.price_includes_tax,
         )
 
     def _set_aside(self, key: str, reason: str, title: str = "") -> Product:

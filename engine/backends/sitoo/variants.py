@@ -44,7 +44,7 @@ def _variant_price(row: Mapping[str, Any], ref: Reference) -> Money | None:
     return None if raw in (None, "") else money_from_wire(raw, ref.currency, "variant price")
 
 
-def _variant(row: Mapping[str, Any], names: list[str], ref: Reference) -> Variant:
+def _variant(row: Mapping[str, Any], names: list[str], ref: Reference, vatid: Any) -> Variant:
     sku = str(row.get("sku") or "").strip()
     if not sku:
         raise RowProblem(f"variant {row.get('productid')} has no SKU")
@@ -53,7 +53,7 @@ def _variant(row: Mapping[str, Any], names: list[str], ref: Reference) -> Varian
         id=sku,
         sku=sku,
         attributes=tuple(zip(names, values, strict=False)),
-        price=_variant_price(row, ref),
+        price=ref.for_shop(_variant_price(row, ref), vatid),
         active=bool(row.get("activepos", True)),
     )
 
@@ -68,7 +68,7 @@ def family_product(main: Mapping[str, Any], variants: Mapping[str, Any], ref: Re
     built, problems = [], []
     for row in variants.get("variants") or ():
         try:
-            built.append(_variant(row, names, ref))
+            built.append(_variant(row, names, ref, main.get("vatid")))
         except RowProblem as problem:
             problems.append((str(row.get("sku") or row.get("productid")), str(problem)))
     sku = f"{base.sku}{PARENT_SUFFIX}"
