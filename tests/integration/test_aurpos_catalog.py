@@ -66,7 +66,9 @@ async def test_catalog_creates_the_locations_products_with_categories_prices_and
             )
             broken = next(p for p in servers.pos.products.values() if not p["product_variations"])
             assert broken["sku"] not in shop
-            assert "no variation" in ctx.backend.set_aside[str(broken["id"])]
+            (aside,) = await ctx.store.skipped.entries(connection=ctx.connection)
+            assert aside.key in (broken["sku"], str(broken["id"]))
+            assert "no variation" in aside.reason
 
 
 async def test_a_second_full_read_writes_nothing(tmp_path: Path) -> None:

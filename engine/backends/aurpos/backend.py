@@ -10,6 +10,7 @@ pages carry no cursor.  Products and stock cannot be written [V].
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -73,7 +74,6 @@ class AurposBackend(BackendBase):
         self.settings = settings
         self._api = AurposApi(settings, transport=transport, retry=retry)
         self._sells = SellDesk(self._api, ContactBook(self._api))
-        self.set_aside: dict[str, str] = {}  # product id -> why it was not offered
         self._idle = RequestStats()
 
     def __repr__(self) -> str:
@@ -134,16 +134,14 @@ class AurposBackend(BackendBase):
             yield rows
 
     async def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
-        """Every product of the location (no change feed); unsellable ones are set aside."""
+        """Every product of the location (no change feed); an unsellable one carries its
+        ``problem`` and the catalog job sets it aside with that reason."""
         rule = self._price_rule()
         async for rows in self._product_rows():
             items = []
             for row in rows:
                 product, problem = catalog.product_from_wire(row, rule)
-                if problem:
-                    self.set_aside[product.id] = f"{product.sku or product.name}: {problem}"
-                    continue
-                items.append(product)
+                items.append(replace(product, problem=problem) if problem else product)
             yield Page(tuple(items))
 
     async def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]:
@@ -217,8 +215,6 @@ class AurposBackend(BackendBase):
 
 
 def _with_location(settings: AurposSettings, location: str) -> AurposSettings:
-    from dataclasses import replace
-
     return replace(settings, location=location)
 
 
