@@ -126,3 +126,20 @@ async def test_public_prefix_and_wrapped_shape_are_detected(tmp_path: Path, swit
             report = await CatalogSync(ctx).run()
             assert report.totals.written > 0 and report.totals.failed == 0
             assert servers.pos.products[2]["sku"] in _woo_by_sku(servers.woo)
+
+
+async def test_variable_products_become_woocommerce_variable_products(tmp_path: Path) -> None:
+    with aurpos_sandboxes(products=6) as servers:
+        async with aurpos_context(servers, tmp_path) as ctx:
+            report = await CatalogSync(ctx).run()
+            assert report.totals.failed == 0
+            variable = next(p for p in servers.pos.products.values() if p["type"] == "variable")
+            parent = _woo_by_sku(servers.woo)[variable["sku"]]
+            assert parent["type"] == "variable"
+            wanted = variable["product_variations"][0]["variations"]
+            with servers.woo.lock:
+                shop = {v["sku"]: dict(v) for v in servers.woo.variations.values()}
+            for variation in wanted:
+                woo = shop[variation["sub_sku"]]
+                assert Decimal(woo["regular_price"]) == Decimal(variation["sell_price_inc_tax"])
+                assert woo["stock_quantity"] == int(servers.pos.stock(variation["id"], 2))

@@ -179,3 +179,20 @@ async def test_pending_order_maps_to_a_draft_by_the_status_map(tmp_path: Path) -
             (sell,) = world.sells(order["number"])
             assert sell["status"] == "draft" and "out of stock" not in sell["staff_note"]
             assert await world.backend.drafts() == []  # not a stock draft: never auto-finalised
+
+
+async def test_a_variation_is_booked_with_its_variation_id(tmp_path: Path) -> None:
+    with aurpos_sandboxes() as servers:
+        async with aurpos_world(servers, tmp_path) as world:
+            variable = next(p for p in world.pos.products.values() if p["type"] == "variable")
+            wanted = variable["product_variations"][0]["variations"][1]
+            with world.sb.lock:
+                woo_id = next(
+                    i for i, v in world.sb.variations.items() if v["sku"] == wanted["sub_sku"]
+                )
+            order = world.place([(woo_id, 1)], status="completed")
+            await arrived(world, order["id"])
+            assert (await world.worker.drain()).booked == 1
+            (sell,) = world.sells(order["number"])
+            (line,) = sell["sell_lines"]
+            assert (line["product_id"], line["variation_id"]) == (variable["id"], wanted["id"])
