@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -101,6 +102,10 @@ class BackendEntry:
     # of `tillsync init`, the wizard and the demo: a back office built on inferred facts
     # ranks later so it is never chosen without being asked for
     rank: int = 100
+    # the shortest period between runs of a job on its connections (None: the engine's own
+    # one-minute guard); a schedule set faster on the connection is refused, a faster
+    # default is raised to it; "daily at HH:MM" always passes
+    schedule_floor: timedelta | None = None
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -9,6 +9,7 @@ get the quiet-hours window.  Errors name the key that holds the string.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from engine.config.problems import ConfigFileError, ConfigProblem
@@ -44,10 +45,12 @@ def resolve_job_schedules(config: TillsyncConfig, connection: str) -> dict[str, 
     heavy, _ = pick("heavy")
     quiet = _quiet_hours(pick, config.tz, problems)
     schedules: dict[str, Schedule] = {}
+    floor = _backend_floor(config, connection)
     for job in JOB_NAMES:
         text, key = pick(job)
         try:
             schedule = parse_schedule(text, config.tz, allow_fast=allow_fast)
+            schedule = _at_floor(schedule, floor, key, config.tz)
         except ScheduleError as error:
             problems.append(_problem(config, key, str(error)))
             continue
@@ -55,6 +58,35 @@ def resolve_job_schedules(config: TillsyncConfig, connection: str) -> dict[str, 
     if problems:
         raise ConfigFileError(problems)
     return schedules
+
+
+def _backend_floor(config: TillsyncConfig, connection: str) -> tuple[str, timedelta] | None:
+    """The connection's back office's schedule floor, with its title for messages."""
+    from engine.backends import backend_entry
+
+    try:
+        entry = backend_entry(config.connections[connection].backend.type)
+    except (ConfigError, AttributeError):
+        return None
+    return (entry.title, entry.schedule_floor) if entry.schedule_floor else None
+
+
+def _at_floor(
+    schedule: Schedule, floor: tuple[str, timedelta] | None, key: tuple[str, ...], tz: ZoneInfo
+) -> Schedule:
+    """A default faster than the back office allows is raised to its floor; a schedule
+    the admin set on the connection is refused instead (they asked for it)."""
+    period = schedule.min_period
+    if floor is None or period is None or period >= floor[1]:
+        return schedule
+    title, minimum = floor
+    minutes = max(1, int(minimum.total_seconds() // 60))
+    if key[0] == "schedules":
+        return parse_schedule(f"every {minutes} minutes", tz)
+    raise ScheduleError(
+        f"schedule {schedule.text!r} is more often than {title} allows: every {minutes} "
+        "minutes or more, or daily at a set time"
+    )
 
 
 class _Picker:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,4 +48,6 @@ ENTRY = BackendEntry(
     ),
     demo="",
     sandbox="sandbox.kros:serve_forever",
+    rank=200,  # built on facts the reference marks inferred: never the default
+    schedule_floor=timedelta(minutes=5),  # the seed connector's floor: 5 min, or daily
 )
