@@ -180,3 +180,24 @@ async def test_bad_signature_is_401_and_unknown_request_id_is_acknowledged(
             answer = await http.post(world.backoffice_url, content=stranger, headers=signed)
         assert (answer.status_code, answer.text) == (200, "recorded")
         assert (await world.entry(order["id"])).state is OutboxState.CONFIRMING
+
+
+async def test_an_order_without_a_rate_is_held_with_the_reason_then_books_once_released(
+    servers, tmp_path: Path
+) -> None:
+    servers.kb.currency = "CZK"  # a Czech company; the shop sells in EUR
+    servers.kb.knobs.update(cnb_feed="malformed")
+    async with kros_world(servers, tmp_path, base_currency="CZK") as world:
+        order = world.place()
+        await arrived(world, order["id"])
+        assert (await world.worker.drain()).held == 1
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.HELD and "no CNB rate for EUR" in (entry.last_error or "")
+        assert world.kb.stats.posts == 0
+        world.kb.knobs.update(cnb_feed="ok")
+        await world.ctx.store.outbox.release_held()
+        assert (await world.worker.drain()).confirming == 1
+        await state_is(world, order["id"], OutboxState.DONE)
+        (document,) = world.kb.documents["invoices"]
+        assert (document["currency"], document["exchangeRate"]) == ("EUR", 25.21)
+        assert "CNB" in document["internalNote"]
