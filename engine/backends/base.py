@@ -158,6 +158,13 @@ class Backend(Protocol):
         of place a number names (a POS and a warehouse may share one)."""
         ...
 
+    def declines(self, order: Order) -> str | None:
+        """Why this back office does not take ``order`` (its settings say so), or None.
+
+        The order is then skipped with that reason instead of booked or held.
+        """
+        ...
+
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef: ...
 
     async def find_sale(self, key: IdempotencyKey) -> SaleRef | None: ...
@@ -258,6 +265,9 @@ class BackendBase:
 
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         raise self._unsupported(Capability.LOCATIONS)
+
+    def declines(self, order: Order) -> str | None:
+        return None
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
         raise self._unsupported(Capability.SALES_CREATE)

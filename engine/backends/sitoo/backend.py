@@ -25,6 +25,7 @@ from engine.backends.base import (
 from engine.backends.records import MissingSetting
 from engine.backends.sitoo import catalog, check
 from engine.backends.sitoo.api import SitooApi
+from engine.backends.sitoo.order_wire import is_click_and_collect
 from engine.backends.sitoo.reads import CatalogReader
 from engine.backends.sitoo.sales import SitooOrders
 from engine.backends.sitoo.settings import SitooSettings
@@ -156,11 +157,23 @@ class SitooBackend(BackendBase):
         self._warehouse = str(row["warehouseid"])
         return catalog.location_from_warehouse(row)
 
+    def declines(self, order: Order) -> str | None:
+        """Only Click & Collect orders go to Sitoo unless regular orders are enabled."""
+        if self.settings.regular_orders or is_click_and_collect(order, self.settings):
+            return None
+        return "not Click & Collect, and regular orders don't go to Sitoo (regular_orders = false)"
+
     def _warehouse_for(self, order: Order) -> str | None:
+        if is_click_and_collect(order, self.settings) and self.settings.cac_warehouse_id:
+            return self.settings.cac_warehouse_id
         return self._warehouse
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
-        return await self._orders.create(order, key, self._warehouse_for(order))
+        warehouse = self._warehouse_for(order)
+        sale = await self._orders.create(order, key, warehouse)
+        if self.settings.deliver_after_sync and order.status == "completed" and warehouse:
+            await self._orders.deliver(sale.id, warehouse)
+        return sale
 
     async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
         return await self._orders.find(key)

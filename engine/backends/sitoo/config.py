@@ -45,6 +45,7 @@ class SitooBackendSettings(Section):
     regular_orders: StrictBool = Field(True, examples=["true"])
     cac_shipping_method: str | None = Field(None, examples=['"local_pickup"'])
     cac_warehouse: str | None = Field(None, examples=['"2"'])
+    cac_close_orders: StrictBool = Field(False, examples=["false"])
     shipping_row: StrictBool = Field(True, examples=["true"])
     deliver_after_sync: StrictBool = Field(False, examples=["false"])
     verify_tls: StrictBool = Field(True, examples=["true"])
@@ -95,6 +96,7 @@ class SitooBackendSettings(Section):
             "regular_orders": self.regular_orders,
             "cac_shipping_method": self.cac_shipping_method,
             "cac_warehouse_id": self.cac_warehouse,
+            "cac_close_orders": self.cac_close_orders,
             "shipping_row": self.shipping_row,
             "deliver_after_sync": self.deliver_after_sync,
             "price_includes_tax": getattr(sync, "price_includes_tax", True),

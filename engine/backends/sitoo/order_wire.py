@@ -26,7 +26,7 @@ from engine.backends.sitoo.settings import SitooSettings
 from engine.errors import ValidationError
 from engine.model import Order, OrderLine
 
-__all__ = ["CANCELLED", "CLOSED", "ITEM", "OPEN", "order_to_wire"]
+__all__ = ["CANCELLED", "CLOSED", "ITEM", "OPEN", "is_click_and_collect", "order_to_wire"]
 
 OPEN, CLOSED, CANCELLED = 0, 10, 20
 PAYMENT_SUCCESSFUL = 20
@@ -125,6 +125,17 @@ def _customer(order: Order) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v}
 
 
+def is_click_and_collect(order: Order, settings: SitooSettings) -> bool:
+    chosen = settings.cac_shipping_method
+    return bool(chosen) and chosen in order.shipping_methods
+
+
+def _closed(order: Order, settings: SitooSettings) -> bool:
+    if is_click_and_collect(order, settings):
+        return settings.cac_close_orders
+    return settings.close_orders
+
+
 def order_to_wire(
     order: Order, key: IdempotencyKey, settings: SitooSettings, warehouse: str | None
 ) -> dict[str, Any]:
@@ -133,7 +144,7 @@ def order_to_wire(
     body: dict[str, Any] = {
         "ordertypeid": settings.order_type_id,
         "externalid": key.value,
-        "orderstateid": CLOSED if settings.close_orders else OPEN,
+        "orderstateid": CLOSED if _closed(order, settings) else OPEN,
         "paymentstateid": PAYMENT_SUCCESSFUL,
         "currencycode": order.currency,
         "orderdate": int(moment.timestamp()),

@@ -46,7 +46,9 @@ class SitooSettings:
     the product's own ``moneyprice``, i.e. the Default list), and
     ``prices_include_vat`` whether those prices include VAT.
     ``cac_shipping_method`` is the WooCommerce shipping method id of Click &
-    Collect; ``regular_orders`` whether other orders go to Sitoo too.
+    Collect (booked on ``cac_warehouse_id``, open unless ``cac_close_orders``);
+    ``regular_orders`` whether other orders go to Sitoo too.  With
+    ``deliver_after_sync`` a completed order gets an order delivery.
     """
 
     base_url: str
@@ -64,6 +66,7 @@ class SitooSettings:
     regular_orders: bool = True
     cac_shipping_method: str | None = None
     cac_warehouse_id: str | None = None
+    cac_close_orders: bool = False
     shipping_row: bool = True
     deliver_after_sync: bool = False
     price_includes_tax: bool = True

@@ -71,6 +71,9 @@ class Booking:
             order = order_from_woo(data, self._rules.trigger_status, self._rules.meta_keys)
         except OrderDataError as exc:
             return await self._hold(entry, str(HoldReason(HoldKind.BAD_DATA, exc.message)), log)
+        declined = self._ctx.backend.declines(order)
+        if declined:
+            return await self._declined(entry, declined, log)
         prepared = await self._check.prepare(order)
         if not prepared.ready:
             return await self._hold(entry, prepared.describe(), log)
@@ -89,6 +92,14 @@ class Booking:
         )
         log(moved, Level.DEBUG, text)
         return BookingOutcome.WAITING
+
+    async def _declined(self, entry: OutboxEntry, why: str, log: OrderLog) -> BookingOutcome:
+        """The back office's settings leave this order out (e.g. only pick-up orders)."""
+        reason = f"{NOT_BOOKED} {why}"
+        outbox, connection = self._ctx.store.outbox, self._ctx.connection
+        moved = await outbox.skip(entry.woo_order_id, reason, connection=connection)
+        log(moved, Level.INFO, reason)
+        return BookingOutcome.SKIPPED
 
     async def _hold(self, entry: OutboxEntry, reason: str, log: OrderLog) -> BookingOutcome:
         moved = await self._ctx.store.outbox.hold(
