@@ -84,9 +84,28 @@ async def create(sb: NexoSandbox, request: Request) -> Response:
     return success("The customer has been created.", {"customer": _public(customer)})
 
 
+async def update(sb: NexoSandbox, request: Request) -> Response:
+    body = await body_of(request)
+    body = body if isinstance(body, dict) else {}
+    key = request.path_params["customer"]
+    with sb.lock:
+        customer = sb.users.get(int(key)) if key.isdigit() else None
+        if customer is None or customer.get("role") != "customer":
+            raise error_500("Unable to find the customer using the provided ID.", request)
+        fields = {k: body[k] for k in _FIELDS if k in body}
+        others = {u["email"] for u in sb.users.values() if u["id"] != customer["id"]}
+        if fields.get("email") in others:
+            raise forbidden(f'The email "{fields["email"]}" is already used for another customer.')
+        customer.update(fields)
+        address = body.get("address") if isinstance(body.get("address"), dict) else {}
+        customer.update({k: address[k] for k in ("billing", "shipping") if k in address})
+    return success("The customer has been edited.", {"customer": _public(customer)})
+
+
 def customer_routes() -> list[tuple[str, Any, str, str | None]]:
     return [
         ("/customers", list_customers, "GET", "nexopos.read.customers"),
         ("/customers", create, "POST", "nexopos.create.customers"),
         ("/customers/search", search, "POST", "nexopos.read.customers"),
+        ("/customers/{customer}", update, "PUT", "nexopos.update.customers"),
     ]

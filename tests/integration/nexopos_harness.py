@@ -37,11 +37,15 @@ class Servers:
 
 
 @contextmanager
-def sandboxes(products: int = 12, rate_limit: int | None = None) -> Iterator[Servers]:
+def sandboxes(
+    products: int = 12, rate_limit: int | None = None, woo_products: int = 0
+) -> Iterator[Servers]:
     sb = seed_store(NexoSandbox(), products=products, rng_seed=7)
     sb.knobs.rate_limit = rate_limit
     woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
     woo.webhook_delay = 0.05
+    if woo_products:
+        woo.seed_demo(products=woo_products, rng_seed=7)
     nexo_server, woo_server = start_server(create_app(sb)), start_server(create_woo_app(woo))
     try:
         yield Servers(sb, woo, nexo_server, woo_server)

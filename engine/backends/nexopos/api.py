@@ -84,6 +84,11 @@ class NexoApi:
             "POST", path, content=content, headers=headers, idempotent=idempotent
         )
 
+    async def put(self, path: str, body: Any) -> Any:
+        content = json.dumps(body, default=_amount).encode()
+        headers = {"Content-Type": "application/json"}
+        return await self._request("PUT", path, content=content, headers=headers)
+
     async def crud_pages(
         self, namespace: str, params: Mapping[str, Any] | None = None
     ) -> AsyncIterator[tuple[list[dict], int]]:

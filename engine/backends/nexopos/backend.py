@@ -25,13 +25,14 @@ from engine.backends.base import (
     Page,
     SaleRef,
 )
-from engine.backends.nexopos import catalog, check
+from engine.backends.nexopos import catalog, check, customers
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.nexopos.sales import OrderDesk
 from engine.backends.nexopos.settings import PRICE_TIERS, NexoSettings
 from engine.errors import Capture
 from engine.model import (
     Category,
+    Customer,
     LocationKind,
     Order,
     PaymentMethod,
@@ -59,6 +60,7 @@ class NexoposBackend(BackendBase):
             Capability.PAYMENT_METHODS,
             Capability.TAX_CODES,
             Capability.PRICE_GROUPS,
+            Capability.CUSTOMERS_WRITE,
         }
     )
 
@@ -168,6 +170,11 @@ class NexoposBackend(BackendBase):
 
     async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         return await self._orders.void(ref, key)
+
+    async def write_customer(self, customer: Customer) -> str:
+        """Matched by e-mail; a new one joins ``customer_group_id``; an administrator's
+        e-mail is refused with that reason (a failed item, never a crash)."""
+        return str(await customers.upsert(self._orders.customers, self._api, customer))
 
     async def aclose(self) -> None:
         await self._api.aclose()

@@ -15,7 +15,7 @@ from engine.backends.nexopos.api import NexoApi
 from engine.errors import ValidationError
 from engine.model import Customer
 
-__all__ = ["CustomerDesk"]
+__all__ = ["CustomerDesk", "upsert"]
 
 
 def _address(customer: Customer) -> dict[str, str]:
@@ -77,6 +77,17 @@ class CustomerDesk:
         created = int(answer["data"]["customer"]["id"])
         self._ids[customer.email.strip().lower()] = created
         return created
+
+
+async def upsert(desk: CustomerDesk, api: NexoApi, customer: Customer) -> int:
+    """The customers job's write: matched by e-mail, updated in place or created."""
+    found = await desk.find(customer.email)
+    if found is None:
+        return await desk.ensure(customer)
+    body = customer_body(customer, None)
+    del body["username"]  # the account's login stays as NexoPOS has it
+    await api.put(f"customers/{found}", body)
+    return found
 
 
 def _refused(email: str, error: ValidationError) -> ValidationError:

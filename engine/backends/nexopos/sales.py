@@ -38,7 +38,7 @@ class OrderDesk:
 
     def __init__(self, api: NexoApi) -> None:
         self._api = api
-        self._customers = CustomerDesk(api)
+        self.customers = CustomerDesk(api)
         self._units: dict[str, tuple[int, int]] = {}
 
     async def find(self, key: IdempotencyKey) -> SaleRef | None:
@@ -70,7 +70,7 @@ class OrderDesk:
         lines = [await self._line(line) for line in order.lines]
         lines += [self._quick(fee) for fee in order.fees]
         body: dict[str, Any] = {
-            "customer_id": await self._customers.ensure(order.customer),
+            "customer_id": await self.customers.ensure(order.customer),
             "type": {"identifier": self._api.settings.order_type},
             "title": key.value,
             "note": f"WooCommerce order #{order.number} ({order.payment.title})",
