@@ -196,3 +196,22 @@ async def test_a_variation_is_booked_with_its_variation_id(tmp_path: Path) -> No
             (sell,) = world.sells(order["number"])
             (line,) = sell["sell_lines"]
             assert (line["product_id"], line["variation_id"]) == (variable["id"], wanted["id"])
+
+
+async def test_the_order_worker_finalises_drafts_once_stock_is_back(tmp_path: Path) -> None:
+    with aurpos_sandboxes() as servers:
+        async with aurpos_world(servers, tmp_path, finalise_drafts_minutes=0.0001) as world:
+            first = world.place([(world.products[0], 1)], status="completed")
+            short = _pos_products(world, first)[0]
+            variation = short["product_variations"][0]["variations"][0]["id"]
+            world.pos.set_stock(variation, int(LOCATION), 0)
+            await arrived(world, first["id"])
+            assert (await world.worker.drain()).booked == 1
+            assert world.sells(first["number"])[0]["status"] == "draft"
+            world.pos.set_stock(variation, int(LOCATION), 5)  # a delivery arrives
+            second = world.place([(world.products[1], 1)], status="completed")
+            await arrived(world, second["id"])
+            assert (await world.worker.drain()).booked == 1
+            assert world.sells(first["number"])[0]["status"] == "final"
+            assert world.sells(second["number"])[0]["status"] == "final"
+            assert world.pos.stock(variation, int(LOCATION)) == 4

@@ -36,6 +36,7 @@ class AurposBackendSettings(Section):
     )
     mobile_policy: Literal["placeholder", "hold"] = Field("placeholder", examples=['"placeholder"'])
     mobile_placeholder: str = Field("0000000000", min_length=1, examples=['"0000000000"'])
+    finalise_drafts_minutes: float = Field(5.0, ge=0, le=1440, examples=["5"])
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", examples=['"EUR"'])
     verify_tls: StrictBool = Field(True, examples=["true"])
     timeout: float = Field(30.0, gt=0, le=600, examples=["30"])

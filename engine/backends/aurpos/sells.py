@@ -17,6 +17,8 @@ harmless); ``success: false`` (a sell return exists) is refused.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
@@ -27,11 +29,12 @@ from engine.backends.aurpos.catalog import variations
 from engine.backends.aurpos.contacts import ContactBook
 from engine.backends.aurpos.sell_body import OUT_OF_STOCK, SellPlan, plan_sell, stock_at
 from engine.backends.records import IdempotencyKey, SaleRef, SaleState
-from engine.errors import ConfigError, NotFoundError, ValidationError
+from engine.errors import ConfigError, NotFoundError, TillsyncError, ValidationError
 from engine.model import Order
 
 __all__ = ["SellDesk", "element_error"]
 
+_log = logging.getLogger(__name__)
 _LOOKUP_PAGES = 10  # newest pages scanned by find(key), which has no date
 
 
@@ -62,6 +65,7 @@ class SellDesk:
         self.contacts = contacts
         self._rates: dict[Decimal, str] | None = None
         self.last_plan: SellPlan | None = None
+        self._finalised_at = float("-inf")
 
     @property
     def location(self) -> str:
@@ -88,6 +92,7 @@ class SellDesk:
 
     async def create(self, order: Order, key: IdempotencyKey) -> SaleRef:
         location = self.location
+        await self._finalise_when_due()
         ids = {(line.backoffice_product_id or "").partition(":")[0] for line in order.lines}
         products = await self.products({i for i in ids if i})
         s = self.api.settings
@@ -170,6 +175,25 @@ class SellDesk:
                     )
                 done.append(str(sell.get("invoice_no") or sell["id"]))
         return done
+
+    async def _finalise_when_due(self) -> None:
+        """Every ``finalise_drafts_minutes``, before a new sell: drafts whose stock is back.
+
+        WHY here: the order worker is the one writer to the POS, so a draft is made
+        final by the same path that made it, never by a read (a dry run stays dry).
+        A failure is logged and never keeps the new order from being booked.
+        """
+        every = self.api.settings.finalise_drafts_minutes * 60
+        if every <= 0 or time.monotonic() - self._finalised_at < every:
+            return
+        self._finalised_at = time.monotonic()
+        try:
+            done = await self.finalise()
+        except TillsyncError as error:
+            _log.warning("aurpos: finalising drafts failed: %s", error.message)
+            return
+        if done:
+            _log.info("aurpos: drafts made final now that stock is back: %s", ", ".join(done))
 
     async def _in_stock(self, sell: Mapping[str, Any]) -> bool:
         lines = sell.get("sell_lines") or []

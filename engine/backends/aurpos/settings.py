@@ -45,7 +45,9 @@ class AurposSettings:
     gross price (``sell_price_inc_tax``) is published, else the net one.
     ``status_map`` WooCommerce status → ``final``/``draft``.  ``mobile_policy``:
     what a customer without a phone gets (``placeholder``: ``mobile_placeholder``;
-    ``hold``: the order waits for the admin).
+    ``hold``: the order waits for the admin).  ``finalise_drafts_minutes``: how often
+    the order worker, before it books a new sell, makes final the out-of-stock drafts
+    whose stock is back (0: only when asked).
     """
 
     host: str
@@ -65,6 +67,7 @@ class AurposSettings:
     currency: str = "EUR"
     page_size: int = 100
     lookup_days: int = 1
+    finalise_drafts_minutes: float = 5.0
     timeout: float = 30.0
     verify_tls: bool = True
 
