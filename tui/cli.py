@@ -211,6 +211,9 @@ def _add_demo(sub: SubParsers) -> None:
     demo = sub.add_parser("demo", help="start the sandboxes and open the dashboard on them")
     demo.add_argument("--dir", default=".demo", help="where the demo config and state live")
     demo.add_argument("--no-ui", action="store_true", help="only start the sandboxes")
+    demo.add_argument(
+        "--backend", default=None, help="which back office (default: the first with a demo)"
+    )
     demo.set_defaults(command="demo")
 
 

@@ -52,8 +52,18 @@ def backend_choices() -> tuple[tuple[str, str], ...]:
     return tuple((name, backend_entry(name).title) for name in available_backends())
 
 
-def demo_entry() -> BackendEntry:
-    """The back office ``tillsync demo`` runs: the first installed one that has a demo."""
+def demo_entry(name: str | None = None) -> BackendEntry:
+    """The back office ``tillsync demo`` runs: ``name`` (``--backend``), else the first
+    installed one that has a demo."""
+    if name is not None:
+        entry = backend_entry(name)
+        if not entry.demo:
+            with_demo = [n for n in available_backends() if backend_entry(n).demo]
+            raise ConfigError(
+                f"the back office {name!r} has no demo",
+                hint=f"back offices with a demo: {', '.join(with_demo) or 'none'}",
+            )
+        return entry
     for name in available_backends():
         if backend_entry(name).demo:
             return backend_entry(name)

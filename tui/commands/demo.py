@@ -74,24 +74,24 @@ class DemoSandboxes:
         self.backoffice.stop()
 
 
-def _demo_back_office() -> Any:
+def _demo_back_office(backend: str | None = None) -> Any:
     """The entry's demo class, from its ``"module:attr"`` (the engine never imports a sandbox).
 
     Its class attributes ``tax_classes`` and ``payments`` are the demo's mappings;
     an instance is the seeded sandbox, serving.
     """
-    module, _, attribute = demo_entry().demo.partition(":")
+    module, _, attribute = demo_entry(backend).demo.partition(":")
     return getattr(importlib.import_module(module), attribute)
 
 
 def start_sandboxes(
-    products: int = 300, woo_port: int = 0, backoffice_port: int = 0
+    products: int = 300, woo_port: int = 0, backoffice_port: int = 0, backend: str | None = None
 ) -> DemoSandboxes:
     woo = WooSandbox(consumer_key=DEMO_WOO_KEY, consumer_secret=DEMO_WOO_SECRET)
     woo_server = start_server(create_app(woo), port=woo_port)
     woo.site_url = woo_server.url
     try:
-        backoffice = _demo_back_office()(products=products, port=backoffice_port)
+        backoffice = _demo_back_office(backend)(products=products, port=backoffice_port)
     except BaseException:
         woo_server.stop()
         raise
@@ -172,11 +172,13 @@ def write_demo_config(folder: Path, demo: DemoSandboxes) -> Path:
     return config
 
 
-async def seed_demo_mappings(state_db: Path, connection: str = DEMO_CONNECTION) -> None:
+async def seed_demo_mappings(
+    state_db: Path, connection: str = DEMO_CONNECTION, backend: str | None = None
+) -> None:
     """Tax classes and two of three gateways mapped: the third shows a held order."""
     from engine.runtime import MappingKind, seed_mappings
 
-    backoffice = _demo_back_office()
+    backoffice = _demo_back_office(backend)
     await seed_mappings(
         state_db,
         {MappingKind.TAX_CLASS: backoffice.tax_classes, MappingKind.PAYMENT: backoffice.payments},
@@ -259,7 +261,8 @@ def _open_dashboard(config: Path, demo: DemoSandboxes) -> int:
 
     loaded = load_config(config)
     log_to_file(loaded)
-    asyncio.run(seed_demo_mappings(loaded.engine.state_db))
+    backend = loaded.connections[DEMO_CONNECTION].backend.type
+    asyncio.run(seed_demo_mappings(loaded.engine.state_db, backend=backend))
     trickle = OrderTrickle(demo)
     trickle.start()
     try:
@@ -315,7 +318,7 @@ def claim_folder(folder: Path) -> InstanceLock:
 
 def run(args: argparse.Namespace) -> int:
     with claim_folder(Path(args.dir)):
-        demo = start_sandboxes()
+        demo = start_sandboxes(backend=getattr(args, "backend", None))
         try:
             config = write_demo_config(Path(args.dir), demo)
             if args.no_ui:

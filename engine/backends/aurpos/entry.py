@@ -62,6 +62,7 @@ ENTRY = BackendEntry(
         tax="AurPOS tax rate → WooCommerce tax class",
         payment="WooCommerce payment gateway → AurPOS payment method (cash, card, …)",
     ),
+    demo="sandbox.aurpos.demo:AurposDemo",
     sandbox="sandbox.aurpos:serve_forever",
     rank=200,  # built on Ultimate POS facts, not on AurPOS's own: never the default
 )
