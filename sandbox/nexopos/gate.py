@@ -55,7 +55,10 @@ class Gate:
         sb = self.sb
         with sb.lock:
             sb.requests[(request.method, request.scope["route"].path)] += 1
-        if sb.knobs.down:
+        with sb.lock:
+            failing = sb.knobs.down or sb.knobs.fail_next > 0
+            sb.knobs.fail_next = max(0, sb.knobs.fail_next - 1)
+        if failing:
             return json_response({"message": "Service Unavailable"}, 503)
         scheme, _, secret = request.headers.get("authorization", "").partition(" ")
         token = sb.tokens.get(secret) if scheme.lower() == "bearer" else None

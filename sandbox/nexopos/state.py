@@ -71,6 +71,7 @@ class Knobs:
     answer_delay: float = 0.0
     delay_times: int = 0
     down: bool = False
+    fail_next: int = 0
 
 
 @dataclass

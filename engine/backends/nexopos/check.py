@@ -39,6 +39,7 @@ DEFAULTS = {
 _READS = ("nexopos.read.products", "nexopos.read.categories", "nexopos.read.products-units",
           "nexopos.read.taxes")  # fmt: skip
 _ORDERS = ("nexopos.read.orders", "nexopos.create.orders", "nexopos.read.customers",
+           "nexopos.update.customers",
            "nexopos.create.customers")  # fmt: skip
 
 

@@ -53,5 +53,6 @@ ENTRY = BackendEntry(
         tax="NexoPOS tax group → WooCommerce tax class",
         payment="WooCommerce payment gateway → NexoPOS payment type (identifier)",
     ),
+    demo="sandbox.nexopos.demo:NexoDemo",
     sandbox="sandbox.nexopos:serve_forever",
 )
