@@ -46,6 +46,7 @@ KNOWN_SECRETS: dict[str, str] = {
     "AurPOS user password (sandbox)": "sandbox-pass-4321",
     "NexoPOS access token (sandbox store)": "3|nexo-sandbox-token-0123456789abcdef",
     "Sitoo API password (sandbox account)": "sandbox-api-password",
+    "Sitoo Events SPI callback password (events test)": "events-cb-secret-4411",
 }
 
 #: (user or consumer key, secret name) pairs sent as HTTP Basic credentials.
@@ -57,6 +58,7 @@ BASIC_LOGINS: tuple[tuple[str, str], ...] = (
     ("ck_4f1e2d3c4b5a69788796a5b4c3d2e1f0", "Woo consumer secret (Woo client sandbox tests)"),
     ("smtp-user", "SMTP password (security tests)"),
     ("90210-1", "Sitoo API password (sandbox account)"),
+    ("sitoo-events", "Sitoo Events SPI callback password (events test)"),
 )  # fmt: skip
 
 

@@ -162,7 +162,9 @@ class BackofficeEvent:
     and confirms later: the reference it answered, e.g. a request id).
     ``sale`` is the booked sale when the event confirms one; ``refused`` the
     back office's reason when it turned the sale down after accepting it.
-    ``topic`` and ``delivery_id`` are kept for the event log.
+    ``topic`` and ``delivery_id`` are kept for the event log.  ``jobs`` are
+    the jobs the event asks to run at once (a stock change in the back office:
+    ``("stock",)``); the engine starts them after the event is kept.
     """
 
     topic: str
@@ -170,3 +172,4 @@ class BackofficeEvent:
     sale: SaleRef | None = None
     refused: str = ""
     delivery_id: str = ""
+    jobs: tuple[str, ...] = ()

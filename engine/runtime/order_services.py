@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.backends import Capability
+from engine.backends.records import BackofficeEvent
 from engine.config import NotifySettings
 from engine.errors import TillsyncError
 from engine.notify import AlertSink, EmailAlerts, LogAlerts
@@ -32,11 +34,12 @@ from engine.runtime.connection import ConnectionRuntime
 from engine.runtime.jobs import missing_settings_for
 from engine.sync.orders import IntakeRouter, install_webhooks
 from engine.webhooks import BackofficeEndpoint, BackofficeHooks, WebhookReceiver, WebhookServer
+from engine.webhooks.backoffice import EventIntake
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
-__all__ = ["OrderServices", "backoffice_hooks", "build_alerts"]
+__all__ = ["OrderServices", "backoffice_hooks", "build_alerts", "keep_then_run"]
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +61,35 @@ def build_alerts(notify: NotifySettings) -> AlertSink:
     )
 
 
+JobStarter = Callable[[str, str], object]
+
+
+def keep_then_run(keep: EventIntake, connection: str, start: JobStarter | None) -> EventIntake:
+    """The event is kept first; then the jobs it asks for start at once (a job
+    that is not scheduled, or already running, is left to its schedule)."""
+
+    async def intake(event: BackofficeEvent) -> str:
+        outcome = await keep(event)
+        for job in event.jobs if start is not None else ():
+            try:
+                start(job, connection)
+            except TillsyncError as refused:
+                log.info("%s: %s not started after a notification: %s", connection, job, refused)
+        return outcome
+
+    return intake
+
+
 def backoffice_hooks(
-    connections: list[ConnectionRuntime], max_body_bytes: int
+    connections: list[ConnectionRuntime], max_body_bytes: int, start: JobStarter | None = None
 ) -> BackofficeHooks | None:
     """``POST …/<name>/backoffice`` for each connection whose back office notifies
-    (capability ``notifications``): its adapter checks, its worker keeps the event."""
+    (capability ``notifications``): its adapter checks, its worker keeps the event,
+    then the jobs the event asks for start (``start(job, connection)``)."""
     endpoints = {
-        c.name: BackofficeEndpoint(c.backend.parse_notification, c.worker.backoffice_event)
+        c.name: BackofficeEndpoint(
+            c.backend.parse_notification, keep_then_run(c.worker.backoffice_event, c.name, start)
+        )
         for c in connections
         if c.worker is not None and Capability.NOTIFICATIONS in c.backend.capabilities
     }
@@ -122,7 +147,9 @@ class OrderServices:
             intake=IntakeRouter(intakes),
             max_body_bytes=settings.max_body_bytes,
             bus=self._engine.bus,
-            backoffice=backoffice_hooks(hooked, settings.max_body_bytes),
+            backoffice=backoffice_hooks(
+                hooked, settings.max_body_bytes, start=self._engine.run_now
+            ),
         )
         return receiver, WebhookServer(receiver.app, host=settings.host, port=settings.port)
 

@@ -22,9 +22,10 @@ from engine.backends.base import (
     Page,
     SaleRef,
 )
-from engine.backends.records import MissingSetting
+from engine.backends.records import BackofficeEvent, MissingSetting
 from engine.backends.sitoo import catalog, check
 from engine.backends.sitoo.api import SitooApi
+from engine.backends.sitoo.events import parse_events
 from engine.backends.sitoo.order_wire import is_click_and_collect
 from engine.backends.sitoo.reads import CatalogReader
 from engine.backends.sitoo.sales import SitooOrders
@@ -60,6 +61,7 @@ class SitooBackend(BackendBase):
             Capability.LOCATIONS,
             Capability.TAX_CODES,
             Capability.PRICE_GROUPS,
+            Capability.NOTIFICATIONS,
         }
     )
 
@@ -180,6 +182,11 @@ class SitooBackend(BackendBase):
 
     async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         return await self._orders.cancel(ref, key)
+
+    async def parse_notification(self, headers: Mapping[str, str], body: bytes) -> BackofficeEvent:
+        """A batch of the Events SPI (see :mod:`.events`)."""
+        settings = self.settings
+        return parse_events(headers, body, settings.events_user, settings.events_password)
 
     async def aclose(self) -> None:
         await self._api.aclose()

@@ -48,6 +48,8 @@ class SitooBackendSettings(Section):
     cac_close_orders: StrictBool = Field(False, examples=["false"])
     shipping_row: StrictBool = Field(True, examples=["true"])
     deliver_after_sync: StrictBool = Field(False, examples=["false"])
+    events_user: str | None = Field(None, examples=['"sitoo-events"'])
+    events_password: Secret | None = Field(None, examples=['"a long random string"'])
     verify_tls: StrictBool = Field(True, examples=["true"])
     timeout: float = Field(30.0, gt=0, le=600, examples=["30"])
 
@@ -100,6 +102,8 @@ class SitooBackendSettings(Section):
             "shipping_row": self.shipping_row,
             "deliver_after_sync": self.deliver_after_sync,
             "price_includes_tax": getattr(sync, "price_includes_tax", True),
+            "events_user": self.events_user,
+            "events_password": self.events_password,
             "timeout": self.timeout,
             "verify_tls": self.verify_tls,
         }

@@ -70,6 +70,8 @@ class SitooSettings:
     shipping_row: bool = True
     deliver_after_sync: bool = False
     price_includes_tax: bool = True
+    events_user: str | None = None
+    events_password: str | None = field(default=None, repr=False)
     page_size: int = 100
     timeout: float = 30.0
     verify_tls: bool = True
@@ -96,6 +98,8 @@ class SitooSettings:
             raise ConfigError(f"unknown Sitoo settings: {', '.join(unknown)}")
         values = dict(data)
         values["password"] = _secret_text(values.get("password", ""))
+        if values.get("events_password") is not None:
+            values["events_password"] = _secret_text(values["events_password"])
         return cls(**values)
 
     @classmethod
