@@ -66,6 +66,7 @@ class Knobs:
     ecb_feed: str = "ok"  # ok | malformed | weekend
     cnb_feed: str = "ok"
     retry_after: int | None = None  # KROS sending Retry-After on 429 is unconfirmed
+    unavailable: int = 0  # the next N requests answer 503 (an outage)
 
     def update(self, **changes: Any) -> None:
         for name, value in changes.items():

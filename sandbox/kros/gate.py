@@ -1,6 +1,7 @@
 """What every ``/api`` request passes before its handler.
 
-Order [I; each answer is documented, their order is not]: the Bearer token
+Order [I; each answer is documented, their order is not]: an outage
+(``knobs.unavailable``: 503, for the demo's stumble), the Bearer token
 (401, empty body), the rate limits (429: 10/s, 300/min per token), the API
 package of the company's plan (402), then for a POST the duplicate window
 (an identical POST within 120 s answers 409 [3P KP-SPEC]) and the
@@ -61,6 +62,11 @@ def _too_many(kb: KrosSandbox) -> Response:
 
 
 async def _checked(kb: KrosSandbox, request: Request, handler: Handler) -> Response:
+    with kb.lock:
+        down = kb.knobs.unavailable > 0
+        kb.knobs.unavailable -= 1 if down else 0
+    if down:
+        return Response("Service Unavailable", 503, media_type="text/plain")
     token = _token(request)
     if not token or token != kb.token:
         return Response(b"", 401, headers={"WWW-Authenticate": "Bearer"})

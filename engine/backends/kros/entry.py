@@ -46,7 +46,7 @@ ENTRY = BackendEntry(
         tax="KROS VAT rate → WooCommerce tax class",
         payment="WooCommerce payment gateway → KROS payment type (text on the document)",
     ),
-    demo="",
+    demo="sandbox.kros.demo:KrosDemo",
     sandbox="sandbox.kros:serve_forever",
     rank=200,  # built on facts the reference marks inferred: never the default
     schedule_floor=timedelta(minutes=5),  # the seed connector's floor: 5 min, or daily
