@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Callable, Coroutine, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar, cast
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -20,13 +20,16 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
+from textual.worker import NoActiveWorker, get_current_worker
 
 from engine.runtime import Engine, EngineEvent, TillsyncConfig, TillsyncError, load_config
+from engine.runtime.control import RemoteEngine, ServiceGone, ServiceStatus, attach_if_running
 from engine.runtime.views_console import console_theme, save_console_theme
 from tui.engine_host import EngineHost
 from tui.messages import EngineEventReceived
 from tui.modals.confirm import ConfirmModal
 from tui.modals.help import HelpModal
+from tui.outcomes import report_release, report_retry
 from tui.palette import OrderCommands
 from tui.screens.console import ConsoleScreen
 from tui.screens.dashboard import DashboardScreen
@@ -46,6 +49,10 @@ T = TypeVar("T")
 
 
 async def open_engine(config: TillsyncConfig) -> Engine:
+    """The running service's engine when there is one (attached), else one of our own."""
+    remote = await attach_if_running(config)
+    if remote is not None:
+        return cast(Engine, remote)  # it answers the same facade the screens use
     return await Engine.open(config)
 
 
@@ -117,8 +124,31 @@ class TillsyncApp(App[int]):
         return self._engine is not None
 
     async def call(self, work: Coroutine[Any, Any, T]) -> T:
-        """Await engine work on the engine's own loop (see :mod:`tui.engine_host`)."""
-        return await self.host.call(work)
+        """Await engine work on the engine's own loop (see :mod:`tui.engine_host`).
+
+        Attached to a service, a read model's coroutine is relayed: the service
+        computes it (see :meth:`RemoteEngine.relay`).
+        """
+        if not isinstance(self._engine, RemoteEngine):
+            return await self.host.call(work)
+        try:
+            return await self.host.call(self._engine.relay(work))
+        except ServiceGone as gone:
+            return self._not_sent(gone)
+
+    def _not_sent(self, gone: ServiceGone) -> NoReturn:
+        """The service is away: an action is refused aloud, a read skipped; the worker ends.
+
+        The title says "service restarting…" already, and the screen reloads
+        when the console is attached again.
+        """
+        if not gone.reads:
+            self.notify(f"{gone.message}. {gone.hint}", title="Not sent", severity="warning")
+        try:
+            get_current_worker()
+        except NoActiveWorker:
+            raise gone from None
+        raise asyncio.CancelledError  # a worker ends quietly (no traceback, no exit)
 
     async def on_mount(self) -> None:
         await self.switch_mode("startup")
@@ -163,6 +193,8 @@ class TillsyncApp(App[int]):
         self.connection = self._wanted_connection or (names[0] if names else "")
         self.host.forward(engine.bus.subscribe(), self._events.put_nowait)
         self._pump_events()
+        if isinstance(engine, RemoteEngine):
+            self._show_service(ServiceStatus(attached=True, pid=engine.pid))
         await self._restore_theme(engine)
         if self._start_engine:
             await self.host.call(engine.start())
@@ -172,7 +204,7 @@ class TillsyncApp(App[int]):
 
     async def _restore_theme(self, engine: Engine) -> None:
         """The theme chosen last time; later choices are kept as they are made."""
-        saved = await self.host.call(console_theme(engine))
+        saved = await self.call(console_theme(engine))
         if saved in self.available_themes:
             self.theme = saved
         self.theme_changed_signal.subscribe(self, self._keep_theme)
@@ -189,7 +221,15 @@ class TillsyncApp(App[int]):
                 self.post_message(EngineEventReceived(event))
 
     def on_engine_event_received(self, message: EngineEventReceived) -> None:
+        if isinstance(message.event, ServiceStatus):
+            self._show_service(message.event)
         self.engine_events.publish(message.event)
+
+    def _show_service(self, status: ServiceStatus) -> None:
+        """The title bar says which service the console is attached to, or that it restarts."""
+        self.sub_title = status.message
+        if status.attached and isinstance(self.screen, ConsoleScreen) and self.ready:
+            self.screen.reload()  # what changed while the service was away
 
     def action_show(self, mode: str) -> None:
         if self.ready and self.current_mode != mode:
@@ -209,14 +249,16 @@ class TillsyncApp(App[int]):
         self.push_screen(modal, lambda ok: then() if ok is not None else None)
 
     async def retry_order(self, woo_order_id: int) -> None:
-        """The palette's "Retry order #N": book it again, then show where it stands."""
-        try:
-            await self.call(self.engine.orders_retry(woo_order_id, self.connection))
-        except TillsyncError as error:
-            self.notify(error.message, title=f"Could not retry #{woo_order_id}", severity="error")
-            return
-        self.notify(f"Order #{woo_order_id}: retry queued.")
+        """The palette's "Retry order #N": book it again, show it, toast how it ended."""
+        await report_retry(self, woo_order_id)
         await self.go_to_order(woo_order_id)
+
+    def report_retry(self, woo_order_id: int) -> None:
+        """Retry in the background; a toast says how it ended (see :mod:`tui.outcomes`)."""
+        self.run_worker(report_retry(self, woo_order_id), group="order-outcome")
+
+    def report_release(self) -> None:
+        self.run_worker(report_release(self), group="order-outcome")
 
     async def release(self) -> None:
         await self._on_screen("mappings", "action_release")

@@ -15,6 +15,7 @@ queue the console's one event worker reads.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Coroutine
@@ -61,10 +62,14 @@ class EngineHost:
         return await asyncio.wrap_future(future)
 
     async def call_sync(self, function: Callable[..., T], *args: Any) -> T:
-        """A plain function that must run on the engine's loop (the scheduler's run_now)."""
+        """A plain function that must run on the engine's loop (the scheduler's run_now).
+
+        Attached to a service the same call is a request (an awaitable): it is awaited.
+        """
 
         async def run() -> T:
-            return function(*args)
+            answer = function(*args)
+            return await answer if inspect.isawaitable(answer) else answer
 
         return await self.call(run())
 

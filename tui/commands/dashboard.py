@@ -1,5 +1,8 @@
 """``tillsync`` with no command: the dashboard (the Textual console).
 
+When ``tillsync run --headless`` runs on the same state database, the
+console attaches to it (its control socket) instead of refusing.
+
 The console logs to the rotating file in ``engine.log_dir`` only: the
 terminal belongs to the UI, and a log line written to it would tear the
 screen.  Without a config file the console opens the first-run setup,
@@ -19,6 +22,7 @@ from engine.runtime import (
     locate_config,
     refuse_if_running,
 )
+from engine.runtime.control import SocketState, probe_service, stale_notice
 
 __all__ = ["log_to_file", "open_dashboard"]
 
@@ -41,14 +45,21 @@ def log_to_file(config: TillsyncConfig, *, debug: bool = False) -> None:
 def _configure_logging(args: argparse.Namespace) -> None:
     """Log to the file, after refusing to start when another engine holds the database.
 
-    The refusal comes before the UI takes the terminal: it is printed and
-    the exit code is non-zero, as for every other command.
+    A service with a live control socket is no refusal: the console attaches
+    to it.  A stale socket is said here (the terminal is still ours), then
+    the console runs the engine itself, or is refused if something else
+    holds the database.  Refusals come before the UI takes the terminal:
+    printed, with a non-zero exit code, as for every other command.
     """
     try:
         config = load_config(getattr(args, "config", None))
     except ConfigError:
         return  # the console shows the problem (or runs first-time setup)
-    refuse_if_running(config.engine.state_db)
+    probe = probe_service(config.engine.state_db)
+    if probe.state is SocketState.STALE:
+        print(f"tillsync: {stale_notice(probe)}", file=sys.stderr)
+    if not probe.live:
+        refuse_if_running(config.engine.state_db)
     log_to_file(config, debug=bool(getattr(args, "debug", False)))
 
 

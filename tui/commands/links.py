@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.yes and not _confirmed(args.group):
         print("Nothing changed.", file=sys.stderr)
         return EXIT_FAILED
-    return run_with_engine(session, partial(_reset, session), exclusive=True)
+    return run_with_engine(session, partial(_reset, session), exclusive=True, attach=True)
 
 
 def _confirmed(group: str) -> bool:

@@ -22,7 +22,8 @@ __all__ = ["run"]
 def run(args: argparse.Namespace) -> int:
     session = open_session(args)
     body = _export if args.action == "export" else _import
-    return run_with_engine(session, partial(body, session), exclusive=False)
+    changes = args.action == "import"  # through the service when it runs: it checks and logs
+    return run_with_engine(session, partial(body, session), exclusive=False, attach=changes)
 
 
 async def _export(session: Session, engine: Engine) -> int:

@@ -24,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "backfill":
         return run_backfill(session)
     body = {"list": _list, "show": _show, "retry": _retry, "skip": _skip}[args.action]
-    return run_with_engine(session, partial(body, session), exclusive=False)
+    changes = args.action in ("retry", "skip")  # through the service when it runs
+    return run_with_engine(session, partial(body, session), exclusive=False, attach=changes)
 
 
 def _stamp(entry: OutboxEntry) -> str:

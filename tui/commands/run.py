@@ -5,6 +5,10 @@ SIGINT.  Then the engine stops taking new work, lets the write in flight
 finish (up to the stop timeout), closes its runs and the database, releases
 the instance lock and exits 0 — a clean stop is not a failure to systemd.
 Log lines go to stdout (journald stamps them) and to a rotating file.
+
+While it runs, the engine is served on the control socket beside the state
+database (:mod:`engine.runtime.control`): ``tillsync`` and the one-off
+commands attach to it instead of refusing.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import logging
 import os
 
 from engine.runtime import Engine, EngineEvent, JobFinished, JobStarted, Subscription
+from engine.runtime.control import ControlServer, control_socket_path
 from tui.commands.dashboard import open_dashboard
 from tui.commands.session import EXIT_OK, StopSignal, open_session, run_with_engine
 
@@ -41,17 +46,21 @@ async def _serve(engine: Engine) -> int:
     stop = StopSignal().install()
     events = engine.bus.subscribe()
     echo = asyncio.create_task(_log_events(events), name="event-log")
+    control = ControlServer(engine, control_socket_path(engine.config.engine.state_db))
     try:
+        await control.start()  # a folder others can write to is refused before any work
         await engine.start()
         log.info("%s", _started(engine))
         received = await stop.wait()
         name = received.name if received is not None else "stop"
         log.info("%s received: finishing the work in flight, then stopping", name)
+        await control.stop()  # attached consoles say "restarting"; no new call half-way
         finished = await engine.stop()
         log.info(
             "stopped %s", "cleanly" if finished else "(a job was cancelled; it resumes next start)"
         )
     finally:
+        await control.stop()
         stop.remove()
         echo.cancel()
         with contextlib.suppress(asyncio.CancelledError):

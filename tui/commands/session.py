@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from engine.runtime import Engine, TillsyncConfig, load_config
+from engine.runtime.control import RemoteEngine, attach_if_running
 from tui.logsetup import config_secrets, configure_logging
 
 __all__ = [
@@ -88,17 +89,33 @@ def open_session(
     return session
 
 
-def run_with_engine(session: Session, body: EngineBody, *, exclusive: bool) -> int:
-    """Open the Engine, run ``body`` in a fresh event loop, always close the Engine."""
+def run_with_engine(
+    session: Session, body: EngineBody, *, exclusive: bool, attach: bool = False
+) -> int:
+    """Open the Engine, run ``body`` in a fresh event loop, always close the Engine.
+
+    With ``attach``, a running service's engine is used instead when there is
+    one (the command's work is done by the service, its events come back
+    here): a state-changing command works while the service runs.
+    """
 
     async def main() -> int:
-        engine = await Engine.open(session.config, exclusive=exclusive)
+        engine = await _attached(session) if attach else None
+        if engine is None:
+            engine = await Engine.open(session.config, exclusive=exclusive)
         try:
-            return await body(engine)
+            return await body(engine)  # type: ignore[arg-type]
         finally:
             await engine.close()
 
     return asyncio.run(main())
+
+
+async def _attached(session: Session) -> RemoteEngine | None:
+    def say(text: str) -> None:
+        print(f"tillsync: {text}", file=sys.stderr)
+
+    return await attach_if_running(session.config, say)
 
 
 class StopSignal:

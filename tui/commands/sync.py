@@ -35,7 +35,7 @@ JOB_OF = {"catalog": "catalog", "stock": "stock", "orders": "orders_poll", "cust
 
 def run(args: argparse.Namespace) -> int:
     session = open_session(args, log_file=True)
-    return run_with_engine(session, partial(_sync, session), exclusive=True)
+    return run_with_engine(session, partial(_sync, session), exclusive=True, attach=True)
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:

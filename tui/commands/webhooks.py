@@ -23,7 +23,7 @@ __all__ = ["run"]
 
 def run(args: argparse.Namespace) -> int:
     session = open_session(args)
-    return run_with_engine(session, partial(_install, session), exclusive=False)
+    return run_with_engine(session, partial(_install, session), exclusive=False, attach=True)
 
 
 async def _install(session: Session, engine: Engine) -> int:

@@ -23,10 +23,16 @@ from engine.errors import ConfigError
 from engine.runtime.control.codec import decode_value, encode_value, hints_of
 from engine.runtime.engine import Engine
 
-__all__ = ["FacadeCall", "call_from_coroutine", "call_method", "resolve"]
+__all__ = ["READ_METHODS", "FacadeCall", "call_from_coroutine", "call_method", "resolve"]
 
 _METHOD = "Engine."
 _LIFE_CYCLE = frozenset({"open", "start", "stop", "close"})  # the service owns these
+# Engine methods that change nothing (read models are all functions of engine.runtime):
+# while the service restarts, a console skips these quietly and says so for the others.
+READ_METHODS = frozenset(
+    {"doctor", "export_mappings", "last_run", "order_counts", "orders_list", "orders_show",
+     "query_events", "writebacks", "can_void"}
+)  # fmt: skip
 
 
 def _method(name: str) -> Callable[..., Any]:
@@ -63,6 +69,11 @@ class FacadeCall:
 
     target: str
     arguments: Mapping[str, Any]
+
+    @property
+    def reads(self) -> bool:
+        """Whether it only reads (a read model, or one of :data:`READ_METHODS`)."""
+        return not self.target.startswith(_METHOD) or self.target[len(_METHOD) :] in READ_METHODS
 
     def to_json(self) -> dict[str, Any]:
         hints = hints_of(resolve(self.target))

@@ -46,6 +46,7 @@ class ServiceGone(TillsyncError):
     """The service is not answering: nothing was sent, nothing changed."""
 
     kind = FailureKind.TRANSIENT
+    reads = False  # the call refused only read (a console skips it quietly)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,7 +152,11 @@ class RemoteEngine:
         return data
 
     async def call(self, call: FacadeCall) -> Any:
-        data = await self._request("POST", "/call", call.to_json())
+        try:
+            data = await self._request("POST", "/call", call.to_json())
+        except ServiceGone as gone:
+            gone.reads = call.reads
+            raise
         return call.decode_answer(data["answer"])
 
     def relay(self, work: Coroutine[Any, Any, Any]) -> Coroutine[Any, Any, Any]:

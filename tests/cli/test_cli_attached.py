@@ -1,0 +1,139 @@
+"""Everything through the running service (issue 20): nobody stops it to look.
+
+The service is the real ``tillsync run --headless`` subprocess; the one-off
+commands are real subprocesses too, and the console is the real app in this
+process, attached through the control socket beside the state database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from tui.app import TillsyncApp
+from tui.widgets.nav_bar import NavBar
+
+from .conftest import Sandboxes, buyable, free_port
+from .installation import (
+    ORDER_MAPPINGS,
+    PUBLIC_URL,
+    TAX_MAPPINGS,
+    Installation,
+    Service,
+    config_text,
+    secrets_text,
+)
+
+
+def _configure(install: Installation, sandboxes: Sandboxes) -> str:
+    port = free_port()
+    hook_base = f"http://127.0.0.1:{port}/webhooks"
+    config = config_text(
+        sandboxes.woo_server, sandboxes.korona_server, install.folder, webhook_port=port
+    ).replace(PUBLIC_URL, hook_base)
+    install.write(config, secrets_text())
+    sandboxes.woo.webhook_delay = 0.05
+    return hook_base
+
+
+def _until(check: Callable[[], object], what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.05)
+
+
+def _state(install: Installation, order_id: int) -> str | None:
+    rows = install.query(f"SELECT state FROM outbox WHERE woo_order_id = {order_id}")
+    return rows[0][0] if rows else None
+
+
+def test_the_failed_order_workflow_through_the_running_service(
+    install: Installation, sandboxes: Sandboxes
+):
+    """Held for a missing mapping → mappings import → orders retry → booked; the service
+    never stops, and each command's work is done (and logged) by the service."""
+    hook_base = _configure(install, sandboxes)
+    assert install.run("mappings", "import", "-", stdin=TAX_MAPPINGS).code == 0
+    service = install.spawn("run", "--headless")
+    service.wait_for(f"webhooks deliver to {hook_base}/shop1")
+    service.wait_for("control socket listening on")
+    try:
+        synced = install.run("sync", "catalog")
+        assert synced.code == 0, synced.output
+        assert "catalog" in synced.stdout and "written" in synced.stdout
+        service.wait_for("catalog ok")  # the run was the service's own
+
+        products = buyable(sandboxes.woo)
+        order = sandboxes.woo.place_order([(products[0], 1)], payment_method="bacs")
+        order = sandboxes.woo.set_order_status(order["id"], "completed")
+        _until(lambda: _state(install, order["id"]) == "held", "the order is held")
+
+        imported = install.run("mappings", "import", "-", stdin=ORDER_MAPPINGS)
+        assert imported.code == 0, imported.output
+        retried = install.run("orders", "retry", str(order["id"]))
+        assert retried.code == 0, retried.output
+        assert f"Order #{order['id']} is waiting again" in retried.stdout
+        service.wait_for(f"order #{order['id']} retry queued by the admin")
+        _until(lambda: _state(install, order["id"]) == "done", "the order is booked")
+        [receipt] = sandboxes.korona.receipts()
+        assert str(order["id"]) in str(receipt)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        result = service.finish()
+    assert result.code == 0, result.output
+    assert not (install.folder / "state.db.sock").exists()
+    install.assert_logs_clean()
+
+
+async def _title(pilot: Pilot, text: str) -> None:
+    app = pilot.app
+    deadline = time.monotonic() + 20
+    while app.sub_title != text:
+        assert time.monotonic() < deadline, f"title never said {text!r}: {app.sub_title!r}"
+        await pilot.pause(0.05)
+
+
+def _bar(app: TillsyncApp) -> str:
+    return str(app.screen.query_one(NavBar).render())
+
+
+async def test_the_console_attaches_says_a_restart_and_comes_back(
+    install: Installation, sandboxes: Sandboxes
+):
+    _configure(install, sandboxes)
+    service = install.spawn("run", "--headless")
+    service.wait_for("control socket listening on")
+    app = TillsyncApp(install.config_path)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await _title(pilot, f"attached to service (pid {service.pid})")
+            while app.current_mode != "dashboard" or not app.screen.query_one(NavBar).size:
+                await pilot.pause(0.05)
+            assert f"attached to service (pid {service.pid})" in _bar(app)
+
+            service.send_signal(signal.SIGTERM)
+            assert (await asyncio.to_thread(service.finish)).code == 0
+            await _title(pilot, "service restarting…")
+            assert "service restarting…" in _bar(app)
+            await pilot.press("3")  # keys still work while it is away: no traceback, no exit
+            assert app.current_mode == "orders"
+
+            service = await asyncio.to_thread(_restart, install)
+            await _title(pilot, f"attached to service (pid {service.pid})")
+            counts = await app.call(app.engine.order_counts("shop1"))
+            assert isinstance(counts, dict)
+            await pilot.press("q")
+    finally:
+        service.send_signal(signal.SIGTERM)
+        service.finish()
+
+
+def _restart(install: Installation) -> Service:
+    service = install.spawn("run", "--headless")
+    service.wait_for("control socket listening on")
+    return service
