@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.runtime.admin import LINK_GROUPS
 from engine.sync.catalog import CatalogSync
 from engine.sync.stock import StockSync
 from tests.integration.aurpos_harness import LOCATION, TAX_CLASSES, aurpos_context, aurpos_sandboxes
@@ -143,3 +144,21 @@ async def test_variable_products_become_woocommerce_variable_products(tmp_path: 
                 woo = shop[variation["sub_sku"]]
                 assert Decimal(woo["regular_price"]) == Decimal(variation["sell_price_inc_tax"])
                 assert woo["stock_quantity"] == int(servers.pos.stock(variation["id"], 2))
+
+
+async def test_reset_forgets_links_deletes_nothing_and_rematches_by_sku(tmp_path: Path) -> None:
+    with aurpos_sandboxes(products=8) as servers:
+        async with aurpos_context(servers, tmp_path) as ctx:
+            await CatalogSync(ctx).run()
+            with servers.woo.lock:
+                products, categories = len(servers.woo.products), len(servers.woo.categories)
+            for group in ("products", "categories"):
+                kinds, _ = LINK_GROUPS[group]
+                for kind in kinds:
+                    await ctx.store.links.delete_kind(kind, connection=ctx.connection)
+            again = await CatalogSync(ctx).run(full=True)
+            assert again.totals.failed == 0
+            with servers.woo.lock:
+                assert len(servers.woo.products) == products  # matched by SKU, none created
+                assert len(servers.woo.categories) == categories
+            assert await ctx.store.links.count("product", connection=ctx.connection) > 0
