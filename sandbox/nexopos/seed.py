@@ -14,7 +14,7 @@ from typing import Any
 from sandbox.nexopos import ids
 from sandbox.nexopos.state import ALL_PERMISSIONS, NexoSandbox, now_text
 
-__all__ = ["add_product", "seed_store"]
+__all__ = ["add_category", "add_product", "price_columns", "seed_store"]
 
 _CATEGORIES = (
     (ids.CATEGORY_DRINKS, "Drinks", None),
@@ -40,7 +40,8 @@ def _money(value: Decimal) -> float:
     return float(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
-def _prices(prefix: str, gross: Decimal, rate: Decimal) -> dict[str, float]:
+def price_columns(prefix: str, gross: Decimal, rate: Decimal) -> dict[str, float]:
+    """A tier's five columns from the entered (tax-inclusive) price."""
     net = gross / (1 + rate / 100)
     return {
         prefix: _money(gross),
@@ -131,9 +132,9 @@ def add_product(
                 "quantity": float(stock), "low_quantity": 0, "stock_alert_enabled": False,
                 "barcode": None, "visible": True, "cogs": 0, "updated_at": stamp,
             }  # fmt: skip
-            row |= _prices("sale_price", gross * factor, rate)
-            row |= _prices("wholesale_price", gross * factor * Decimal("0.8"), rate)
-            row |= _prices("custom_price", gross * factor * Decimal("0.9"), rate)
+            row |= price_columns("sale_price", gross * factor, rate)
+            row |= price_columns("wholesale_price", gross * factor * Decimal("0.8"), rate)
+            row |= price_columns("custom_price", gross * factor * Decimal("0.9"), rate)
             sb.unit_quantities[row_id] = row
         return product_id
 

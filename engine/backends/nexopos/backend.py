@@ -10,7 +10,7 @@ hash makes an unchanged product cost no write.  Orders: see :mod:`.sales`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -21,12 +21,14 @@ from engine.backends.base import (
     CheckResult,
     Cursor,
     IdempotencyKey,
+    ItemResult,
     MissingSetting,
     Page,
     SaleRef,
 )
 from engine.backends.nexopos import catalog, check, customers
 from engine.backends.nexopos.api import NexoApi
+from engine.backends.nexopos.product_edits import ProductEdits
 from engine.backends.nexopos.sales import OrderDesk
 from engine.backends.nexopos.settings import PRICE_TIERS, NexoSettings
 from engine.errors import Capture
@@ -61,6 +63,7 @@ class NexoposBackend(BackendBase):
             Capability.TAX_CODES,
             Capability.PRICE_GROUPS,
             Capability.CUSTOMERS_WRITE,
+            Capability.PRODUCTS_WRITE,
         }
     )
 
@@ -74,6 +77,7 @@ class NexoposBackend(BackendBase):
         self.settings = settings
         self._api = NexoApi(settings, transport=transport, retry=retry)
         self._orders = OrderDesk(self._api)
+        self._edits = ProductEdits(self._api)
 
     @property
     def stats(self) -> RequestStats:
@@ -170,6 +174,10 @@ class NexoposBackend(BackendBase):
 
     async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         return await self._orders.void(ref, key)
+
+    async def write_products(self, products: Sequence[Product]) -> list[ItemResult]:
+        """The shop's edits of linked products (name, price, description), whole forms."""
+        return await self._edits.write(products)
 
     async def write_customer(self, customer: Customer) -> str:
         """Matched by e-mail; a new one joins ``customer_group_id``; an administrator's
