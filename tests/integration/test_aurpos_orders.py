@@ -215,3 +215,29 @@ async def test_the_order_worker_finalises_drafts_once_stock_is_back(tmp_path: Pa
             assert world.sells(first["number"])[0]["status"] == "final"
             assert world.sells(second["number"])[0]["status"] == "final"
             assert world.pos.stock(variation, int(LOCATION)) == 4
+
+
+async def test_deleted_then_restored_order_is_booked_once(tmp_path: Path) -> None:
+    with aurpos_sandboxes() as servers:
+        async with aurpos_world(servers, tmp_path) as world:
+            order = world.place(status="processing")  # waits for completed
+            await arrived(world, order["id"])
+            await world.ctx.woo.delete(f"orders/{order['id']}")  # to the trash
+
+            async def skipped() -> bool:
+                entry = await world.entry(order["id"])
+                return entry.state is OutboxState.SKIPPED
+
+            await wait_until(skipped)
+            assert (await world.worker.drain()).booked == 0 and world.sells() == []
+            await next_second(world)
+            await world.ctx.woo.update_order(order["id"], {"status": "completed"})  # restored
+            await arrived(world, order["id"], "completed")
+
+            async def booked() -> bool:
+                await world.worker.drain()
+                entry = await world.entry(order["id"])
+                return entry.state is OutboxState.DONE
+
+            await wait_until(booked)
+            assert len(world.sells(order["number"])) == 1
