@@ -16,7 +16,15 @@ from starlette.responses import JSONResponse, Response
 from sandbox.sitoo.account import SitooSandbox
 from sandbox.sitoo.gate import empty_ok, not_found, site_of
 from sandbox.sitoo.products import apply_product, product_row, visible
-from sandbox.sitoo.wire import SitooError, envelope, json_body, ok, query_int, query_list
+from sandbox.sitoo.wire import (
+    SitooError,
+    envelope,
+    json_body,
+    ok,
+    query_int,
+    query_list,
+    require_money,
+)
 
 __all__ = ["catalog_routes"]
 
@@ -193,6 +201,33 @@ async def get_pricelist_items(sb: SitooSandbox, request: Request) -> Response:
     return envelope(request, rows, sb.knobs.page_cap)
 
 
+async def put_pricelist_items(sb: SitooSandbox, request: Request) -> Response:
+    """Set prices on a list [V batchSetPriceListItems]; each item names a product."""
+    site_of(sb, request)
+    raw = request.path_params["pricelistid"]
+    body = await json_body(request)
+    if not isinstance(body, list) or not body:
+        raise SitooError(400, "expected a non-empty JSON array")
+    with sb.lock:
+        if not raw.isdigit() or int(raw) not in sb.pricelists:
+            raise not_found(f"price list {raw}")
+        checked = [_price_item(sb, item) for item in body]
+        items = sb.pricelist_items.setdefault(int(raw), {})
+        for pid, row in checked:
+            items[pid] = row
+            sb.products[pid]["datemodified"] = sb.now()
+    return empty_ok()
+
+
+def _price_item(sb: SitooSandbox, item: Any) -> tuple[int, dict[str, Any]]:
+    pid = item.get("productid") if isinstance(item, dict) else None
+    if pid not in sb.products:
+        raise SitooError(400, f"productid: no product {pid}")
+    price = item.get("moneyprice")
+    require_money(price, "moneyprice")
+    return pid, {"productid": pid, "sku": sb.products[pid]["sku"], "moneyprice": price}
+
+
 async def get_productgroups(sb: SitooSandbox, request: Request) -> Response:
     site_of(sb, request)
     with sb.lock:
@@ -221,6 +256,7 @@ def catalog_routes() -> list[tuple[str, Any, str]]:
         (f"{S}/products/{{productid}}/images.json", get_images, "GET"),
         (f"{S}/pricelists.json", get_pricelists, "GET"),
         (f"{S}/pricelists/{{pricelistid}}/pricelistitems.json", get_pricelist_items, "GET"),
+        (f"{S}/pricelists/{{pricelistid}}/pricelistitems.json", put_pricelist_items, "PUT"),
         (f"{S}/productgroups.json", get_productgroups, "GET"),
         (f"{S}/manufacturers.json", get_manufacturers, "GET"),
     ]

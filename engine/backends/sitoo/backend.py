@@ -8,7 +8,7 @@ the transport's name, so every log line of the connection carries it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -19,6 +19,7 @@ from engine.backends.base import (
     CheckResult,
     Cursor,
     IdempotencyKey,
+    ItemResult,
     Page,
     SaleRef,
 )
@@ -30,6 +31,7 @@ from engine.backends.sitoo.order_wire import is_click_and_collect
 from engine.backends.sitoo.reads import CatalogReader
 from engine.backends.sitoo.sales import SitooOrders
 from engine.backends.sitoo.settings import SitooSettings
+from engine.backends.sitoo.writes import ProductWriter, StockWriter
 from engine.errors import Capture, ConfigError
 from engine.model import (
     Category,
@@ -62,6 +64,8 @@ class SitooBackend(BackendBase):
             Capability.TAX_CODES,
             Capability.PRICE_GROUPS,
             Capability.NOTIFICATIONS,
+            Capability.PRODUCTS_WRITE,
+            Capability.STOCK_WRITE,
         }
     )
 
@@ -182,6 +186,20 @@ class SitooBackend(BackendBase):
 
     async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         return await self._orders.cancel(ref, key)
+
+    async def write_products(self, products: Sequence[Product]) -> list[ItemResult]:
+        """Shop edits of linked products (``Product.changed``); see :mod:`.writes`."""
+        return await ProductWriter(self._api).write(products) if products else []
+
+    async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]:
+        if not levels:
+            return []
+        warehouse = levels[0].location_id or self._warehouse
+        if not warehouse:
+            raise ConfigError(
+                "no Sitoo warehouse chosen: set [connections.<name>.backend] warehouse"
+            )
+        return await StockWriter(self._api).write(warehouse, levels)
 
     async def parse_notification(self, headers: Mapping[str, str], body: bytes) -> BackofficeEvent:
         """A batch of the Events SPI (see :mod:`.events`)."""

@@ -48,6 +48,7 @@ class SitooBackendSettings(Section):
     cac_close_orders: StrictBool = Field(False, examples=["false"])
     shipping_row: StrictBool = Field(True, examples=["true"])
     deliver_after_sync: StrictBool = Field(False, examples=["false"])
+    force_instant_stock: StrictBool = Field(False, examples=["false"])
     events_user: str | None = Field(None, examples=['"sitoo-events"'])
     events_password: Secret | None = Field(None, examples=['"a long random string"'])
     verify_tls: StrictBool = Field(True, examples=["true"])
@@ -102,6 +103,7 @@ class SitooBackendSettings(Section):
             "shipping_row": self.shipping_row,
             "deliver_after_sync": self.deliver_after_sync,
             "price_includes_tax": getattr(sync, "price_includes_tax", True),
+            "force_instant_stock": self.force_instant_stock,
             "events_user": self.events_user,
             "events_password": self.events_password,
             "timeout": self.timeout,

@@ -70,6 +70,7 @@ class SitooSettings:
     shipping_row: bool = True
     deliver_after_sync: bool = False
     price_includes_tax: bool = True
+    force_instant_stock: bool = False
     events_user: str | None = None
     events_password: str | None = field(default=None, repr=False)
     page_size: int = 100
