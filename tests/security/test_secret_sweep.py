@@ -34,6 +34,7 @@ HARNESS_SECRETS = {
     "tests.integration.test_woo_client_resources": ("SECRET",),
     "tui.commands.demo": ("DEMO_WOO_SECRET", "DEMO_WEBHOOK_SECRET"),
     "sandbox.nexopos.ids": ("TOKEN",),
+    "sandbox.kros.company": ("DEFAULT_TOKEN", "WEBHOOK_SECRET"),
 }
 
 
