@@ -11,15 +11,19 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 
 from engine.backends.base import Capability, IdempotencyKey, SaleState
+from engine.backends.kros import KrosBackend
 from engine.backends.kros.notifications import signature
 from engine.backends.kros.rates import RateBook
 from engine.errors import ConfigError, ValidationError
 from engine.model import Customer, Money, Order, OrderLine, Payment
+from tests.contract.kros import KrosContract
 
-from .kros_harness import KrosServers, kros_backend, kros_sandboxes, kros_world
+from .kros_harness import KrosServers, kros_backend, kros_sandboxes, kros_settings, kros_world
+from .orders_harness import FAST_RETRY
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -232,3 +236,47 @@ def test_signature_matches_the_references_vector_and_an_independent_computation(
                      hashlib.sha256)  # fmt: skip
     expected = base64.b64encode(utf16.digest()).decode()
     assert signature('{"a":"ľ"}'.encode(), "pässwörd") == expected
+
+
+class ContractChecked(httpx.AsyncBaseTransport):
+    """Real loopback HTTP; every exchange is checked against the vendored KROS skeleton."""
+
+    def __init__(self, contract: KrosContract) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+        self.contract = contract
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        body = await response.aread()
+        checked = httpx.Response(
+            response.status_code, headers=response.headers, content=body, request=request
+        )
+        self.contract.check(checked)
+        return checked
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_the_adapters_requests_keep_to_the_kros_contract(servers) -> None:
+    contract = KrosContract()
+    backend = KrosBackend(
+        kros_settings(servers, webhook_url="http://127.0.0.1:9/x"),
+        transport=ContractChecked(contract),
+        retry=FAST_RETRY,
+        void_wait=3.0,
+    )
+    try:
+        await backend.check()
+        assert [p async for p in backend.read_products()]
+        await backend.create_sale(an_order(currency="USD", company="Majolika s.r.o."), key())
+        await posted(servers)
+        sale = await backend.find_sale(key())
+        assert sale is not None
+        await backend.void_sale(sale, key().for_void())
+        await posted(servers, count=2)
+    finally:
+        await backend.aclose()
+    contract.assert_all_valid()
+    assert "POST /api/invoices -> 202" in contract.checked
+    assert set(contract.unspecified) <= {"GET /api/warehouses"}  # inferred, not in the skeleton
