@@ -115,3 +115,18 @@ async def test_a_missing_permission_stops_that_job_naming_it(servers) -> None:
         await nexo.aclose()
     assert '"nexopos.read.products"' in caught.value.message
     assert ids.TOKEN not in caught.value.message and "6|noproducts" not in caught.value.message
+
+
+async def test_the_mappings_offer_what_nexopos_reports(servers) -> None:
+    nexo = backend(servers)
+    try:
+        payments = [m async for page in nexo.read_payment_methods() for m in page.items]
+        taxes = [t async for page in nexo.read_tax_codes() for t in page.items]
+        tiers = [g async for page in nexo.read_price_groups() for g in page.items]
+    finally:
+        await nexo.aclose()
+    assert [m.id for m in payments] == [
+        "cash-payment", "bank-payment", "account-payment", "card-payment",
+    ]  # fmt: skip
+    assert [(t.id, t.rate) for t in taxes] == [("1", 20), ("2", 10), ("3", 0)]
+    assert [g.id for g in tiers] == ["sale", "wholesale", "custom"]
