@@ -202,6 +202,9 @@ class BackendBase:
 
     name: str = "backend"
     capabilities: frozenset[Capability] = frozenset()
+    # True: the catalog job refuses to start while a tax code has no tax class
+    # (engine/sync/tax_gate.py) instead of setting its products aside one by one
+    tax_mapping_required: bool = False
     _idle_stats: RequestStats | None = None
 
     @property

@@ -26,6 +26,7 @@ from engine.sync.jobrun import JobRun, RunTotals
 from engine.sync.pipeline import PageResult, apply_pages
 from engine.sync.product_push import ProductPush
 from engine.sync.shop_view import ShopView
+from engine.sync.tax_gate import refuse_unmapped_tax_codes
 from engine.sync.woo_fields import CatalogPreferences
 
 __all__ = ["PRODUCT_CURSOR", "CatalogReport", "CatalogSync"]
@@ -64,6 +65,7 @@ class CatalogSync:
         diff = CatalogDiff(limit=None if dry_run else REAL_RUN_LISTED)
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
             prefs = await self._preferences()
+            await refuse_unmapped_tax_codes(self.ctx.backend, prefs.tax_classes)
             view = ShopView(run, prefs, build_index=full)
             try:
                 if not dry_run and await self._first_sync():

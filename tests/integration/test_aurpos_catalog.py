@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.errors import ConfigError
 from engine.runtime.admin import LINK_GROUPS
+from engine.store import MappingKind
 from engine.sync.catalog import CatalogSync
 from engine.sync.stock import StockSync
 from tests.integration.aurpos_harness import LOCATION, TAX_CLASSES, aurpos_context, aurpos_sandboxes
@@ -162,3 +164,18 @@ async def test_reset_forgets_links_deletes_nothing_and_rematches_by_sku(tmp_path
                 assert len(servers.woo.products) == products  # matched by SKU, none created
                 assert len(servers.woo.categories) == categories
             assert await ctx.store.links.count("product", connection=ctx.connection) > 0
+
+
+async def test_catalog_refuses_until_every_tax_rate_is_mapped(tmp_path: Path) -> None:
+    with aurpos_sandboxes(products=6) as servers:
+        async with aurpos_context(servers, tmp_path) as ctx:
+            for source in ("2", "3"):
+                await ctx.store.mappings.delete(MappingKind.TAX_CLASS, source)
+            with pytest.raises(ConfigError) as refused:
+                await CatalogSync(ctx).run()
+            assert "2 VAT 10%" in refused.value.message and "3 Zero rated" in refused.value.message
+            assert "1 VAT 20%" not in refused.value.message
+            with servers.woo.lock:
+                assert servers.woo.products == {}  # nothing was written
+            await ctx.store.mappings.set(MappingKind.TAX_CLASS, "*", "")  # a default line
+            assert (await CatalogSync(ctx).run()).totals.written > 0

@@ -63,6 +63,7 @@ class AurposBackend(BackendBase):
         Capability.SALES_CREATE, Capability.SALES_VOID, Capability.LOCATIONS,
         Capability.PAYMENT_METHODS, Capability.TAX_CODES, Capability.PRICE_GROUPS,
     })  # fmt: skip
+    tax_mapping_required = True  # the issue: no sync before every tax rate is mapped
 
     def __init__(
         self,
