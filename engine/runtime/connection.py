@@ -25,6 +25,8 @@ from engine.sync.directions import Directions, direction_problems
 from engine.sync.orders import OrderIntake, OrderPoll, OrderWatch, OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
 from engine.sync.orders.order_extras import OrderMetaKeys
+from engine.sync.orders.webhook_setup import PUSH_TOPICS, WEBHOOK_TOPICS
+from engine.sync.push_hints import pushes_anything
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import AuthMode, WooClient
@@ -104,6 +106,15 @@ class ConnectionRuntime:
     @property
     def poll(self) -> OrderPoll:
         return OrderPoll(self.ctx, self.intake)
+
+    @property
+    def webhook_topics(self) -> tuple[str, ...]:
+        """The order topics when orders are booked, and product changes when the
+        shop's edits are pushed; none: no webhook is installed for this connection."""
+        topics = WEBHOOK_TOPICS if self.intake is not None else ()
+        if pushes_anything(self.ctx):
+            topics = (*topics, *(t for t in PUSH_TOPICS if t not in WEBHOOK_TOPICS))
+        return topics
 
     @property
     def webhook_secret(self) -> SecretStr | None:

@@ -129,7 +129,7 @@ async def _webhook_health(conn: ConnectionRuntime, **_: Any) -> WebhookHealth:
     async with JobRun(conn.ctx, "webhook_health", full=False, dry_run=False) as run:
         health = await check_webhook_health(
             conn.woo, conn.delivery_url, conn.alerts or LogAlerts(), connection=conn.name,
-            secret=secret,
+            secret=secret, topics=conn.webhook_topics,
         )  # fmt: skip
         run.totals.read = len(health.active) + len(health.reactivated)
         run.totals.written = len(health.reactivated)

@@ -33,13 +33,20 @@ from engine.notify import AlertSink, EmailAlerts, LogAlerts
 from engine.runtime.connection import ConnectionRuntime
 from engine.runtime.jobs import missing_settings_for
 from engine.sync.orders import IntakeRouter, install_webhooks
-from engine.webhooks import BackofficeEndpoint, BackofficeHooks, WebhookReceiver, WebhookServer
+from engine.sync.push_hints import PushHints, pushes_anything
+from engine.webhooks import (
+    BackofficeEndpoint,
+    BackofficeHooks,
+    Hint,
+    WebhookReceiver,
+    WebhookServer,
+)
 from engine.webhooks.backoffice import EventIntake
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
 
-__all__ = ["OrderServices", "backoffice_hooks", "build_alerts", "keep_then_run"]
+__all__ = ["OrderServices", "backoffice_hooks", "build_alerts", "keep_then_run", "push_hints"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +103,16 @@ def backoffice_hooks(
     return BackofficeHooks(endpoints, max_body_bytes=max_body_bytes) if endpoints else None
 
 
+def push_hints(connections: list[ConnectionRuntime], start: JobStarter) -> dict[str, Hint]:
+    """Product deliveries for each connection that pushes the shop's edits: news asks
+    for the job that pushes it (``start(job, connection)``), our own echo for nothing."""
+    return {
+        c.name: PushHints(c.ctx, lambda job, name=c.name: start(job, name))
+        for c in connections
+        if pushes_anything(c.ctx)
+    }
+
+
 class OrderServices:
     """Started by ``Engine.start()``, stopped first by ``Engine.stop()``."""
 
@@ -112,7 +129,7 @@ class OrderServices:
         return bool(self._workers) or self.server is not None
 
     def with_webhooks(self) -> list[ConnectionRuntime]:
-        return [c for c in self._engine.connections.values() if c.delivery_url and c.intake]
+        return [c for c in self._engine.connections.values() if c.delivery_url and c.webhook_topics]
 
     async def start(self) -> None:
         self._stop.clear()
@@ -150,6 +167,7 @@ class OrderServices:
             backoffice=backoffice_hooks(
                 hooked, settings.max_body_bytes, start=self._engine.run_now
             ),
+            hints=push_hints(hooked, self._engine.run_now),
         )
         return receiver, WebhookServer(receiver.app, host=settings.host, port=settings.port)
 
@@ -182,7 +200,10 @@ async def _register(conn: ConnectionRuntime) -> None:
     assert conn.delivery_url is not None and conn.webhook_secret is not None
     try:
         done = await install_webhooks(
-            conn.woo, conn.delivery_url, secret=conn.webhook_secret.get_secret_value()
+            conn.woo,
+            conn.delivery_url,
+            secret=conn.webhook_secret.get_secret_value(),
+            topics=conn.webhook_topics,
         )
     except TillsyncError as exc:
         log.warning(

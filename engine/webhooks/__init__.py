@@ -8,7 +8,14 @@ Usage::
 """
 
 from engine.webhooks.backoffice import BackofficeEndpoint, BackofficeHooks
-from engine.webhooks.delivery import ORDER_TOPICS, Delivery, Intake, IntakeResult
+from engine.webhooks.delivery import (
+    ORDER_TOPICS,
+    PRODUCT_TOPICS,
+    Delivery,
+    Hint,
+    Intake,
+    IntakeResult,
+)
 from engine.webhooks.receiver import ReceiverStats, SecretValue, WebhookReceiver
 from engine.webhooks.server import DEFAULT_HOST, DEFAULT_PORT, WebhookServer, serve
 from engine.webhooks.signature import signature_matches, webhook_signature
@@ -17,9 +24,11 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "ORDER_TOPICS",
+    "PRODUCT_TOPICS",
     "BackofficeEndpoint",
     "BackofficeHooks",
     "Delivery",
+    "Hint",
     "Intake",
     "IntakeResult",
     "ReceiverStats",

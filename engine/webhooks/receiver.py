@@ -32,7 +32,7 @@ from starlette.routing import Route
 from engine.events import EventBus, Level, LogEvent
 from engine.webhooks.backoffice import BackofficeHooks
 from engine.webhooks.body import BodyTooLarge, read_limited
-from engine.webhooks.delivery import ORDER_TOPICS, Delivery, Intake
+from engine.webhooks.delivery import ORDER_TOPICS, PRODUCT_TOPICS, Delivery, Hint, Intake
 from engine.webhooks.parsing import (
     PayloadError,
     build_delivery,
@@ -74,6 +74,7 @@ class ReceiverStats:
     errors: int = 0
     busy: int = 0  # 503: too many deliveries in flight
     slow_bodies: int = 0  # 408: the body did not arrive within body_timeout
+    hints: int = 0  # product deliveries handed to a connection that pushes
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,10 @@ class WebhookReceiver:
         body_timeout: float = 20.0,
         max_in_flight: int = 64,
         backoffice: BackofficeHooks | None = None,
+        hints: Mapping[str, Hint] | None = None,
     ) -> None:
         self._secrets: dict[str, bytes] = {}
+        self._hints = dict(hints or {})  # connection -> its reaction to a product topic
         self.update_secrets(secrets)
         self._intake = intake
         self._intake_timeout = intake_timeout  # well inside WooCommerce's 60 s delivery timeout
@@ -246,6 +249,8 @@ class WebhookReceiver:
     async def _dispatch(
         self, request: Request, envelope: _Envelope, payload: dict, body: bytes
     ) -> Response:
+        if envelope.topic in PRODUCT_TOPICS and envelope.connection in self._hints:
+            return await self._hint(envelope, payload)
         if envelope.topic not in ORDER_TOPICS:
             log.info("webhook topic not handled, ignored: %s", envelope.describe())
             self._counts["ignored_topics"] += 1
@@ -266,6 +271,17 @@ class WebhookReceiver:
         except PayloadError as exc:
             raise _Refusal(400, str(exc), "bad_payloads") from None
         return await self._hand_over(delivery, envelope)
+
+    async def _hint(self, envelope: _Envelope, payload: dict) -> Response:
+        """A verified product delivery: the connection decides whether a push is due."""
+        try:
+            async with asyncio.timeout(self._intake_timeout):
+                said = await self._hints[envelope.connection](envelope.topic, payload)
+        except Exception as exc:  # a hint lost costs nothing: the next scheduled run reads it
+            log.warning("product hint failed (%s): %s", type(exc).__name__, envelope.describe())
+            said = "not noted"
+        self._counts["hints"] += 1
+        return PlainTextResponse(said)
 
     async def _hand_over(self, delivery: Delivery, envelope: _Envelope) -> Response:
         try:

@@ -27,10 +27,11 @@ from typing import Any
 
 from engine.notify import Alert, AlertSink, Severity
 from engine.sync.orders.webhook_probe import DeliveryProbe, ping_delivery_url
-from engine.webhooks import ORDER_TOPICS
+from engine.webhooks import ORDER_TOPICS, PRODUCT_TOPICS
 from engine.woo import WooClient
 
 __all__ = [
+    "PUSH_TOPICS",
     "WEBHOOK_TOPICS",
     "WebhookHealth",
     "WebhookInstall",
@@ -42,6 +43,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 WEBHOOK_TOPICS = tuple(sorted(ORDER_TOPICS))
+# a connection that writes the shop's product or stock edits to its back office
+# also hears of product changes (engine.sync.push_hints)
+PUSH_TOPICS = (*WEBHOOK_TOPICS, "product.updated")
+_KNOWN_TOPICS = ORDER_TOPICS | PRODUCT_TOPICS
 
 
 def new_webhook_secret() -> str:
@@ -83,7 +88,7 @@ def _ours(hooks: list[dict[str, Any]], delivery_url: str) -> dict[str, dict[str,
     """Our webhooks by topic (the first per topic; duplicates are reported, not deleted)."""
     found: dict[str, dict[str, Any]] = {}
     for hook in hooks:
-        if hook.get("delivery_url") == delivery_url and hook.get("topic") in ORDER_TOPICS:
+        if hook.get("delivery_url") == delivery_url and hook.get("topic") in _KNOWN_TOPICS:
             found.setdefault(str(hook["topic"]), hook)
     return found
 

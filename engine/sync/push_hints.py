@@ -1,0 +1,68 @@
+"""A WooCommerce product webhook, for a connection that pushes: is it news?
+
+A ``product.updated`` delivery is a hint, not a record (it is built at send
+time, may be late or merged), so it never writes anything itself: when the
+shop's product differs from what tillsync last wrote or agreed (the link's
+hash), the catalog job (products pushed) or the stock job (stock pushed) is
+asked to run soon, and that run reads the shop again.  When it does not
+differ, the delivery is tillsync's own write coming back (echo) and nothing
+runs.  Many deliveries in a burst cost one run: the scheduler queues at
+most one more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from engine.store.links import Link
+from engine.sync.context import SyncContext
+from engine.sync.directions import PUSHABLE_PRODUCT_FIELDS, Entity
+from engine.sync.echo import changed_since
+from engine.sync.fieldhash import decode
+from engine.sync.product_writes import PRODUCT, STOCK
+from engine.sync.woo_index import woo_view
+
+__all__ = ["PushHints", "pushes_anything"]
+
+
+def pushes_anything(ctx: SyncContext) -> bool:
+    return ctx.directions.pushes(Entity.PRODUCTS) or ctx.directions.pushes(Entity.STOCK)
+
+
+class PushHints:
+    """The receiver's hint handler of one connection (see the module docstring)."""
+
+    def __init__(self, ctx: SyncContext, run_soon: Callable[[str], object]) -> None:
+        self.ctx = ctx
+        self.run_soon = run_soon  # the job's name -> ask the scheduler for a run
+
+    async def __call__(self, topic: str, payload: dict[str, Any]) -> str:
+        link = await self.ctx.store.links.get_by_woo_id(
+            PRODUCT, int(payload.get("id") or 0), connection=self.ctx.connection
+        )
+        if link is None:
+            return "not ours"  # a shop-only product, or a variation: nothing to push
+        view = woo_view(payload, self.ctx.prefs.price_decimals)
+        jobs = []
+        if self._product_news(link, view):
+            jobs.append("catalog")
+        if await self._stock_news(link, view):
+            jobs.append("stock")
+        for job in jobs:
+            self.run_soon(job)
+        return "queued " + ", ".join(jobs) if jobs else "echo"
+
+    def _product_news(self, link: Link, view: dict[str, Any]) -> bool:
+        directions = self.ctx.directions
+        names = [n for n in PUSHABLE_PRODUCT_FIELDS if directions.may_push(Entity.PRODUCTS, n)]
+        return bool(names) and bool(changed_since(decode(link.hash), view, names))
+
+    async def _stock_news(self, link: Link, view: dict[str, Any]) -> bool:
+        if not self.ctx.directions.pushes(Entity.STOCK) or not view.get("manage_stock"):
+            return False
+        stock = await self.ctx.store.links.get_by_backoffice_id(
+            STOCK, link.backoffice_id, connection=self.ctx.connection
+        )
+        remembered = decode(stock.hash) if stock is not None else {}
+        return bool(changed_since(remembered, view, ("stock_quantity",)))
