@@ -179,3 +179,17 @@ async def test_catalog_refuses_until_every_tax_rate_is_mapped(tmp_path: Path) ->
                 assert servers.woo.products == {}  # nothing was written
             await ctx.store.mappings.set(MappingKind.TAX_CLASS, "*", "")  # a default line
             assert (await CatalogSync(ctx).run()).totals.written > 0
+
+
+async def test_only_new_leaves_existing_products_alone(tmp_path: Path) -> None:
+    with aurpos_sandboxes(products=6) as servers:
+        async with aurpos_context(servers, tmp_path) as ctx:
+            await CatalogSync(ctx).run()
+            product = servers.pos.products[2]
+            with servers.pos.lock:
+                product["name"] = "Renamed in the POS"
+            report = await CatalogSync(ctx).run(full=True, only_new=True)
+            assert report.totals.written == 0
+            assert _woo_by_sku(servers.woo)[product["sku"]]["name"] != "Renamed in the POS"
+            await CatalogSync(ctx).run(full=True)  # "all"
+            assert _woo_by_sku(servers.woo)[product["sku"]]["name"] == "Renamed in the POS"
