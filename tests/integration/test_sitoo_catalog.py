@@ -132,3 +132,24 @@ async def test_bad_rows_are_set_aside_with_their_reason_and_the_rest_is_written(
     assert "unknown VAT group 99" in skipped[singles[1]["sku"]]
     products = _by_sku(woo)
     assert singles[0]["sku"] not in products and singles[2]["sku"] in products
+
+
+async def test_variant_families_become_variable_products_with_stock_per_variation(
+    shop, tmp_path
+) -> None:
+    sb, _server, woo, _ = shop
+    mains = [p for p in sb.products.values() if p.get("variantparentid") == p["productid"]]
+    async with context(shop, tmp_path) as ctx:
+        report = await CatalogSync(ctx).run()
+        await StockSync(ctx).run()
+    assert report.totals.failed == 0
+    products = _by_sku(woo)
+    parent = products[f"{mains[0]['sku']}-parent"]
+    assert parent["type"] == "variable"
+    with woo.lock:
+        variations = [v for v in woo.variations.values() if v.get("parent_id") == parent["id"]]
+    by_sku = {v["sku"]: v for v in variations}
+    assert set(by_sku) == {mains[0]["sku"], f"{mains[0]['sku']}-M", f"{mains[0]['sku']}-L"}
+    medium = f"{mains[0]['sku']}-M"
+    level = sb.warehouse_items[sitoo.WAREHOUSE_WEB][medium]
+    assert by_sku[medium]["stock_quantity"] == int(level["total"] - level["reserved"])
