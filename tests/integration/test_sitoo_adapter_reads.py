@@ -31,9 +31,13 @@ async def _products(backend, since=None):
 
 async def test_variant_families_become_variable_products(servers) -> None:
     sb, server = servers
+    sb.requests.clear()
     async with sitoo_backend(sb, server) as backend:
         products, _ = await _products(backend)
     families = [p for p in products if p.variants]
+    # one productvariants read per family; the main rows came with the product pages
+    assert sb.requests_to("GET", "/productvariants.json") == len(families)
+    assert sb.requests_to("GET", "/products/{productid}.json") == 0
     mains = [p for p in sb.products.values() if p.get("variantparentid") == p["productid"]]
     assert len(families) == len(mains) == 4
     family = next(f for f in families if f.sku == f"{mains[0]['sku']}-parent")

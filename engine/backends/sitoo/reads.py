@@ -90,24 +90,29 @@ class CatalogReader:
         start = _since(since)
         if start is not None:
             params["datelastmodified"] = start - 1
-        newest, families = start or 0, set()
+        newest, families, mains = start or 0, set(), {}
         async for page in self._api.pages(self._api.site("products"), params):
             items = []
             for row in page.items:
                 newest = max(newest, int(row.get("datemodified") or 0))
                 if variants.is_variant(row):
                     families.add(int(row["variantparentid"]))
+                    if row["variantparentid"] == row.get("productid"):
+                        mains[int(row["productid"])] = row
                 else:
                     items.append(self._product(row, ref))
             yield Page(tuple(items), None, page.total)
-        async for page in self._families(sorted(families), ref):
+        async for page in self._families(sorted(families), mains, ref):
             yield page
         yield Page((), str(newest) if newest else None)
 
-    async def _families(self, mains: list[int], ref: Reference) -> AsyncIterator[Page[Product]]:
+    async def _families(
+        self, ids: list[int], seen: dict[int, dict[str, Any]], ref: Reference
+    ) -> AsyncIterator[Page[Product]]:
+        """One ``productvariants`` read per family; the main row only when not read yet."""
         built: list[Product] = []
-        for main in mains:
-            row = await self._api.get(self._api.site("products", main))
+        for main in ids:
+            row = seen.get(main) or await self._api.get(self._api.site("products", main))
             members = await self._api.get(self._api.site("products", main, "productvariants"))
             family = variants.family_product(row, members, ref)
             built += [self._set_aside(key, reason) for key, reason in family.problems]
