@@ -134,6 +134,8 @@ class SaleRef:
     ``existing`` is true when the call found an earlier booking by its key
     instead of creating one: the caller logs "already booked", not "booked".
     ``reverses`` is the id of the original sale for a void's reversal document.
+    ``note`` is what the back office wants the admin to see with the order (an
+    exchange rate it applied, a link to the document); it goes to the order's log.
     """
 
     id: str
@@ -142,6 +144,7 @@ class SaleRef:
     state: SaleState = SaleState.BOOKED
     existing: bool = False
     reverses: str | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ then is the KROS number written back to WooCommerce.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from engine.events import LogEvent
 from engine.store import OutboxState
 from engine.sync.orders import OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
@@ -73,6 +75,11 @@ async def test_an_order_is_confirming_until_the_webhook_then_done_with_its_numbe
         written = receipt_in_woo(await world.ctx.woo.get_order(order["id"]))
         assert written is not None and written.number == document["documentNumber"]
         assert world.kb.deliveries[-1]["status"] == 200
+        (done,) = [
+            t for t in await world.ctx.store.outbox.history(order["id"])
+            if t.to_state is OutboxState.DONE
+        ]  # fmt: skip
+        assert f"PDF {document['pdfReportLink']}" in done.detail  # the link, kept
         total = sum(i["totalPriceInclVat"] for i in document["items"])
         assert abs(total - float(order["total"])) < 0.005  # reconciles to the cent
 
@@ -188,6 +195,7 @@ async def test_an_order_without_a_rate_is_held_with_the_reason_then_books_once_r
     servers.kb.currency = "CZK"  # a Czech company; the shop sells in EUR
     servers.kb.knobs.update(cnb_feed="malformed")
     async with kros_world(servers, tmp_path, base_currency="CZK") as world:
+        events = world.ctx.bus.subscribe()
         order = world.place()
         await arrived(world, order["id"])
         assert (await world.worker.drain()).held == 1
@@ -201,3 +209,15 @@ async def test_an_order_without_a_rate_is_held_with_the_reason_then_books_once_r
         (document,) = world.kb.documents["invoices"]
         assert (document["currency"], document["exchangeRate"]) == ("EUR", 25.21)
         assert "CNB" in document["internalNote"]
+        texts = [e.text for e in await drained(events) if isinstance(e, LogEvent)]
+        today = datetime.now(UTC).date().isoformat()
+        assert any(f"(CNB {today}: 1 EUR = 25.210 CZK)" in t for t in texts), texts
+
+
+async def drained(subscription) -> list:
+    items = []
+    while True:
+        try:
+            items.append(await asyncio.wait_for(anext(subscription), 0.01))
+        except TimeoutError:
+            return items

@@ -71,7 +71,8 @@ def _sale(entity: Mapping[str, Any]) -> SaleRef | None:
         return None
     doc_id = doc.get("id") or doc.get("documentId") or doc["documentNumber"]
     key = str(doc.get("externalId") or "")
-    return SaleRef(str(doc_id), str(doc["documentNumber"]), key, SaleState.BOOKED)
+    note = f"PDF {doc['pdfReportLink']}" if doc.get("pdfReportLink") else ""
+    return SaleRef(str(doc_id), str(doc["documentNumber"]), key, SaleState.BOOKED, note=note)
 
 
 def parse_notification(headers: Mapping[str, str], body: bytes, secret: str) -> BackofficeEvent:

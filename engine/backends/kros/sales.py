@@ -62,17 +62,18 @@ class KrosDocuments:
         rate = await self._rates.rate(order.currency) if foreign else None
         body = document_body(order, key.value, self._settings, rate)
         self._order_numbers[key.value] = order.number[:20]
-        return await self._post(body, key.value)
+        note = rate.describe(self._settings.base_currency) if rate else ""
+        return await self._post(body, key.value, note)
 
-    async def _post(self, body: dict[str, Any], key: str) -> SaleRef:
+    async def _post(self, body: dict[str, Any], key: str, note: str = "") -> SaleRef:
         try:
             response = await self._api.post(self._path, body)
         except ConflictError:  # the same POST within 120 s: KROS is processing the first
-            return SaleRef(key, key=key, state=SaleState.PENDING)
+            return SaleRef(key, key=key, state=SaleState.PENDING, note=note)
         request_id = str(response.json().get("requestId") or "")
         if not request_id:
             raise ValidationError("KROS accepted the document without a requestId")
-        return SaleRef(request_id, key=key, state=SaleState.PENDING)
+        return SaleRef(request_id, key=key, state=SaleState.PENDING, note=note)
 
     async def void(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         """A credit note for the invoice; waits briefly for KROS to number it."""
@@ -116,6 +117,21 @@ class KrosDocuments:
         return None
 
 
+def document_note(row: dict[str, Any]) -> str:
+    """What the console shows with the order: a foreign currency's rate, the PDF link."""
+    parts = []
+    prices = row.get("prices") if isinstance(row.get("prices"), dict) else {}
+    currency = row.get("currency") or prices.get("currency")
+    rate = row.get("exchangeRate") or prices.get("exchangeRate")
+    if currency and rate not in (None, 1, 1.0):
+        parts.append(f"{currency} at rate {rate}")
+    if row.get("pdfReportLink"):
+        parts.append(f"PDF {row['pdfReportLink']}")
+    return "; ".join(parts)
+
+
 def _booked(row: dict[str, Any], key: str, existing: bool) -> SaleRef:
     number = str(row.get("documentNumber") or row.get("id"))
-    return SaleRef(str(row.get("id") or number), number, key, SaleState.BOOKED, existing=existing)
+    doc_id = str(row.get("id") or number)
+    note = document_note(row)
+    return SaleRef(doc_id, number, key, SaleState.BOOKED, existing=existing, note=note)

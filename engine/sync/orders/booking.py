@@ -142,6 +142,8 @@ class Booking:
             return BookingOutcome.CONFIRMING
         number = sale.number or sale.id
         detail = ("found already booked" if sale.existing else "booked") + f" as {number}"
+        if sale.note:
+            detail += f" ({sale.note})"
         if prepared.backoffice_state:
             detail += f" (back-office state {prepared.backoffice_state})"
         store, connection = self._ctx.store, self._ctx.connection

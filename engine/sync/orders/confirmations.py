@@ -86,14 +86,15 @@ class Confirmations:
             check_at=now + self.window.poll,
             connection=self._ctx.connection,
         )
-        log_order(moved, Level.INFO, f"accepted by {self._ctx.backend.name}, not confirmed yet")
+        text = f"accepted by {self._ctx.backend.name}, not confirmed yet"
+        log_order(moved, Level.INFO, f"{text} ({sale.note})" if sale.note else text)
 
     async def confirmed(self, entry: OutboxEntry, sale: SaleRef, log_order: OrderLog) -> None:
         """Done, linked and owing its write-back, in one transaction."""
         rules = self._rules
         order = order_from_woo(entry.payload_data(), rules.trigger_status, rules.meta_keys)
         number = sale.number or sale.id
-        detail = f"confirmed as {number}"
+        detail = f"confirmed as {number}" + (f" ({sale.note})" if sale.note else "")
         store, connection = self._ctx.store, self._ctx.connection
         async with store.transaction():
             done = await store.outbox.mark_confirmed(
