@@ -21,6 +21,7 @@ from engine.sync.directions import PUSHABLE_PRODUCT_FIELDS, Entity
 from engine.sync.echo import changed_since
 from engine.sync.fieldhash import decode
 from engine.sync.product_writes import PRODUCT, STOCK
+from engine.sync.variations import VARIATION
 from engine.sync.woo_index import woo_view
 
 __all__ = ["PushHints", "pushes_anything"]
@@ -38,16 +39,18 @@ class PushHints:
         self.run_soon = run_soon  # the job's name -> ask the scheduler for a run
 
     async def __call__(self, topic: str, payload: dict[str, Any]) -> str:
-        link = await self.ctx.store.links.get_by_woo_id(
-            PRODUCT, int(payload.get("id") or 0), connection=self.ctx.connection
-        )
-        if link is None:
-            return "not ours"  # a shop-only product, or a variation: nothing to push
+        woo_id, links = int(payload.get("id") or 0), self.ctx.store.links
+        link = await links.get_by_woo_id(PRODUCT, woo_id, connection=self.ctx.connection)
+        variation = None
+        if link is None:  # a variation comes as a product too; only its stock is pushed
+            variation = await links.get_by_woo_id(VARIATION, woo_id, connection=self.ctx.connection)
+        if link is None and variation is None:
+            return "not ours"  # a shop-only product: nothing to push
         view = woo_view(payload, self.ctx.prefs.price_decimals)
         jobs = []
-        if self._product_news(link, view):
+        if link is not None and self._product_news(link, view):
             jobs.append("catalog")
-        if await self._stock_news(link, view):
+        if await self._stock_news(link or variation, view):  # type: ignore[arg-type]
             jobs.append("stock")
         for job in jobs:
             self.run_soon(job)

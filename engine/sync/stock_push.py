@@ -14,6 +14,7 @@ office takes them off when the sale is booked.  Sending the bare figure
 would count each in-flight sale twice.  This is the mirror of the pull's
 rule (back-office quantity minus in-flight orders), so a quantity pushed
 and read back gives the shop the figure it already shows: no write.
+A variable product's variations are read under it; each goes to its variant.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from engine.sync.fieldhash import decode, encode, fingerprint
 from engine.sync.jobrun import JobRun
 from engine.sync.product_writes import PRODUCT, STOCK
 from engine.sync.shop_view import ShopView
+from engine.sync.variations import VARIATION
 from engine.sync.woo_fields import STOCK_FIELD_NAMES
 from engine.sync.woo_index import woo_view
 
@@ -51,10 +53,18 @@ class StockPush:
         self.pending = await self.view.pending()
         params = {"status": "any", "orderby": "id", "order": "asc"}
         async for page in self.ctx.woo.iter_pages("products", params):
-            await self._page([p for p in page.items if p.get("manage_stock")])
+            await self._page([p for p in page.items if p.get("manage_stock")], PRODUCT)
+            for parent in page.items:
+                if parent.get("type") == "variable":  # counted per variation
+                    await self._variations(int(parent["id"]))
 
-    async def _page(self, items: list[dict[str, Any]]) -> None:
-        planned = [plan for data in items if (plan := await self._plan(data)) is not None]
+    async def _variations(self, parent_id: int) -> None:
+        params = {"orderby": "id", "order": "asc"}
+        async for page in self.ctx.woo.iter_pages(f"products/{parent_id}/variations", params):
+            await self._page([v for v in page.items if v.get("manage_stock")], VARIATION)
+
+    async def _page(self, items: list[dict[str, Any]], kind: str) -> None:
+        planned = [plan for data in items if (plan := await self._plan(data, kind)) is not None]
         if not planned or self.run.dry_run:
             return
         results = await self.ctx.backend.write_stock([level for level, _, _ in planned])
@@ -68,11 +78,12 @@ class StockPush:
                 await self.run.skip(STOCK, link.sku or link.backoffice_id, reason)
         await self.ctx.store.links.upsert_many(links, connection=self.ctx.connection)
 
-    async def _plan(self, data: dict[str, Any]) -> _Plan | None:
-        """The level to write for one shop product, or None (not ours, unchanged, an echo)."""
+    async def _plan(self, data: dict[str, Any], kind: str) -> _Plan | None:
+        """The level to write for one shop product or variation (``kind`` of its link),
+        or None (not ours, unchanged, an echo)."""
         self.run.totals.read += 1
         store, connection = self.ctx.store.links, self.ctx.connection
-        product = await store.get_by_woo_id(PRODUCT, int(data["id"]), connection=connection)
+        product = await store.get_by_woo_id(kind, int(data["id"]), connection=connection)
         if product is None:
             return None  # not a back-office product: nothing to tell it
         stock = await store.get_by_backoffice_id(

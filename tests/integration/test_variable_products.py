@@ -22,6 +22,7 @@ from engine.model import Money, OrderLine, Product, Variant
 from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
+from engine.sync.directions import Direction, Directions
 from engine.sync.orders.holds import BookingCheck
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
@@ -139,3 +140,21 @@ async def test_an_order_line_variation_id_resolves_to_the_variant(shop) -> None:
         replace(line, woo_product_id=large)
     )
     assert link is not None and link.backoffice_id == "shirt-l"
+
+
+async def test_a_variation_counted_in_the_shop_goes_to_its_variant(shop, backend) -> None:
+    """Stock both ways: a variation's quantity typed in wp-admin reaches the variant."""
+    sandbox, ctx = shop
+    ctx = replace(ctx, directions=Directions(stock=Direction.BOTH))
+    await CatalogSync(ctx).run()
+    await StockSync(ctx).run()
+    (parent,) = sandbox.products.values()
+    medium = _variations(sandbox)["SHIRT-M"]["id"]
+    await ctx.woo.update_variation(parent["id"], medium, {"stock_quantity": 15})
+    writes = backend.stock_writes
+    await StockSync(ctx).run()
+    assert backend.stock["shirt-m"].quantity == 15
+    assert backend.stock_writes == writes + 1
+    before = _writes(sandbox)
+    await StockSync(ctx).run()  # the variant's new revision comes back: an echo
+    assert (_writes(sandbox), backend.stock_writes) == (before, writes + 1)
