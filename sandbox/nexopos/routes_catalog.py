@@ -113,27 +113,31 @@ def _matches(row: dict[str, Any], search: str, columns: tuple[str, ...]) -> bool
 
 
 async def crud_products(sb: NexoSandbox, request: Request) -> Response:
+    """Paged first, then the page's rows formatted (as Laravel formats only its page)."""
     search = request.query_params.get("search", "")
     with sb.lock:
-        rows = [
-            _product_crud_row(sb, p) for p in sorted(sb.products.values(), key=lambda p: p["id"])
-        ]
-    if search:
-        rows = [r for r in rows if _matches(r, search, ("name", "sku", "barcode"))]
-    return json_response(paginate(rows, request))
+        rows = sorted(sb.products.values(), key=lambda p: p["id"])
+        if search:
+            rows = [r for r in rows if _matches(r, search, ("name", "sku", "barcode"))]
+        page = paginate(rows, request)
+        page["data"] = [_product_crud_row(sb, p) for p in page["data"]]
+    return json_response(page)
 
 
 async def crud_unit_quantities(sb: NexoSandbox, request: Request) -> Response:
     with sb.lock:
-        rows = []
-        for q in sorted(sb.unit_quantities.values(), key=lambda q: q["id"]):
-            product, unit = sb.products[q["product_id"]], sb.units[q["unit_id"]]
-            rows.append(
-                _crud_extras(
-                    dict(q) | {"products_name": product["name"], "units_name": unit["name"]}
-                )
+        page = paginate(sorted(sb.unit_quantities.values(), key=lambda q: q["id"]), request)
+        page["data"] = [
+            _crud_extras(
+                dict(q)
+                | {
+                    "products_name": sb.products[q["product_id"]]["name"],
+                    "units_name": sb.units[q["unit_id"]]["name"],
+                }
             )
-    return json_response(paginate(rows, request))
+            for q in page["data"]
+        ]
+    return json_response(page)
 
 
 def catalog_routes() -> list[tuple[str, Any, str, str | None]]:

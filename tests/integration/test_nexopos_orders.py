@@ -218,3 +218,6 @@ async def test_an_administrators_email_is_a_dead_letter_with_the_reason(
         entry = await world.entry(order["id"])
         assert entry.state is OutboxState.FAILED and entry.last_error_kind == "validation"
         assert "not a customer" in entry.last_error
+        for text in (entry.last_request, entry.last_response, entry.last_error):
+            assert ids.TOKEN not in text and ids.TOKEN.partition("|")[2] not in text
+        assert "authorization: ***" in entry.last_request.lower()
