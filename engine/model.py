@@ -125,7 +125,15 @@ class Category:
 
 @dataclass(frozen=True)
 class Variant:
-    """One sellable variation of a variable product."""
+    """One sellable variation of a variable product (a size, a colour).
+
+    ``id`` is the back office's id of the variant: its stock is read as
+    ``StockLevel(product_id=variant.id)`` and an order line for it books
+    ``OrderLine.backoffice_product_id = variant.id``.  ``sku`` pairs it with
+    its WooCommerce variation; ``attributes`` are (name, value) pairs such as
+    ``(("Size", "M"),)``.  ``price`` and ``weight`` only when they differ
+    from the product's.
+    """
 
     id: str
     sku: str
