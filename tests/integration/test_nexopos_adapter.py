@@ -130,3 +130,16 @@ async def test_the_mappings_offer_what_nexopos_reports(servers) -> None:
     ]  # fmt: skip
     assert [(t.id, t.rate) for t in taxes] == [("1", 20), ("2", 10), ("3", 0)]
     assert [g.id for g in tiers] == ["sale", "wholesale", "custom"]
+
+
+async def test_orders_need_a_customer_group_and_doctor_lists_the_groups(servers) -> None:
+    from engine.backends.base import Capability
+
+    nexo = backend(servers, customer_group_id=None)
+    try:
+        (missing,) = nexo.missing_settings({Capability.SALES_CREATE})
+        assert missing.key == "customer_group_id"
+        assert nexo.missing_settings({Capability.PRODUCTS_READ}) == ()
+        assert await nexo.setting_choices(missing.key) == "1 Default, 2 Web shop"
+    finally:
+        await nexo.aclose()
