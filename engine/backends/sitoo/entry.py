@@ -58,6 +58,7 @@ ENTRY = BackendEntry(
         tax="Sitoo VAT group (product group) → WooCommerce tax class",
         payment="WooCommerce payment gateway → Sitoo payment name",
     ),
-    demo="",
+    demo="sandbox.sitoo.demo:SitooDemo",
     sandbox="sandbox.sitoo:serve_forever",
+    rank=150,  # built on a community reconstruction of the API: never the default
 )
