@@ -221,3 +221,53 @@ async def drained(subscription) -> list:
             items.append(await asyncio.wait_for(anext(subscription), 0.01))
         except TimeoutError:
             return items
+
+
+def set_billing_ids(world: KrosWorld, order_id: int, ico: str) -> None:
+    """A checkout plugin stored the buyer's company and IČO on the order."""
+    with world.sb.lock:
+        order = world.sb.orders[order_id]
+        order["billing"]["company"] = "Majolika s.r.o."
+        order["meta_data"] = [
+            {"id": 9001, "key": "_billing_ico", "value": ico},
+            {"id": 9002, "key": "_billing_ic_dph", "value": "SK2020123456"},
+            {"id": 9003, "key": "_billing_vat_id", "value": "SK2020123456"},
+        ]
+
+
+async def test_a_malformed_ico_from_the_billing_meta_is_held_naming_the_field(
+    servers, tmp_path: Path
+) -> None:
+    async with kros_world(servers, tmp_path) as world:
+        order = world.place(status="pending")
+        set_billing_ids(world, order["id"], "12-AB")
+        world.sb.set_order_status(order["id"], "completed")
+        await arrived(world, order["id"])
+
+        async def completed_payload() -> bool:
+            entry = await world.entry(order["id"])
+            return entry.payload_data()["status"] == "completed"
+
+        await wait_until(completed_payload)
+        assert (await world.worker.drain()).held == 1
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.HELD
+        assert "registration number (IČO) '12-AB'" in (entry.last_error or "")
+        assert world.kb.stats.posts == 0
+
+        await next_second(world)
+        set_billing_ids(world, order["id"], "35123456")  # the staff correct it
+        world.sb.set_order_status(order["id"], "completed", note="IČO corrected")
+
+        async def corrected() -> bool:
+            meta = (await world.entry(order["id"])).payload_data()["meta_data"]
+            return any(m["value"] == "35123456" for m in meta)
+
+        await wait_until(corrected)
+        await world.ctx.store.outbox.release_held()
+        await world.worker.drain()
+        await state_is(world, order["id"], OutboxState.DONE)
+        (document,) = world.kb.documents["invoices"]
+        partner = document["partner"]
+        assert (partner["registrationId"], partner["vatId"]) == ("35123456", "SK2020123456")
+        assert partner["address"]["businessName"] == "Majolika s.r.o."
