@@ -101,7 +101,9 @@ async def test_a_timeout_after_the_pos_stored_the_sell_does_not_duplicate(tmp_pa
             assert entry.backoffice_ref == order["number"]
 
 
-async def test_out_of_stock_line_saves_a_draft_and_finalise_makes_it_final(tmp_path: Path) -> None:
+async def test_out_of_stock_line_saves_a_draft_and_finalise_makes_it_final(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with aurpos_sandboxes() as servers:
         async with aurpos_world(servers, tmp_path) as world:
             order = world.place(status="completed")
@@ -112,6 +114,8 @@ async def test_out_of_stock_line_saves_a_draft_and_finalise_makes_it_final(tmp_p
             assert (await world.worker.drain()).booked == 1
             (sell,) = world.sells(order["number"])
             assert sell["status"] == "draft" and short["sku"] in sell["staff_note"]
+            said = [r.getMessage() for r in caplog.records if "DRAFT" in r.getMessage()]
+            assert said and order["number"] in said[0] and short["sku"] in said[0]
             assert world.pos.stock(variation, int(LOCATION)) == 0  # a draft takes no stock
             (draft,) = await world.backend.drafts()
             assert draft["invoice_no"] == order["number"]

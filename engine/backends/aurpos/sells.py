@@ -112,6 +112,12 @@ class SellDesk:
         problem = element_error(element)
         if problem is not None:
             raise ValidationError(f"AurPOS refused the sell of order {order.number}: {problem}")
+        if plan.short:
+            skus = ", ".join(plan.short)
+            _log.warning(
+                "aurpos: order %s saved as a DRAFT sell at location %s, out of stock: %s "
+                "(made final once the stock is back)", order.number, location, skus,
+            )  # fmt: skip
         return _ref(element, key, existing=False)
 
     def _matches(self, row: Mapping[str, Any], key: IdempotencyKey, number: str | None) -> bool:
