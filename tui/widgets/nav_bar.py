@@ -45,8 +45,7 @@ class NavBar(Widget):
     def render(self) -> Text:
         wide = self.size.width >= 96
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(" tillsync ", style="bold reverse")
-        self._append_service(line, wide)
+        self._append_brand(line, wide)
         if self.connection:
             line.append(f" {self.connection} ", style="bold")
         line.append(" ")
@@ -57,14 +56,23 @@ class NavBar(Widget):
             line.append(f" {label} ", style=style)
         return line
 
-    def _append_service(self, line: Text, wide: bool) -> None:
-        """Attached to the service: its PID (the app's sub-title), or that it restarts."""
+    def _append_brand(self, line: Text, wide: bool) -> None:
+        """The product name, and the service the console is attached to (the app's sub-title).
+
+        At 80 columns the service takes the name's place, so the screens'
+        keys keep their room: "⇄ pid 4121", or "restarting…" in the warning colour.
+        """
         service = self.app.sub_title
-        if not service:
+        if service and not wide:
+            restarting = service.startswith("service restarting")
+            short = "restarting…" if restarting else service.replace("attached to service (", "⇄ ")
+            line.append(f" {short.rstrip(')')} ", style=f"bold reverse {self._tone(restarting)}")
             return
-        restarting = service.startswith("service restarting")
-        if not wide:  # 80 columns: the screens' keys keep their room
-            service = "⇄ restarting…" if restarting else service.replace("attached to service", "⇄")
+        line.append(" tillsync ", style="bold reverse")
+        if service:
+            restarting = service.startswith("service restarting")
+            line.append(f" {service} ", style=f"bold {self._tone(restarting)}")
+
+    def _tone(self, restarting: bool) -> str:
         theme = self.app.current_theme
-        color = (theme.warning or "yellow") if restarting else (theme.success or "green")
-        line.append(f" {service} ", style=f"bold {color}")
+        return (theme.warning or "yellow") if restarting else (theme.success or "green")

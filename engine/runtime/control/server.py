@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import socket
+from asyncio import FIRST_COMPLETED
 from collections.abc import AsyncIterator, Generator
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,10 @@ def _bind(path: Path) -> socket.socket:
 class ControlServer:
     """Starts and stops the control socket for one Engine."""
 
-    def __init__(self, engine: Engine, path: Path) -> None:
+    def __init__(self, engine: Engine, path: Path, *, pid: int | None = None) -> None:
         self.engine = engine
         self.path = path
+        self.pid = os.getpid() if pid is None else pid  # what consoles show (fixed in snapshots)
         self._closing = asyncio.Event()
         self._server: _EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None
@@ -131,7 +133,7 @@ class ControlServer:
             }
             for name, conn in self.engine.connections.items()
         }
-        return JSONResponse({"pid": os.getpid(), "connections": connections})
+        return JSONResponse({"pid": self.pid, "connections": connections})
 
     async def _call(self, request: Request) -> Response:
         try:
@@ -171,11 +173,11 @@ class ControlServer:
 async def _next_event(subscription: Subscription, closing: asyncio.Event) -> Any:
     """The next event, or None after a quiet ``KEEP_ALIVE`` or when the server closes."""
     waits = {asyncio.ensure_future(anext(subscription)), asyncio.ensure_future(closing.wait())}
-    done, pending = await asyncio.wait(
-        waits, timeout=KEEP_ALIVE, return_when=asyncio.FIRST_COMPLETED
-    )
-    for task in pending:
-        task.cancel()
+    try:
+        done, _ = await asyncio.wait(waits, timeout=KEEP_ALIVE, return_when=FIRST_COMPLETED)
+    finally:  # cancelled too (the console hung up): no waiter may outlive the stream
+        for task in waits:
+            task.cancel()
     for task in done:
         if not isinstance(task.result(), bool):
             return task.result()

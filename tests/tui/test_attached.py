@@ -1,0 +1,101 @@
+"""The console attached to a service: its title bar (snapshots too, attached and while the
+service restarts), and the service's work shown live."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from engine.runtime import JobProgress
+from tests.tui.attached import SERVICE_PID, InProcessService, attached_factory
+from tests.tui.pilot import settle, until
+from tests.tui.seed import CONNECTION, NOW, Shop, seed_state, shown_config
+from tui.app import TillsyncApp
+from tui.widgets.job_card import JobCard
+from tui.widgets.nav_bar import NavBar
+
+
+@pytest.fixture
+def service() -> Iterator[InProcessService]:
+    service = InProcessService()
+    try:
+        yield service
+    finally:
+        service.cleanup()
+
+
+@pytest.fixture
+def make_attached(
+    tmp_path: Path, shop: Shop, service: InProcessService
+) -> Callable[..., TillsyncApp]:
+    config = shown_config(tmp_path)
+    asyncio.run(seed_state(config.engine.state_db, shop))
+    factory = attached_factory(shop, tmp_path, service)
+
+    def make(**options: Any) -> TillsyncApp:
+        return TillsyncApp(
+            config.source, config=config, engine_factory=factory, clock=lambda: NOW, **options
+        )
+
+    return make
+
+
+async def test_the_title_bar_names_the_service(make_attached) -> None:
+    app = make_attached()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        bar = str(app.screen.query_one(NavBar).render())
+        assert f"attached to service (pid {SERVICE_PID})" in bar
+        assert "1 Dashboard" in bar  # the screens keep their keys
+
+
+async def test_job_cards_follow_the_services_run_live(
+    make_attached, shop: Shop, service: InProcessService
+) -> None:
+    """A run the service makes (not this console) moves the card: running, progress, done."""
+    shop.korona.knobs.update(latency_ms=150)  # a run long enough to be seen running
+    app = make_attached()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        card = app.screen.query_one("#job-catalog", JobCard)
+        before = card.view.last_run
+        assert service.engine is not None
+        run = app.host.call(service.engine.run_job("catalog", CONNECTION, full=True))
+        job = asyncio.ensure_future(run)
+        await until(pilot, lambda: card.view.state == "running")
+        await until(pilot, lambda: isinstance(card._progress, JobProgress))
+        await job
+        await until(pilot, lambda: card.view.state != "running")
+        assert card.view.last_run is not None and card.view.last_run != before
+        assert card.view.last_run.ok
+
+
+def _shot(*, restarting: bool, service: InProcessService) -> Callable[[Pilot], Awaitable[None]]:
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        if restarting:
+            assert service.server is not None
+            await pilot.app.host.call(service.server.stop())
+            await until(pilot, lambda: pilot.app.sub_title == "service restarting…")
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.usefixtures("steady_probe")
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_attached(size, make_attached, service, snap_compare) -> None:
+    shot = _shot(restarting=False, service=service)
+    assert snap_compare(make_attached(), terminal_size=size, run_before=shot)
+
+
+@pytest.mark.usefixtures("steady_probe")
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+def test_snapshot_service_restarting(size, make_attached, service, snap_compare) -> None:
+    shot = _shot(restarting=True, service=service)
+    assert snap_compare(make_attached(), terminal_size=size, run_before=shot)
