@@ -178,3 +178,17 @@ async def test_round_off_absorbs_the_difference_and_no_secret_is_captured(
             assert secret not in text
     finally:
         await backend.aclose()
+
+
+async def test_auto_base_path_names_both_urls_when_neither_is_the_api(
+    servers: AurposServers,
+) -> None:
+    servers.pos.knobs.update(token_html=True)
+    backend = _backend(servers)  # base_path = "auto"
+    try:
+        summary = (await backend.check()).summary
+        url = servers.pos_server.url
+        assert f"{url}/oauth/token" in summary and f"{url}/public/oauth/token" in summary
+        assert "Connector API" in summary
+    finally:
+        await backend.aclose()

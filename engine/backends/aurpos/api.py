@@ -99,24 +99,28 @@ class AurposApi:
 
     async def _detect_base(self) -> str:
         """The first base path whose token endpoint answers JSON (any status)."""
-        async with httpx.AsyncClient(
-            transport=self._inner(), timeout=self.settings.timeout
-        ) as http:
+        http = httpx.AsyncClient(transport=self._inner(), timeout=self.settings.timeout)
+        try:
             for base in self.settings.base_paths:
-                try:
-                    answer = await http.post(self.token_url(base), data={"grant_type": "probe"})
-                except httpx.HTTPError as error:
-                    raise TransientError(
-                        f"cannot reach {self.settings.host}: {type(error).__name__}"
-                    ) from None
-                if answer.headers.get("content-type", "").startswith("application/json"):
+                if await self._answers_json(http, base):
                     return base
+        finally:
+            if self._transport is None:  # a transport we were given outlives the probe
+                await http.aclose()
         tried = ", ".join(self.token_url(b) for b in self.settings.base_paths)
         raise ConfigError(
             f"no OAuth token endpoint answered JSON (tried {tried})",
             hint="The server does not answer like the Ultimate POS Connector API: check "
             "the host and base_path.",
         )
+
+    async def _answers_json(self, http: httpx.AsyncClient, base: str) -> bool:
+        try:
+            answer = await http.post(self.token_url(base), data={"grant_type": "probe"})
+        except httpx.HTTPError as error:
+            host = self.settings.host
+            raise TransientError(f"cannot reach {host}: {type(error).__name__}") from None
+        return answer.headers.get("content-type", "").startswith("application/json")
 
     def _build(self, base: str) -> RemoteClient:
         s = self.settings
