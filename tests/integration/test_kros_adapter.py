@@ -20,6 +20,8 @@ from engine.backends.kros.notifications import signature
 from engine.backends.kros.rates import RateBook
 from engine.errors import ConfigError, ValidationError
 from engine.model import Customer, Money, Order, OrderLine, Payment
+from engine.transport import RetryPolicy
+from sandbox.kros.limits import RateWindow
 from tests.contract.kros import KrosContract
 
 from .kros_harness import KrosServers, kros_backend, kros_sandboxes, kros_settings, kros_world
@@ -280,3 +282,17 @@ async def test_the_adapters_requests_keep_to_the_kros_contract(servers) -> None:
     contract.assert_all_valid()
     assert "POST /api/invoices -> 202" in contract.checked
     assert set(contract.unspecified) <= {"GET /api/warehouses"}  # inferred, not in the skeleton
+
+
+async def test_a_429_from_kros_is_waited_out_and_retried(servers) -> None:
+    """Another program on the same token used the quota: KROS says 429, we wait and retry."""
+    servers.kb.rate = RateWindow(per_second=2)
+    servers.kb.knobs.update(retry_after=1)
+    patient = RetryPolicy(max_attempts=6, base_delay=0.2, max_delay=1.0, max_retry_after=2)
+    backend = KrosBackend(kros_settings(servers, page_size=2), retry=patient)
+    try:
+        products = [p async for page in backend.read_products() for p in page.items]
+        assert len(products) == 6  # every card, over three pages
+    finally:
+        await backend.aclose()
+    assert servers.kb.stats.statuses.get(429, 0) >= 1
