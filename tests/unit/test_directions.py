@@ -70,3 +70,24 @@ def test_a_field_matching_what_we_wrote_is_no_change() -> None:
     assert changed_since(wrote, shop, ("name", "regular_price", "weight")) == {}
     shop["name"] = "Big mug"
     assert changed_since(wrote, shop, ("name", "regular_price")) == {"name": "Big mug"}
+
+
+async def test_a_korona_connection_pushing_products_does_not_start(tmp_path) -> None:
+    """The check runs where the connection is built: the engine refuses to open."""
+    from engine.config import parse_config, render_starter_config, render_starter_secrets
+    from engine.errors import ConfigError
+    from engine.runtime import Engine
+
+    text = render_starter_config(timezone="UTC", backend="korona").replace(
+        'products = "pull"', 'products = "both"'
+    )
+    default_db = '# state_db = "/var/lib/tillsync/state.db"'
+    assert default_db in text
+    text = text.replace(default_db, f'state_db = "{tmp_path / "state.db"}"', 1)
+    config = parse_config(text, secrets_text=render_starter_secrets(backend="korona"))
+    assert config.connections["shop1"].directions.products == "both"
+    with pytest.raises(ConfigError) as refused:
+        await Engine.open(config, exclusive=False)
+    assert refused.value.message == (
+        "[connections.shop1.directions]: products = 'both': korona does not support products.write"
+    )
