@@ -9,7 +9,10 @@ from pydantic import ValidationError
 
 from engine.backends import Capability
 from engine.backends.korona import KoronaBackend
+from engine.config import parse_config, render_starter_config, render_starter_secrets
 from engine.config.connection import DirectionSettings
+from engine.errors import ConfigError
+from engine.runtime import Engine
 from engine.sync.directions import Direction, Directions, Entity, Side, direction_problems
 from engine.sync.echo import changed_since
 from engine.sync.fieldhash import fingerprint
@@ -74,10 +77,6 @@ def test_a_field_matching_what_we_wrote_is_no_change() -> None:
 
 async def test_a_korona_connection_pushing_products_does_not_start(tmp_path) -> None:
     """The check runs where the connection is built: the engine refuses to open."""
-    from engine.config import parse_config, render_starter_config, render_starter_secrets
-    from engine.errors import ConfigError
-    from engine.runtime import Engine
-
     text = render_starter_config(timezone="UTC", backend="korona").replace(
         'products = "pull"', 'products = "both"'
     )
