@@ -79,7 +79,7 @@ def test_the_pacer_sends_at_the_floor_of_the_budget() -> None:
 
     asyncio.run(send(301))
     floor = ((301 - 1) // 80) * 60.0  # the first 80 at once, then 80 per minute
-    assert floor <= clock.now <= floor * 1.011  # the 1 % margin for arrival jitter
+    assert floor <= clock.now <= floor * 1.021  # the 2 % margin for arrival jitter
 
 
 def test_the_throttle_500_becomes_a_429_that_waits_for_the_window() -> None:

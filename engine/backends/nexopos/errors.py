@@ -101,11 +101,11 @@ class PacedTransport(httpx.AsyncBaseTransport):
     """At most ``limit`` requests per ``window`` seconds; the throttle 500 becomes a 429.
 
     The pacer is a sliding window over our own send times: a request waits
-    until the oldest send in the window has aged out, plus a small margin
-    (1 % of the window, at least 50 ms) for the jitter between our send time
-    and the server's arrival time.  No interval of one window then holds more
-    than ``limit`` arrivals, so no fixed-window counter (Laravel's, wherever
-    it started) is crossed, and the pace stays within ~1 % of the floor.
+    until the oldest send in the window has aged out, plus a margin (2 % of
+    the window, at least 250 ms) for the jitter between our send time and the
+    server's arrival time.  No interval of one window then holds more than
+    ``limit`` arrivals, so no fixed-window counter (Laravel's, wherever it
+    started) is crossed, and the pace stays within ~2 % of the floor.
     """
 
     def __init__(
@@ -119,7 +119,7 @@ class PacedTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self._inner, self.limit, self.window = inner, limit, window
         self._clock, self._sleep = clock, sleep
-        self.margin = max(0.05, window * 0.01)
+        self.margin = max(0.25, window * 0.02)
         self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()
         self.waited = 0.0
