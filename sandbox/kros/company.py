@@ -81,6 +81,7 @@ class Stats:
     statuses: dict[int, int] = field(default_factory=dict)
     posts: int = 0
     catalog_queries: list[dict[str, str]] = field(default_factory=list)
+    feed_requests: int = 0
 
 
 @dataclass

@@ -68,6 +68,8 @@ def rate_routes(kb: KrosSandbox) -> list[Route]:
     """No auth: the banks' feeds are public."""
 
     async def ecb(request: Request) -> Response:
+        with kb.lock:
+            kb.stats.feed_requests += 1
         mode = kb.knobs.ecb_feed
         if mode == "malformed":
             return Response("<gesmes:Envelope><Cube><Cube time=", media_type="text/xml")
@@ -75,6 +77,8 @@ def rate_routes(kb: KrosSandbox) -> list[Route]:
         return Response(text, media_type="text/xml")
 
     async def cnb(request: Request) -> Response:
+        with kb.lock:
+            kb.stats.feed_requests += 1
         mode = kb.knobs.cnb_feed
         if mode == "malformed":
             return Response("<html>Služba není dostupná</html>", media_type="text/plain")

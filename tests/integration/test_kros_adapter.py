@@ -117,6 +117,10 @@ async def test_a_foreign_currency_is_converted_at_the_ecb_rate_for_a_eur_company
         assert (document["currency"], document["exchangeRate"]) == ("USD", 1.0921)
         today = datetime.now(UTC).date().isoformat()
         assert f"ECB {today}: 1 EUR = 1.0921 USD" in document["internalNote"]
+        await backend.create_sale(an_order(78, currency="GBP"), key(78))
+        await posted(servers, count=2)
+        assert servers.kb.documents["invoices"][1]["exchangeRate"] == 0.8583
+        assert servers.kb.stats.feed_requests == 1  # fetched once a day, then cached
     finally:
         await backend.aclose()
 
