@@ -43,7 +43,7 @@ PUSHED = "product in the back office"  # the diff's entity for a pushed edit
 _OVERLAP = timedelta(seconds=2)
 # the shop's field name -> the canonical name in Product.changed
 _CANONICAL = {"regular_price": "price"}
-_STOCK_FIELDS = ("manage_stock", "stock_quantity", "catalog_visibility")
+_DESCRIPTIONS = ("description", "short_description")  # not synced at all when turned off
 
 
 def product_from_woo(
@@ -128,10 +128,7 @@ class ProductPush:
         if link is None:
             return None  # pushing new shop products needs the back office's id rules
         view = woo_view(data, self.ctx.prefs.price_decimals)
-        names = [
-            n for n in PUSHABLE_PRODUCT_FIELDS if self.ctx.directions.may_push(Entity.PRODUCTS, n)
-        ]
-        changed = changed_since(decode(link.hash), view, names)
+        changed = changed_since(decode(link.hash), view, self._names())
         if not changed:
             self.echoes += 1  # what we last wrote (or agreed): our own write came back
             self.run.totals.unchanged += 1
@@ -143,6 +140,15 @@ class ProductPush:
             DiffEntry("update", PUSHED, product.sku, product.name, link.woo_id, entry_changes)
         )
         return product, link, changed
+
+    def _names(self) -> list[str]:
+        """The fields a push carries: the ones the pull manages and the shop may send."""
+        skipped = () if self.ctx.prefs.sync_descriptions else _DESCRIPTIONS
+        directions = self.ctx.directions
+        return [
+            n for n in PUSHABLE_PRODUCT_FIELDS
+            if n not in skipped and directions.may_push(Entity.PRODUCTS, n)
+        ]  # fmt: skip
 
     async def _agreed(self, product: Product, link: Link, wrote: dict[str, Any]) -> list[Link]:
         """Both sides now hold ``wrote``: the link agrees, the echo memory knows."""

@@ -209,3 +209,13 @@ async def test_a_sale_not_yet_booked_is_not_taken_off_the_back_office_twice(pair
     assert pair.backend.stock["m-2"].quantity == 10  # type: ignore[attr-defined]
     assert pair.woo_product("MIN-2")["stock_quantity"] == 8
     assert await pair.sync_stock() == (0, 0)
+
+
+async def test_descriptions_not_synced_are_not_pushed_either(pair: Pair) -> None:
+    prefs = replace(PREFS, sync_descriptions=False)
+    pair.ctx = replace(pair.ctx, prefs=prefs)
+    await pair.sync()
+    woo_id = pair.woo_product("MIN-1")["id"]
+    await pair.admin.update_product(woo_id, {"description": "Written in wp-admin"})
+    assert await pair.sync() == (0, 0)
+    assert pair.backend.products["m-1"].description == ""  # type: ignore[attr-defined]
