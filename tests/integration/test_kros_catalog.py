@@ -129,3 +129,14 @@ async def test_all_reads_every_card_every_time(servers, tmp_path: Path) -> None:
         assert not any("catalogitemchangedtimestamp" in q for q in queries)
     finally:
         await close()
+
+
+async def test_only_cards_marked_for_the_eshop_when_asked(servers, tmp_path: Path) -> None:
+    shop, close = await catalog(servers, tmp_path, only_marked_for_eshop=True)
+    try:
+        report = await shop.run()
+        marked = [i["itemCode"] for i in servers.kb.items if i["markedForEshop"]]
+        assert report.totals.read == len(marked) < 12
+        assert servers.kb.stats.catalog_queries[-1]["onlymarkedforeshop"] == "true"
+    finally:
+        await close()
