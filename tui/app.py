@@ -253,10 +253,6 @@ class TillsyncApp(App[int]):
         await report_retry(self, woo_order_id)
         await self.go_to_order(woo_order_id)
 
-    def report_retry(self, woo_order_id: int) -> None:
-        """Retry in the background; a toast says how it ended (see :mod:`tui.outcomes`)."""
-        self.run_worker(report_retry(self, woo_order_id), group="order-outcome")
-
     def report_release(self) -> None:
         self.run_worker(report_release(self), group="order-outcome")
 

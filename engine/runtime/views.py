@@ -20,7 +20,16 @@ from typing import Any
 from engine.backends import backend_entry
 from engine.errors import FailureKind, TillsyncError
 from engine.runtime.engine import JOBS, Engine
+from engine.runtime.line_check import LineProblem, check_order_lines
 from engine.runtime.offers import ConsoleOffers, console_offers
+from engine.runtime.order_outcomes import (
+    REFUSED_KINDS,
+    OrderOutcome,
+    OutcomeSummary,
+    release_and_watch,
+    retry_and_watch,
+    watch_retry,
+)
 from engine.runtime.views_catalog import (
     ProductRow,
     catalog_preview,
@@ -51,25 +60,30 @@ from engine.store import OutboxState, Run, StoredEvent
 from engine.store.outbox_records import OrderSource
 
 __all__ = [
+    "REFUSED_KINDS",
     "Activity",
     "BookedLine",
     "Choice",
     "ConsoleOffers",
     "DashboardView",
     "JobCardView",
+    "LineProblem",
     "LogQuery",
     "MappingRow",
     "MappingSection",
     "Missing",
     "OrderDetail",
+    "OrderOutcome",
     "OrderRow",
     "OutboxHealth",
+    "OutcomeSummary",
     "Probe",
     "ProductRow",
     "Reachability",
     "SchedulePreview",
     "SettingsView",
     "catalog_preview",
+    "check_order_lines",
     "console_offers",
     "dashboard",
     "edit_config",
@@ -80,11 +94,14 @@ __all__ = [
     "order_page",
     "pretty_capture",
     "reachability",
+    "release_and_watch",
+    "retry_and_watch",
     "schedule_preview",
     "send_test_mail",
     "settings_view",
     "skipped_products",
     "unlinked_products",
+    "watch_retry",
     "writeback_page",
 ]
 

@@ -16,10 +16,12 @@ from typing import Any
 from engine.errors import FailureKind
 from engine.model import Order, OrderLine
 from engine.runtime.engine import Engine
+from engine.runtime.line_check import LineProblem, backoffice_title, known_line_problems
 from engine.store import OutboxEntry, OutboxState, OutboxTransition, WriteBackDebt, WriteBackState
 from engine.store.mappings import MappingKind
 from engine.store.outbox_records import ALLOWED_FROM
 from engine.sync.orders import BookingCheck, OrderDataError, order_from_woo
+from engine.sync.orders.holds import FALLBACK_PRODUCT
 
 __all__ = [
     "BookedLine",
@@ -109,12 +111,15 @@ async def writeback_page(engine: Engine, connection: str) -> tuple[OrderRow, ...
     return tuple(rows)
 
 
+FALLBACK_LABEL = "a fallback product for lines the back office no longer has"
+
+
 @dataclass(frozen=True)
 class Missing:
     """Something an order needs mapped or linked before it can be booked."""
 
-    kind: str  # "payment" | "tax_class" | "product"
-    source: str  # gateway id, Woo tax class slug, or SKU
+    kind: str  # "payment" | "tax_class" | "product" | "default"
+    source: str  # gateway id, Woo tax class slug, SKU, or the default's name
     label: str
 
 
@@ -145,6 +150,9 @@ class OrderDetail:
     backoffice_payment: str | None = None
     unreadable: str = ""  # why the order JSON can't be turned into a sale
     writeback: WriteBackDebt | None = None  # the receipt number owed to WooCommerce
+    # lines whose product the back office no longer has, and those lines in words
+    line_problems: tuple[LineProblem, ...] = ()
+    explained: tuple[str, ...] = ()
 
 
 def _actions(state: OutboxState, can_void: bool) -> frozenset[str]:
@@ -184,7 +192,9 @@ def _booked_line(line: OrderLine) -> BookedLine:
     )
 
 
-async def _booking_view(engine: Engine, connection: str, data: Mapping[str, Any]) -> dict[str, Any]:
+async def _booking_view(
+    engine: Engine, connection: str, data: Mapping[str, Any], problems: tuple[LineProblem, ...]
+) -> dict[str, Any]:
     """What the engine's own booking check makes of the order (ids resolved, or missing)."""
     try:
         order = order_from_woo(data)
@@ -197,11 +207,14 @@ async def _booking_view(engine: Engine, connection: str, data: Mapping[str, Any]
         missing.append(Missing("payment", gateway, f"payment gateway {gateway!r}"))
     missing += await _tax_missing(engine, connection, order)
     lines = tuple(_booked_line(line) for line in prepared.lines)
+    gone = {p.line for p in problems if not p.deactivated}
     missing += [
         Missing("product", b.sku, f"product {b.sku or b.name!r} not linked")
-        for b in lines
-        if b.backoffice_product is None
+        for number, b in enumerate(lines, start=1)
+        if b.backoffice_product is None and number not in gone
     ]
+    if any(b.backoffice_product is None for n, b in enumerate(lines, 1) if n in gone):
+        missing.append(Missing("default", FALLBACK_PRODUCT, FALLBACK_LABEL))
     return {
         "missing": tuple(missing),
         "booked_lines": lines,
@@ -217,6 +230,8 @@ async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> Or
     woo_url = str(engine.config.connections[connection].woo.url).rstrip("/")
     debt = await engine.store.writebacks.get(woo_order_id, connection=connection)
     actions = _actions(entry.state, engine.can_void(connection))
+    problems = await known_line_problems(engine, connection, entry)
+    title = backoffice_title(engine, connection)
     return OrderDetail(
         entry=entry,
         row=_order_row(entry),
@@ -226,7 +241,9 @@ async def order_detail(engine: Engine, connection: str, woo_order_id: int) -> Or
         hint=_hint(entry),
         actions=actions | ({"writeback"} if debt is not None else set()),
         writeback=debt,
-        **await _booking_view(engine, connection, order),
+        line_problems=problems,
+        explained=tuple(p.describe(title, engine.config.tz) for p in problems),
+        **await _booking_view(engine, connection, order, problems),
     )
 
 

@@ -192,15 +192,15 @@ class Links:
         self,
         kind: str,
         backoffice_ids: Iterable[str],
-        at: datetime | None,
+        gone: bool,
         *,
         connection: str = DEFAULT_CONNECTION,
     ) -> int:
-        """Note that the back office no longer has these (``at``), or has them again (None).
+        """Note that the back office no longer has these (now), or has them again.
 
         The first time found missing is kept: it says since when at least.
         """
-        stamp = to_text(at) if at is not None else None
+        stamp = to_text(self._clock()) if gone else None
         async with self._db.transaction():
             return await self._db.execute_many(
                 "UPDATE links SET gone_at = CASE WHEN ? IS NULL THEN NULL"

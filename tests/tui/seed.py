@@ -3,7 +3,8 @@
 Both sandboxes run on loopback (real HTTP); the state database is written
 with a fixed clock so every time the console shows is the same on every
 run: a catalog run that went well, a stock run that failed, orders in each
-interesting state (one failed with its redacted exchange, one held for an
+interesting state (one failed with its redacted exchange — its product was
+deleted in the back office — one held for an
 unmapped gateway, one booked, one waiting, one skipped), log events,
 links, a skipped product and the mappings a real set-up would have.
 """
@@ -222,14 +223,15 @@ async def _outbox(store: StateStore, shop: Shop, clock: FixedClock, products: li
     clock.set(48)
     request = {
         "number": "WC-x-1-0",
-        "items": [{"product": {"number": "1001"}, "quantity": 2}],
+        "items": [{"product": {"id": "1000"}, "quantity": 2}],
         "payments": [{"paymentMethod": {"id": "***"}}],
     }
-    response = {"status": 400, "message": "price of item 1 differs from the product's price"}
+    refusal = "UNRESOLVED_RELATION: items[0].product does not exist"
+    response = [{"action": "NONE", "status": "ERROR", "message": refusal, "number": "WC-x-1-0"}]
     await out.mark_failed(
         failed["id"],
         kind="validation",
-        error="KORONA refused the receipt (400)",
+        error=f"KORONA refused receipt WC-x-1-0: {refusal}",
         hint="The remote rejected the data: check the item and its mappings.",
         request=json.dumps(request),
         response=json.dumps(response),
@@ -295,3 +297,6 @@ async def seed_state(state_db: Path, shop: Shop) -> None:
         await _runs(store, clock)
         await _events(store)
         await _outbox(store, shop, clock, simple)
+        clock.set(48)  # the failed order's product was deleted in KORONA: found then
+        gone = next(link for link in links if link.woo_id == simple[0])
+        await store.links.mark_gone("product", [gone.backoffice_id], True, connection=CONNECTION)

@@ -152,10 +152,9 @@ class MappingsScreen(ConsoleScreen):
         )
         self.app.push_screen(modal, lambda ok: self._release() if ok is not None else None)
 
-    @work(exclusive=True, group="mappings-release")
-    async def _release(self) -> None:
-        released = await self.call(self.engine.release_held(self.connection))
-        self.notify(f"Released {released} held order(s).")
+    def _release(self) -> None:
+        """Released in the background: a toast gives the outcome (booked, failed, why)."""
+        self.console.report_release()
 
 
 def _status(sections: tuple[MappingSection, ...]) -> str:

@@ -21,9 +21,17 @@ from textual.widget import Widget
 from textual.widgets import Tab, Tabs
 
 from engine.runtime import JobFinished, OrderStateChanged, OutboxState, TillsyncError
-from engine.runtime.views import OrderDetail, order_detail, order_page, writeback_page
+from engine.runtime.views import (
+    REFUSED_KINDS,
+    OrderDetail,
+    check_order_lines,
+    order_detail,
+    order_page,
+    writeback_page,
+)
 from tui.modals.confirm import ConfirmModal
 from tui.modals.link import LinkModal
+from tui.outcomes import report_retry
 from tui.screens.console import ConsoleScreen
 from tui.widgets.order_detail import OrderDetailPane
 from tui.widgets.order_table import OrderTable
@@ -55,6 +63,7 @@ class OrdersScreen(ConsoleScreen):
         Binding("v", "void", "Void"),
         Binding("o", "open_admin", "wp-admin"),
         Binding("m", "fix_mapping", "Fix mapping"),
+        Binding("p", "show_product", "Product"),
         Binding("w", "writeback_retry", "Write back"),
         Binding("d", "writeback_dismiss", "Dismiss"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
@@ -67,6 +76,7 @@ class OrdersScreen(ConsoleScreen):
         self.detail: OrderDetail | None = None
         self._first_load = True
         self._wanted: int | None = None  # an order to put the cursor on after the next load
+        self._checked: set[tuple[int, int]] = set()  # (order, attempts) whose lines were checked
 
     def show_order(self, woo_order_id: int) -> None:
         """Open on one order, whatever its state: the All tab, its row selected."""
@@ -136,6 +146,26 @@ class OrdersScreen(ConsoleScreen):
         self.detail = found
         self.query_one(OrderDetailPane).show(found, self.engine.config.tz)
         self.refresh_bindings()
+        if found is not None and _worth_a_line_check(found, self._checked):
+            self._checked.add((found.entry.woo_order_id, found.entry.attempts))
+            self._check_lines(found.entry.woo_order_id)
+
+    @work(group="orders-line-check")
+    async def _check_lines(self, woo_order_id: int) -> None:
+        """*Network*: which line names a product the back office no longer has."""
+        try:
+            found = await self.call(check_order_lines(self.engine, self.connection, [woo_order_id]))
+        except TillsyncError as error:
+            self.notify(
+                error.message, title="Could not check the order's lines", severity="warning"
+            )
+            return
+        if (
+            found.get(woo_order_id)
+            and self.detail
+            and self.detail.entry.woo_order_id == woo_order_id
+        ):
+            self._load_detail(woo_order_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out what the highlighted order's state does not allow."""
@@ -145,13 +175,21 @@ class OrdersScreen(ConsoleScreen):
             return self.detail is not None and "writeback" in self.detail.actions
         if action == "fix_mapping":
             return self.detail is not None and bool(self.detail.missing)
+        if action == "show_product":
+            return self.detail is not None and bool(self.detail.line_problems)
         if action == "open_admin":
             return self.detail is not None
         return True
 
     def action_retry(self) -> None:
         if self.detail is not None:
-            self._act("retry", self.detail.entry.woo_order_id, "")
+            self._retry(self.detail.entry.woo_order_id)
+
+    @work(exclusive=True, group="orders-action")
+    async def _retry(self, order: int) -> None:
+        """Due now; a toast later says it booked, or failed again and why."""
+        await report_retry(self.console, order)
+        self._load()
 
     def action_skip(self) -> None:
         if self.detail is None:
@@ -202,9 +240,7 @@ class OrdersScreen(ConsoleScreen):
     async def _act(self, action: str, order: int, reason: str) -> None:
         engine, name = self.engine, self.connection
         try:
-            if action == "retry":
-                await self.call(engine.orders_retry(order, name))
-            elif action == "skip":
+            if action == "skip":
                 await self.call(engine.orders_skip(order, reason or "skipped by the admin", name))
             elif action == "writeback":
                 await self.call(engine.writeback_retry(order, name))
@@ -233,3 +269,24 @@ class OrdersScreen(ConsoleScreen):
         screen = self.app.screen
         if hasattr(screen, "focus_source"):
             screen.focus_source(missing.kind, missing.source)
+
+    async def action_show_product(self) -> None:
+        """Products, on the product a line names that the back office no longer has."""
+        if self.detail is None or not self.detail.line_problems:
+            return
+        problem = self.detail.line_problems[0]
+        await self.app.switch_mode("products")
+        screen = self.app.screen
+        if hasattr(screen, "focus_source"):
+            screen.focus_source("gone", problem.sku or problem.backoffice_id)
+
+
+def _worth_a_line_check(detail: OrderDetail, checked: set[tuple[int, int]]) -> bool:
+    """A sale the back office refused, not checked since this attempt: ask which line."""
+    entry = detail.entry
+    return (
+        entry.state is OutboxState.FAILED
+        and entry.last_error_kind in REFUSED_KINDS
+        and not detail.line_problems
+        and (entry.woo_order_id, entry.attempts) not in checked
+    )

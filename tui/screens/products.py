@@ -51,6 +51,7 @@ class ProductsScreen(ConsoleScreen):
         super().__init__()
         self.view = "linked"
         self.diff: CatalogDiff | None = None
+        self._wanted = ""  # a SKU to put the cursor on (from the Orders screen)
 
     def compose_body(self) -> Iterable[Widget]:
         yield Tabs(*(Tab(label, id=f"view-{key}") for key, label in VIEWS))
@@ -81,7 +82,11 @@ class ProductsScreen(ConsoleScreen):
         else:
             rows = unlinked_products(self.diff, self.search) if self.diff else ()
             note = "From the last dry run (d). " if self.diff else "Press d to run a dry run."
-        self.query_one(ProductTable).show(rows)
+        table = self.query_one(ProductTable)
+        table.show(rows)
+        exact = [n for n, row in enumerate(rows) if self._wanted and row.sku == self._wanted]
+        if exact:  # from an order: its product selected, not a longer SKU containing it
+            table.move_cursor(row=exact[0])
         self.query_one("#products-note", Static).update(note)
         self.refresh_bindings()
 
@@ -119,10 +124,20 @@ class ProductsScreen(ConsoleScreen):
         self.query_one(ProductTable).focus()
 
     def focus_source(self, kind: str, sku: str) -> None:
-        """From the Orders screen: a product an order is waiting for."""
+        """From the Orders screen: a product an order is waiting for, or one that is gone."""
         self.query_one(Tabs).active = "view-linked"
+        self._wanted = sku
         self.query_one("#products-search", Input).value = sku
-        self.notify(f"Not linked: {sku}. The next catalog run links it if the back office has it.")
+        self.action_focus_table()
+        if kind == "gone":
+            self.notify(
+                f"{sku} is missing in the back office: re-create it there and press r, "
+                "or book its lines as a fallback product (Mappings → Defaults)."
+            )
+        else:
+            self.notify(
+                f"Not linked: {sku}. The next catalog run links it if the back office has it."
+            )
 
     def _selected(self) -> ProductRow | None:
         row = self.query_one(ProductTable).selected

@@ -44,6 +44,8 @@ def _summary(d: OrderDetail) -> list[Content]:
     if e.last_error:
         kind = f"{e.last_error_kind}: " if e.last_error_kind else ""
         lines.append(Content.assemble(("Error ", "bold"), (f"{kind}{e.last_error}", "$error")))
+    for text in d.explained:  # the line at fault, in words
+        lines.append(Content.assemble(("Why ", "bold $error"), f"{text} — p shows it"))
     if d.hint:
         lines.append(Content.assemble(("Hint ", "bold"), d.hint))
     if d.unreadable:
@@ -84,8 +86,12 @@ def _booking(d: OrderDetail) -> list[Content]:
     lines = [_section("As the back office gets it")]
     payment = short_id(d.backoffice_payment) if d.backoffice_payment else "✗ not mapped"
     lines.append(Content(f"payment {d.row.payment} → {payment}"))
-    for b in d.booked_lines:
+    gone = {p.line for p in d.line_problems if not p.deactivated}
+    for number, b in enumerate(d.booked_lines, start=1):
         target = f"→ {short_id(b.backoffice_product)}" if b.backoffice_product else "→ ✗ not linked"
+        if number in gone:  # its own product is gone: the fallback books it, or nothing
+            gone_to = "→ ✗ missing in back office"
+            target = f"{target} (fallback)" if b.backoffice_product else gone_to
         lines.append(
             Content(f"{b.quantity} × {b.sku or '(no SKU)'}  {b.name}  {b.total}  {target}")
         )

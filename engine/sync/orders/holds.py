@@ -15,13 +15,24 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from engine.model import Order, OrderLine
-from engine.store import MappingKind, StateStore
+from engine.store import Link, MappingKind, StateStore
 from engine.sync.orders.totals import check_totals
 
-__all__ = ["PRODUCT_LINK_KINDS", "BookingCheck", "HoldKind", "HoldReason", "Prepared", "hold_kind"]
+__all__ = [
+    "FALLBACK_PRODUCT",
+    "PRODUCT_LINK_KINDS",
+    "BookingCheck",
+    "HoldKind",
+    "HoldReason",
+    "Prepared",
+    "hold_kind",
+]
 
 #: Link kinds (written by the catalog job) that tie a Woo product to a back-office one.
 PRODUCT_LINK_KINDS = ("product", "variation")
+#: The ``default`` mapping naming the back-office product that books a line whose
+#: own product the back office no longer has (the line keeps its name and price).
+FALLBACK_PRODUCT = "product"
 
 
 class HoldKind(StrEnum):
@@ -118,27 +129,41 @@ class BookingCheck:
             reasons.append(HoldReason(HoldKind.NEEDS_MAPPING, f"tax class {label!r}"))
 
     async def _product(self, line: OrderLine, reasons: list[HoldReason]) -> OrderLine:
-        backoffice_id = await self._linked_product(line)
-        if backoffice_id is None:
-            ref = f"SKU {line.sku!r}" if line.sku else f"Woo product {line.woo_product_id}"
+        link = await self.linked_product(line)
+        ref = f"SKU {line.sku!r}" if line.sku else f"Woo product {line.woo_product_id}"
+        if link is None:
             reasons.append(
                 HoldReason(HoldKind.NEEDS_MAPPING, f"product {line.name!r} ({ref}) not linked")
             )
             return line
-        return replace(line, backoffice_product_id=backoffice_id)
+        if link.gone_at is None:
+            return replace(line, backoffice_product_id=link.backoffice_id)
+        # the back office no longer has it: book the admin's fallback product, or hold
+        fallback = await self._mapping(MappingKind.DEFAULT, FALLBACK_PRODUCT)
+        if not fallback:
+            reasons.append(
+                HoldReason(
+                    HoldKind.NEEDS_MAPPING,
+                    f"product {line.name!r} ({ref}) no longer in the back office "
+                    "(a fallback product in Mappings → Defaults books such lines)",
+                )
+            )
+            return line
+        return replace(line, backoffice_product_id=fallback)
 
-    async def _linked_product(self, line: OrderLine) -> str | None:
+    async def linked_product(self, line: OrderLine) -> Link | None:
+        """The catalog's link for the line's product: by SKU, else by Woo product id."""
         links = self._store.links
         if line.sku:
             for kind in PRODUCT_LINK_KINDS:
                 found = await links.get_by_sku(line.sku, kind=kind, connection=self._connection)
                 if found:
-                    return found[0].backoffice_id
+                    return found[0]
         if line.woo_product_id:
             for kind in PRODUCT_LINK_KINDS:
                 link = await links.get_by_woo_id(
                     kind, line.woo_product_id, connection=self._connection
                 )
                 if link is not None:
-                    return link.backoffice_id
+                    return link
         return None
