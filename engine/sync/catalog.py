@@ -24,6 +24,7 @@ from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
 from engine.sync.directions import Entity
 from engine.sync.jobrun import JobRun, RunTotals
 from engine.sync.pipeline import PageResult, apply_pages
+from engine.sync.product_pairing import pair_by_sku
 from engine.sync.product_push import ProductPush
 from engine.sync.shop_view import ShopView
 from engine.sync.tax_gate import refuse_unmapped_tax_codes
@@ -77,9 +78,7 @@ class CatalogSync:
                     category_ids = await CategorySync(run, diff).sync()
                 writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
                 wanted = None if skus is None else frozenset(skus)
-                unknown: tuple[str, ...] = ()
-                if self.ctx.directions.pulls(Entity.PRODUCTS):
-                    unknown = await self._products(run, writer, wanted)
+                unknown = await self._products(run, writer, wanted, view)
             finally:
                 await view.close()
         totals = (run.totals, run.duration_s, run.requests, dry_run)
@@ -89,6 +88,8 @@ class CatalogSync:
         """Nothing linked yet: every product will be created, with its stock."""
         if Capability.STOCK_READ not in self.ctx.backend.capabilities:
             return False
+        if not self.ctx.directions.pulls(Entity.PRODUCTS):
+            return False  # nothing is created in the shop
         return await self.ctx.store.links.count(PRODUCT, connection=self.ctx.connection) == 0
 
     def _pulls_categories(self) -> bool:
@@ -121,9 +122,14 @@ class CatalogSync:
         return replace(base, tax_classes={**base.tax_classes, **mapped})
 
     async def _products(
-        self, run: JobRun, writer: ProductWriter, skus: frozenset[str] | None
+        self, run: JobRun, writer: ProductWriter, skus: frozenset[str] | None, view: ShopView
     ) -> tuple[str, ...]:
-        """Apply every page; returns the asked-for SKUs no page held (none asked: ())."""
+        """Apply every page; returns the asked-for SKUs no page held (none asked: ()).
+
+        Products pushed only (never pulled) are paired with the shop's by SKU
+        instead of written (engine.sync.product_pairing).
+        """
+        pulls = self.ctx.directions.pulls(Entity.PRODUCTS)
         since = None
         found: set[str] = set()
         if not run.full and skus is None:
@@ -135,6 +141,8 @@ class CatalogSync:
             chosen = [p for p in products if skus is None or p.sku in skus or p.id in skus]
             if skus is not None:
                 found.update(h for p in chosen for h in (p.sku, p.id))
+            if not pulls:
+                return await pair_by_sku(run, view, chosen)
             return await writer.apply_page(chosen)
 
         await apply_pages(

@@ -219,3 +219,21 @@ async def test_descriptions_not_synced_are_not_pushed_either(pair: Pair) -> None
     await pair.admin.update_product(woo_id, {"description": "Written in wp-admin"})
     assert await pair.sync() == (0, 0)
     assert pair.backend.products["m-1"].description == ""  # type: ignore[attr-defined]
+
+
+async def test_push_only_pairs_by_sku_then_pushes_edits_and_never_writes_the_shop(
+    pair: Pair,
+) -> None:
+    pair.ctx = replace(pair.ctx, directions=Directions(products=Direction.PUSH))
+    for sku, name in (("MIN-1", "Mug as the shop sells it"), ("MIN-2", "Towel")):
+        await pair.admin.create_product({"sku": sku, "name": name, "regular_price": "5.00"})
+    assert await pair.sync() == (0, 0)  # paired by SKU, nothing written anywhere
+    assert await pair.ctx.store.links.count("product") == 2  # MIN-3 is not in the shop
+    woo_id = pair.woo_product("MIN-1")["id"]
+    await pair.admin.update_product(woo_id, {"regular_price": "6.50"})
+    assert await pair.sync() == (0, 1)
+    assert pair.backend.products["m-1"].price == Money.of("6.50", "EUR")  # type: ignore[attr-defined]
+    assert pair.backend.products["m-1"].name == "Plain mug"  # type: ignore[attr-defined]
+    mug = pair.backend.products["m-1"]  # type: ignore[attr-defined]
+    pair.backend.edit(replace(mug, name="Renamed at the till"))  # type: ignore[attr-defined]
+    assert await pair.sync() == (0, 0)  # push only: the shop is never written
