@@ -14,6 +14,7 @@ older row after a newer one, so an earlier bookmark could skip it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -109,21 +110,24 @@ class CatalogReader:
     async def _families(
         self, ids: list[int], seen: dict[int, dict[str, Any]], ref: Reference
     ) -> AsyncIterator[Page[Product]]:
-        """One ``productvariants`` read per family; the main row only when not read yet."""
-        built: list[Product] = []
-        for main in ids:
-            row = seen.get(main) or await self._api.get(self._api.site("products", main))
-            members = await self._api.get(self._api.site("products", main, "productvariants"))
-            family = variants.family_product(row, members, ref)
-            built += [self._set_aside(key, reason) for key, reason in family.problems]
-            if family.product is not None:
-                chosen = catalog.passes_filter(row, self._api.settings.product_filter)
-                built.append(replace(family.product, active=chosen))
-            if len(built) >= _FAMILY_PAGE:
-                yield Page(tuple(built))
-                built = []
-        if built:
-            yield Page(tuple(built))
+        """One ``productvariants`` read per family (a few in flight at once: the
+        budget counts requests, not time); the main row only when not read yet."""
+        for first in range(0, len(ids), _FAMILY_PAGE):
+            chunk = ids[first : first + _FAMILY_PAGE]
+            families = await asyncio.gather(*(self._family(main, seen, ref) for main in chunk))
+            yield Page(tuple(product for family in families for product in family))
+
+    async def _family(
+        self, main: int, seen: dict[int, dict[str, Any]], ref: Reference
+    ) -> list[Product]:
+        row = seen.get(main) or await self._api.get(self._api.site("products", main))
+        members = await self._api.get(self._api.site("products", main, "productvariants"))
+        family = variants.family_product(row, members, ref)
+        built = [self._set_aside(key, reason) for key, reason in family.problems]
+        if family.product is not None:
+            chosen = catalog.passes_filter(row, self._api.settings.product_filter)
+            built.append(replace(family.product, active=chosen))
+        return built
 
     async def stock(self, warehouse: str, since: Cursor | None) -> AsyncIterator[Page[StockLevel]]:
         """``decimalavailable`` per SKU; incremental by ``datelastmodifiedfrom`` [V]."""
