@@ -48,7 +48,7 @@ async def test_variant_families_become_variable_products(servers) -> None:
     assert not any(p.sku.endswith(("-M", "-L")) for p in products if not p.variants)
 
 
-async def test_bad_rows_are_set_aside_with_a_reason_and_the_rest_goes_on(servers) -> None:
+async def test_bad_rows_are_set_aside_with_a_reason_and_the_rest_goes_on(servers, caplog) -> None:
     sb, server = servers
     singles = [p for p in sb.products.values() if p.get("variantparentid") is None]
     with sb.lock:
@@ -64,6 +64,8 @@ async def test_bad_rows_are_set_aside_with_a_reason_and_the_rest_goes_on(servers
     assert "unknown VAT group 99" in reasons[singles[1]["sku"]]
     assert "no longer exists in Sitoo" in reasons[singles[2]["sku"]]
     assert "has no SKU" in reasons[str(variant["productid"])]
+    logged = [r.getMessage() for r in caplog.records if "set aside" in r.getMessage()]
+    assert logged and all(m.startswith("sitoo[test]: ") for m in logged)  # the mode, every line
     problems = {p.sku: p.problem for p in products}
     assert (
         problems[singles[3]["sku"]] == ""

@@ -27,7 +27,7 @@ def servers():
 
 async def _recorded(world) -> list[str]:
     rows = await world.ctx.store.events.query(job="orders", limit=50)
-    return [r.message for r in rows if "notified sitoo events" in r.message]
+    return [r.message for r in rows if "notified sitoo[test] events" in r.message]
 
 
 async def test_event_batches_are_kept_and_start_the_stock_job(servers, tmp_path) -> None:

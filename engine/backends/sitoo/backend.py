@@ -204,7 +204,9 @@ class SitooBackend(BackendBase):
     async def parse_notification(self, headers: Mapping[str, str], body: bytes) -> BackofficeEvent:
         """A batch of the Events SPI (see :mod:`.events`)."""
         settings = self.settings
-        return parse_events(headers, body, settings.events_user, settings.events_password)
+        return parse_events(
+            headers, body, settings.events_user, settings.events_password, settings.mode
+        )
 
     async def aclose(self) -> None:
         await self._api.aclose()

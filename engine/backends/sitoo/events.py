@@ -61,7 +61,11 @@ def _events(body: bytes) -> list[dict[str, Any]]:
 
 
 def parse_events(
-    headers: Mapping[str, str], body: bytes, user: str | None, password: str | None
+    headers: Mapping[str, str],
+    body: bytes,
+    user: str | None,
+    password: str | None,
+    mode: str = "live",
 ) -> BackofficeEvent:
     """One kept record for the batch; ``jobs`` asks for the stock job when stock moved."""
     if password and not _authorized(headers, user or "", password):
@@ -70,8 +74,8 @@ def parse_events(
     kinds = Counter(e["event_type"] for e in batch)
     unknown = sorted(set(kinds) - KNOWN_EVENTS)
     if unknown:
-        log.warning("Sitoo events: ignoring unknown event types %s", ", ".join(unknown))
-    topic = "sitoo events: " + ", ".join(f"{k}×{n}" for k, n in sorted(kinds.items()))
+        log.warning("sitoo[%s]: ignoring unknown event types %s", mode, ", ".join(unknown))
+    topic = f"sitoo[{mode}] events: " + ", ".join(f"{k}×{n}" for k, n in sorted(kinds.items()))
     orders = [str(e.get("data", {}).get("order_id")) for e in batch if e["event_type"] == "order"]
     return BackofficeEvent(
         topic=topic,

@@ -47,6 +47,7 @@ class CatalogReader:
 
     def __init__(self, api: SitooApi) -> None:
         self._api = api
+        self._mode = api.settings.mode  # in every log line: test and live must not be confused
         self.problems: list[tuple[str, str]] = []
 
     async def reference(self) -> Reference:
@@ -72,7 +73,7 @@ class CatalogReader:
     def _set_aside(self, key: str, reason: str, title: str = "") -> Product:
         """A record the catalog job sets aside with ``reason`` (the rest goes on)."""
         self.problems.append((key, reason))
-        log.warning("Sitoo product %s set aside: %s", key, reason)
+        log.warning("sitoo[%s]: product %s set aside: %s", self._mode, key, reason)
         return Product(id=key, sku=key, name=title or key, problem=reason)
 
     def _product(self, row: dict[str, Any], ref: Reference) -> Product:
@@ -144,7 +145,9 @@ class CatalogReader:
                 try:
                     levels.append(catalog.stock_level_from_wire(row, warehouse))
                 except RowProblem as problem:
-                    log.warning("Sitoo stock of %s left out: %s", row.get("sku"), problem)
+                    log.warning(
+                        "sitoo[%s]: stock of %s left out: %s", self._mode, row.get("sku"), problem
+                    )
             pages += 1
             yield Page(tuple(levels), None, page.total)
         yield Page((), str(newest) if newest else None)
