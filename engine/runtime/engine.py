@@ -65,6 +65,7 @@ class Engine(EngineAdmin, ConsoleActions):
         self._journal = EventJournal(bus, store)
         self._lock = lock
         self._started = False
+        self._job_runs: dict[tuple[str, str], asyncio.Lock] = {}  # (connection, job)
 
     @classmethod
     async def open(
@@ -165,7 +166,13 @@ class Engine(EngineAdmin, ConsoleActions):
         chosen = job_for(job, conn)
         checked = check_options(chosen, options)
         self._journal.start()  # a one-off run's events belong in the log like any other
-        return await chosen.call(conn, **checked)
+        async with self._one_run(conn.name, job):
+            return await chosen.call(conn, **checked)
+
+    def _one_run(self, connection: str, job: str) -> asyncio.Lock:
+        """Held while a job runs on a connection: a "run now" from an attached console or a
+        ``tillsync sync`` sent to the service waits for the scheduled run, never overlaps it."""
+        return self._job_runs.setdefault((connection, job), asyncio.Lock())
 
     def _require_exclusive(self, action: str) -> None:
         if not self.exclusive:
@@ -187,7 +194,8 @@ class Engine(EngineAdmin, ConsoleActions):
 
         def job_func(job: str) -> Callable[[JobRun], Awaitable[None]]:
             async def call(run: JobRun) -> None:
-                await JOBS[job].call(conn)
+                async with self._one_run(name, job):
+                    await JOBS[job].call(conn)
 
             return call
 
