@@ -11,6 +11,10 @@ screen is the one the key asked for (``pilot.pause()`` until it shows).
 from __future__ import annotations
 
 import asyncio
+import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,24 +24,28 @@ from textual import events
 from bench.shops import WOO_KEY, WOO_SECRET
 from bench.tillsync_side import PAYMENTS, TAX_CLASSES
 from engine.config import load_config
+from engine.runtime.control import probe_service
 from engine.store import MappingKind, StateStore
 from sandbox import korona as kor
 from tui.app import TillsyncApp
 from tui.widgets.nav_bar import SCREENS
 
-__all__ = ["dashboard_run"]
+__all__ = ["attached_run", "dashboard_run"]
 
 CONNECTION = "bench"
 CYCLE = ("logs", "orders", "products", "dashboard")  # keys 2, 3, 5, 1
 KEYS = {mode: str(i) for i, (mode, _label, _short) in enumerate(SCREENS, start=1)}
 
 
-def _config(folder: Path, payload: dict[str, Any]) -> Path:
+def _config(folder: Path, payload: dict[str, Any], webhook_port: int = 8787) -> Path:
     text = f"""
 [engine]
 state_db = "{payload["state_db"]}"
 timezone = "UTC"
 log_dir = "logs"
+
+[webhooks]
+port = {webhook_port}
 
 [schedules]
 catalog = "off"
@@ -83,8 +91,8 @@ async def _mappings(state_db: str) -> None:
 
 
 async def _last_catalog_run(app: TillsyncApp) -> Any:
-    """Asked on the engine's own loop (the console hosts the engine in its own thread)."""
-    return await app.host.call(app.engine.store.runs.last_run("catalog", connection=CONNECTION))
+    """Asked through the facade: the console's own engine, or the service it attached to."""
+    return await app.call(app.engine.last_run("catalog", CONNECTION))
 
 
 async def _sync_running(app: TillsyncApp) -> bool:
@@ -125,13 +133,17 @@ async def _switch(app: TillsyncApp, frames: FrameLog, mode: str, give_up_s: floa
     return frames.last[mode] - started
 
 
-async def _drive(app: TillsyncApp, interval: float, limit_s: float) -> dict[str, Any]:
+async def _drive(
+    app: TillsyncApp, interval: float, limit_s: float, *, start: bool = False
+) -> dict[str, Any]:
     samples: list[dict[str, Any]] = []
     async with app.run_test(size=(120, 36)) as pilot:
         frames = FrameLog(app)
         deadline = time.monotonic() + limit_s
         while not (app.ready and app.current_mode == "dashboard"):
             await pilot.pause(0.05)
+        if start:  # attached: the service runs the job, the console only asks for it
+            job = asyncio.ensure_future(app.call(app.engine.run_job("catalog", CONNECTION)))
         while not await _sync_running(app):
             await pilot.pause(0.05)
         started = time.perf_counter()
@@ -146,6 +158,8 @@ async def _drive(app: TillsyncApp, interval: float, limit_s: float) -> dict[str,
         while await _sync_running(app) and time.monotonic() < deadline:
             await pilot.pause(0.2)
         sync_s = time.perf_counter() - started
+        if start:
+            await job
         run = await _last_catalog_run(app)
     return {"samples": samples, "sync_seen_s": round(sync_s, 2), "run_ok": bool(run and run.ok)}
 
@@ -157,3 +171,40 @@ async def dashboard_run(payload: dict[str, Any]) -> dict[str, Any]:
     config = load_config(_config(folder, payload))
     app = TillsyncApp(config.source, config=config, first_jobs=("catalog",))
     return await _drive(app, float(payload.get("interval", 0.25)), float(payload["timeout"]))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _service(config: Path, state_db: str) -> subprocess.Popen[bytes]:
+    """``tillsync run --headless`` in its own process, until its control socket answers."""
+    service = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", "run", "--headless", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=config.parent,
+    )
+    deadline = time.monotonic() + 60
+    while not probe_service(state_db).live:
+        if service.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the headless service did not open its control socket")
+        time.sleep(0.05)
+    return service
+
+
+async def attached_run(payload: dict[str, Any]) -> dict[str, Any]:
+    """The same keys, the console attached to a headless service that runs the catalog job."""
+    folder = Path(payload["state_db"]).parent
+    await _mappings(payload["state_db"])
+    config = _config(folder, payload, webhook_port=_free_port())
+    service = await asyncio.to_thread(_service, config, payload["state_db"])
+    try:
+        app = TillsyncApp(config)  # the default factory attaches to the running service
+        interval, limit = float(payload.get("interval", 0.25)), float(payload["timeout"])
+        return await _drive(app, interval, limit, start=True)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(service.wait, 60)
