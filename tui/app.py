@@ -293,6 +293,12 @@ class TillsyncApp(App[int]):
 
     @work(exclusive=True, group="engine", exit_on_error=False)
     async def _reopen(self) -> None:
+        if isinstance(self._engine, RemoteEngine):  # the service takes the saved settings too
+            try:
+                await self.host.call(self._engine.reload())
+            except TillsyncError as error:
+                self.notify(error.message, title="Settings not reloaded", severity="error")
+                return
         await self.switch_mode("startup")
         if isinstance(self.screen, StartupScreen):
             self.screen.show_status("Reopening: a running job finishes first…")

@@ -24,7 +24,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from engine.config import TillsyncConfig, require_adapters
+from engine.config import TillsyncConfig, load_config, require_adapters
 from engine.errors import ConfigError
 from engine.events import EventBus
 from engine.instance_lock import InstanceLock
@@ -241,6 +241,36 @@ class Engine(EngineAdmin, ConsoleActions):
         self.schedulers.clear()
         self._started = False
         return finished
+
+    async def reload(self) -> None:
+        """Read the config file again and carry on with it (settings saved by a console).
+
+        The running service takes new settings without a restart, so attached
+        consoles stay attached.  A file that does not load is refused before
+        anything stops; the state database, its lock and the event bus stay.
+        """
+        self._require_exclusive("reload the settings")
+        if self.config.source is None:
+            raise ConfigError("these settings were not read from a file: nothing to reload")
+        config = load_config(self.config.source)
+        require_adapters(config)
+        if config.engine.state_db != self.config.engine.state_db:
+            raise ConfigError(
+                "engine.state_db changed: that takes a restart",
+                hint="systemctl restart tillsync (or quit and start the console again)",
+            )
+        started = self._started
+        await self.stop()
+        for conn in self.connections.values():
+            await conn.aclose()
+        with contextlib.suppress(Exception):
+            await self.alerts.aclose()
+        self.config, self.alerts = config, build_alerts(config.notify)
+        self.orders, self.connections = OrderServices(self), {}
+        self._build_connections()
+        if started:
+            await self.start()
+        log.info("settings reloaded from %s", config.source)
 
     async def close(self, *, timeout: float = STOP_TIMEOUT) -> None:  # noqa: ASYNC109
         """Stop scheduled work (letting a running write finish), then close everything."""

@@ -279,3 +279,27 @@ async def test_another_local_user_is_refused(service: ControlServer):
         assert as_nobody() == "connected"
     finally:
         service.path.chmod(0o600)
+
+
+async def test_saved_settings_reach_the_service_without_a_restart(service: ControlServer):
+    """ctrl+r in an attached console: the service reloads its file; the console stays attached."""
+    remote = await _attach(service)
+    events = remote.bus.subscribe()
+    path = service.engine.config.source
+    assert path is not None
+    try:
+        text = path.read_text()
+        path.write_text(text.replace('stock = "every 3 minutes"', 'stock = "every 7 minutes"'))
+        await remote.reload()
+        assert str(service.engine.config.schedules.stock) == "every 7 minutes"
+        await remote.orders_retry(await _failed_order(remote), CONNECTION)
+        assert isinstance(await _next(events, OrderStateChanged), OrderStateChanged)
+        assert remote.attached
+
+        path.write_text(text + "\n[engine\n")
+        with pytest.raises(ConfigError):
+            await remote.reload()
+        assert str(service.engine.config.schedules.stock) == "every 7 minutes"
+    finally:
+        events.close()
+        await remote.close()

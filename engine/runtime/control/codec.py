@@ -138,8 +138,8 @@ def encode_error(error: TillsyncError) -> dict[str, Any]:
 
 def decode_error(data: dict[str, Any]) -> TillsyncError:
     message, hint = str(data.get("message", "")), data.get("hint")
-    if data.get("type") == ConfigError.__name__:
-        return ConfigError(message, hint=hint)
+    if data.get("type") == ConfigError.__name__ or data.get("kind") == FailureKind.CONFIG.value:
+        return ConfigError(message, hint=hint)  # what the admin must fix, whatever its class
     error = TillsyncError(message, hint=hint)
     with contextlib.suppress(ValueError):
         error.kind = FailureKind(data.get("kind"))
