@@ -21,6 +21,7 @@ from typing import Protocol, runtime_checkable
 
 from engine.backends.records import (
     BackofficeEvent,
+    BackofficeSale,
     CheckItem,
     CheckResult,
     Cursor,
@@ -84,6 +85,7 @@ class Capability(StrEnum):
     TAX_CODES = "tax_codes"
     PRICE_GROUPS = "price_groups"
     NOTIFICATIONS = "notifications"  # signs webhooks to /hooks/<connection>/backoffice
+    SALES_READ = "sales.read"  # sales made in the back office (a POS), for the shop's records
 
 
 class UnsupportedCapability(ConfigError):
@@ -163,6 +165,10 @@ class Backend(Protocol):
 
         The order is then skipped with that reason instead of booked or held.
         """
+        ...
+
+    def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
+        """Sales made in the back office itself (not the shop's), oldest first."""
         ...
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef: ...
@@ -268,6 +274,9 @@ class BackendBase:
 
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         raise self._unsupported(Capability.LOCATIONS)
+
+    def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
+        return self._refuse_stream(Capability.SALES_READ)
 
     def declines(self, order: Order) -> str | None:
         return None

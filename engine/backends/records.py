@@ -10,11 +10,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeAlias, TypeVar
 
+from engine.model import Money
+
 __all__ = [
     "BackofficeEvent",
+    "BackofficeSale",
     "CheckItem",
     "CheckResult",
     "Cursor",
@@ -24,6 +29,7 @@ __all__ = [
     "Page",
     "SaleRef",
     "SaleState",
+    "SoldLine",
 ]
 
 T = TypeVar("T")
@@ -176,3 +182,27 @@ class BackofficeEvent:
     refused: str = ""
     delivery_id: str = ""
     jobs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SoldLine:
+    """One line of a back-office sale; ``backoffice_product_id`` None: a product the
+    back office sold without a catalogue entry (a quick or inline product)."""
+
+    name: str
+    quantity: Decimal
+    total: Money  # what the customer paid for the line, tax included
+    backoffice_product_id: str | None = None
+    sku: str = ""
+
+
+@dataclass(frozen=True)
+class BackofficeSale:
+    """A sale made in the back office itself (a till), for the shop's order records."""
+
+    id: str
+    number: str
+    lines: tuple[SoldLine, ...]
+    total: Money
+    created_gmt: datetime | None = None
+    customer_email: str = ""

@@ -31,6 +31,8 @@ from engine.backends.nexopos.api import NexoApi
 from engine.backends.nexopos.product_edits import ProductEdits
 from engine.backends.nexopos.sales import OrderDesk
 from engine.backends.nexopos.settings import PRICE_TIERS, NexoSettings
+from engine.backends.nexopos.till_sales import read_till_sales
+from engine.backends.records import BackofficeSale
 from engine.errors import Capture
 from engine.model import (
     Category,
@@ -64,6 +66,7 @@ class NexoposBackend(BackendBase):
             Capability.PRICE_GROUPS,
             Capability.CUSTOMERS_WRITE,
             Capability.PRODUCTS_WRITE,
+            Capability.SALES_READ,
         }
     )
 
@@ -165,6 +168,10 @@ class NexoposBackend(BackendBase):
         yield Page(
             tuple(PriceGroup(t, f"{t} price", self.settings.currency, net) for t in PRICE_TIERS)
         )
+
+    def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
+        """Sales rung up at the till (not the shop's own orders), after the cursor."""
+        return read_till_sales(self._api, since)
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
         return await self._orders.create(order, key)
