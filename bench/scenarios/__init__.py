@@ -20,6 +20,7 @@ SCENARIOS: dict[str, str] = {
     "webhooks": "bench.scenarios.webhooks",
     "late_webhooks": "bench.scenarios.late_webhooks",
     "dashboard": "bench.scenarios.dashboard",
+    "sitoo_initial": "bench.scenarios.sitoo_initial",
 }
 
 
