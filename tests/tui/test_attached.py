@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
-from engine.runtime import JobProgress
+from engine.runtime import JobProgress, OutboxState
 from tests.tui.attached import SERVICE_PID, InProcessService, attached_factory
-from tests.tui.pilot import settle, until
+from tests.tui.pilot import settle, until, until_async
 from tests.tui.seed import CONNECTION, NOW, Shop, seed_state, shown_config
 from tui.app import TillsyncApp
 from tui.widgets.job_card import JobCard
@@ -99,3 +100,36 @@ def test_snapshot_attached(size, make_attached, service, snap_compare) -> None:
 def test_snapshot_service_restarting(size, make_attached, service, snap_compare) -> None:
     shot = _shot(restarting=True, service=service)
     assert snap_compare(make_attached(), terminal_size=size, run_before=shot)
+
+
+async def test_every_screen_works_attached(make_attached, service: InProcessService) -> None:
+    """Each screen loads through the socket; a retry from the debugger is the service's."""
+    app = make_attached()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert service.engine is not None
+        store = service.engine.store
+        [failed] = await app.host.call(service.engine.orders_list("failed", CONNECTION))
+        for key in ("2", "3", "4", "5", "d", "escape", "6", "1"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert not [w for w in app.workers if w.state is WorkerState.ERROR], key
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+            assert not errors, (key, errors)
+            if key == "d":  # the dry-run diff: the service read both sides and sent it over
+                assert getattr(app.screen, "diff", None) is not None
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("r")  # the failed order is the one shown first
+        await settle(pilot)
+
+        async def state() -> OutboxState:
+            entry = store.outbox.get(failed.woo_order_id, connection=CONNECTION)
+            return (await app.host.call(entry)).state
+
+        await until_async(pilot, lambda: _not_failed(state))
+        assert app.is_running
+
+
+async def _not_failed(state: Callable[[], Awaitable[OutboxState]]) -> bool:
+    return await state() is not OutboxState.FAILED
