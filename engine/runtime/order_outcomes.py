@@ -23,7 +23,7 @@ from engine.runtime.console_actions import ADMIN_JOB
 from engine.runtime.engine import Engine
 from engine.runtime.line_check import LineProblem, backoffice_title, check_order_lines
 from engine.store import OutboxEntry, OutboxState
-from engine.sync.orders import hold_kind
+from engine.sync.orders import kind_of
 
 __all__ = [
     "REFUSED_KINDS",
@@ -124,7 +124,7 @@ def _outcome(
 ) -> OrderOutcome:
     reason = ""
     if entry.state is _S.HELD:
-        kind = hold_kind(entry.last_error)
+        kind = kind_of(entry)
         reason = kind.value if kind else "held"
     elif entry.state is _S.FAILED:
         gone = any(not p.deactivated for p in lines)

@@ -11,7 +11,8 @@ left in flight to ``waiting`` rather than guessing whether they were sent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -195,12 +196,23 @@ class Outbox(OutboxConfirming):
             )
 
     async def hold(
-        self, woo_order_id: int, reason: str, *, connection: str = DEFAULT_CONNECTION
+        self,
+        woo_order_id: int,
+        reason: str,
+        *,
+        kind: str | None = None,
+        missing: Sequence[str] = (),
+        connection: str = DEFAULT_CONNECTION,
     ) -> OutboxEntry:
-        """Park an order until a fix (e.g. a mapping) lets ``release_held`` send it."""
+        """Park an order until a fix (e.g. a mapping) lets ``release_held`` send it.
+
+        ``kind`` and ``missing`` are kept as data beside the sentence, so no
+        reader has to parse the reason back.
+        """
         return await self._move(
-            woo_order_id, connection, "hold", _S.HELD, reason, last_error=reason
-        )
+            woo_order_id, connection, "hold", _S.HELD, reason, last_error=reason,
+            hold_kind=kind, hold_missing=json.dumps(list(missing)),
+        )  # fmt: skip
 
     async def release_held(self, connection: str = DEFAULT_CONNECTION) -> int:
         """Make every held order of ``connection`` due again; returns how many."""

@@ -123,6 +123,10 @@ class OutboxEntry:
     last_response: str | None = field(default=None, repr=False)
     pending_ref: str | None = None  # what the back office answered while confirming
     confirm_by: datetime | None = None  # no confirmation by then: a dead letter
+    # a held order: its kind ("needs mapping", "not ready" … see sync.orders.holds)
+    # and what it misses, each in words ("payment gateway 'cheque'")
+    hold_kind: str | None = None
+    hold_missing: tuple[str, ...] = ()
 
     def payload_data(self) -> Any:
         """The order JSON as WooCommerce sent it; numbers with a fraction as Decimal."""
@@ -174,4 +178,6 @@ def entry_from_row(row: Row) -> OutboxEntry:
         last_response=row["last_response"],
         pending_ref=row["pending_ref"],
         confirm_by=optional_from_text(row["confirm_by"]),
+        hold_kind=row["hold_kind"],
+        hold_missing=tuple(json.loads(row["hold_missing"] or "[]")),
     )

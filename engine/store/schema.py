@@ -190,6 +190,23 @@ _LINK_NAMES = Migration(
     ("ALTER TABLE links ADD COLUMN name TEXT", "ALTER TABLE links ADD COLUMN gone_at TEXT"),
 )
 
+# A held order keeps why as data (its kind and what it misses), not only as an
+# English sentence the dashboard would have to parse back (issue 15); rows held
+# before keep their kind, read once from the sentence's prefix.
+_HOLD_KINDS = Migration(
+    "held orders keep their hold kind and missing mappings as columns",
+    (
+        "ALTER TABLE outbox ADD COLUMN hold_kind TEXT",
+        "ALTER TABLE outbox ADD COLUMN hold_missing TEXT",
+        """UPDATE outbox SET hold_kind = CASE
+            WHEN last_error LIKE 'needs mapping:%' THEN 'needs mapping'
+            WHEN last_error LIKE 'totals differ:%' THEN 'totals differ'
+            WHEN last_error LIKE 'not ready:%' THEN 'not ready'
+            WHEN last_error LIKE 'unusable order data:%' THEN 'unusable order data'
+            END WHERE state = 'held'""",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     _STATE_TABLES,
     _OUTBOX_TABLES,
@@ -198,6 +215,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _WRITEBACK_DEBTS,
     _CONFIRMING_STATE,
     _LINK_NAMES,
+    _HOLD_KINDS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

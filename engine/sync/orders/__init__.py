@@ -17,7 +17,14 @@ drain checks them again.  Payment gateways for the mapping screen come from
 
 from engine.sync.orders.booking import Booking, BookingOutcome
 from engine.sync.orders.gateways import GatewayMapping, payment_gateways
-from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason, Prepared, hold_kind
+from engine.sync.orders.holds import (
+    BookingCheck,
+    HoldKind,
+    HoldReason,
+    Prepared,
+    hold_kind,
+    kind_of,
+)
 from engine.sync.orders.intake import NOT_BOOKED, IntakeRouter, OrderIntake
 from engine.sync.orders.mapping import (
     OrderDataError,
@@ -75,6 +82,7 @@ __all__ = [
     "check_webhook_health",
     "hold_kind",
     "install_webhooks",
+    "kind_of",
     "new_webhook_secret",
     "order_from_woo",
     "parse_amount",

@@ -70,13 +70,15 @@ class Booking:
         try:
             order = order_from_woo(data, self._rules.trigger_status, self._rules.meta_keys)
         except OrderDataError as exc:
-            return await self._hold(entry, str(HoldReason(HoldKind.BAD_DATA, exc.message)), log)
+            reason = str(HoldReason(HoldKind.BAD_DATA, exc.message))
+            return await self._hold(entry, reason, log, HoldKind.BAD_DATA)
         declined = self._ctx.backend.declines(order)
         if declined:
             return await self._declined(entry, declined, log)
         prepared = await self._check.prepare(order)
         if not prepared.ready:
-            return await self._hold(entry, prepared.describe(), log)
+            kind = prepared.kind or HoldKind.NEEDS_MAPPING
+            return await self._hold(entry, prepared.describe(), log, kind, prepared.missing)
         return await self._create(entry, prepared, log)
 
     async def _not_ready(self, entry: OutboxEntry, status: str, log: OrderLog) -> BookingOutcome:
@@ -87,8 +89,9 @@ class Booking:
             log(moved, Level.INFO, reason)
             return BookingOutcome.SKIPPED
         text = f"waits for status {self._rules.trigger_status!r} (now {status!r})"
+        reason = str(HoldReason(HoldKind.NOT_READY, text))
         moved = await outbox.hold(
-            entry.woo_order_id, str(HoldReason(HoldKind.NOT_READY, text)), connection=connection
+            entry.woo_order_id, reason, kind=HoldKind.NOT_READY, connection=connection
         )
         log(moved, Level.DEBUG, text)
         return BookingOutcome.WAITING
@@ -101,17 +104,26 @@ class Booking:
         log(moved, Level.INFO, reason)
         return BookingOutcome.SKIPPED
 
-    async def _hold(self, entry: OutboxEntry, reason: str, log: OrderLog) -> BookingOutcome:
+    async def _hold(
+        self,
+        entry: OutboxEntry,
+        reason: str,
+        log: OrderLog,
+        kind: HoldKind,
+        missing: tuple[str, ...] = (),
+    ) -> BookingOutcome:
         moved = await self._ctx.store.outbox.hold(
-            entry.woo_order_id, reason, connection=self._ctx.connection
-        )
+            entry.woo_order_id, reason, kind=kind, missing=missing,
+            connection=self._ctx.connection,
+        )  # fmt: skip
         log(moved, Level.WARNING, f"held — {reason}")
         return BookingOutcome.HELD
 
     async def hold_for_config(self, entry: OutboxEntry, exc: ConfigError, log: OrderLog) -> None:
         """The adapter found a setting missing (shipping product, payment method …)."""
-        reason = str(HoldReason(HoldKind.NEEDS_MAPPING, f"{exc.message} ({exc.hint})"))
-        await self._hold(entry, reason, log)
+        text = f"{exc.message} ({exc.hint})"
+        reason = str(HoldReason(HoldKind.NEEDS_MAPPING, text))
+        await self._hold(entry, reason, log, HoldKind.NEEDS_MAPPING, (text,))
 
     async def _link_known(self, entry: OutboxEntry, sale: SaleRef, log: OrderLog) -> None:
         """WooCommerce's order carries our receipt number: it was booked (before this

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from engine.model import Order, OrderLine
-from engine.store import Link, MappingKind, StateStore
+from engine.store import Link, MappingKind, OutboxEntry, OutboxState, StateStore
 from engine.sync.orders.totals import check_totals
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "HoldReason",
     "Prepared",
     "hold_kind",
+    "kind_of",
 ]
 
 #: Link kinds (written by the catalog job) that tie a Woo product to a back-office one.
@@ -60,11 +61,21 @@ def describe(reasons: Iterable[HoldReason]) -> str:
 
 
 def hold_kind(reason: str | None) -> HoldKind | None:
-    """The kind a stored hold text starts with (for grouping in the dashboard)."""
+    """The kind a hold text starts with; for rows held before the kind was a column."""
     for kind in HoldKind:
         if (reason or "").startswith(f"{kind}:"):
             return kind
     return None
+
+
+def kind_of(entry: OutboxEntry) -> HoldKind | None:
+    """A held order's kind, as the outbox stored it (the text is only for people)."""
+    if entry.state is not OutboxState.HELD:
+        return None
+    try:
+        return HoldKind(entry.hold_kind) if entry.hold_kind else hold_kind(entry.last_error)
+    except ValueError:  # a kind a newer version wrote
+        return None
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,19 @@ class Prepared:
     @property
     def ready(self) -> bool:
         return not self.reasons
+
+    @property
+    def kind(self) -> HoldKind | None:
+        """The kind stored with the hold: a missing mapping first (the admin's next step)."""
+        kinds = [reason.kind for reason in self.reasons]
+        if HoldKind.NEEDS_MAPPING in kinds:
+            return HoldKind.NEEDS_MAPPING
+        return kinds[0] if kinds else None
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """What must be mapped before the order can be booked, each in words."""
+        return tuple(r.text for r in self.reasons if r.kind is HoldKind.NEEDS_MAPPING)
 
     def describe(self) -> str:
         return describe(self.reasons)

@@ -37,7 +37,7 @@ from engine.store.order_keys import order_key, store_scope
 from engine.store.outbox_intake import lines_from_payload
 from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
-from engine.sync.orders.holds import HoldKind, hold_kind
+from engine.sync.orders.holds import HoldKind, kind_of
 from engine.sync.orders.rules import OrderRules
 from engine.sync.orders.start_point import StartPoint
 from engine.webhooks import Delivery, IntakeResult
@@ -199,7 +199,7 @@ class OrderIntake:
         ours = entry.state is OutboxState.SKIPPED and (entry.last_error or "").startswith(
             NOT_BOOKED
         )
-        parked = entry.state is OutboxState.HELD and hold_kind(entry.last_error) in _REOPEN_HOLDS
+        parked = kind_of(entry) in _REOPEN_HOLDS
         if ours or parked:
             return await self.ctx.store.outbox.retry(
                 entry.woo_order_id, connection=self.ctx.connection
