@@ -137,3 +137,22 @@ def _restart(install: Installation) -> Service:
     service = install.spawn("run", "--headless")
     service.wait_for("control socket listening on")
     return service
+
+
+def test_a_killed_services_socket_is_said_and_the_command_runs_alone(
+    install: Installation, sandboxes: Sandboxes
+):
+    _configure(install, sandboxes)
+    assert install.run("mappings", "import", "-", stdin=TAX_MAPPINGS).code == 0
+    service = install.spawn("run", "--headless")
+    service.wait_for("control socket listening on")
+    service.send_signal(signal.SIGKILL)  # no clean-up: the socket file stays behind
+    service.process.wait(timeout=10)
+    socket_file = install.folder / "state.db.sock"
+    assert socket_file.exists()
+
+    synced = install.run("sync", "catalog", "--dry-run")
+    assert synced.code == 0, synced.output
+    assert f"the control socket {socket_file} is stale" in synced.stderr
+    assert "running the engine here instead" in synced.stderr
+    assert "Dry run: nothing was written" in synced.stdout
