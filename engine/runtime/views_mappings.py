@@ -19,6 +19,7 @@ from engine.errors import TillsyncError
 from engine.model import LocationKind
 from engine.runtime.engine import Engine
 from engine.store.mappings import MappingKind
+from engine.sync.orders.holds import FALLBACK_PRODUCT
 
 __all__ = ["Choice", "MappingRow", "MappingSection", "mapping_sections"]
 
@@ -32,6 +33,7 @@ WOO_ORDER_STATUSES = (
     "failed",
 )
 ORDER_ACTIONS = ("book", "void", "ignore")
+_FALLBACK_CHOICES = 2_000  # linked products offered as the fallback (a long list is no use)
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,17 @@ class MappingSection:
     title: str
     help: str
     rows: tuple[MappingRow, ...]
-    editable: bool = True  # False: shown for checking, set in config.toml
+    editable: bool = True  # False: shown for checking only
     error: str = ""  # a side could not be read: the rows may be incomplete
+    saved_to: str = "store"  # "store": the mappings table; "config": keys in config.toml
 
     def problems(self, values: Mapping[str, str | None]) -> tuple[str, ...]:
         """What blocks saving ``values`` ({source: chosen target or None})."""
         found = []
+        if self.kind is MappingKind.ORDER_STATUS:
+            booking = [s for s, action in values.items() if action == "book"]
+            if len(booking) != 1:
+                found.append(f"Order statuses: exactly one status books (now {len(booking)})")
         for row in self.rows:
             value = values.get(row.source)
             if value is None:
@@ -175,13 +182,14 @@ def _status_section(engine: Engine, connection: str) -> MappingSection:
             return "book"
         return "void" if status in rules.void_on else "ignore"
 
-    rows = tuple(MappingRow(s, s, options, action(s)) for s in WOO_ORDER_STATUSES)
+    rows = tuple(MappingRow(s, s, options, action(s), required=True) for s in WOO_ORDER_STATUSES)
     return MappingSection(
         MappingKind.ORDER_STATUS,
         "Order statuses",
-        f"Set in config.toml: [connections.{connection}.orders] trigger_status / void_on",
+        "One status books the sale, the void ones reverse it. Saved to config.toml: "
+        f"[connections.{connection}.orders] trigger_status / void_on (reopen to apply)",
         rows,
-        editable=False,
+        saved_to="config",
     )
 
 
@@ -224,9 +232,33 @@ def _config_section(
     return MappingSection(
         MappingKind.LOCATION,
         "Locations",
-        f"Set in config.toml: [connections.{connection}.backend]",
+        f"Saved to config.toml: [connections.{connection}.backend] (reopen to apply)",
         tuple(r for r in rows if r.options or r.current),
-        editable=False,
+        saved_to="config",
+    )
+
+
+async def _defaults_section(
+    engine: Engine, connection: str, current: Mapping[str, str]
+) -> MappingSection:
+    """The fallback product: books a line whose own product the back office no longer has.
+
+    Offered: the linked products the back office still has (local, no network).
+    """
+    options = []
+    async for link in engine.store.links.iterate("product", connection=connection):
+        if link.gone_at is None and len(options) < _FALLBACK_CHOICES:
+            label = f"{link.sku or link.backoffice_id} {link.name or ''}".strip()
+            options.append(Choice(link.backoffice_id, label))
+    row = MappingRow(
+        FALLBACK_PRODUCT, "Fallback product", tuple(options), current.get(FALLBACK_PRODUCT)
+    )
+    return MappingSection(
+        MappingKind.DEFAULT,
+        "Defaults",
+        "Books a line whose product the back office no longer has (the line keeps its "
+        "name and price); not set: such an order is held.",
+        (row,),
     )
 
 
@@ -246,7 +278,8 @@ async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSect
     sections = (
         _tax_section(sides, saved[MappingKind.TAX_CLASS], entry.vocabulary.tax),
         *(
-            # payments and order statuses only matter to a back office that books orders
+            # payments, order statuses and the fallback product only matter to a
+            # back office that books orders
             (
                 _payment_section(sides, saved[MappingKind.PAYMENT], entry.vocabulary.payment),
                 _status_section(engine, connection),
@@ -255,6 +288,11 @@ async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSect
             else ()
         ),
         _config_section(sides, connection, settings, entry),
+        *(
+            (await _defaults_section(engine, connection, saved[MappingKind.DEFAULT]),)
+            if books
+            else ()
+        ),
     )
     error = "; ".join(sides.errors)
     return tuple(replace(s, error=error) if error else s for s in sections)

@@ -33,6 +33,7 @@ __all__ = [
     "SettingsView",
     "apply_edits",
     "edit_config",
+    "edit_config_keys",
     "schedule_preview",
     "send_test_mail",
     "settings_view",
@@ -162,10 +163,15 @@ def apply_edits(text: str, edits: Iterable[tuple[str, str, Any]]) -> str:
 
 def edit_config(path: Path, table: str, key: str, value: Any) -> None:
     """Set one key in the config file, refusing any result tillsync would not load."""
+    edit_config_keys(path, [(table, key, value)])
+
+
+def edit_config_keys(path: Path, edits: Iterable[tuple[str, str, Any]]) -> None:
+    """Set several keys at once (checked together: one may only be valid with another)."""
     text = path.read_text(encoding="utf-8")
     secrets = secrets_path_for(path)
     secrets_text = secrets.read_text(encoding="utf-8") if secrets.is_file() else ""
-    changed = _with_key(text, table, key, value)
+    changed = apply_edits(text, edits)
     parse_config(changed, source=path, secrets_text=secrets_text, env=os.environ)
     mode = path.stat().st_mode & 0o777
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")

@@ -1,9 +1,11 @@
-"""Mappings: taxes and payments (editable), order statuses and locations (checked).
+"""Mappings: taxes, payments, order statuses, locations and defaults, all editable.
 
 The values offered come from both systems (read in a worker when the screen
 opens, ``u`` reads them again).  Saving validates first and writes only the
 rows that changed; ``R`` then releases the orders that were held waiting for
-a mapping, so they are checked again.
+a mapping, so they are checked again.  Order statuses and locations are
+config.toml keys: saving writes them (checked together) and offers to reopen
+the engine so they take effect.
 """
 
 from __future__ import annotations
@@ -17,8 +19,16 @@ from textual.containers import Container
 from textual.widget import Widget
 from textual.widgets import Static, TabbedContent, TabPane
 
-from engine.runtime import OutboxState, TillsyncError
+from engine.runtime import (
+    ConfigError,
+    ConfigFileError,
+    OutboxState,
+    TillsyncError,
+    format_config_error,
+)
+from engine.runtime.mapping_config import config_mapping_edits
 from engine.runtime.views import MappingSection, mapping_sections
+from engine.runtime.views_settings import edit_config_keys
 from tui.modals.confirm import ConfirmModal
 from tui.screens.console import ConsoleScreen
 from tui.widgets.mapping_editor import MappingEditor
@@ -26,7 +36,7 @@ from tui.widgets.mapping_editor import MappingEditor
 __all__ = ["MappingsScreen"]
 
 # Orders' "needs" kinds → the section that fixes them
-_SECTION_OF = {"payment": "payment", "tax_class": "tax_class"}
+_SECTION_OF = {"payment": "payment", "tax_class": "tax_class", "default": "default"}
 
 
 class MappingsScreen(ConsoleScreen):
@@ -122,7 +132,7 @@ class MappingsScreen(ConsoleScreen):
     def action_save(self) -> None:
         editor = self._active_editor()
         if editor is None or not editor.section.editable:
-            self.notify("This section is set in config.toml.", severity="warning")
+            self.notify("This section cannot be edited here.", severity="warning")
         elif not editor.request_save():
             self.notify("Not saved: fix the marked rows first.", severity="error")
 
@@ -132,10 +142,38 @@ class MappingsScreen(ConsoleScreen):
     @work(exclusive=True, group="mappings-save")
     async def _save(self, section: MappingSection, values: dict[str, str | None]) -> None:
         changed = [r for r in section.rows if values[r.source] != r.current]
+        if section.saved_to == "config":
+            self._save_to_config(section, values, len(changed))
+            return
         changes = {row.source: values[row.source] for row in changed}
         await self.call(self.engine.save_mappings(section.kind, changes, self.connection))
         self.notify(f"{section.title}: {len(changed)} mapping(s) saved. R releases held orders.")
         self._load()
+
+    def _save_to_config(
+        self, section: MappingSection, values: dict[str, str | None], changed: int
+    ) -> None:
+        """Order statuses and places are config.toml keys: written together, then reopen."""
+        path = self.engine.config.source
+        try:
+            if path is None:
+                raise ConfigError("this configuration has no file to save to")
+            edit_config_keys(path, config_mapping_edits(self.connection, section.kind, values))
+        except ConfigFileError as error:
+            self.notify(format_config_error(error), title="Not saved", severity="error")
+            return
+        except TillsyncError as error:
+            self.notify(error.message, title="Not saved", severity="error")
+            return
+        for editor in self.query(MappingEditor):
+            if editor.section is section:
+                editor.mark_saved(values)
+        modal = ConfirmModal(
+            f"{section.title}: {changed} change(s) saved to config.toml",
+            "Reopen the engine now so they take effect? A running job finishes first.",
+            confirm="Reopen now",
+        )
+        self.app.push_screen(modal, lambda ok: self.console.action_reopen() if ok else None)
 
     @work(exclusive=True, group="mappings-release")
     async def action_release(self) -> None:

@@ -9,6 +9,8 @@ it.  Saving is the screen's job: the editor validates and posts
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -73,7 +75,7 @@ class MappingEditor(VerticalScroll):
             return False
         return any(self.values()[row.source] != row.current for row in self.section.rows)
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_select_changed(self, event: Select.Changed | None) -> None:
         """Mark each row whose choice differs from what is saved (● and the row's style)."""
         if not self.section.editable:
             return
@@ -84,6 +86,12 @@ class MappingEditor(VerticalScroll):
             line.set_class(edited, "-changed")
             mark = "● " if edited else ""
             line.query_one(Label).update(mark + row.label + (" *" if row.required else ""))
+
+    def mark_saved(self, values: dict[str, str | None]) -> None:
+        """Saved elsewhere than the store (config.toml): these values are now the saved ones."""
+        rows = tuple(replace(row, current=values.get(row.source)) for row in self.section.rows)
+        self.section = replace(self.section, rows=rows)
+        self.on_select_changed(None)
 
     def request_save(self) -> bool:
         """Validate; post SaveRequested when valid.  Returns whether it was valid."""
