@@ -303,3 +303,22 @@ async def test_saved_settings_reach_the_service_without_a_restart(service: Contr
     finally:
         events.close()
         await remote.close()
+
+
+async def test_an_answer_holding_a_secret_is_not_sent(
+    service: ControlServer, monkeypatch: pytest.MonkeyPatch
+):
+    """The server's last guard, whatever a facade method returns by mistake."""
+    remote = await _attach(service)
+    woo = service.engine.config.connections[CONNECTION].woo
+    leaked = woo.consumer_secret.get_secret_value()
+
+    async def export_mappings(self: Engine, connection: str | None = None) -> str:
+        return f"[payment]\nleak = {leaked!r}\n"
+
+    monkeypatch.setattr(Engine, "export_mappings", export_mappings)
+    try:
+        with pytest.raises(TillsyncError, match="held a secret, so it was not sent"):
+            await remote.export_mappings(CONNECTION)
+    finally:
+        await remote.close()

@@ -19,12 +19,13 @@ import typing
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, SecretStr, TypeAdapter
 
 from engine.errors import ConfigError, FailureKind, TillsyncError
 from engine.events import EngineEvent
 
 __all__ = [
+    "configured_secrets",
     "decode_error",
     "decode_event",
     "decode_value",
@@ -144,3 +145,21 @@ def decode_error(data: dict[str, Any]) -> TillsyncError:
     with contextlib.suppress(ValueError):
         error.kind = FailureKind(data.get("kind"))
     return error
+
+
+def configured_secrets(value: Any) -> list[str]:
+    """Every SecretStr value (4 characters or more) in a configuration: what must never
+    cross the socket (the server's last check on each answer and event)."""
+    if isinstance(value, SecretStr):
+        secret = value.get_secret_value()
+        return [secret] if len(secret) >= 4 else []
+    if isinstance(value, BaseModel):
+        fields = [getattr(value, name) for name in type(value).model_fields]
+        items: Any = [*fields, *(value.model_extra or {}).values()]
+    elif isinstance(value, dict):
+        items = value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return []
+    return [secret for item in items for secret in configured_secrets(item)]

@@ -38,7 +38,7 @@ from starlette.routing import Route
 from engine.errors import TillsyncError
 from engine.events import Subscription
 from engine.runtime.control.calls import FacadeCall
-from engine.runtime.control.codec import encode_error, encode_event
+from engine.runtime.control.codec import configured_secrets, encode_error, encode_event
 from engine.runtime.control.paths import check_socket_folder
 from engine.runtime.engine import Engine
 
@@ -139,7 +139,11 @@ class ControlServer:
         try:
             call = FacadeCall.from_json(await request.json())
             answer = await _until_disconnected(request, call.run(self.engine))
-            return JSONResponse({"answer": call.encode_answer(answer)})
+            body = json.dumps({"answer": call.encode_answer(answer)})
+            if self._holds_secret(body):
+                log.error("control: the answer to %s held a secret: not sent", call.target)
+                raise TillsyncError("the service's answer held a secret, so it was not sent")
+            return Response(body, media_type="application/json")
         except TillsyncError as error:
             return JSONResponse({"error": encode_error(error)}, status_code=422)
         except (ValueError, TypeError) as error:  # a call this service can't make sense of
@@ -167,7 +171,15 @@ class ControlServer:
                 if event is None:
                     yield ": keep-alive\n\n"
                     continue
-                yield f"data: {json.dumps(encode_event(event))}\n\n"
+                data = json.dumps(encode_event(event))
+                if self._holds_secret(data):
+                    log.error("control: a %s event held a configured secret: not sent", event.name)
+                    continue
+                yield f"data: {data}\n\n"
+
+    def _holds_secret(self, text: str) -> bool:
+        """The last guard: nothing sent over the socket may contain a configured secret."""
+        return any(secret in text for secret in configured_secrets(self.engine.config))
 
 
 async def _next_event(subscription: Subscription, closing: asyncio.Event) -> Any:
