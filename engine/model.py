@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 __all__ = [
+    "BackofficeOrder",
     "Category",
     "CouponLine",
     "Customer",
@@ -353,3 +354,23 @@ class Order:
     # WooCommerce's shipping_lines[].method_id ("flat_rate", "local_pickup"):
     # a back office that books pick-up orders apart (Click & Collect) reads it
     shipping_methods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BackofficeOrder:
+    """An order taken in the back office that WooCommerce should hold too
+    (a POS's ship-from-store order), created there once, keyed by ``id``.
+
+    ``status`` is the WooCommerce status it gets (the back office's settings
+    choose it per kind of order); ``lines`` carry SKUs, quantities and totals
+    as the back office booked them.
+    """
+
+    id: str
+    kind: str
+    status: str
+    currency: str
+    customer: Customer
+    lines: tuple[OrderLine, ...]
+    total: Money
+    created_gmt: datetime | None = None

@@ -34,6 +34,7 @@ from engine.backends.records import (
 )
 from engine.errors import Capture, ConfigError, FailureKind, TillsyncError
 from engine.model import (
+    BackofficeOrder,
     Category,
     Customer,
     Location,
@@ -85,6 +86,7 @@ class Capability(StrEnum):
     TAX_CODES = "tax_codes"
     PRICE_GROUPS = "price_groups"
     NOTIFICATIONS = "notifications"  # signs webhooks to /hooks/<connection>/backoffice
+    ORDERS_READ = "orders.read"  # orders taken in the back office that the shop should hold
     SALES_READ = "sales.read"  # sales made in the back office (a POS), for the shop's records
 
 
@@ -154,6 +156,10 @@ class Backend(Protocol):
     ) -> AsyncIterator[Page[PaymentMethod]]: ...
 
     def read_price_groups(self, since: Cursor | None = None) -> AsyncIterator[Page[PriceGroup]]: ...
+
+    def read_orders(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeOrder]]:
+        """Orders taken in the back office that WooCommerce should hold (ship-from-store)."""
+        ...
 
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         """Choose where sales are booked or stock is read; ``kind`` says which type
@@ -271,6 +277,9 @@ class BackendBase:
 
     def read_price_groups(self, since: Cursor | None = None) -> AsyncIterator[Page[PriceGroup]]:
         return self._refuse_stream(Capability.PRICE_GROUPS)
+
+    def read_orders(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeOrder]]:
+        return self._refuse_stream(Capability.ORDERS_READ)
 
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         raise self._unsupported(Capability.LOCATIONS)

@@ -28,12 +28,14 @@ from engine.backends.sitoo import catalog, check
 from engine.backends.sitoo.api import SitooApi
 from engine.backends.sitoo.events import parse_events
 from engine.backends.sitoo.order_wire import is_click_and_collect
+from engine.backends.sitoo.orders_in import OrderReader
 from engine.backends.sitoo.reads import CatalogReader
 from engine.backends.sitoo.sales import SitooOrders
 from engine.backends.sitoo.settings import SitooSettings
 from engine.backends.sitoo.writes import ProductWriter, StockWriter
 from engine.errors import Capture, ConfigError
 from engine.model import (
+    BackofficeOrder,
     Category,
     Location,
     LocationKind,
@@ -81,6 +83,9 @@ class SitooBackend(BackendBase):
         self._reader = CatalogReader(self._api)
         self._orders = SitooOrders(self._api)
         self._warehouse = settings.warehouse_id
+        self._orders_in = OrderReader(self._api)
+        if settings.import_orders != "off":  # Sitoo orders go into WooCommerce too
+            self.capabilities = SitooBackend.capabilities | {Capability.ORDERS_READ}
 
     def __repr__(self) -> str:
         return f"SitooBackend(account={self.settings.account_id!r}, mode={self.settings.mode!r})"
@@ -200,6 +205,11 @@ class SitooBackend(BackendBase):
                 "no Sitoo warehouse chosen: set [connections.<name>.backend] warehouse"
             )
         return await StockWriter(self._api).write(warehouse, levels)
+
+    def read_orders(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeOrder]]:
+        if Capability.ORDERS_READ not in self.capabilities:
+            return super().read_orders(since)
+        return self._orders_in.orders(since)
 
     async def parse_notification(self, headers: Mapping[str, str], body: bytes) -> BackofficeEvent:
         """A batch of the Events SPI (see :mod:`.events`)."""

@@ -49,6 +49,9 @@ class SitooBackendSettings(Section):
     shipping_row: StrictBool = Field(True, examples=["true"])
     deliver_after_sync: StrictBool = Field(False, examples=["false"])
     force_instant_stock: StrictBool = Field(False, examples=["false"])
+    import_orders: Literal["off", "store2door", "all"] = Field("off", examples=['"store2door"'])
+    store2door_status: str = Field("processing", examples=['"processing"'])
+    other_status: str = Field("completed", examples=['"completed"'])
     events_user: str | None = Field(None, examples=['"sitoo-events"'])
     events_password: Secret | None = Field(None, examples=['"a long random string"'])
     verify_tls: StrictBool = Field(True, examples=["true"])
@@ -104,6 +107,9 @@ class SitooBackendSettings(Section):
             "deliver_after_sync": self.deliver_after_sync,
             "price_includes_tax": getattr(sync, "price_includes_tax", True),
             "force_instant_stock": self.force_instant_stock,
+            "import_orders": self.import_orders,
+            "store2door_status": self.store2door_status,
+            "other_status": self.other_status,
             "events_user": self.events_user,
             "events_password": self.events_password,
             "timeout": self.timeout,

@@ -71,6 +71,9 @@ class SitooSettings:
     deliver_after_sync: bool = False
     price_includes_tax: bool = True
     force_instant_stock: bool = False
+    import_orders: str = "off"  # off | store2door | all: Sitoo orders created in WooCommerce
+    store2door_status: str = "processing"
+    other_status: str = "completed"
     events_user: str | None = None
     events_password: str | None = field(default=None, repr=False)
     page_size: int = 100

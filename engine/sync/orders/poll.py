@@ -20,6 +20,7 @@ from engine.store import OrderSource
 from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
 from engine.sync.jobrun import JobRun
+from engine.sync.orders.from_backoffice import BackofficeOrderImport
 from engine.sync.orders.intake import OrderIntake
 from engine.sync.orders.mapping import OrderDataError, parse_gmt
 from engine.sync.orders.store_marker import ensure_store_marker
@@ -77,7 +78,7 @@ class OrderPoll:
                 if seen % _PROGRESS_EVERY == 0:
                     run.progress(seen)
             await self._commit(cursor)
-            run.totals.written = new
+            run.totals.written = new + await BackofficeOrderImport(self.ctx).run()
         return PollReport(run.run_id, run.totals.read, new, ignored, cursor.committable_text())
 
     async def _offer(self, run: JobRun, order: dict[str, Any], cursor: TimeCursor) -> IntakeResult:
