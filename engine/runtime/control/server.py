@@ -83,6 +83,7 @@ class ControlServer:
         self.path = path
         self.pid = os.getpid() if pid is None else pid  # what consoles show (fixed in snapshots)
         self._closing = asyncio.Event()
+        self._secrets: tuple[object, list[str]] = (None, [])
         self._server: _EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None
         self.app = Starlette(
@@ -179,7 +180,10 @@ class ControlServer:
 
     def _holds_secret(self, text: str) -> bool:
         """The last guard: nothing sent over the socket may contain a configured secret."""
-        return any(secret in text for secret in configured_secrets(self.engine.config))
+        config = self.engine.config
+        if self._secrets[0] is not config:  # walked once per configuration (a reload makes anew)
+            self._secrets = (config, configured_secrets(config))
+        return any(secret in text for secret in self._secrets[1])
 
 
 async def _next_event(subscription: Subscription, closing: asyncio.Event) -> Any:
