@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.hostfloor import BATCH_LIMIT, HostPlan, slots
+from bench.hostfloor import BATCH_LIMIT, HostPlan, parallelism
 from bench.procs import run_child
 from bench.report import Row, Target, ratio
 from bench.scenarios.shop_pair import ShopPair, woo_requests
@@ -33,7 +33,7 @@ BURST = 2
 def _host(settings: BenchSettings) -> HostModel:
     base = settings.host_model(workers=settings.throttle_workers)
     full_batch = base.cost(Operation.BATCH, batch=(BATCH_LIMIT, 0, 0))
-    rps = settings.throttle_rps_share * slots(base) / full_batch
+    rps = settings.throttle_rps_share * parallelism(base) / full_batch
     return base.patched({"rate_limit_rps": round(rps, 3), "rate_limit_burst": BURST})
 
 

@@ -175,7 +175,7 @@ class ApiEndpoint:
         model = self.sb.host_model
         cost = model.cost(reply.operation, reply.items, reply.batch)
         if cost > 0:
-            await asyncio.sleep(cost * max(1.0, busy / max(1, model.cores)))
+            await asyncio.sleep(cost * model.slowdown(busy))
 
     def _respond(self, reply: Reply, call: ApiCall | None, site: str) -> Response:
         body = reply.body
