@@ -237,3 +237,15 @@ async def test_push_only_pairs_by_sku_then_pushes_edits_and_never_writes_the_sho
     mug = pair.backend.products["m-1"]  # type: ignore[attr-defined]
     pair.backend.edit(replace(mug, name="Renamed at the till"))  # type: ignore[attr-defined]
     assert await pair.sync() == (0, 0)  # push only: the shop is never written
+
+
+async def test_a_field_the_shop_owns_is_not_pulled(pair: Pair) -> None:
+    truth = MappingProxyType({"name": Side.WOOCOMMERCE})
+    pair.ctx = replace(pair.ctx, directions=Directions(products=Direction.BOTH, truth=truth))
+    await pair.sync()
+    mug = pair.backend.products["m-1"]  # type: ignore[attr-defined]
+    pair.backend.edit(replace(mug, name="Till name", price=Money.of("11.00", "EUR")))  # type: ignore[attr-defined]
+    assert await pair.sync() == (1, 0)  # the price, not the name
+    shop = pair.woo_product("MIN-1")
+    assert (shop["name"], shop["regular_price"]) == ("Plain mug", "11.00")
+    assert await pair.sync() == (0, 0)
