@@ -13,7 +13,8 @@ from typing import ClassVar
 from sandbox.server import RunningServer, start_server
 from sandbox.sitoo.account import ESHOP_ID, SitooSandbox
 from sandbox.sitoo.app import API_BASE, create_app
-from sandbox.sitoo.seed import PRICELIST_WEBSHOP, WAREHOUSE_WEB, seed
+from sandbox.sitoo.orders import create_order
+from sandbox.sitoo.seed import PRICELIST_WEBSHOP, WAREHOUSE_STORE, WAREHOUSE_WEB, seed
 
 __all__ = ["SitooDemo"]
 
@@ -29,7 +30,22 @@ class SitooDemo:
     def __init__(self, products: int = 300, port: int = 0) -> None:
         self.sandbox = SitooSandbox()
         seed(self.sandbox, products=products)
+        self._store2door_order()
         self.server: RunningServer = start_server(create_app(self.sandbox), port=port)
+
+    def _store2door_order(self) -> None:
+        """A customer ordered in the store for home delivery: not delivered yet, so the
+        first orders poll brings it into WooCommerce (a Store2Door order coming down)."""
+        sb = self.sandbox
+        with sb.lock:
+            single = next(p for p in sb.products.values() if p.get("variantparentid") is None)
+            create_order(sb, ESHOP_ID, {
+                "ordertypeid": 10, "currencycode": "SEK", "email": "store2door@example.com",
+                "namefirst": "Alva", "namelast": "Berg", "warehouseid": WAREHOUSE_STORE,
+                "orderitems": [{"orderitemtype": 10, "productname": single["title"],
+                                "sku": single["sku"], "quantity": 1,
+                                "moneyrowprice": single["moneyprice"], "vatvalue": 25}],
+            })  # fmt: skip
 
     @property
     def base_url(self) -> str:
@@ -45,6 +61,7 @@ class SitooDemo:
             "eshopid": str(ESHOP_ID),
             "warehouse": str(WAREHOUSE_WEB),
             "pricelist": str(PRICELIST_WEBSHOP),
+            "import_orders": "store2door",
         }
 
     def backend_secrets(self) -> dict[str, str]:

@@ -20,10 +20,12 @@ async def test_the_sitoo_demo_config_connects_and_its_orders_flow(tmp_path: Path
         try:
             result = await backend.check()
             families = [p async for page in backend.read_products() for p in page.items]
+            coming = [o async for page in backend.read_orders() for o in page.items]
         finally:
             await backend.aclose()
         assert result.ok, result.summary
         assert any(p.variants for p in families)  # variants for the Products screen
+        assert [o.kind for o in coming] == ["store2door"]  # a Store2Door order comes down
         assert demo.backoffice.sandbox.password not in (tmp_path / "config.toml").read_text()
         demo.backoffice.stumble()
         assert demo.backoffice.sandbox.knobs.scripted == ["503", "503"]
