@@ -20,6 +20,7 @@ SCENARIOS: dict[str, str] = {
     "webhooks": "bench.scenarios.webhooks",
     "late_webhooks": "bench.scenarios.late_webhooks",
     "dashboard": "bench.scenarios.dashboard",
+    "nexopos_read": "bench.scenarios.nexopos_read",
     "sitoo_initial": "bench.scenarios.sitoo_initial",
 }
 
