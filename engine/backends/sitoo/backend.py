@@ -215,8 +215,9 @@ class SitooBackend(BackendBase):
         """A batch of the Events SPI (see :mod:`.events`)."""
         settings = self.settings
         return parse_events(
-            headers, body, settings.events_user, settings.events_password, settings.mode
-        )
+            headers, body, settings.events_user, settings.events_password, settings.mode,
+            imports_orders=Capability.ORDERS_READ in self.capabilities,
+        )  # fmt: skip
 
     async def aclose(self) -> None:
         await self._api.aclose()

@@ -8,8 +8,9 @@ holds back the ones behind it, and duplicates happen.  So a batch is
 acknowledged once it is kept, whatever it holds: an unknown ``event_type``
 is logged and ignored, never refused (refusing would block the queue).
 Events are notifications only: order, warehouse-transaction and
-order-delivery events change stock, so they ask for the stock job at once;
-the job re-reads what changed.
+order-delivery events change stock, so they ask for the stock job at once
+(and, when Sitoo orders come down into WooCommerce, order events ask for the
+orders poll too); the jobs re-read what changed.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def parse_events(
     user: str | None,
     password: str | None,
     mode: str = "live",
+    imports_orders: bool = False,
 ) -> BackofficeEvent:
     """One kept record for the batch; ``jobs`` asks for the stock job when stock moved."""
     if password and not _authorized(headers, user or "", password):
@@ -81,5 +83,14 @@ def parse_events(
         topic=topic,
         ref=f"order {orders[0]}" if orders else "",
         delivery_id=str(batch[0].get("event_id", "")) if batch else "",
-        jobs=("stock",) if STOCK_EVENTS & set(kinds) else (),
+        jobs=_jobs(set(kinds), imports_orders),
     )
+
+
+def _jobs(kinds: set[str], imports_orders: bool) -> tuple[str, ...]:
+    """Stock moved: the stock job; an order changed and Sitoo orders come down: the
+    orders poll too (it brings them into WooCommerce)."""
+    jobs = ["stock"] if STOCK_EVENTS & kinds else []
+    if imports_orders and kinds & {"order", "order-delivery"}:
+        jobs.append("orders_poll")
+    return tuple(jobs)
