@@ -28,12 +28,12 @@ KORONA_PASSWORD_LINE = "password:   " + kor.DEFAULT_PASSWORD
 )
 def test_a_back_office_without_an_adapter_is_refused_at_its_key(tmp_path: Path, command):
     inst = offline_install(tmp_path / "tillsync")
-    text = inst.config_path.read_text().replace('type = "korona"', 'type = "kros"')
+    text = inst.config_path.read_text().replace('type = "korona"', 'type = "lightspeed"')
     inst.config_path.write_text(text)
     result = inst.run(*command, timeout=QUICK)
     assert result.code != 0, result.output
     assert "connections.shop1.backend.type" in result.output
-    assert "no adapter for 'kros'" in result.output
+    assert "no adapter for 'lightspeed'" in result.output
     assert "choose one of korona" in result.output
     assert "unexpected error" not in result.output
 
