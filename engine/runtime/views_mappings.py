@@ -251,7 +251,10 @@ async def _defaults_section(
             label = f"{link.sku or link.backoffice_id} {link.name or ''}".strip()
             options.append(Choice(link.backoffice_id, label))
     row = MappingRow(
-        FALLBACK_PRODUCT, "Fallback product", tuple(options), current.get(FALLBACK_PRODUCT)
+        FALLBACK_PRODUCT,
+        "Fallback product",
+        tuple(sorted(options, key=lambda c: c.label)),  # by SKU, as the admin looks them up
+        current.get(FALLBACK_PRODUCT),
     )
     return MappingSection(
         MappingKind.DEFAULT,
