@@ -114,8 +114,7 @@ def _code(sb: NexoSandbox) -> str:
     return f"{day}-{count:03d}"
 
 
-def create_order(sb: NexoSandbox, body: Any, request: Request) -> dict[str, Any]:
-    body = body if isinstance(body, dict) else {}
+def _customer(sb: NexoSandbox, body: dict[str, Any], request: Request) -> dict[str, Any]:
     if "customer_id" not in body:
         raise error_500('Undefined array key "customer_id"', request)
     customer = sb.users.get(int(_dec(body["customer_id"])))
@@ -125,13 +124,24 @@ def create_order(sb: NexoSandbox, body: Any, request: Request) -> dict[str, Any]
         )
     if not isinstance(body.get("type"), dict) or "identifier" not in body["type"]:
         raise error_500('Undefined array key "type"', request)
-    lines = [_line(sb, p, request) for p in body.get("products") or []]
-    payments = _payments(sb, body.get("payments") or [])
+    return customer
+
+
+def _totals(body: dict[str, Any], lines: list[dict[str, Any]]) -> tuple[Decimal, Decimal, Decimal]:
+    """(subtotal, discount, total) as ``OrdersService`` computes them [I: no tax here]."""
     subtotal = sum((_dec(ln["total_price"]) for ln in lines), Decimal(0))
     discount = _dec(body.get("discount"))
     if body.get("discount_type") == "percentage":
         discount = subtotal * _dec(body.get("discount_percentage")) / 100
-    total = subtotal - discount + _dec(body.get("shipping"))
+    return subtotal, discount, subtotal - discount + _dec(body.get("shipping"))
+
+
+def create_order(sb: NexoSandbox, body: Any, request: Request) -> dict[str, Any]:
+    body = body if isinstance(body, dict) else {}
+    customer = _customer(sb, body, request)
+    lines = [_line(sb, p, request) for p in body.get("products") or []]
+    payments = _payments(sb, body.get("payments") or [])
+    subtotal, discount, total = _totals(body, lines)
     paid = sum((_dec(p["value"]) for p in payments), Decimal(0))
     status = _status(total, paid, body.get("payment_status"))
     if status in _TAKES_STOCK:
@@ -148,8 +158,7 @@ def create_order(sb: NexoSandbox, body: Any, request: Request) -> dict[str, Any]
         "author_id": body.get("author_id") or 1, "voidance_reason": None,
         "stock_taken": status in _TAKES_STOCK, "created_at": now_text(), "updated_at": now_text(),
         "products": [ln | {"id": n + 1, "order_id": order_id} for n, ln in enumerate(lines)],
-        "payments": payments,
-        "addresses": body.get("addresses") or {},
+        "payments": payments, "addresses": body.get("addresses") or {},
     }  # fmt: skip
     sb.orders[order_id] = order
     return order
@@ -175,35 +184,38 @@ def void_order(sb: NexoSandbox, key: str, body: Any) -> dict[str, Any]:
     return order
 
 
+def _refund_line(
+    sb: NexoSandbox, order: dict[str, Any], item: Any, refund: dict[str, Any], request: Request
+) -> dict[str, Any]:
+    if not isinstance(item, dict) or "description" not in item:
+        raise error_500('Undefined array key "description"', request)
+    line = next((ln for ln in order["products"] if ln["id"] == int(_dec(item.get("id")))), None)
+    if line is None:
+        raise model_missing("OrderProduct", item.get("id"))
+    quantity = min(float(_dec(item.get("quantity"))), line["quantity"])
+    if line["unit_quantity_id"] and order["stock_taken"]:
+        _move(sb, line, "returned", quantity)
+    refund["products"].append({"order_product_id": line["id"], "quantity": quantity})
+    refund["total"] += quantity * float(_dec(item.get("unit_price")))
+    return {
+        "status": "success",
+        "message": "The product has been refunded.",
+        "data": {"productRefund": {"quantity": quantity}, "orderProduct": dict(line)},
+    }
+
+
 def refund_order(sb: NexoSandbox, key: str, body: Any, request: Request) -> dict[str, Any]:
     order = order_of(sb, key)
     if order["payment_status"] not in ("paid", "partially_paid", "unpaid", "partially_refunded"):
         raise forbidden("Unable to proceed a refund on an unpaid order.")
     body = body if isinstance(body, dict) else {}
-    refund = {"order_id": order["id"], "total": 0.0, "products": []}
+    refund: dict[str, Any] = {"order_id": order["id"], "total": 0.0, "products": []}
     sb.refunds.append(refund)  # written before anything is checked [V-run]
     if "description" not in body:
         raise error_500('Undefined array key "description"', request)
-    by_id = {ln["id"]: ln for ln in order["products"]}
-    results = []
-    for item in body.get("products") or []:
-        if "description" not in item:
-            raise error_500('Undefined array key "description"', request)
-        line = by_id.get(int(_dec(item.get("id"))))
-        if line is None:
-            raise model_missing("OrderProduct", item.get("id"))
-        quantity = min(float(_dec(item.get("quantity"))), line["quantity"])
-        if line["unit_quantity_id"] and order["stock_taken"]:
-            _move(sb, line, "returned", quantity)
-        refund["products"].append({"order_product_id": line["id"], "quantity": quantity})
-        refund["total"] += quantity * float(_dec(item.get("unit_price")))
-        results.append(
-            {
-                "status": "success",
-                "message": "The product has been refunded.",
-                "data": {"productRefund": {"quantity": quantity}, "orderProduct": dict(line)},
-            }
-        )
+    results = [
+        _refund_line(sb, order, item, refund, request) for item in body.get("products") or []
+    ]
     refunded = sum(p["quantity"] for p in refund["products"])
     whole = sum(ln["quantity"] for ln in order["products"])
     order["payment_status"] = "refunded" if refunded >= whole else "partially_refunded"

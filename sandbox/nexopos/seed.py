@@ -52,7 +52,8 @@ def price_columns(prefix: str, gross: Decimal, rate: Decimal) -> dict[str, float
     }
 
 
-def _base(sb: NexoSandbox) -> None:
+def _people(sb: NexoSandbox) -> None:
+    """An administrator (a user, not a customer) and the walk-in customer."""
     stamp = now_text()
     sb.users[ids.ADMIN_USER] = {
         "id": ids.ADMIN_USER, "username": "admin", "email": ids.ADMIN_EMAIL, "role": "admin",
@@ -63,10 +64,11 @@ def _base(sb: NexoSandbox) -> None:
         "role": "customer", "first_name": "Walk-in", "last_name": "Customer",
         "group_id": ids.GROUP_DEFAULT, "created_at": stamp, "billing": None, "shipping": None,
     }  # fmt: skip
-    for key in ("users", "orders", "unit_quantities", "products", "categories"):
-        sb._next[key] = 10 if key == "users" else 0
     sb.customer_groups[ids.GROUP_DEFAULT] = {"id": ids.GROUP_DEFAULT, "name": "Default"}
     sb.customer_groups[ids.GROUP_WEB] = {"id": ids.GROUP_WEB, "name": "Web shop"}
+
+
+def _units(sb: NexoSandbox) -> None:
     sb.unit_groups[ids.UNIT_GROUP] = {"id": ids.UNIT_GROUP, "name": "Countable"}
     sb.units[ids.UNIT_PIECE] = {
         "id": ids.UNIT_PIECE, "name": "Piece", "identifier": "piece", "value": 1,
@@ -76,6 +78,13 @@ def _base(sb: NexoSandbox) -> None:
         "id": ids.UNIT_BOX, "name": "Box of 6", "identifier": "box-6", "value": 6,
         "base_unit": False, "group_id": ids.UNIT_GROUP,
     }  # fmt: skip
+
+
+def _base(sb: NexoSandbox) -> None:
+    _people(sb)
+    _units(sb)
+    for key in ("users", "orders", "unit_quantities", "products", "categories"):
+        sb._next[key] = 10 if key == "users" else 0
     for tax_id, name, rate in _TAX_GROUPS:
         tax = {"id": tax_id, "name": f"{name} {rate}%", "rate": float(rate), "tax_group_id": tax_id}
         sb.tax_groups[tax_id] = {"id": tax_id, "name": name, "taxes": [tax]}
@@ -98,6 +107,22 @@ def add_category(sb: NexoSandbox, name: str, parent_id: int | None = None) -> in
         return cat_id
 
 
+def _unit_rows(
+    sb: NexoSandbox, product_id: int, gross: Decimal, quantity: int, rate: Decimal
+) -> None:
+    for unit_id, factor, stock in ((ids.UNIT_PIECE, 1, quantity), (ids.UNIT_BOX, 6, 0)):
+        row_id = sb.next_id("unit_quantities")
+        row: dict[str, Any] = {
+            "id": row_id, "product_id": product_id, "unit_id": unit_id,
+            "quantity": float(stock), "low_quantity": 0, "stock_alert_enabled": False,
+            "barcode": None, "visible": True, "cogs": 0, "updated_at": now_text(),
+        }  # fmt: skip
+        row |= price_columns("sale_price", gross * factor, rate)
+        row |= price_columns("wholesale_price", gross * factor * Decimal("0.8"), rate)
+        row |= price_columns("custom_price", gross * factor * Decimal("0.9"), rate)
+        sb.unit_quantities[row_id] = row
+
+
 def add_product(
     sb: NexoSandbox,
     sku: str,
@@ -108,8 +133,6 @@ def add_product(
     category_id: int = ids.CATEGORY_COFFEE,
     tax_group_id: int = ids.TAX_STANDARD,
     barcode: str = "",
-    product_type: str = "product",
-    parent_id: int = 0,
 ) -> int:
     """One product with a Piece row (and a Box row holding 6 pieces' prices)."""
     with sb.lock:
@@ -118,24 +141,14 @@ def add_product(
         sb.products[product_id] = {
             "id": product_id, "name": name, "sku": sku, "barcode": barcode or f"2{product_id:012d}",
             "barcode_type": "ean13", "description": f"{name}, from the back office",
-            "product_type": product_type, "type": "materialized", "status": "available",
-            "stock_management": "enabled", "category_id": category_id, "parent_id": parent_id,
+            "product_type": "product", "type": "materialized", "status": "available",
+            "stock_management": "enabled", "category_id": category_id, "parent_id": 0,
             "tax_type": "inclusive", "tax_group_id": tax_group_id, "tax_value": "0.00000",
             "unit_group": ids.UNIT_GROUP, "searchable": True, "created_at": stamp,
             "updated_at": stamp,
         }  # fmt: skip
         rate = Decimal(str(sb.tax_groups[tax_group_id]["taxes"][0]["rate"]))
-        for unit_id, factor, stock in ((ids.UNIT_PIECE, 1, quantity), (ids.UNIT_BOX, 6, 0)):
-            row_id = sb.next_id("unit_quantities")
-            row: dict[str, Any] = {
-                "id": row_id, "product_id": product_id, "unit_id": unit_id,
-                "quantity": float(stock), "low_quantity": 0, "stock_alert_enabled": False,
-                "barcode": None, "visible": True, "cogs": 0, "updated_at": stamp,
-            }  # fmt: skip
-            row |= price_columns("sale_price", gross * factor, rate)
-            row |= price_columns("wholesale_price", gross * factor * Decimal("0.8"), rate)
-            row |= price_columns("custom_price", gross * factor * Decimal("0.9"), rate)
-            sb.unit_quantities[row_id] = row
+        _unit_rows(sb, product_id, gross, quantity, rate)
         return product_id
 
 
