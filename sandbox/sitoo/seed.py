@@ -131,6 +131,8 @@ def add_product(
     }
     if manufacturer is not None:
         sb.products[pid]["manufacturerid"] = manufacturer
+    sb.images[pid] = [{"resourceid": f"images/{sku.lower()}.jpg", "mimetype": "image/jpeg",
+                       "width": 800, "height": 800, "datecreated": sb.now()}]  # fmt: skip
     sb.pricelist_items[PRICELIST_WEBSHOP][pid] = {
         "productid": pid,
         "sku": sku,

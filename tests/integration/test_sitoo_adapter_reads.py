@@ -110,3 +110,17 @@ async def test_gross_price_lists_become_net_prices_for_a_net_shop(servers) -> No
         products, _ = await _products(backend)
     price = next(p.price for p in products if p.sku == single["sku"])
     assert price.amount == (gross / (1 + rate / 100)).quantize(Decimal("0.01"))
+
+
+async def test_images_are_read_only_when_asked_and_resolved_against_the_site(servers) -> None:
+    sb, server = servers
+    single = next(p for p in sb.products.values() if p.get("variantparentid") is None)
+    sb.requests.clear()
+    async with sitoo_backend(sb, server) as backend:
+        plain, _ = await _products(backend)
+    assert sb.requests_to("GET", "/images.json") == 0
+    assert all(not p.image_urls for p in plain)
+    async with sitoo_backend(sb, server, read_images=True) as backend:
+        products, _ = await _products(backend)
+    urls = next(p.image_urls for p in products if p.sku == single["sku"])
+    assert urls == (f"https://shop.example/images/{single['sku'].lower()}.jpg",)

@@ -49,6 +49,7 @@ class SitooBackendSettings(Section):
     shipping_row: StrictBool = Field(True, examples=["true"])
     deliver_after_sync: StrictBool = Field(False, examples=["false"])
     force_instant_stock: StrictBool = Field(False, examples=["false"])
+    read_images: StrictBool = Field(False, examples=["true"])
     import_orders: Literal["off", "store2door", "all"] = Field("off", examples=['"store2door"'])
     store2door_status: str = Field("processing", examples=['"processing"'])
     other_status: str = Field("completed", examples=['"completed"'])
@@ -107,6 +108,7 @@ class SitooBackendSettings(Section):
             "deliver_after_sync": self.deliver_after_sync,
             "price_includes_tax": getattr(sync, "price_includes_tax", True),
             "force_instant_stock": self.force_instant_stock,
+            "read_images": self.read_images,
             "import_orders": self.import_orders,
             "store2door_status": self.store2door_status,
             "other_status": self.other_status,

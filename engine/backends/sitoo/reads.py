@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urljoin
 
 from engine.backends.records import Cursor, Page
 from engine.backends.sitoo import catalog, variants
@@ -49,6 +50,7 @@ class CatalogReader:
         self._api = api
         self._mode = api.settings.mode  # in every log line: test and live must not be confused
         self.problems: list[tuple[str, str]] = []
+        self._site: str | None = None
 
     async def reference(self) -> Reference:
         api, settings = self._api, self._api.settings
@@ -103,10 +105,36 @@ class CatalogReader:
                         mains[int(row["productid"])] = row
                 else:
                     items.append(self._product(row, ref))
-            yield Page(tuple(items), None, page.total)
+            yield Page(tuple(await self._with_images(items, page.items)), None, page.total)
         async for page in self._families(sorted(families), mains, ref):
             yield page
         yield Page((), str(newest) if newest else None)
+
+    async def _with_images(self, products: list[Product], rows: Any) -> list[Product]:
+        """Image URLs from ``images.json`` when ``read_images`` is on: a resource's id is
+        a URL relative to the site's address [I: the reconstruction calls it "ID for the
+        file as a relative URL"], so it is resolved against ``siteurl``."""
+        if not self._api.settings.read_images or not products:
+            return products
+        ids = {str(r.get("sku")): r["productid"] for r in rows if r.get("productid")}
+        site = await self._site_url()
+        lists = await asyncio.gather(*(self._images(ids.get(p.sku), site) for p in products))
+        return [
+            replace(p, image_urls=urls) if urls and not p.problem else p
+            for p, urls in zip(products, lists, strict=True)
+        ]
+
+    async def _images(self, productid: Any, site: str) -> tuple[str, ...]:
+        if productid is None:
+            return ()
+        rows = await self._api.all_items(self._api.site("products", productid, "images"))
+        return tuple(urljoin(site, str(r["resourceid"])) for r in rows if r.get("resourceid"))
+
+    async def _site_url(self) -> str:
+        if self._site is None:
+            site = await self._api.get(f"sites/{self._api.settings.eshopid}.json")
+            self._site = str(site.get("siteurl") or "")
+        return self._site
 
     async def _families(
         self, ids: list[int], seen: dict[int, dict[str, Any]], ref: Reference
