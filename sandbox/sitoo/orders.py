@@ -150,8 +150,8 @@ def update_order(sb: SitooSandbox, order: dict[str, Any], body: Any) -> None:
     order.update(body)
 
 
-def deliver(sb: SitooSandbox, order: dict[str, Any], body: Any) -> int:
-    """One order delivery: stock leaves the warehouse for the delivered items."""
+def _delivery_lines(sb: SitooSandbox, order: dict[str, Any], body: Any) -> tuple[int, list]:
+    """The warehouse and the lines of a delivery POST, or a 400."""
     if not isinstance(body, dict) or not isinstance(body.get("orderdeliveryitems"), list):
         raise SitooError(400, "warehouseid and orderdeliveryitems: required")
     wid = stock.warehouse(sb, str(body.get("warehouseid")))["warehouseid"]
@@ -163,37 +163,28 @@ def deliver(sb: SitooSandbox, order: dict[str, Any], body: Any) -> int:
             raise SitooError(400, "orderdeliveryitems: orderitemid and quantity required")
         if done.get(item["orderitemid"], 0) + line["quantity"] > item["quantity"]:
             raise SitooError(400, f"orderitem {item['orderitemid']}: more than ordered")
+    return wid, body["orderdeliveryitems"]
+
+
+def deliver(sb: SitooSandbox, order: dict[str, Any], body: Any) -> int:
+    """One order delivery: stock leaves the warehouse for the delivered items."""
+    wid, lines = _delivery_lines(sb, order, body)
+    items = {i["orderitemid"]: i for i in order["orderitems"]}
     did = sb.next_id("orderdelivery")
     rows = [
-        {
-            "orderdeliveryitemid": sb.next_id("orderdeliveryitem"),
-            "orderdeliveryid": did,
-            "orderitemid": line["orderitemid"],
-            "quantity": line["quantity"],
-        }
-        for line in body["orderdeliveryitems"]
-    ]
+        {"orderdeliveryitemid": sb.next_id("orderdeliveryitem"), "orderdeliveryid": did,
+         "orderitemid": line["orderitemid"], "quantity": line["quantity"]}
+        for line in lines
+    ]  # fmt: skip
     for line in rows:
-        sku = items[line["orderitemid"]].get("sku", "")
+        sku, qty = items[line["orderitemid"]].get("sku", ""), Decimal(line["quantity"])
         if sku and order["orderstateid"] == OPEN:
-            stock.adjust(
-                sb,
-                wid,
-                sku,
-                -Decimal(line["quantity"]),
-                -Decimal(line["quantity"]),
-                kind="delivery",
-            )
-    sb.deliveries.setdefault(order["orderid"], []).append(
-        {
-            "orderdeliveryid": did,
-            "orderid": order["orderid"],
-            "warehouseid": wid,
-            "orderdeliveryref": str(body.get("orderdeliveryref", "")),
-            "datedelivery": sb.now(),
-            "orderdeliveryitems": rows,
-        }
-    )
+            stock.adjust(sb, wid, sku, -qty, -qty, kind="delivery")
+    sb.deliveries.setdefault(order["orderid"], []).append({
+        "orderdeliveryid": did, "orderid": order["orderid"], "warehouseid": wid,
+        "orderdeliveryref": str(body.get("orderdeliveryref", "")),
+        "datedelivery": sb.now(), "orderdeliveryitems": rows,
+    })  # fmt: skip
     return did
 
 
