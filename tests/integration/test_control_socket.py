@@ -190,7 +190,9 @@ async def test_a_service_restart_is_said_and_recovered(service: ControlServer):
         await service.start()
         back = await _next(events, ServiceStatus)
         assert back.attached and back.message == f"attached to service (pid {os.getpid()})"
-        assert await remote.order_counts(CONNECTION)
+        await remote.orders_retry(await _failed_order(remote), CONNECTION)
+        assert isinstance(await _next(events, OrderStateChanged), OrderStateChanged)
+        assert remote.attached  # the stream stays open after the restart
     finally:
         events.close()
         await remote.close()

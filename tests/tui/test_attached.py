@@ -133,3 +133,32 @@ async def test_every_screen_works_attached(make_attached, service: InProcessServ
 
 async def _not_failed(state: Callable[[], Awaitable[OutboxState]]) -> bool:
     return await state() is not OutboxState.FAILED
+
+
+async def test_an_action_while_the_service_is_away_is_refused_not_half_done(
+    make_attached, service: InProcessService
+) -> None:
+    app = make_attached()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert service.engine is not None and service.server is not None
+        [failed] = await app.host.call(service.engine.orders_list("failed", CONNECTION))
+        await pilot.press("3")
+        await settle(pilot)
+        await app.host.call(service.server.stop())
+        await until(pilot, lambda: app.sub_title == "service restarting…")
+
+        await pilot.press("r")  # retry the failed order shown first
+        await settle(pilot)
+        said = [(n.title, n.message) for n in app._notifications]
+        assert (
+            "Not sent",
+            "the tillsync service is not answering (restarting?): nothing was sent. "
+            "try again in a moment; `systemctl status tillsync` tells why it stopped",
+        ) in said
+        entry = service.engine.store.outbox.get(failed.woo_order_id, connection=CONNECTION)
+        assert (await app.host.call(entry)).state is OutboxState.FAILED  # nothing half-done
+        assert app.is_running
+
+        await app.host.call(service.server.start())  # the service is back: so is the console
+        await until(pilot, lambda: app.sub_title == f"attached to service (pid {SERVICE_PID})")

@@ -97,6 +97,7 @@ class ControlServer:
     async def start(self) -> None:
         """Bind and serve; returns once the socket accepts connections."""
         sock = _bind(self.path)
+        self._closing.clear()  # a server started again streams again
         config = uvicorn.Config(
             self.app, lifespan="off", log_config=None, access_log=False, timeout_keep_alive=30,
             timeout_graceful_shutdown=5,
