@@ -73,14 +73,15 @@ JobStarter = Callable[[str, str], object]
 
 def keep_then_run(keep: EventIntake, connection: str, start: JobStarter | None) -> EventIntake:
     """The event is kept first; then the jobs it asks for start at once (a job
-    that is not scheduled, or already running, is left to its schedule)."""
+    that is not scheduled, or already running, is left to its schedule): the
+    answer never depends on a job, so a back office's queue is never held up."""
 
     async def intake(event: BackofficeEvent) -> str:
         outcome = await keep(event)
         for job in event.jobs if start is not None else ():
             try:
                 start(job, connection)
-            except TillsyncError as refused:
+            except (TillsyncError, KeyError) as refused:  # not running, or not scheduled
                 log.info("%s: %s not started after a notification: %s", connection, job, refused)
         return outcome
 
