@@ -24,7 +24,7 @@ import pytest
 from engine.config import load_config
 from engine.errors import ConfigError, TillsyncError
 from engine.events import EngineEvent, OrderStateChanged, Subscription
-from engine.runtime import Engine, MappingKind, OutboxState
+from engine.runtime import JOBS, Engine, Job, MappingKind, OutboxState
 from engine.runtime.control import (
     ControlServer,
     RemoteEngine,
@@ -322,5 +322,30 @@ async def test_an_answer_holding_a_secret_is_not_sent(
     try:
         with pytest.raises(TillsyncError, match="held a secret, so it was not sent"):
             await remote.export_mappings(CONNECTION)
+    finally:
+        await remote.close()
+
+
+async def test_a_caller_that_hangs_up_cancels_its_job_on_the_service(
+    service: ControlServer, monkeypatch: pytest.MonkeyPatch
+):
+    """Ctrl-C on ``tillsync sync`` sent to the service stops the run there too."""
+    started, cancelled = asyncio.Event(), asyncio.Event()
+
+    async def endless(conn: object, **options: object) -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    monkeypatch.setitem(JOBS, "stock", Job("stock", call=endless))
+    remote = await _attach(service)
+    try:
+        call = asyncio.ensure_future(remote.run_job("stock", CONNECTION))
+        await asyncio.wait_for(started.wait(), 10)
+        call.cancel()
+        await asyncio.wait_for(cancelled.wait(), 10)
     finally:
         await remote.close()
