@@ -13,6 +13,7 @@ idle interval.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from bench.procs import commands, emit
@@ -29,7 +30,25 @@ from engine.sync.orders import (
 )
 from engine.webhooks import WebhookReceiver, WebhookServer
 
-__all__ = ["orders_service"]
+__all__ = ["TimedIntake", "orders_service"]
+
+
+class TimedIntake:
+    """The intake as the receiver sees it, noting when each order's first delivery arrived.
+
+    Wall-clock time (the receipt is timed in the KORONA process), keyed by
+    the order number, so the parent can split the latency into the store's
+    delivery delay and tillsync's part (delivery received → receipt booked).
+    """
+
+    def __init__(self, intake: OrderIntake) -> None:
+        self.intake = intake
+        self.first_received: dict[str, float] = {}
+
+    async def __call__(self, delivery: Any) -> Any:
+        number = str(delivery.payload.get("number") or delivery.resource_id)
+        self.first_received.setdefault(number, time.time())
+        return await self.intake(delivery)
 
 
 async def _until_stopped() -> None:
@@ -45,7 +64,8 @@ async def _serve(
     ctx: SyncContext, worker: OrderWorker, intake: OrderIntake, watch: OrderWatch | None
 ) -> dict[str, Any]:
     secret = new_webhook_secret()
-    receiver = WebhookReceiver(secrets={ctx.connection: secret}, intake=intake)
+    timed = TimedIntake(intake)
+    receiver = WebhookReceiver(secrets={ctx.connection: secret}, intake=timed)
     server = WebhookServer(receiver.app, port=0)
     await server.start()
     stop = asyncio.Event()
@@ -62,7 +82,11 @@ async def _serve(
         stop.set()
         await asyncio.gather(*running)
         await server.stop()
-    served = {"woo": woo_numbers(ctx), "woo_at_ready": before}
+    served = {
+        "woo": woo_numbers(ctx),
+        "woo_at_ready": before,
+        "first_received": timed.first_received,
+    }
     return served | ({"watch_checks": watch.checks} if watch is not None else {})
 
 

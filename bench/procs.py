@@ -223,6 +223,8 @@ def _call(target: str, payload: dict[str, Any]) -> None:
             "peak_rss_mb": round(_peak_rss_mb(), 1),
             "cpu_s": round(_cpu_s(), 3),
             "wall_s": round(time.perf_counter() - started, 3),
+            # the machine's load when the work ended (1, 5, 15 min): others share the cores
+            "loadavg": [round(x, 2) for x in os.getloadavg()],
         }
     )
 

@@ -14,11 +14,19 @@ import math
 import os
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RESULTS_DIR", "Row", "Target", "ratio", "render_table", "write_results"]
+__all__ = [
+    "RESULTS_DIR",
+    "Row",
+    "Target",
+    "at_scale_1",
+    "ratio",
+    "render_table",
+    "write_results",
+]
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -26,6 +34,20 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 def ratio(numerator: float, denominator: float) -> float:
     """``numerator / denominator``; infinite for a zero denominator (time scale 0)."""
     return numerator / denominator if denominator else float("inf")
+
+
+def at_scale_1(measured: float, overhead: float, scale: float) -> float:
+    """A time measured at host ``scale``, corrected to the real host (scale 1).
+
+    Only the host's costs shrink with the scale; the per-request CPU of the
+    client and the sandbox (``overhead``: the same work measured at scale 0)
+    does not.  So the host's part is divided by the scale and the overhead
+    added once.  For a client with requests in flight together this is an
+    upper bound (its overhead overlaps the host's time).
+    """
+    if scale <= 0 or scale == 1:
+        return measured
+    return overhead + max(0.0, measured - overhead) / scale
 
 
 @dataclass(frozen=True)
@@ -63,6 +85,10 @@ class Row:
     tillsync_s: float | None
     baseline_s: float | None = None
     baseline_note: str = ""
+    naive_s: float | None = None  # the per-product script; baseline_s is the batched one
+    naive_note: str = ""
+    # the same figures corrected to time scale 1 ({"tillsync": s, "baseline": s, "naive": s})
+    at_1: dict[str, float] | None = None
     requests: int | None = None
     min_requests: int | None = None
     peak_rss_mb: float | None = None
@@ -75,9 +101,24 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        if not self.tillsync_s or self.baseline_s is None:
+        """Baseline over tillsync, as measured (at the run's time scale)."""
+        return _over(self.baseline_s, self.tillsync_s)
+
+    @property
+    def naive_ratio(self) -> float | None:
+        return _over(self.naive_s, self.tillsync_s)
+
+    def ratio_at_1(self, side: str = "baseline") -> float | None:
+        """The ratio with both times corrected to time scale 1 (None if not measured)."""
+        if self.at_1 is None:
             return None
-        return self.baseline_s / self.tillsync_s
+        return _over(self.at_1.get(side), self.at_1.get("tillsync"))
+
+
+def _over(numerator: float | None, denominator: float | None) -> float | None:
+    if not denominator or numerator is None:
+        return None
+    return numerator / denominator
 
 
 def _num(value: float) -> str:
@@ -97,8 +138,21 @@ def _seconds(value: float | None, note: str = "") -> str:
     return f"{text} {note}".strip()
 
 
+def _ratio_cell(measured: float | None, at_1: float | None) -> str:
+    if measured is None:
+        return "—"
+    if at_1 is None:
+        return f"{measured:,.1f}×"
+    return f"{at_1:,.1f}× (measured {measured:,.1f}×)"
+
+
+def _time_cell(row: Row, side: str, value: float | None, note: str = "") -> str:
+    if row.at_1 is None or value is None or side not in row.at_1:
+        return _seconds(value, note)
+    return f"{_seconds(row.at_1[side], note)} (measured {_seconds(value)})"
+
+
 def _cells(row: Row) -> list[str]:
-    ratio = row.ratio
     requests = "—" if row.requests is None else f"{row.requests:,}"
     if row.min_requests is not None:
         requests += f" / {row.min_requests:,}"
@@ -107,16 +161,28 @@ def _cells(row: Row) -> list[str]:
         result = "info"
     return [
         row.title,
-        _seconds(row.tillsync_s),
-        _seconds(row.baseline_s, row.baseline_note),
-        "—" if ratio is None else f"{ratio:,.1f}×",
+        _time_cell(row, "tillsync", row.tillsync_s),
+        _time_cell(row, "baseline", row.baseline_s, row.baseline_note),
+        _ratio_cell(row.ratio, row.ratio_at_1("baseline")),
+        _time_cell(row, "naive", row.naive_s, row.naive_note),
+        _ratio_cell(row.naive_ratio, row.ratio_at_1("naive")),
         requests,
         "—" if row.peak_rss_mb is None else f"{row.peak_rss_mb:.0f} MB",
         result,
     ]
 
 
-HEADERS = ["scenario", "tillsync", "baseline", "ratio", "requests / min", "peak RSS", "targets"]
+HEADERS = [
+    "scenario",
+    "tillsync",
+    "batched baseline",
+    "ratio",
+    "naive baseline",
+    "ratio",
+    "requests / min",
+    "peak RSS",
+    "targets",
+]
 
 
 def render_table(rows: list[Row]) -> str:
@@ -141,10 +207,35 @@ def row_json(row: Row) -> dict[str, Any]:
     data = asdict(row)
     data["passed"] = row.passed
     data["ratio"] = row.ratio
+    data["naive_ratio"] = row.naive_ratio
+    data["ratio_at_1"] = row.ratio_at_1("baseline")
+    data["naive_ratio_at_1"] = row.ratio_at_1("naive")
     data["targets"] = [
         {**asdict(t), "passed": t.passed, "verdict": t.verdict()} for t in row.targets
     ]
     return data
+
+
+def row_from_json(data: dict[str, Any]) -> Row:
+    """A row read back from a scenario file (to rebuild the summary table)."""
+    targets = tuple(
+        Target(t["name"], t["limit"], t["actual"], t["at_most"], t["unit"])
+        for t in data.get("targets", ())
+    )
+    known = {f.name for f in fields(Row)} - {"targets"}
+    return Row(**{k: v for k, v in data.items() if k in known}, targets=targets)
+
+
+def _summary_rows(directory: Path) -> list[tuple[str, Row]]:
+    """Every scenario file in ``directory``: when it was run, and its rows."""
+    found = []
+    for path in sorted(directory.glob("*.json")):
+        if path.name == "summary.json":
+            continue
+        body = json.loads(path.read_text())
+        when = body.get("when", "")
+        found += [(when, row_from_json(r)) for r in body.get("rows", ())]
+    return found
 
 
 def write_results(
@@ -153,26 +244,49 @@ def write_results(
     table: str,
     directory: Path = RESULTS_DIR,
 ) -> Path:
-    """``<scenario>.json`` for each scenario run, plus ``summary.json``; returns the latter."""
+    """``<scenario>.json`` for each scenario run, plus ``summary.json``; returns the latter.
+
+    The summary covers every scenario file in ``directory`` (each with when
+    it ran), not only this run's, so a partial run (``--only``) leaves a
+    consistent set.
+    """
     directory.mkdir(parents=True, exist_ok=True)
+    when = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    load = [round(x, 2) for x in os.getloadavg()]
     for scenario, rows in rows_by_scenario.items():
-        body = {"scenario": scenario, "settings": settings, "rows": [row_json(r) for r in rows]}
+        body = {
+            "scenario": scenario,
+            "when": when,
+            "loadavg_at_end": load,
+            "settings": settings,
+            "rows": [row_json(r) for r in rows],
+        }
         (directory / f"{scenario}.json").write_text(json.dumps(body, indent=2, default=str))
-    all_rows = [r for rows in rows_by_scenario.values() for r in rows]
+    everything = _summary_rows(directory)
     summary = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "when": when,
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            "loadavg_at_end": load,
         },
         "settings": settings,
-        "passed": all(r.passed for r in all_rows),
+        "this_run": table.splitlines(),
+        "passed": all(r.passed for _, r in everything),
         "rows": [
-            {"scenario": r.scenario, "title": r.title, "passed": r.passed, "ratio": r.ratio}
-            for r in all_rows
+            {
+                "scenario": r.scenario,
+                "title": r.title,
+                "when": ran,
+                "passed": r.passed,
+                "ratio": r.ratio,
+                "ratio_at_1": r.ratio_at_1(),
+                "naive_ratio_at_1": r.ratio_at_1("naive"),
+            }
+            for ran, r in everything
         ],
-        "table": table.splitlines(),
+        "table": render_table([r for _, r in everything]).splitlines(),
     }
     path = directory / "summary.json"
     path.write_text(json.dumps(summary, indent=2, default=str))

@@ -30,6 +30,11 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "--only", action="append", choices=sorted(SCENARIOS), help="run only this scenario"
     )
     parser.add_argument(
+        "--time-scale",
+        type=float,
+        help="the host's time scale (1 = as slow as the measured host; default: the set's)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help=f"run tillsync's side under cProfile (files in {PROFILES}; times get slower)",
@@ -42,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = FULL if args.full else QUICK
     if args.profile:
         settings = replace(settings, profile_dir=str(PROFILES))
+    if args.time_scale is not None:
+        settings = replace(settings, time_scale=args.time_scale)
     names = args.only or list(SCENARIOS)
     print(f"tillsync benchmarks ({settings.name}): {', '.join(names)}", flush=True)
     print(f"host model: {settings.host_model()}", flush=True)
@@ -53,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {name} done in {time.monotonic() - started:.0f} s", flush=True)
     table = render_table([r for found in rows.values() for r in found])
     print("\n" + table)
-    path = write_results(rows, settings.to_json(), table)
+    directory = RESULTS_DIR / "full" if args.full else RESULTS_DIR
+    path = write_results(rows, settings.to_json(), table, directory)
     print(f"\nresults: {path.parent}/")
     return 0 if all(r.passed for found in rows.values() for r in found) else 1
 

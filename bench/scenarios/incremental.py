@@ -11,7 +11,10 @@ change feed since its cursor.
 
 The naive script has no change feed: it would push every product again.
 It is run on a sample against the same store and its full rerun estimated
-from that (KORONA read + categories + per-product push × products).
+from that (KORONA read + categories + per-product push × products).  The
+row compares different work *by construction* (a change feed against a
+memoryless re-push) and says so.  The measured part runs at time scale 1
+(the real host's costs): it is short, so no correction is needed.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bench.settings import BenchSettings
 __all__ = ["changed_numbers", "run"]
 
 FIRST_NUMBER = 10001  # sandbox/korona/demo_shop.py
+MEASURED_SCALE = 1.0
 
 
 def changed_numbers(products: int, changes: int) -> list[str]:
@@ -57,7 +61,7 @@ def run(settings: BenchSettings) -> list[Row]:
     ) as shops:
         shops.set_host(time_scale=0.0)
         setup = run_child("bench.tillsync_side:incremental_run", shops.payload())
-        shops.set_host(time_scale=settings.time_scale)
+        shops.set_host(time_scale=MEASURED_SCALE)
         numbers = changed_numbers(settings.incremental, settings.changes)
         _change_korona(shops, numbers)
         shops.woo_stats(reset=True)
@@ -71,10 +75,13 @@ def run(settings: BenchSettings) -> list[Row]:
     return [
         Row(
             scenario="incremental",
-            title=f"{len(numbers)} price/stock changes among {settings.incremental:,} products",
+            title=(
+                f"{len(numbers)} price/stock changes among {settings.incremental:,} products: "
+                "change feed vs re-push (by construction)"
+            ),
             tillsync_s=wall,
-            baseline_s=round(_estimate(sample), 1),
-            baseline_note=f"(est. from {settings.baseline_sample})",
+            naive_s=round(_estimate(sample), 1),
+            naive_note=f"(est. from {settings.baseline_sample})",
             requests=woo["total"],
             min_requests=2 * math.ceil(len(numbers) / 100),  # one catalog + one stock batch
             peak_rss_mb=measured["peak_rss_mb"],
@@ -83,6 +90,7 @@ def run(settings: BenchSettings) -> list[Row]:
                 Target("incremental run ≤ 3 s", 3.0, wall, unit=" s"),
             ),
             details={
+                "time_scale": MEASURED_SCALE,
                 "changed": numbers,
                 "woo": woo,
                 "tillsync": measured,

@@ -9,7 +9,11 @@ tillsync's receiver; the outbox worker books each order in KORONA.
 Latency is measured from just before the checkout call to the moment the
 KORONA sandbox answered the receipt POST with 2xx (recorded inside the
 KORONA process, see :class:`bench.shops.ReceiptRecorder`), both wall-clock
-times on the same machine.
+times on the same machine.  Most of that end-to-end time is the store's
+own delivery delay, so tillsync's part is reported on its own: from the
+first delivery of the order reaching tillsync's receiver
+(:class:`bench.orders_side.TimedIntake`) to the receipt booked; the
+targets judge the end-to-end figures.
 """
 
 from __future__ import annotations
@@ -100,16 +104,21 @@ def run(settings: BenchSettings) -> list[Row]:
         m = _measure(settings, shops)
     placed, booked = m["placed"], m["booked"]
     latencies = [booked[n] - at for n, at in placed.items() if n in booked]
+    received = m["service"]["result"].get("first_received", {})
+    ours = [booked[n] - at for n, at in received.items() if n in booked]
     missing = len(placed) - len(latencies)
     p50 = percentile(latencies, 0.50) if latencies else float("inf")
     p99 = percentile(latencies, 0.99) if latencies else float("inf")
+    own50, own99 = (percentile(ours, 0.5), percentile(ours, 0.99)) if ours else (None, None)
     delay = m["knobs"]["webhook_delay"]
+    own = "—" if own50 is None else f"received → booked p50 {own50:.3f} s, p99 {own99:.3f} s; "
     return [
         Row(
             scenario="webhooks",
             title=(
                 f"webhook → receipt, {settings.orders} orders at {settings.order_rate:g}/s "
-                f"(p50 {p50:.2f} s, p99 {p99:.2f} s)"
+                f"({own}checkout → booked p50 {p50:.2f} s, p99 {p99:.2f} s, "
+                f"of which the store's delivery delay {delay:g} s)"
             ),
             tillsync_s=p50,
             requests=m["woo"]["total"],
@@ -122,6 +131,9 @@ def run(settings: BenchSettings) -> list[Row]:
             details={
                 "store_webhook_delay_s": delay,
                 "latencies_s": sorted(round(x, 3) for x in latencies),
+                "received_to_booked_s": sorted(round(x, 3) for x in ours),
+                "received_to_booked_p50_s": own50,
+                "received_to_booked_p99_s": own99,
                 "mean_s": round(statistics.fmean(latencies), 3) if latencies else None,
                 "max_s": round(max(latencies), 3) if latencies else None,
                 "woo": m["woo"],

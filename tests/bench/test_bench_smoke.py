@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.hostfloor import HostPlan
-from bench.report import Target, render_table, write_results
+from bench.report import Row, Target, at_scale_1, render_table, write_results
 from bench.scenarios import catalog
 from bench.scenarios.incremental import changed_numbers
 from bench.scenarios.webhooks import percentile
@@ -32,27 +32,44 @@ TINY = replace(QUICK, name="tiny", time_scale=0.0, catalog=60, categories=40)
 def test_catalog_scenario_end_to_end_at_tiny_size(tmp_path: Path) -> None:
     rows = catalog.run(TINY)
     initial, noop, full = rows
-    details = initial.details
-    made = details["tillsync"]["result"]["totals"]
-    naive = details["baseline"]["result"]
-    # the same products reached the store on both sides
+    runs = initial.details["scaled"]
+    made = runs["tillsync"]["initial"]["result"]["totals"]
+    naive, batched = runs["naive"]["first"]["result"], runs["baseline"]["first"]["result"]
+    counted = initial.details["requests"]
+    # the same products reached the store on every side
     assert made["failed"] == made["skipped"] == 0
-    assert details["products_in_shop"] == naive["created"] > 40
+    assert initial.details["products_in_shop"] == naive["created"] == batched["created"] > 40
     assert made["written"] == naive["created"] + sum(category_levels(TINY.categories))
     # the request count is the store's own: the minimum plan's, plus the shop's tax
     # classes (read once before a product is written) and one more product batch
     # (the first starts small until the shop's speed is measured: engine/woo/batch_size.py)
-    assert initial.requests == details["tillsync_woo"]["total"] <= initial.min_requests + 2
-    assert naive["requests"] == details["baseline_woo"]["total"] > 2 * naive["created"]
-    assert details["tillsync"]["peak_rss_mb"] > 20
+    assert initial.requests == counted["tillsync"]["total"] <= initial.min_requests + 2
+    assert naive["requests"] == counted["naive"]["total"] > 2 * naive["created"]
+    assert batched["requests"] == counted["baseline"]["total"] < naive["requests"] / 10
+    assert batched["failed"] == naive["failed"] == 0
+    # the scripts have no memory: their rerun updates every product
+    assert runs["baseline"]["rerun"]["result"]["updated"] == batched["created"]
+    assert runs["tillsync"]["initial"]["peak_rss_mb"] > 20
     assert noop.requests == 0 and noop.targets[0].name == "0 writes" and noop.targets[0].passed
-    assert full.details["full_woo"]["writes"] == 0 and full.requests >= 1
+    assert "by construction" in noop.title and "like for like" in full.title
+    assert full.details["requests"]["tillsync"]["writes"] == 0 and full.requests >= 1
+    assert initial.at_1 is None  # time scale 0: nothing to correct
     table = render_table(rows)
     assert "initial catalog, 60 products, 40 categories" in table
+    assert table.splitlines()[0].split("|")[3].strip() == "batched baseline"
     summary = write_results({"catalog": rows}, TINY.to_json(), table, directory=tmp_path)
     written = json.loads((tmp_path / "catalog.json").read_text())
     assert len(written["rows"]) == 3 and written["settings"]["catalog"] == 60
+    assert len(runs["tillsync"]["initial"]["loadavg"]) == 3
     assert json.loads(summary.read_text())["table"] == table.splitlines()
+
+
+def test_time_scale_correction_adds_the_unscaled_overhead_once() -> None:
+    # 2 s of client/server CPU at scale 0; 2 + 5 s at scale 0.1 -> 2 + 50 s on the real host
+    assert at_scale_1(7.0, 2.0, 0.1) == pytest.approx(52.0)
+    assert at_scale_1(7.0, 2.0, 1.0) == 7.0
+    naive = Row("catalog", "x", tillsync_s=1.0, naive_s=9.0, at_1={"tillsync": 12.0, "naive": 80.0})
+    assert naive.naive_ratio == 9.0 and naive.ratio_at_1("naive") == pytest.approx(80 / 12)
 
 
 def test_floor_is_full_batches_at_the_measured_concurrency_plus_reads() -> None:
@@ -85,3 +102,18 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile(values, 0.5) == 50.0
     assert percentile(values, 0.99) == 99.0
     assert percentile([3.0], 0.99) == 3.0
+
+
+def test_webhooks_scenario_splits_tillsyncs_part_from_the_stores_delay() -> None:
+    from bench.scenarios import webhooks
+
+    tiny = replace(TINY, orders=4, order_rate=20.0, order_products=30)
+    (row,) = webhooks.run(tiny)
+    details = row.details
+    ours, end_to_end = details["received_to_booked_s"], details["latencies_s"]
+    assert len(ours) == len(end_to_end) == 4
+    assert [t.passed for t in row.targets if t.name == "every order booked"] == [True]
+    # tillsync's part starts when the store's delivery arrived, after its delay
+    assert details["received_to_booked_p50_s"] < percentile(end_to_end, 0.5)
+    assert min(end_to_end) >= details["store_webhook_delay_s"]
+    assert "received → booked p50" in row.title
