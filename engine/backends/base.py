@@ -127,6 +127,11 @@ class Backend(Protocol):
         sales are booked), as the admin named them; a kind not chosen is absent."""
         ...
 
+    @property
+    def test_mode(self) -> bool:
+        """Connected to the back office's test account (test-only tools are allowed)."""
+        ...
+
     async def check(self) -> CheckResult: ...
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
@@ -233,6 +238,10 @@ class BackendBase:
     @property
     def locations(self) -> Mapping[LocationKind, str]:
         return {}
+
+    @property
+    def test_mode(self) -> bool:
+        return False
 
     def _unsupported(self, capability: Capability) -> UnsupportedCapability:
         return UnsupportedCapability(self.name, capability)

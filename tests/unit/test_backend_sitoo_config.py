@@ -48,3 +48,18 @@ def test_the_starter_section_validates_with_the_model() -> None:
     secrets = tomllib.loads(ENTRY.secrets_template)
     model = SitooBackendSettings(**section, **secrets)
     assert model.mode == "test" and model.product_filter == "active"
+
+
+async def test_the_test_mode_is_what_the_backend_reports() -> None:
+    from engine.backends.sitoo import create_sitoo_backend
+
+    for mode, expected in (("test", True), ("live", False)):
+        section = SitooBackendSettings(
+            **TEST, mode=mode, base_url="https://api.mysitoo.com/v2/accounts/10020",
+            api_id="10020-140", password="live-secret",
+        )  # fmt: skip
+        backend = create_sitoo_backend(section.adapter_settings())
+        try:
+            assert backend.test_mode is expected
+        finally:
+            await backend.aclose()

@@ -95,6 +95,11 @@ class SitooBackend(BackendBase):
         return self.settings.mode
 
     @property
+    def test_mode(self) -> bool:
+        """Talking to the account's test side: the test-mode tools are allowed."""
+        return self.settings.mode == "test"
+
+    @property
     def stats(self) -> RequestStats:
         return self._api.client.stats
 
