@@ -146,7 +146,13 @@ class RemoteEngine:
                 "the tillsync service went away before answering",
                 hint="look again once it is back: the action may or may not have been made",
             ) from None
-        data = response.json()
+        try:
+            data = response.json()
+        except ValueError:
+            raise TillsyncError(
+                f"the tillsync service answered something unexpected (HTTP {response.status_code})",
+                hint="its log says why; `journalctl -u tillsync`",
+            ) from None
         if "error" in data:
             raise decode_error(data["error"])
         return data
