@@ -16,9 +16,11 @@ unix timestamp, a change timestamp): only the adapter interprets them.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from engine.backends.ledger import LedgerSale
 from engine.backends.records import (
     BackofficeEvent,
     BackofficeSale,
@@ -58,6 +60,7 @@ __all__ = [
     "Cursor",
     "IdempotencyKey",
     "ItemResult",
+    "LedgerSale",
     "Page",
     "SaleRef",
     "SaleState",
@@ -87,6 +90,7 @@ class Capability(StrEnum):
     PRICE_GROUPS = "price_groups"
     NOTIFICATIONS = "notifications"  # signs webhooks to /hooks/<connection>/backoffice
     ORDERS_READ = "orders.read"  # orders taken in the back office that the shop should hold
+    SALES_LIST = "sales.list"  # the connection's booked sales in a period, for reconcile
     SALES_READ = "sales.read"  # sales made in the back office (a POS), for the shop's records
 
 
@@ -164,6 +168,13 @@ class Backend(Protocol):
 
     def read_orders(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeOrder]]:
         """Orders taken in the back office that WooCommerce should hold (ship-from-store)."""
+        ...
+
+    def list_sales(
+        self, start: datetime, end: datetime | None = None
+    ) -> AsyncIterator[Page[LedgerSale]]:
+        """Every sale document this connection's POS, warehouse or source booked from
+        ``start`` (to ``end``, exclusive; None: until now), reversals included."""
         ...
 
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
@@ -289,6 +300,11 @@ class BackendBase:
 
     def read_orders(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeOrder]]:
         return self._refuse_stream(Capability.ORDERS_READ)
+
+    def list_sales(
+        self, start: datetime, end: datetime | None = None
+    ) -> AsyncIterator[Page[LedgerSale]]:
+        return self._refuse_stream(Capability.SALES_LIST)
 
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         raise self._unsupported(Capability.LOCATIONS)

@@ -32,11 +32,13 @@ from engine.backends.korona.api import KoronaApi
 from engine.backends.korona.check import check_connection
 from engine.backends.korona.choices import POINTS_OF_SALE, WAREHOUSES, Choices
 from engine.backends.korona.errors import UnknownHandle
+from engine.backends.korona.ledger import list_receipts
 from engine.backends.korona.prices import PriceRule
 from engine.backends.korona.receipt_refs import ReceiptLookup
 from engine.backends.korona.sales import ExternalPos
 from engine.backends.korona.settings import KoronaSettings
 from engine.backends.korona.taxbook import TaxBook
+from engine.backends.ledger import LedgerSale
 from engine.errors import Capture, ConfigError, NotFoundError, ValidationError
 from engine.model import (
     Category,
@@ -78,6 +80,7 @@ class KoronaBackend(BackendBase):
             Capability.STOCK_READ_CHANGES_SINCE,
             Capability.SALES_CREATE,
             Capability.SALES_VOID,
+            Capability.SALES_LIST,
             Capability.LOCATIONS,
             Capability.PAYMENT_METHODS,
             Capability.TAX_CODES,
@@ -279,6 +282,14 @@ class KoronaBackend(BackendBase):
 
     async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
         return await self._pos.find(key)
+
+    async def list_sales(
+        self, start: datetime, end: datetime | None = None
+    ) -> AsyncIterator[Page[LedgerSale]]:
+        """The External POS's receipts in the period (see :mod:`.ledger`)."""
+        pos_id = await self._pos.require_pos()
+        async for page in list_receipts(self._api, pos_id, start, end):
+            yield page
 
     async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         return await self._pos.void(ref, key)

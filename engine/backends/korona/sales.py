@@ -56,6 +56,10 @@ class ExternalPos:
         self.pos_id = await self._api.resolve_id("pointsOfSale", self.pos_id)
         return self.pos_id
 
+    async def require_pos(self) -> str:
+        """The External POS's uuid (a number in the settings is resolved), or ConfigError."""
+        return await self._require_pos()
+
     def _coupling_id(self) -> str:
         coupling = self._api.settings.coupling_id
         if not coupling:
