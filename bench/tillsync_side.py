@@ -1,11 +1,13 @@
 """tillsync's side of a scenario, run inside a measured child process.
 
-Wired the way the runtime wires a configured connection
-(``engine.runtime.connection.build_connection``): a state store on a real
-file with production settings (``synchronous=FULL``), a KORONA adapter and
-a WooCommerce client with their default retry and limiter settings, and a
-SyncContext with its default write concurrency.  Nothing is tuned for the
-benchmark: the same numbers an admin's install would see.
+Wired by the runtime's own ``build_connection`` from a config file written
+the way an admin writes one (only URLs, credentials, the KORONA ids and
+``new_products_status = "publish"`` so the shop can sell what was synced):
+a state store on a real file with production settings
+(``synchronous=FULL``), the back-office adapter and the WooCommerce client
+with their default retry and limiter settings, and a SyncContext with its
+default write concurrency.  Nothing is tuned for the benchmark: the same
+numbers an admin's install would see.
 """
 
 from __future__ import annotations
@@ -20,14 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from bench.shops import WOO_KEY, WOO_SECRET
-from engine.backends.korona import KoronaBackend, KoronaSettings
+from engine.config import ConnectionConfig, load_config
 from engine.events import EventBus
+from engine.runtime import build_connection
 from engine.store import MappingKind, StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.stock import StockSync
-from engine.sync.woo_fields import CatalogPreferences
-from engine.woo import WooClient
 from sandbox import korona as kor
 
 __all__ = [
@@ -47,42 +48,58 @@ TAX_CLASSES = {
 PAYMENTS = {"bacs": kor.PAYMENT_WEBSHOP_ID, "cod": kor.PAYMENT_CASH_ID}
 
 
-def korona_settings(korona_url: str) -> KoronaSettings:
-    return KoronaSettings(
-        base_url=f"{korona_url}/web/api/v3",
-        account_id=kor.DEFAULT_ACCOUNT_ID,
-        user=kor.DEFAULT_USER,
-        password=kor.DEFAULT_PASSWORD,
-        price_group=kor.PRICE_GROUP_WEBSHOP_ID,
-        warehouse_id=kor.ORG_WAREHOUSE_ID,
-        point_of_sale_id=kor.POS_WEBSHOP_ID,
-        coupling_id="tillsync-bench",
-    )
+CONNECTION = "default"
+
+
+def config_text(payload: dict[str, Any]) -> str:
+    """The connection's config file, as an admin would write it."""
+    return f"""
+[engine]
+state_db = "{payload["state_db"]}"
+
+[connections.{CONNECTION}.woo]
+url = "{payload["woo_url"]}"
+consumer_key = "{WOO_KEY}"
+consumer_secret = "{WOO_SECRET}"
+
+[connections.{CONNECTION}.backend]
+type = "korona"
+base_url = "{payload["korona_url"]}/web/api/v3"
+account_id = "{kor.DEFAULT_ACCOUNT_ID}"
+user = "{kor.DEFAULT_USER}"
+password = "{kor.DEFAULT_PASSWORD}"
+price_group = "{kor.PRICE_GROUP_WEBSHOP_ID}"
+warehouse = "{kor.ORG_WAREHOUSE_ID}"
+point_of_sale = "{kor.POS_WEBSHOP_ID}"
+coupling_id = "tillsync-bench"
+
+[connections.{CONNECTION}.sync]
+new_products_status = "publish"
+"""
+
+
+def load_bench_config(payload: dict[str, Any]) -> ConnectionConfig:
+    """Write the config file next to the state file and load it as the CLI does."""
+    path = Path(payload["state_db"]).with_name("config.toml")
+    path.write_text(config_text(payload), encoding="utf-8")
+    path.chmod(0o600)
+    return load_config(path).connections[CONNECTION]
 
 
 @asynccontextmanager
 async def connect(payload: dict[str, Any]) -> AsyncIterator[SyncContext]:
     """A SyncContext for the sandboxes named in ``payload`` (state file kept between runs)."""
+    config = load_bench_config(payload)
     store = await StateStore.open(Path(payload["state_db"]))
-    backend = KoronaBackend(korona_settings(payload["korona_url"]))
-    woo = WooClient(payload["woo_url"], WOO_KEY, WOO_SECRET)
+    runtime = build_connection(CONNECTION, config, store, EventBus())
     for source, target in TAX_CLASSES.items():
         await store.mappings.set(MappingKind.TAX_CLASS, source, target)
     for gateway, method in PAYMENTS.items():
         await store.mappings.set(MappingKind.PAYMENT, gateway, method)
     try:
-        yield SyncContext(
-            connection="default",
-            store=store,
-            woo=woo,
-            backend=backend,
-            bus=EventBus(),
-            prefs=CatalogPreferences(new_products_status="publish"),
-            stock_location_id=kor.ORG_WAREHOUSE_ID,
-        )
+        yield runtime.ctx
     finally:
-        await woo.aclose()
-        await backend.aclose()
+        await runtime.aclose()
         await store.close()
 
 
