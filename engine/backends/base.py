@@ -20,6 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
+from engine.backends.budget import RequestBudget
 from engine.backends.ledger import LedgerSale
 from engine.backends.records import (
     BackofficeEvent,
@@ -137,6 +138,10 @@ class Backend(Protocol):
         ...
 
     async def check(self) -> CheckResult: ...
+
+    async def request_budget(self) -> RequestBudget | None:
+        """What a full sync costs against the account's request quota (None: no estimate)."""
+        ...
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
         """The choices work needing ``needs`` cannot do without (asked before it writes)."""
@@ -262,6 +267,9 @@ class BackendBase:
 
     async def check(self) -> CheckResult:
         return CheckResult((CheckItem("connection", False, "no connection test implemented"),))
+
+    async def request_budget(self) -> RequestBudget | None:
+        return None
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
         return ()

@@ -23,6 +23,7 @@ from engine.backends.base import (
     Page,
     SaleRef,
 )
+from engine.backends.budget import RequestBudget
 from engine.backends.records import BackofficeEvent, MissingSetting
 from engine.backends.sitoo import catalog, check
 from engine.backends.sitoo.api import SitooApi
@@ -123,6 +124,9 @@ class SitooBackend(BackendBase):
 
     async def check(self) -> CheckResult:
         return await check.check_connection(self._api)
+
+    async def request_budget(self) -> RequestBudget:
+        return await check.request_budget(self._api)
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
         return check.missing_settings(self._api, needs) if not self._warehouse else ()

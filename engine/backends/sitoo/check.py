@@ -13,13 +13,14 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from engine.backends.base import Capability, CheckItem, CheckResult
+from engine.backends.budget import RequestBudget
 from engine.backends.records import MissingSetting
 from engine.backends.sitoo.api import SitooApi
 from engine.backends.sitoo.catalog import warehouse_kind
 from engine.backends.sitoo.errors import IP_HINT
 from engine.errors import AuthError, RemoteError
 
-__all__ = ["check_connection", "missing_settings", "setting_choices"]
+__all__ = ["check_connection", "missing_settings", "request_budget", "setting_choices"]
 
 # config key -> (the capability that needs it, the settings field, what it is for)
 _NEEDED = {
@@ -105,6 +106,31 @@ def _quota(api: SitooApi) -> CheckItem:
     if api.remaining is None:
         return CheckItem("quota", True, "Sitoo does not report a request quota for this account.")
     return CheckItem("quota", True, f"{api.remaining} requests left in the current window.")
+
+
+async def _count(api: SitooApi, path: str, params: dict[str, Any] | None = None) -> int:
+    body = await api.get(path, {**(params or {}), "start": 0, "num": 1})
+    return int(body.get("totalcount") or 0)
+
+
+async def request_budget(api: SitooApi) -> RequestBudget:
+    """At least: the product, price-list and stock pages and the reference lists.
+
+    One ``productvariants`` read per variant family comes on top; how many
+    families there are is only known by reading the products, so the figure is
+    a lower bound and a refusal on it is never wrong.  ``remaining`` is the
+    quota Sitoo reported with these counts [I], None when it reports none.
+    """
+    settings, pages = api.settings, 0
+    products = await _count(api, api.site("products"), {"includeinactive": "true"})
+    pages += -(-products // settings.page_size)
+    if settings.pricelist_id:
+        items = await _count(api, api.site("pricelists", settings.pricelist_id, "pricelistitems"))
+        pages += -(-items // settings.page_size)
+    if settings.warehouse_id:
+        path = api.site("warehouses", settings.warehouse_id, "warehouseitems")
+        pages += -(-(await _count(api, path)) // settings.page_size)
+    return RequestBudget(needed=pages + 3, remaining=api.remaining)
 
 
 async def check_connection(api: SitooApi) -> CheckResult:
