@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from engine.runtime import Engine
+from engine.runtime.control import RemoteEngine
 from tui.commands.session import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -50,7 +51,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 async def _sync(session: Session, engine: Engine) -> int:
     args = session.args
     job = JOB_OF[args.job]
-    display = ProgressDisplay(job)
+    display = ProgressDisplay(job, only=_only(engine, job, session))
     events = engine.bus.subscribe()
     follower = asyncio.create_task(display.follow(events))
     work = asyncio.create_task(engine.run_job(job, session.connection, **_options(args)))
@@ -69,6 +70,14 @@ async def _sync(session: Session, engine: Engine) -> int:
         )
         return EXIT_INTERRUPTED
     return _report(args, job, work.result())
+
+
+def _only(engine: Engine, job: str, session: Session) -> tuple[str, str] | None:
+    """Sent to the service, the bar follows this job on this connection, not the schedule's
+    other runs (alone, every progress event is this run's)."""
+    if not isinstance(engine, RemoteEngine):
+        return None
+    return (engine.connection(session.connection).name, job)
 
 
 async def _wait(work: asyncio.Task[Any], stop: StopSignal) -> bool:

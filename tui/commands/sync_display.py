@@ -28,9 +28,12 @@ _COLUMNS = ("read", "written", "failed", "skipped", "unchanged", "requests", "du
 class ProgressDisplay:
     """A rich progress bar fed by a bus subscription (a no-op when not on a terminal)."""
 
-    def __init__(self, job: str, *, enabled: bool | None = None) -> None:
+    def __init__(
+        self, job: str, *, enabled: bool | None = None, only: tuple[str, str] | None = None
+    ) -> None:
         self.job = job
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.only = only  # (connection, job): sent to a service that runs other jobs too
         self._progress: Progress | None = None
         self._task_id: Any = None
 
@@ -39,8 +42,11 @@ class ProgressDisplay:
             return
         self._start()
         async for event in events:
-            if isinstance(event, JobProgress):
+            if isinstance(event, JobProgress) and self._ours(event):
                 self._update(event)
+
+    def _ours(self, event: JobProgress) -> bool:
+        return self.only is None or (event.connection, event.job) == self.only
 
     def _start(self) -> None:
         self._progress = Progress(
