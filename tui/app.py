@@ -315,7 +315,8 @@ class TillsyncApp(App[int]):
 
     @work(group="quit", exit_on_error=False)
     async def _quit(self) -> None:
-        self.notify("Stopping: letting a write in progress finish…", timeout=30)
+        if not isinstance(self._engine, RemoteEngine):  # detaching leaves the service's work be
+            self.notify("Stopping: letting a write in progress finish…", timeout=30)
         await self._close_engine()
         self.exit(0)
 
