@@ -206,3 +206,7 @@ class BackofficeSale:
     total: Money
     created_gmt: datetime | None = None
     customer_email: str = ""
+    # how the shop should record it, as the admin configured the back office
+    # (empty: the import's defaults): a WooCommerce gateway and shipping method
+    payment_method: str = ""
+    shipping_method: str = ""

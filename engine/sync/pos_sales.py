@@ -27,7 +27,6 @@ from engine.backends.base import Capability, UnsupportedCapability
 from engine.backends.records import BackofficeSale, SoldLine
 from engine.store.links import Link
 from engine.sync.context import SyncContext
-from engine.sync.orders.writeback import RECEIPT_ID_META, RECEIPT_META
 from engine.sync.product_writes import PRODUCT
 from engine.woo.core import woo_date
 
@@ -58,6 +57,13 @@ class PosSalesReport:
     notes: list[str] = field(default_factory=list)
 
 
+def _receipt_marks(sale: BackofficeSale) -> list[dict[str, str]]:
+    # imported here: the orders package runs this import from its poll
+    from engine.sync.orders.writeback import RECEIPT_ID_META, RECEIPT_META
+
+    return [{"key": RECEIPT_META, "value": sale.number}, {"key": RECEIPT_ID_META, "value": sale.id}]
+
+
 class PosSalesImport:
     job = "pos_sales"
 
@@ -65,9 +71,14 @@ class PosSalesImport:
         self.ctx = ctx
         self.settings = settings or PosSalesSettings()
 
+    @property
+    def wanted(self) -> bool:
+        return Capability.SALES_READ in self.ctx.backend.capabilities
+
     async def run(self) -> PosSalesReport:
+        """Run by the orders poll for a back office that declares ``sales.read``."""
         backend = self.ctx.backend
-        if Capability.SALES_READ not in backend.capabilities:
+        if not self.wanted:
             raise UnsupportedCapability(backend.name, Capability.SALES_READ)
         report = PosSalesReport()
         store, connection = self.ctx.store, self.ctx.connection
@@ -110,6 +121,8 @@ class PosSalesImport:
 
     async def _order(self, sale: BackofficeSale, report: PosSalesReport) -> dict[str, Any]:
         s = self.settings
+        payment = sale.payment_method or s.payment_method
+        shipping = sale.shipping_method or s.shipping_method_id
         items, fees = [], []
         for line in sale.lines:
             woo_id = await self._product(line)
@@ -125,15 +138,13 @@ class PosSalesImport:
             note += f"; {len(fees)} line(s) without a shop product are fee lines"
         return {
             "status": "completed", "customer_id": s.customer_id,  # paid at the till
-            "payment_method": s.payment_method, "payment_method_title": s.payment_method_title,
+            "payment_method": payment, "payment_method_title": s.payment_method_title,
             "line_items": items, "fee_lines": fees, "customer_note": note,
-            "shipping_lines": [{"method_id": s.shipping_method_id,
+            "shipping_lines": [{"method_id": shipping,
                                 "method_title": s.shipping_method_title, "total": "0"}],
             # the receipt marks tell the orders job this order is booked already: the
             # sale *is* the back office's record, so it is linked, never booked again
-            "meta_data": [{"key": POS_SALE_META, "value": sale.id},
-                          {"key": RECEIPT_META, "value": sale.number},
-                          {"key": RECEIPT_ID_META, "value": sale.id}],
+            "meta_data": [{"key": POS_SALE_META, "value": sale.id}, *_receipt_marks(sale)],
         }  # fmt: skip
 
     async def _product(self, line: SoldLine) -> int | None:

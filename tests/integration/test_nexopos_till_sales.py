@@ -18,7 +18,7 @@ from .orders_harness import wait_until
 from .test_nexopos_orders import nexo_world
 
 pytestmark = pytest.mark.timeout(60)
-SETTINGS = PosSalesSettings(shipping_method_id="local_pickup", payment_method="cod")
+SETTINGS = PosSalesSettings(shipping_method_id="flat_rate", payment_method="bacs")
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def _imported(servers, sale_id: int) -> list[dict]:
 async def test_a_till_sale_becomes_one_shop_order_and_is_not_booked_back(
     servers, tmp_path: Path
 ) -> None:
-    async with nexo_world(servers, tmp_path) as world:
+    async with nexo_world(servers, tmp_path, import_till_sales=True) as world:
         job = PosSalesImport(world.ctx, SETTINGS)
         assert (await job.run()).imported == 0  # the first run marks where sales start
         sale = _ring_up(servers)
@@ -69,7 +69,9 @@ async def test_a_till_sale_becomes_one_shop_order_and_is_not_booked_back(
         assert [f["name"] for f in order["fee_lines"]] == [
             "Gift wrap (sold in store, no shop product)"
         ]
+        # the gateway and shipping method the NexoPOS connection names win over the defaults
         assert order["shipping_lines"][0]["method_id"] == "local_pickup"
+        assert order["payment_method"] == "cod"
         assert (await job.run()).imported == 0  # once
         await world.arrived(order["id"])  # its webhook reaches the orders job
         await world.worker.drain()
@@ -85,7 +87,7 @@ async def test_a_till_sale_becomes_one_shop_order_and_is_not_booked_back(
 
 
 async def test_the_shops_own_orders_are_not_imported(servers, tmp_path: Path) -> None:
-    async with nexo_world(servers, tmp_path) as world:
+    async with nexo_world(servers, tmp_path, import_till_sales=True) as world:
         job = PosSalesImport(world.ctx, SETTINGS)
         await job.run()
         placed = world.place()
@@ -99,7 +101,7 @@ async def test_the_shops_own_orders_are_not_imported(servers, tmp_path: Path) ->
 async def test_a_claim_without_its_order_id_is_settled_by_looking_not_by_creating(
     servers, tmp_path: Path
 ) -> None:
-    async with nexo_world(servers, tmp_path) as world:
+    async with nexo_world(servers, tmp_path, import_till_sales=True) as world:
         job = PosSalesImport(world.ctx, SETTINGS)
         await job.run()
         sale = _ring_up(servers, quick=False)
@@ -111,3 +113,20 @@ async def test_a_claim_without_its_order_id_is_settled_by_looking_not_by_creatin
         report = await job.run()
         assert (report.imported, report.already) == (0, 1)
         assert len(_imported(servers, sale["id"])) == 1
+
+
+async def test_the_orders_poll_imports_till_sales_only_when_asked(servers, tmp_path: Path) -> None:
+    from engine.sync.orders import OrderPoll
+
+    async with nexo_world(servers, tmp_path) as world:  # import_till_sales is off
+        await OrderPoll(world.ctx, world.intake).run()
+        _ring_up(servers)
+        before = world.ctx.backend.stats.total
+        await OrderPoll(world.ctx, world.intake).run()
+        assert world.ctx.backend.stats.total == before  # not a single NexoPOS request
+        assert not any(_imported(servers, s["id"]) for s in servers.nexo.sales())
+    async with nexo_world(servers, tmp_path / "on", import_till_sales=True) as world:
+        await OrderPoll(world.ctx, world.intake).run()  # marks where till sales start
+        sale = _ring_up(servers)
+        report = await OrderPoll(world.ctx, world.intake).run()
+        assert len(_imported(servers, sale["id"])) == 1 and report.new == 0

@@ -30,7 +30,10 @@ class NexoSettings:
     prices becomes the shop price; ``unit_id`` which unit's price and stock
     are published (None: each product's first unit quantity).  The
     ``default_*`` ids are what ``doctor`` checks against what NexoPOS
-    reports.  ``requests_per_minute``/``rate_window`` is NexoPOS's throttle
+    reports.  ``import_till_sales`` turns the till's sales into shop orders
+    (recorded with the WooCommerce gateway ``till_sales_payment`` and shipping
+    method ``till_sales_shipping``).  ``requests_per_minute``/``rate_window``
+    is NexoPOS's throttle
     (80 per minute): the adapter paces itself under it.
     """
 
@@ -48,6 +51,9 @@ class NexoSettings:
     default_payment: str | None = None
     order_type: str = "delivery"
     cancel_action: str = "void"
+    import_till_sales: bool = False
+    till_sales_payment: str = "cod"
+    till_sales_shipping: str = "local_pickup"
     price_includes_tax: bool = True
     currency: str = "EUR"
     requests_per_minute: int = 80

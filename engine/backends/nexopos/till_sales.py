@@ -4,8 +4,9 @@ NexoPOS has no change feed [V]; orders get increasing ids, so the cursor is
 the highest order id settled.  The CRUD list ``ns.orders`` (newest first [I])
 is paged only until it reaches the cursor; each new order is then read raw
 (``orders/{id}`` and ``orders/{id}/products``: the CRUD rows are
-display-formatted).  Orders tillsync booked itself (a ``WC-`` title) and
-orders not paid (unpaid, held, voided, refunded) are passed over.  Without a
+display-formatted).  Off unless ``import_till_sales``.  Orders tillsync
+booked itself (a ``WC-`` title) and orders not paid (unpaid, held, voided,
+refunded) are passed over.  Without a
 cursor the read starts at the newest order: history is not imported.
 """
 
@@ -35,7 +36,8 @@ async def _new_ids(api: NexoApi, after: int) -> list[int]:
     return sorted(found)
 
 
-def _sale(order: dict[str, Any], lines: list[dict[str, Any]], currency: str) -> BackofficeSale:
+def _sale(order: dict[str, Any], lines: list[dict[str, Any]], api: NexoApi) -> BackofficeSale:
+    currency, settings = api.settings.currency, api.settings
     sold = tuple(
         SoldLine(
             name=str(line.get("name") or ""),
@@ -46,12 +48,19 @@ def _sale(order: dict[str, Any], lines: list[dict[str, Any]], currency: str) -> 
         for line in lines
     )
     total = Money(Decimal(str(order.get("total") or 0)), currency)
-    return BackofficeSale(str(order["id"]), str(order.get("code") or order["id"]), sold, total)
+    number = str(order.get("code") or order["id"])
+    return BackofficeSale(
+        str(order["id"]), number, sold, total,
+        payment_method=settings.till_sales_payment, shipping_method=settings.till_sales_shipping,
+    )  # fmt: skip
 
 
 async def read_till_sales(
     api: NexoApi, since: Cursor | None
 ) -> AsyncIterator[Page[BackofficeSale]]:
+    """Nothing (no request) unless ``import_till_sales`` is on."""
+    if not api.settings.import_till_sales:
+        return
     if not since:
         newest = await _new_ids(api, 0)
         yield Page((), str(newest[-1] if newest else 0))
@@ -65,4 +74,4 @@ async def read_till_sales(
             yield Page((), str(order_id))
             continue
         lines = await api.get(f"orders/{order_id}/products")
-        yield Page((_sale(order, lines or [], api.settings.currency),), str(order_id))
+        yield Page((_sale(order, lines or [], api),), str(order_id))

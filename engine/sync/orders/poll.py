@@ -24,6 +24,7 @@ from engine.sync.orders.from_backoffice import BackofficeOrderImport
 from engine.sync.orders.intake import OrderIntake
 from engine.sync.orders.mapping import OrderDataError, parse_gmt
 from engine.sync.orders.store_marker import ensure_store_marker
+from engine.sync.pos_sales import PosSalesImport
 from engine.webhooks import IntakeResult
 
 __all__ = ["ORDERS_CURSOR", "OrderPoll", "PollReport"]
@@ -79,6 +80,9 @@ class OrderPoll:
                     run.progress(seen)
             await self._commit(cursor)
             run.totals.written = new + await BackofficeOrderImport(self.ctx).run()
+            till = PosSalesImport(self.ctx)
+            if till.wanted:  # sales rung up at the back office's till, into the shop
+                run.totals.written += (await till.run()).imported
         return PollReport(run.run_id, run.totals.read, new, ignored, cursor.committable_text())
 
     async def _offer(self, run: JobRun, order: dict[str, Any], cursor: TimeCursor) -> IntakeResult:
