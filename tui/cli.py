@@ -128,6 +128,17 @@ def _add_sync(sub: SubParsers) -> None:
     )
 
 
+def _add_reconcile(sub: SubParsers) -> None:
+    text = "compare orders, money, prices and stock on both sides; print the drift report"
+    reconcile = _command(sub, "reconcile", text)
+    reconcile.add_argument("--from", dest="first", metavar="DAY", help="first day (YYYY-MM-DD)")
+    reconcile.add_argument("--to", dest="last", metavar="DAY", help="last day (default: --from)")
+    reconcile.add_argument("--report", metavar="FILE", help="also write it to FILE (.csv or .json)")
+    reconcile.add_argument(
+        "--dry-run", action="store_true", help="list stale prices and stock; rewrite nothing"
+    )
+
+
 def _add_doctor(sub: SubParsers) -> None:
     _command(sub, "doctor", "check config, endpoints, credentials, webhooks, clock, DB")
 
@@ -229,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         add(sub)
     for add in (_add_mappings, _add_webhooks, _add_logs, _add_sandbox, _add_demo, _add_recover):
         add(sub)
+    _add_reconcile(sub)
     return parser
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-__all__ = ["Period", "days", "parse_day", "yesterday"]
+__all__ = ["Period", "days", "parse_day", "period_of", "yesterday"]
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,11 @@ def parse_day(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def period_of(first: str | None, last: str | None, tz: tzinfo) -> Period:
+    """``--from`` / ``--to`` as given (one alone: that day); neither: yesterday."""
+    if not first and not last:
+        return yesterday(tz)
+    start = parse_day(first or last or "")
+    return days(start, parse_day(last or first or ""), tz)

@@ -7,7 +7,7 @@ a back-office adapter; jobs receive them through :class:`SyncContext`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 
 from pydantic import SecretStr
 
@@ -90,6 +90,7 @@ class ConnectionRuntime:
     delivery_url: str | None = None
     alerts: AlertSink | None = None
     worker_running: bool = False
+    tz: tzinfo = UTC  # the engine's time zone: a reconcile's "yesterday" is a local day
 
     @property
     def catalog(self) -> CatalogSync:

@@ -132,6 +132,7 @@ class Engine(EngineAdmin, ConsoleActions):
             self.connections[name] = build_connection(
                 name, conn, self.store, self.bus, alerts=self.alerts, public_url=public_url
             )
+            self.connections[name].tz = self.config.tz
 
     @property
     def exclusive(self) -> bool:

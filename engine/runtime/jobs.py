@@ -23,9 +23,11 @@ from engine.backends import Capability, MissingSetting, UnsupportedCapability
 from engine.config import JOB_NAMES
 from engine.errors import ConfigError
 from engine.notify import LogAlerts
+from engine.reconcile import DriftReport, Reconciliation, period_of
 from engine.runtime.connection import ConnectionRuntime
 from engine.sync.jobrun import JobRun
 from engine.sync.orders import DrainReport, PollReport, WebhookHealth, check_webhook_health
+from engine.sync.orders.rules import OrderRules
 
 __all__ = [
     "JOBS",
@@ -98,21 +100,22 @@ async def _customers(conn: ConnectionRuntime, **options: Any) -> Any:
     return await conn.customers.run(**_dry_run(conn, options))
 
 
-async def _reconcile(conn: ConnectionRuntime, **options: Any) -> Any:
-    """The nightly full pass: re-read everything and repair drift.
-
-    Its own run wraps the catalog's and the stock's, so its card shows when it last ran.
-    """
+async def _reconcile(conn: ConnectionRuntime, **options: Any) -> DriftReport:
+    """The nightly comparison (engine.reconcile): orders and money for a period
+    (``start``/``end``: local days, default yesterday), then the full catalog and
+    stock passes, which rewrite stale prices and stock unless ``dry_run``."""
     dry_run = bool(_dry_run(conn, options).get("dry_run"))
-    async with JobRun(conn.ctx, "reconcile", full=True, dry_run=dry_run) as run:
-        catalog = await conn.catalog.run(full=True, dry_run=dry_run)
-        stock = await conn.stock.run(full=True, dry_run=dry_run)
-        for part in (catalog.totals, stock.totals):
-            run.totals.read += part.read
-            run.totals.written += part.written
-            run.totals.failed += part.failed
-            run.totals.skipped += part.skipped
-    return catalog, stock
+    period = period_of(options.get("start"), options.get("end"), conn.tz)
+
+    async def passes(dry: bool) -> tuple[Any, ...]:
+        return (
+            await conn.catalog.run(full=True, dry_run=dry),
+            await conn.stock.run(full=True, dry_run=dry),
+        )
+
+    rules = conn.worker.rules if conn.worker is not None else OrderRules()
+    check = Reconciliation(conn.ctx, rules, conn.tz, passes, conn.alerts or LogAlerts())
+    return await check.run(period, dry_run=dry_run, report=options.get("report"))
 
 
 async def _orders_poll(conn: ConnectionRuntime, **options: Any) -> OrdersReport:
@@ -163,9 +166,9 @@ JOBS: dict[str, Job] = {
     "reconcile": Job(
         "reconcile",
         _reconcile,
-        frozenset({"dry_run"}),
+        frozenset({"dry_run", "start", "end", "report"}),
         frozenset({Capability.PRODUCTS_READ, Capability.STOCK_READ}),
-        "full comparison of both sides, fixing any drift",
+        "orders, money, prices and stock compared on both sides; stale prices and stock fixed",
     ),
     "customers": Job(
         "customers",

@@ -45,7 +45,7 @@ def _reconciliation(world: World) -> Reconciliation:
     async def passes(dry_run: bool):
         catalog = await CatalogSync(world.ctx).run(full=True, dry_run=dry_run)
         stock = await StockSync(world.ctx).run(full=True, dry_run=dry_run)
-        return (catalog.diff, stock.diff)
+        return (catalog, stock)
 
     return Reconciliation(world.ctx, OrderRules(), UTC, passes=passes, alerts=world.alerts)
 
