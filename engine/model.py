@@ -15,6 +15,7 @@ from enum import StrEnum
 __all__ = [
     "BackofficeOrder",
     "Category",
+    "Coupon",
     "CouponLine",
     "Customer",
     "ExchangeRate",
@@ -374,3 +375,20 @@ class BackofficeOrder:
     lines: tuple[OrderLine, ...]
     total: Money
     created_gmt: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Coupon:
+    """A WooCommerce coupon as a back office keeping vouchers books it, matched by ``code``.
+
+    ``kind`` is WooCommerce's ``discount_type`` (``percent``, ``fixed_cart``,
+    ``fixed_product``); ``amount`` the percent or the money off.
+    """
+
+    code: str
+    kind: str
+    amount: Decimal
+    woo_id: int | None = None
+    description: str = ""
+    expires_gmt: datetime | None = None
+    usage_limit: int | None = None

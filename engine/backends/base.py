@@ -39,6 +39,7 @@ from engine.errors import Capture, ConfigError, FailureKind, TillsyncError
 from engine.model import (
     BackofficeOrder,
     Category,
+    Coupon,
     Customer,
     Location,
     LocationKind,
@@ -208,6 +209,11 @@ class Backend(Protocol):
 
     async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]: ...
 
+    async def write_vouchers(self, coupons: Sequence[Coupon]) -> list[ItemResult]:
+        """Coupons as the back office's vouchers, matched by code (never a second voucher
+        for a code it already has); one result per coupon, ``remote_id`` the voucher's."""
+        ...
+
     async def write_customer(self, customer: Customer) -> str: ...
 
     async def write_customers(self, customers: Sequence[Customer]) -> list[ItemResult]: ...
@@ -337,6 +343,9 @@ class BackendBase:
 
     async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]:
         raise self._unsupported(Capability.STOCK_WRITE)
+
+    async def write_vouchers(self, coupons: Sequence[Coupon]) -> list[ItemResult]:
+        raise self._unsupported(Capability.VOUCHERS)
 
     async def write_customer(self, customer: Customer) -> str:
         raise self._unsupported(Capability.CUSTOMERS_WRITE)

@@ -1,7 +1,8 @@
 """The full sync: an ordered list of steps, after a check of the request quota.
 
 Steps, in order: ``catalog`` (match by SKU, then categories, then products,
-all read in full), ``stock`` (in full), ``orders`` (the order poll, in full;
+all read in full), ``coupons`` (vouchers matched by code, where the back
+office keeps vouchers), ``stock`` (in full), ``orders`` (the order poll, in full;
 it also brings orders taken in the back office down where the back office
 declares ``orders.read``).  A back office with a request quota says what a
 full sync needs at least and what its account still allows
@@ -22,12 +23,13 @@ from engine.backends.budget import RequestBudget
 from engine.errors import FailureKind, TillsyncError
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
+from engine.sync.coupons import CouponPush
 from engine.sync.orders.poll import OrderPoll
 from engine.sync.stock import StockSync
 
 __all__ = ["STEPS", "FullSync", "FullSyncReport", "QuotaTooLow"]
 
-STEPS = ("catalog", "stock", "orders")
+STEPS = ("catalog", "coupons", "stock", "orders")
 
 
 class QuotaTooLow(TillsyncError):
@@ -59,7 +61,12 @@ class FullSync:
         self.ctx = ctx
 
     def _steps(self) -> list[tuple[str, Callable[[FullSyncReport], Awaitable[None]]]]:
-        return [("catalog", self._catalog), ("stock", self._stock), ("orders", self._orders)]
+        return [
+            ("catalog", self._catalog),
+            ("coupons", self._coupons),
+            ("stock", self._stock),
+            ("orders", self._orders),
+        ]
 
     async def run(self, *, ignore_errors: bool = False) -> FullSyncReport:
         report = FullSyncReport(budget=await self.ctx.backend.request_budget())
@@ -80,6 +87,11 @@ class FullSync:
     async def _catalog(self, report: FullSyncReport) -> None:
         result = await CatalogSync(self.ctx).run(full=True)
         report.set_aside += [f"catalog: {e.key}: {e.reason}" for e in result.diff.of("skip")]
+
+    async def _coupons(self, report: FullSyncReport) -> None:
+        """Vouchers matched by code (a back office without vouchers: nothing to do)."""
+        result = await CouponPush(self.ctx).run()
+        report.set_aside += [f"coupons: {line}" for line in result.refused]
 
     async def _stock(self, report: FullSyncReport) -> None:
         result = await StockSync(self.ctx).run(full=True)

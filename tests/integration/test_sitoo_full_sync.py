@@ -48,7 +48,7 @@ async def test_steps_in_order_with_bad_items_listed(shop, tmp_path) -> None:
         sb.pricelist_items[sitoo.PRICELIST_WEBSHOP][bad["productid"]]["moneyprice"] = "12,50"
     async with context(shop, tmp_path) as ctx:
         report = await FullSync(ctx).run()
-    assert report.done == ["catalog", "stock", "orders"] and report.failed == []
+    assert report.done == ["catalog", "coupons", "stock", "orders"] and report.failed == []
     assert any(line.startswith(f"catalog: {bad['sku']}: ") for line in report.set_aside)
     assert _singles(sb)[1]["sku"] in _by_sku(woo)
 
@@ -59,7 +59,7 @@ async def test_a_failing_step_stops_the_sync_unless_errors_are_ignored(shop, tmp
         broken = replace(ctx, stock_location_id="99")  # a warehouse Sitoo does not have
         stopped = await FullSync(broken).run()
         ignored = await FullSync(broken).run(ignore_errors=True)
-    assert stopped.stopped_at == "stock" and stopped.done == ["catalog"]
+    assert stopped.stopped_at == "stock" and stopped.done == ["catalog", "coupons"]
     assert stopped.failed and stopped.failed[0].startswith("stock: ")
-    assert ignored.stopped_at is None and ignored.done == ["catalog", "orders"]
+    assert ignored.stopped_at is None and ignored.done == ["catalog", "coupons", "orders"]
     assert len(ignored.failed) == 1

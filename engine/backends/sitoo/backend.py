@@ -33,11 +33,13 @@ from engine.backends.sitoo.orders_in import OrderReader
 from engine.backends.sitoo.reads import CatalogReader
 from engine.backends.sitoo.sales import SitooOrders
 from engine.backends.sitoo.settings import SitooSettings
+from engine.backends.sitoo.vouchers import VoucherWriter
 from engine.backends.sitoo.writes import ProductWriter, StockWriter
 from engine.errors import Capture, ConfigError
 from engine.model import (
     BackofficeOrder,
     Category,
+    Coupon,
     Location,
     LocationKind,
     Order,
@@ -69,6 +71,7 @@ class SitooBackend(BackendBase):
             Capability.NOTIFICATIONS,
             Capability.PRODUCTS_WRITE,
             Capability.STOCK_WRITE,
+            Capability.VOUCHERS,
         }
     )
 
@@ -204,6 +207,10 @@ class SitooBackend(BackendBase):
     async def write_products(self, products: Sequence[Product]) -> list[ItemResult]:
         """Shop edits of linked products (``Product.changed``); see :mod:`.writes`."""
         return await ProductWriter(self._api).write(products) if products else []
+
+    async def write_vouchers(self, coupons: Sequence[Coupon]) -> list[ItemResult]:
+        """Shop coupons as Sitoo vouchers, matched by code; see :mod:`.vouchers`."""
+        return await VoucherWriter(self._api).write(coupons) if coupons else []
 
     async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]:
         if not levels:
