@@ -1,0 +1,100 @@
+"""A configured NexoPOS connection in the started engine (config → entry → adapter):
+the webhooks it installs follow its directions - order topics, plus product changes
+when the shop's product edits go to NexoPOS - and doctor passes on its config."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.config import load_config
+from engine.runtime import Engine
+from sandbox.nexopos import ids
+
+from .nexopos_harness import WOO_KEY, WOO_SECRET, Servers, sandboxes
+from .orders_harness import wait_until
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture
+def servers() -> Iterator[Servers]:
+    with sandboxes(products=4) as running:
+        running.woo.site_url = running.woo_server.url
+        yield running
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _config(folder: Path, servers: Servers, products: str) -> Path:
+    port = _free_port()
+    path = folder / "config.toml"
+    path.write_text(
+        f"""
+[engine]
+state_db = "{folder / "state.db"}"
+timezone = "UTC"
+
+[webhooks]
+port = {port}
+public_url = "http://127.0.0.1:{port}/webhooks"
+
+[connections.shop1.woo]
+url = "{servers.woo_server.url}"
+consumer_key = "{WOO_KEY}"
+consumer_secret = "{WOO_SECRET}"
+webhook_secret = "nexopos-engine-secret-4Kp"
+
+[connections.shop1.backend]
+type = "nexopos"
+base_url = "{servers.nexo_server.url}"
+unit_id = {ids.UNIT_PIECE}
+customer_group_id = {ids.GROUP_WEB}
+
+[connections.shop1.directions]
+products = "{products}"
+""",
+        encoding="utf-8",
+    )
+    (folder / "secrets.toml").write_text(
+        f'[connections.shop1.backend]\ntoken = "{ids.TOKEN}"\n', encoding="utf-8"
+    )
+    for file in (path, folder / "secrets.toml"):
+        file.chmod(0o600)
+    return path
+
+
+async def _installed_topics(servers: Servers, config: Path) -> tuple[set[str], set[str]]:
+    """(what the connection says it needs, what the engine installed in the shop)."""
+    engine = await Engine.open(load_config(config))
+    try:
+        connection = engine.connection("shop1")
+        result = await connection.backend.check()
+        assert result.ok, result.summary
+        wanted = set(connection.webhook_topics)
+        await engine.start()
+
+        async def hooked() -> bool:
+            return {h["topic"] for h in servers.woo.webhooks.values()} == wanted
+
+        await wait_until(hooked, within=10)
+        return wanted, {h["topic"] for h in servers.woo.webhooks.values()}
+    finally:
+        await engine.close(timeout=5)
+
+
+@pytest.mark.parametrize(("products", "pushed"), [("pull", False), ("both", True)])
+async def test_webhook_topics_follow_the_directions(
+    servers: Servers, tmp_path: Path, products: str, pushed: bool
+) -> None:
+    wanted, installed = await _installed_topics(servers, _config(tmp_path, servers, products))
+    assert installed == wanted
+    assert "order.created" in installed  # orders are booked: their topics always
+    assert ("product.updated" in installed) is pushed
