@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -26,9 +27,11 @@ from engine.backends.base import (
     Page,
     SaleRef,
 )
+from engine.backends.ledger import LedgerSale
 from engine.backends.nexopos import catalog, check, customers
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.nexopos.product_edits import ProductEdits
+from engine.backends.nexopos.reconcile import list_orders
 from engine.backends.nexopos.sales import OrderDesk
 from engine.backends.nexopos.settings import PRICE_TIERS, NexoSettings
 from engine.backends.nexopos.till_sales import read_till_sales
@@ -67,6 +70,7 @@ class NexoposBackend(BackendBase):
             Capability.CUSTOMERS_WRITE,
             Capability.PRODUCTS_WRITE,
             Capability.SALES_READ,
+            Capability.SALES_LIST,
         }
     )
 
@@ -172,6 +176,12 @@ class NexoposBackend(BackendBase):
     def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
         """Sales rung up at the till (not the shop's own orders), after the cursor."""
         return read_till_sales(self._api, since)
+
+    def list_sales(
+        self, start: datetime, end: datetime | None = None
+    ) -> AsyncIterator[Page[LedgerSale]]:
+        """Orders created in the period, for reconcile (see :mod:`.reconcile`)."""
+        return list_orders(self._api, start, end)
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
         return await self._orders.create(order, key)
