@@ -44,10 +44,14 @@ async def test_nexopos_sales_are_compared_with_the_web_orders(servers, tmp_path:
         before = await check.run(days(today, today, UTC))
         _nexo_order(world, changed["id"])["total"] += 3.0  # edited at the till after booking
         world.woo.set_order_status(cancelled["id"], "cancelled")  # the void is never sent
-        with world.nexo.lock:  # rung up at the till for nobody's web order
+        with world.nexo.lock:  # keyed in at the till for a web order WooCommerce doesn't have
             by_hand = copy.deepcopy(_nexo_order(world, clean["id"]))
-            by_hand.update(id=max(world.nexo.orders) + 1, title=None, code="HAND-1")
+            title = by_hand["title"].replace(f"-{clean['id']}-", "-990001-")
+            by_hand.update(id=max(world.nexo.orders) + 1, title=title, code="HAND-1")
             world.nexo.orders[by_hand["id"]] = by_hand
+            till = copy.deepcopy(by_hand)  # an ordinary till sale: not tillsync's business
+            till.update(id=by_hand["id"] + 1, title=None, code="TILL-1")
+            world.nexo.orders[till["id"]] = till
         requests = world.ctx.backend.stats.total
         after = await check.run(days(today, today, UTC))
         sales_requests = world.ctx.backend.stats.total - requests
@@ -62,3 +66,4 @@ async def test_nexopos_sales_are_compared_with_the_web_orders(servers, tmp_path:
     total = next(d for d in after.real if d.kind is DriftKind.TOTAL)
     assert Decimal(total.backoffice) - Decimal(total.shop) == 3
     assert sales_requests == 1  # the back office is read once
+    assert after.sales_read == 4  # the till sale is not read as one of tillsync's

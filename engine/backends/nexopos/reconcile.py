@@ -2,7 +2,10 @@
 
 One request: the plain ``GET /api/orders`` answers every order as raw JSON,
 newest first [V-run] (the CRUD list is display-formatted: "USD 12,34").
-Kept are the orders created in the period: ``created_at`` is Laravel's
+Kept are tillsync's orders (a ``WC-`` title: NexoPOS has no separate POS or
+source for web orders, and sales rung up at the till are the shop's own
+business, imported by ``sales.read`` when asked) created in the period:
+``created_at`` is Laravel's
 ``Y-m-d H:i:s``, read as UTC [I: NexoPOS renders it in the app's time zone;
 set NexoPOS to UTC or expect edge orders on the neighbouring day].  The
 sale's key is its ``title`` (tillsync writes its idempotency key there);
@@ -61,6 +64,7 @@ async def list_orders(
     sales = []
     for order in rows if isinstance(rows, list) else ():
         moment = _created(order)
-        if moment is not None and moment >= start and (end is None or moment < end):
+        ours = str(order.get("title") or "").startswith("WC-")
+        if ours and moment is not None and moment >= start and (end is None or moment < end):
             sales.append(_sale(order, currency))
     yield Page(tuple(sales))
