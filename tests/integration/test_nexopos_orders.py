@@ -221,3 +221,30 @@ async def test_an_administrators_email_is_a_dead_letter_with_the_reason(
         for text in (entry.last_request, entry.last_response, entry.last_error):
             assert ids.TOKEN not in text and ids.TOKEN.partition("|")[2] not in text
         assert "authorization: ***" in entry.last_request.lower()
+
+
+async def test_a_unit_replaced_in_nexopos_is_resolved_again_not_dead_lettered(
+    servers, tmp_path: Path
+) -> None:
+    async with nexo_world(servers, tmp_path) as world:
+        first = world.place()
+        await world.arrived(first["id"])
+        assert (await world.worker.drain()).booked == 1  # the units are now remembered
+        sku = world.woo.products[world.products[0]]["sku"]
+        with world.nexo.lock:  # staff rebuild the product's units: new ids
+            product = next(p for p in world.nexo.products.values() if p["sku"] == sku)
+            for row in world.nexo.quantities_of(product["id"]):
+                del world.nexo.unit_quantities[row["id"]]
+                row["id"] += 1000
+                world.nexo.unit_quantities[row["id"]] = row
+        second = world.place()
+        await world.arrived(second["id"])
+        booked = []
+
+        async def settled() -> bool:
+            booked.append((await world.worker.drain()).booked)
+            return sum(booked) == 1
+
+        await wait_until(settled)
+        assert len(world.nexo.sales()) == 2
+        assert world.nexo.sales()[-1]["products"][0]["unit_quantity_id"] > 1000

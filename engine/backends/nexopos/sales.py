@@ -23,7 +23,7 @@ from engine.backends.base import IdempotencyKey, SaleRef, SaleState
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.nexopos.catalog import pick_unit_row
 from engine.backends.nexopos.customers import CustomerDesk
-from engine.errors import ConfigError, NotFoundError, ValidationError
+from engine.errors import ConfigError, NotFoundError, TransientError, ValidationError
 from engine.model import Order, OrderLine
 
 __all__ = ["OrderDesk"]
@@ -56,7 +56,15 @@ class OrderDesk:
             if found is not None:
                 return found
             body = await self._body(order, key)
-            answer = await self._api.post("orders", body)
+            try:
+                answer = await self._api.post("orders", body)
+            except NotFoundError as error:  # a unit quantity we remembered is gone
+                self._units.clear()
+                raise TransientError(
+                    f"NexoPOS no longer has a unit we resolved earlier: {error.message}",
+                    status=error.status, capture=error.capture,
+                    hint="Resolved again from the SKU on the next attempt.",
+                ) from None  # fmt: skip
         placed = answer["data"]["order"]
         return SaleRef(str(placed["id"]), str(placed.get("code") or ""), key.value)
 
