@@ -34,7 +34,6 @@ from engine.runtime.engine import JOBS, Engine
 from engine.runtime.event_jobs import event_jobs
 from engine.runtime.jobs import Job, register_job
 from engine.runtime.marker_file import MARKER_NAME
-from engine.runtime.order_desk import OrderDetails
 from engine.runtime.preflight import (
     ConfigProblem,
     InstanceLock,
@@ -45,6 +44,7 @@ from engine.runtime.preflight import (
 from engine.runtime.recovery import RecoveryReport
 from engine.runtime.recovery import recover as recover_state
 from engine.runtime.state_guard import StateLostError
+from engine.runtime.views_orders import OrderDetail
 from engine.store import (
     MappingKind,
     OutboxEntry,
@@ -79,7 +79,7 @@ __all__ = [
     "JobProgress",
     "JobStarted",
     "MappingKind",
-    "OrderDetails",
+    "OrderDetail",
     "OrderStateChanged",
     "OutboxEntry",
     "OutboxState",

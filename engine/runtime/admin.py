@@ -20,15 +20,11 @@ from engine.runtime.doctor_start import check_start_point
 from engine.runtime.event_feed import events_after, latest_events
 from engine.runtime.mapping_checks import check_mapping_values
 from engine.runtime.mappings_file import parse_mappings, render_mappings
-from engine.runtime.order_desk import (
-    OrderDetails,
-    explained_transition,
-    list_orders,
-    order_details,
-)
+from engine.runtime.order_desk import explained_transition, list_orders
 from engine.runtime.secrets_file import store_secret
 from engine.runtime.tax_classes import checked_tax_classes, tax_class_check
-from engine.store import OutboxEntry, StoredEvent
+from engine.runtime.views_orders import OrderDetail, order_detail
+from engine.store import OutboxEntry, StoredEvent, UnknownOrderError
 from engine.store.mappings import MappingKind
 from engine.sync.catalog import PRODUCT_CURSOR
 from engine.sync.catalog_writer import PRODUCT, STOCK
@@ -100,8 +96,16 @@ class EngineAdmin:
     ) -> list[OutboxEntry]:
         return await list_orders(self.store, self._name(connection), state, limit)
 
-    async def orders_show(self, order_id: int, connection: str | None = None) -> OrderDetails:
-        return await order_details(self.store, self._name(connection), order_id)
+    async def orders_show(self, order_id: int, connection: str | None = None) -> OrderDetail:
+        """The order as the console's debugger shows it: one read model for both."""
+        name = self._name(connection)
+        detail = await order_detail(self, name, order_id)  # type: ignore[arg-type]
+        if detail is None:
+            raise UnknownOrderError(
+                f"order #{order_id} is not in the {name!r} outbox",
+                hint="`tillsync orders list` shows the orders tillsync knows",
+            )
+        return detail
 
     async def orders_retry(self, order_id: int, connection: str | None = None) -> OutboxEntry:
         """A failed, held or skipped order becomes due now (the worker picks it up)."""

@@ -20,13 +20,16 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from engine.backends import backend_entry
 from engine.errors import ConfigError
 from engine.model import OrderLine, Product
-from engine.runtime.engine import Engine
 from engine.store import Link, OutboxEntry
 from engine.sync.orders import BookingCheck, OrderDataError, order_from_woo
+
+if TYPE_CHECKING:  # a view of the engine; the Engine (and admin.py) import the views
+    from engine.runtime.engine import Engine
 
 __all__ = [
     "LineProblem",

@@ -1,54 +1,26 @@
-"""The admin's side of the order outbox: list, inspect, retry, skip.
+"""The admin's side of the order outbox: list, retry, skip.
 
-A failed order waits for a human; this is what the human needs to decide:
-its history, the last request and response (redacted when they were
-captured), what kind of failure it was and what to do about it.  Retry and
-skip are the store's state-machine moves, so an admin can't push an order
-into a state the worker doesn't expect.
+Retry and skip are the store's state-machine moves, so an admin can't push
+an order into a state the worker doesn't expect.  Inspecting one order is
+the console's read model (:class:`engine.runtime.views_orders.OrderDetail`),
+which ``tillsync orders show`` shares.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from engine.errors import ConfigError, FailureKind
+from engine.errors import ConfigError
 from engine.store import (
     OutboxEntry,
     OutboxState,
-    OutboxTransition,
     StateStore,
     TransitionError,
-    UnknownOrderError,
 )
 from engine.store.outbox_records import ALLOWED_FROM
 
-__all__ = [
-    "OrderDetails",
-    "explained_transition",
-    "list_orders",
-    "order_details",
-    "parse_state",
-]
-
-
-@dataclass(frozen=True)
-class OrderDetails:
-    """One outbox order with everything the failed-order debugger shows."""
-
-    entry: OutboxEntry
-    history: tuple[OutboxTransition, ...]
-
-    @property
-    def hint(self) -> str:
-        """The hint stored with the failure, else the generic one for its kind."""
-        if self.entry.hint:
-            return self.entry.hint
-        try:
-            return FailureKind(self.entry.last_error_kind or "").hint
-        except ValueError:
-            return ""
+__all__ = ["explained_transition", "list_orders", "parse_state"]
 
 
 def parse_state(state: str | None) -> OutboxState | None:
@@ -68,17 +40,6 @@ async def list_orders(
     return await store.outbox.list_by_state(
         parse_state(state), connection=connection, limit=max(1, limit)
     )
-
-
-async def order_details(store: StateStore, connection: str, order_id: int) -> OrderDetails:
-    entry = await store.outbox.get(order_id, connection=connection)
-    if entry is None:
-        raise UnknownOrderError(
-            f"order #{order_id} is not in the {connection!r} outbox",
-            hint="`tillsync orders list` shows the orders tillsync knows",
-        )
-    history = await store.outbox.history(order_id, connection=connection)
-    return OrderDetails(entry, tuple(history))
 
 
 @contextmanager

@@ -11,17 +11,19 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import FailureKind
 from engine.model import Order, OrderLine
-from engine.runtime.engine import Engine
 from engine.runtime.line_check import LineProblem, backoffice_title, known_line_problems
 from engine.store import OutboxEntry, OutboxState, OutboxTransition, WriteBackDebt, WriteBackState
 from engine.store.mappings import MappingKind
 from engine.store.outbox_records import ALLOWED_FROM
 from engine.sync.orders import BookingCheck, OrderDataError, order_from_woo
 from engine.sync.orders.holds import FALLBACK_PRODUCT
+
+if TYPE_CHECKING:  # the Engine's admin part returns OrderDetail, so it imports this module
+    from engine.runtime.engine import Engine
 
 __all__ = [
     "BookedLine",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from functools import partial
 
-from engine.runtime import Engine, OrderDetails, OutboxEntry
+from engine.runtime import Engine, OrderDetail, OutboxEntry
 from tui.commands.orders_backfill import run_backfill
 from tui.commands.session import EXIT_OK, Session, open_session, run_with_engine
 
@@ -52,7 +52,7 @@ async def _show(session: Session, engine: Engine) -> int:
     return EXIT_OK
 
 
-def _describe(details: OrderDetails) -> list[str]:
+def _describe(details: OrderDetail) -> list[str]:
     e = details.entry
     lines = [
         f"Order #{e.woo_order_id} — {e.state.value} (from {e.source.value}, {e.attempts} attempts)",
@@ -67,6 +67,10 @@ def _describe(details: OrderDetails) -> list[str]:
         lines += ["", f"Error ({e.last_error_kind or 'unknown kind'}): {e.last_error}"]
     if details.hint:
         lines.append(f"  → {details.hint}")
+    if details.missing:
+        lines += ["", "Missing before it can be booked:"]
+        lines += [f"  {m.label}" for m in details.missing]
+    lines += [f"  {text}" for text in details.explained]
     lines += ["", "History:"]
     lines += [
         f"  {t.at.astimezone():%Y-%m-%d %H:%M:%S}  "
