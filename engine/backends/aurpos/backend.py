@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from engine.backends.aurpos import catalog
 from engine.backends.aurpos.api import AurposApi, unwrap
 from engine.backends.aurpos.check import check_connection, listed
 from engine.backends.aurpos.contacts import ContactBook
+from engine.backends.aurpos.reconcile import list_sells
 from engine.backends.aurpos.sells import SellDesk
 from engine.backends.aurpos.settings import AurposSettings
 from engine.backends.base import (
@@ -31,6 +33,7 @@ from engine.backends.base import (
     Page,
     SaleRef,
 )
+from engine.backends.ledger import LedgerSale
 from engine.backends.records import MissingSetting
 from engine.errors import Capture, ConfigError
 from engine.model import (
@@ -62,6 +65,7 @@ class AurposBackend(BackendBase):
         Capability.PRODUCTS_READ, Capability.CATEGORIES_READ, Capability.STOCK_READ,
         Capability.SALES_CREATE, Capability.SALES_VOID, Capability.LOCATIONS,
         Capability.PAYMENT_METHODS, Capability.TAX_CODES, Capability.PRICE_GROUPS,
+        Capability.SALES_LIST,
     })  # fmt: skip
     tax_mapping_required = True  # the issue: no sync before every tax rate is mapped
 
@@ -187,6 +191,12 @@ class AurposBackend(BackendBase):
         self._api.settings = _with_location(self._api.settings, str(location_id))
         self.settings = self._api.settings
         return catalog.location_from_wire(match)
+
+    def list_sales(
+        self, start: datetime, end: datetime | None = None
+    ) -> AsyncIterator[Page[LedgerSale]]:
+        """tillsync's sells at the location in the period, for reconcile (see :mod:`.reconcile`)."""
+        return list_sells(self._api, self._sells.location, start, end)
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
         return await self._sells.create(order, key)
