@@ -55,8 +55,8 @@ def _state(install: Installation, order_id: int) -> str | None:
 def test_the_failed_order_workflow_through_the_running_service(
     install: Installation, sandboxes: Sandboxes
 ):
-    """Held for a missing mapping → mappings import → orders retry → booked; the service
-    never stops, and each command's work is done (and logged) by the service."""
+    """Held for a missing mapping → mappings import → orders retry → booked, then links reset
+    and webhooks install; the service never stops, and each command's work is done by it."""
     hook_base = _configure(install, sandboxes)
     assert install.run("mappings", "import", "-", stdin=TAX_MAPPINGS).code == 0
     service = install.spawn("run", "--headless")
@@ -82,6 +82,13 @@ def test_the_failed_order_workflow_through_the_running_service(
         _until(lambda: _state(install, order["id"]) == "done", "the order is booked")
         [receipt] = sandboxes.korona.receipts()
         assert str(order["id"]) in str(receipt)
+
+        reset = install.run("links", "reset", "products", "--yes")  # takes the service's engine
+        assert reset.code == 0, reset.output
+        assert "Removed" in reset.stdout and "product link" in reset.stdout
+        hooks = install.run("webhooks", "install")
+        assert hooks.code == 0, hooks.output
+        assert f"deliver to {hook_base}/shop1" in hooks.stdout
     finally:
         service.send_signal(signal.SIGTERM)
         result = service.finish()
