@@ -22,8 +22,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from engine.cursor import TimeCursor
 from engine.model import Money, Product
 from engine.store.links import Link
+from engine.store.timestamps import utc_now
 from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
 from engine.sync.directions import PUSHABLE_PRODUCT_FIELDS, Entity
 from engine.sync.echo import EchoMemory, changed_since
@@ -38,9 +40,9 @@ __all__ = ["PUSH_CURSOR", "ProductPush", "product_from_woo"]
 
 PUSH_CURSOR = "push.products"
 PUSHED = "product in the back office"  # the diff's entity for a pushed edit
-# WooCommerce dates have whole seconds: the cursor overlaps the last run a
-# little, and the echo check makes re-reading a product cost nothing
-_OVERLAP = timedelta(seconds=2)
+# WooCommerce dates have whole seconds and its clock may differ from ours: the
+# cursor overlaps the last run, and the echo check makes a re-read cost nothing
+_OVERLAP = timedelta(minutes=2)
 # the shop's field name -> the canonical name in Product.changed
 _CANONICAL = {"regular_price": "price"}
 _DESCRIPTIONS = ("description", "short_description")  # not synced at all when turned off
@@ -63,6 +65,10 @@ def product_from_woo(
     )
 
 
+def _modified(product: Mapping[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(product["date_modified_gmt"])).replace(tzinfo=UTC)
+
+
 def _decimal(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -82,21 +88,26 @@ class ProductPush:
         self._currency = ""
 
     async def push(self) -> None:
-        """Every shop product modified since the cursor; the cursor moves at the end."""
-        started = datetime.now(UTC)
+        """Every shop product modified since the cursor; the cursor moves at the end.
+
+        The cursor follows the shop's own ``date_modified_gmt`` (TimeCursor:
+        capped at the run's start, kept ``_OVERLAP`` behind), so a shop clock
+        behind ours loses nothing; re-reading a product costs nothing.
+        """
         store, connection = self.ctx.store, self.ctx.connection
-        since = (
+        text = (
             None if self.run.full else await store.cursors.value(PUSH_CURSOR, connection=connection)
         )
+        cursor = TimeCursor.from_text(text, run_started_at=utc_now(), overlap=_OVERLAP)
         params: dict[str, Any] = {"status": "any", "orderby": "id", "order": "asc"}
-        if since:
-            params.update(modified_after=since, dates_are_gmt="true")
+        if cursor.committed is not None:
+            params.update(modified_after=woo_date(cursor.committed), dates_are_gmt="true")
         async for page in self.ctx.woo.iter_pages("products", params):
             await self._page(list(page.items))
-        if not self.run.dry_run:
-            await store.cursors.set(
-                PUSH_CURSOR, woo_date(started - _OVERLAP), connection=connection
-            )
+            cursor.observe_all(_modified(p) for p in page.items if p.get("date_modified_gmt"))
+        committed = cursor.committable_text()  # pages come by id: only once all are read
+        if not self.run.dry_run and committed is not None and cursor.advanced:
+            await store.cursors.set(PUSH_CURSOR, committed, connection=connection)
 
     async def _page(self, items: list[dict[str, Any]]) -> None:
         planned: list[tuple[Product, Link, dict[str, Any]]] = []

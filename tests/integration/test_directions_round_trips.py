@@ -30,6 +30,7 @@ from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import WooClient
 from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
+from tests.integration.orders_harness import ShiftedClock
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_backend"
 WOO_KEY = "ck_round_0123456789abcdef0123456789abcdef"
@@ -249,3 +250,14 @@ async def test_a_field_the_shop_owns_is_not_pulled(pair: Pair) -> None:
     shop = pair.woo_product("MIN-1")
     assert (shop["name"], shop["regular_price"]) == ("Plain mug", "11.00")
     assert await pair.sync() == (0, 0)
+
+
+async def test_a_shop_clock_behind_ours_loses_no_edit(pair: Pair) -> None:
+    """The push's cursor follows the shop's own dates, not our clock."""
+    pair.sandbox.clock = ShiftedClock(pair.sandbox.clock.utc_offset_seconds, -600)
+    await pair.sync()
+    await pair.sync()  # the cursor is set
+    woo_id = pair.woo_product("MIN-2")["id"]
+    await pair.admin.update_product(woo_id, {"name": "Edited ten minutes 'ago'"})
+    assert await pair.sync() == (0, 1)
+    assert pair.backend.products["m-2"].name == "Edited ten minutes 'ago'"  # type: ignore[attr-defined]
