@@ -10,7 +10,7 @@ is verified and what is inferred.
 
 from sandbox.nexopos import ids
 from sandbox.nexopos.app import API_BASE, create_app, serve_forever
-from sandbox.nexopos.seed import add_category, add_product, seed_store
+from sandbox.nexopos.seed import add_category, add_product, add_variable_product, seed_store
 from sandbox.nexopos.state import ALL_PERMISSIONS, Knobs, NexoSandbox
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "NexoSandbox",
     "add_category",
     "add_product",
+    "add_variable_product",
     "create_app",
     "ids",
     "seed_store",

@@ -48,6 +48,12 @@ async def list_products(sb: NexoSandbox, request: Request) -> Response:
     return json_response(rows)
 
 
+async def all_variations(sb: NexoSandbox, request: Request) -> Response:
+    with sb.lock:
+        rows = [dict(p) for p in sb.products.values() if p["product_type"] == "variation"]
+    return json_response(rows)
+
+
 async def single_product(sb: NexoSandbox, request: Request) -> Response:
     identifier = request.path_params["identifier"]
     with sb.lock:
@@ -146,6 +152,7 @@ def catalog_routes() -> list[tuple[str, Any, str, str | None]]:
         ("/user/permissions", user_permissions, "GET", None),
         ("/categories", list_categories, "GET", "nexopos.read.categories"),
         ("/products", list_products, "GET", READ_PRODUCTS),
+        ("/products/all/variations", all_variations, "GET", READ_PRODUCTS),
         ("/products/{identifier}", single_product, "GET", READ_PRODUCTS),
         ("/products/{product}/units/quantities", unit_quantities, "GET", READ_PRODUCTS),
         ("/units", _table("units"), "GET", units),

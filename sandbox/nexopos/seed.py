@@ -14,7 +14,7 @@ from typing import Any
 from sandbox.nexopos import ids
 from sandbox.nexopos.state import ALL_PERMISSIONS, NexoSandbox, now_text
 
-__all__ = ["add_category", "add_product", "price_columns", "seed_store"]
+__all__ = ["add_category", "add_product", "add_variable_product", "price_columns", "seed_store"]
 
 _CATEGORIES = (
     (ids.CATEGORY_DRINKS, "Drinks", None),
@@ -150,6 +150,30 @@ def add_product(
         rate = Decimal(str(sb.tax_groups[tax_group_id]["taxes"][0]["rate"]))
         _unit_rows(sb, product_id, gross, quantity, rate)
         return product_id
+
+
+def add_variable_product(
+    sb: NexoSandbox,
+    sku: str,
+    name: str,
+    variations: list[tuple[str, str, Decimal, int]],
+    *,
+    category_id: int = ids.CATEGORY_TEA,
+    tax_group_id: int = ids.TAX_STANDARD,
+) -> int:
+    """A ``variable`` parent (no unit rows) and its ``variation`` children
+    ``(sku, name, gross price, stock)``, each with its own unit rows [V: schema]."""
+    with sb.lock:
+        parent = add_product(sb, sku, name, Decimal(0), category_id=category_id,
+                             tax_group_id=tax_group_id)  # fmt: skip
+        sb.products[parent]["product_type"] = "variable"
+        for row in sb.quantities_of(parent):
+            del sb.unit_quantities[row["id"]]
+        for child_sku, child_name, gross, stock in variations:
+            child = add_product(sb, child_sku, child_name, gross, quantity=stock,
+                                category_id=category_id, tax_group_id=tax_group_id)  # fmt: skip
+            sb.products[child] |= {"product_type": "variation", "parent_id": parent}
+        return parent
 
 
 def seed_store(sb: NexoSandbox, products: int = 12, rng_seed: int = 1) -> NexoSandbox:

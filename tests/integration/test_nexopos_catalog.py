@@ -9,7 +9,7 @@ import pytest
 
 from engine.sync.catalog import CatalogSync
 from engine.sync.stock import StockSync
-from sandbox.nexopos import add_category, add_product, ids
+from sandbox.nexopos import add_category, add_product, add_variable_product, ids
 
 from .nexopos_harness import engine_context, sandboxes
 
@@ -94,3 +94,32 @@ async def test_stock_job_follows_nexopos_quantities(tmp_path: Path) -> None:
                 nexo.quantities_of(product["id"])[0]["quantity"] = 2.0
             await StockSync(ctx).run()
             assert _by_sku(servers.woo)["NX-00003"]["stock_quantity"] == 2
+
+
+async def test_a_variable_product_arrives_with_its_variations_prices_and_stock(
+    tmp_path: Path,
+) -> None:
+    with sandboxes(products=2) as servers:
+        nexo = servers.nexo
+        add_variable_product(nexo, "NX-TEA", "Tea sampler", [
+            ("NX-TEA-G", "Green", Decimal("3.50"), 7), ("NX-TEA-B", "Black", Decimal("4.00"), 2),
+        ])  # fmt: skip
+        async with engine_context(servers, tmp_path) as ctx:
+            report = await CatalogSync(ctx).run()
+            assert report.totals.failed == 0 and report.totals.skipped == 0
+            parent = _by_sku(servers.woo)["NX-TEA"]
+            assert parent["type"] == "variable"
+            with servers.woo.lock:
+                kids = {v["sku"]: dict(v) for v in servers.woo.variations.values()}
+            found = {s: (Decimal(v["regular_price"]), v["stock_quantity"]) for s, v in kids.items()}
+            assert found == {"NX-TEA-G": (Decimal("3.50"), 7), "NX-TEA-B": (Decimal("4.00"), 2)}
+            with nexo.lock:
+                green = next(p for p in nexo.products.values() if p["sku"] == "NX-TEA-G")
+                nexo.quantities_of(green["id"])[0]["quantity"] = 1.0
+            await StockSync(ctx).run()
+            with servers.woo.lock:
+                green_woo = next(
+                    v for v in servers.woo.variations.values() if v["sku"] == "NX-TEA-G"
+                )
+                assert green_woo["stock_quantity"] == 1
+            assert (await CatalogSync(ctx).run()).totals.written == 0

@@ -9,10 +9,8 @@ hash makes an unchanged product cost no write.  Orders: see :mod:`.sales`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
 import httpx
 
@@ -30,6 +28,7 @@ from engine.backends.base import (
 from engine.backends.ledger import LedgerSale
 from engine.backends.nexopos import catalog, check, customers
 from engine.backends.nexopos.api import NexoApi
+from engine.backends.nexopos.full_read import FullRead
 from engine.backends.nexopos.product_edits import ProductEdits
 from engine.backends.nexopos.reconcile import list_orders
 from engine.backends.nexopos.sales import OrderDesk
@@ -110,50 +109,20 @@ class NexoposBackend(BackendBase):
     async def setting_choices(self, key: str) -> str:
         return await check.setting_choices(self._api, key)
 
-    async def _unit_rows(self) -> dict[int, list[dict[str, Any]]]:
-        """Every unit quantity, by product id (one CRUD namespace, paged)."""
-        rows: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        async for page, _total in self._api.crud_pages("ns.products-units"):
-            for row in page:
-                rows[int(row["product_id"])].append(row)
-        return rows
-
-    async def _product_pages(self) -> AsyncIterator[tuple[list[dict[str, Any]], int]]:
-        async for page, total in self._api.crud_pages("ns.products"):
-            yield [r for r in page if catalog.is_sellable_type(r)], total
-
-    async def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
-        units = await self._unit_rows()
-        s = self.settings
-        async for rows, total in self._product_pages():
-            items = tuple(
-                catalog.product_from_wire(
-                    row,
-                    catalog.pick_unit_row(units.get(int(row["id"]), []), s.unit_id),
-                    tier=s.price_tier,
-                    gross=s.price_includes_tax,
-                    currency=s.currency,
-                )
-                for row in rows
-            )
-            yield Page(items, None, total)
+    def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
+        """Every product, variable ones with their variations (see :mod:`.full_read`)."""
+        return FullRead(self._api).product_pages()
 
     async def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]:
         """All of them, with their parents, in one unpaginated request [V]: no cap."""
         rows = await self._api.get("categories")
         yield Page(tuple(catalog.category_from_wire(r) for r in rows or []), None, len(rows or []))
 
-    async def read_stock(
+    def read_stock(
         self, since: Cursor | None = None, location_id: str | None = None
     ) -> AsyncIterator[Page[StockLevel]]:
-        units = await self._unit_rows()
-        async for rows, total in self._product_pages():
-            levels = []
-            for row in rows:
-                unit = catalog.pick_unit_row(units.get(int(row["id"]), []), self.settings.unit_id)
-                if unit is not None and catalog.product_sku(row):
-                    levels.append(catalog.stock_level_from_wire(row, unit))
-            yield Page(tuple(levels), None, total)
+        """The configured unit's quantity of every product and variation (one store)."""
+        return FullRead(self._api).stock_pages()
 
     async def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]:
         rows = await self._api.get("taxes/groups")

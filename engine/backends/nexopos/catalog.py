@@ -9,7 +9,8 @@ The configured tier picks ``sale``/``wholesale``/``custom`` and its
 CRUD rows of ``ns.products`` are display-formatted: ``status`` is a
 translated label (``Available``/``Hidden``) [V: source], so a product is
 inactive only for a label we know means hidden, and ``rawStockManagement``
-is preferred over the formatted ``stock_management`` [I: tolerant reading].
+is preferred over the formatted ``stock_management`` [I: tolerant reading].  A variable product's
+variations become its variants (one "Variant" attribute: the variation's name).
 """
 
 from __future__ import annotations
@@ -18,22 +19,24 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.model import Category, Money, PaymentMethod, Product, StockLevel, TaxCode
+from engine.model import Category, Money, PaymentMethod, Product, StockLevel, TaxCode, Variant
 
 __all__ = [
     "STORE_LOCATION",
     "category_from_wire",
+    "kind_of",
     "payment_methods_from_wire",
     "pick_unit_row",
     "product_from_wire",
     "product_sku",
     "stock_level_from_wire",
     "tax_code_from_wire",
+    "variant_from_wire",
 ]
 
 STORE_LOCATION = "store"  # NexoPOS keeps one stock location per store [V: schema]
 _HIDDEN = frozenset({"hidden", "unavailable"})
-_SKIPPED_TYPES = frozenset({"variable", "variation"})
+_PARENT_KINDS = frozenset({"variable", "variation"})
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -58,9 +61,10 @@ def product_sku(row: Mapping[str, Any]) -> str:
     return str(row.get("sku") or row.get("barcode") or "")
 
 
-def is_sellable_type(row: Mapping[str, Any]) -> bool:
-    """Variable parents and their variations are not read as simple products."""
-    return str(row.get("product_type") or "product") not in _SKIPPED_TYPES
+def kind_of(row: Mapping[str, Any]) -> str:
+    """``product`` (simple), ``variable`` (a parent) or ``variation`` (its child) [V]."""
+    kind = str(row.get("product_type") or "product")
+    return kind if kind in _PARENT_KINDS else "product"
 
 
 def pick_unit_row(
@@ -89,9 +93,26 @@ def _tracks_stock(row: Mapping[str, Any]) -> bool:
     return str(raw).strip().lower() in ("enabled", "enable", "1", "true")
 
 
+def variant_from_wire(
+    row: Mapping[str, Any], unit: Mapping[str, Any] | None, *, tier: str, gross: bool,
+    currency: str,
+) -> Variant:  # fmt: skip
+    """A variation: NexoPOS names it, it has no attribute table [V: columns], so its
+    name is the one option of a "Variant" attribute."""
+    price = _price(unit, tier, gross) if unit is not None else None
+    return Variant(
+        id=str(row["id"]),
+        sku=product_sku(row),
+        attributes=(("Variant", str(row.get("name") or row["id"])),),
+        price=None if price is None else Money(price, currency),
+        active=_active(row),
+    )
+
+
 def product_from_wire(
     row: Mapping[str, Any],
     unit: Mapping[str, Any] | None,
+    variants: tuple[Variant, ...] = (),
     *,
     tier: str,
     gross: bool,
@@ -110,6 +131,7 @@ def product_from_wire(
         codes=(barcode,) if barcode else (),
         active=_active(row),
         track_stock=_tracks_stock(row),
+        variants=variants,
     )
 
 
