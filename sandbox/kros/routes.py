@@ -64,6 +64,11 @@ def _document_matches(doc: dict[str, Any], params: dict[str, str], changed: str 
         return False
     if "numberingsequence" in params and doc["numberingSequence"] != params["numberingsequence"]:
         return False
+    issued = str(doc.get("issueDate") or "")[:10]  # IssueDateFrom/To: dates, inclusive [V3]
+    if "issuedatefrom" in params and issued < params["issuedatefrom"][:10]:
+        return False
+    if "issuedateto" in params and issued > params["issuedateto"][:10]:
+        return False
     return changed is None or doc["lastModifiedTimestamp"] >= changed
 
 

@@ -30,8 +30,10 @@ from engine.backends.kros.api import KrosApi
 from engine.backends.kros.check import check_connection, sequence_choices
 from engine.backends.kros.notifications import parse_notification
 from engine.backends.kros.rates import RateBook
+from engine.backends.kros.reconcile import list_documents
 from engine.backends.kros.sales import KrosDocuments
 from engine.backends.kros.settings import KrosSettings
+from engine.backends.ledger import LedgerSale
 from engine.errors import Capture, ConfigError
 from engine.model import Location, LocationKind, Order, Product, StockLevel, TaxCode
 from engine.transport import RequestStats, RetryPolicy
@@ -65,6 +67,7 @@ class KrosBackend(BackendBase):
             Capability.INVOICES_CREATE,
             Capability.INVOICES_SEND,
             Capability.NOTIFICATIONS,
+            Capability.SALES_LIST,
         }
     )
 
@@ -174,6 +177,12 @@ class KrosBackend(BackendBase):
                     self._warehouse = place.id
                     return place
         raise ConfigError(f"KROS has no warehouse {location_id}")
+
+    def list_sales(
+        self, start: datetime, end: datetime | None = None
+    ) -> AsyncIterator[Page[LedgerSale]]:
+        """tillsync's documents issued in the period, for reconcile (see :mod:`.reconcile`)."""
+        return list_documents(self._api, self.settings, start, end)
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
         return await self._documents.create(order, key)
