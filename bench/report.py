@@ -36,17 +36,21 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else float("inf")
 
 
-def at_scale_1(measured: float, overhead: float, scale: float) -> float:
+def at_scale_1(measured: float, overhead: float, scale: float, *, serial: bool = True) -> float:
     """A time measured at host ``scale``, corrected to the real host (scale 1).
 
     Only the host's costs shrink with the scale; the per-request CPU of the
     client and the sandbox (``overhead``: the same work measured at scale 0)
-    does not.  So the host's part is divided by the scale and the overhead
-    added once.  For a client with requests in flight together this is an
-    upper bound (its overhead overlaps the host's time).
+    does not.  A ``serial`` client (one request at a time) waits for both in
+    turn, so its host part is divided by the scale and the overhead added
+    once: exact.  A client with requests in flight together overlaps the two
+    by an unknown amount, so it gets the pessimistic bound: everything
+    divided by the scale (never better than it would really do).
     """
     if scale <= 0 or scale == 1:
         return measured
+    if not serial:
+        return measured / scale
     return overhead + max(0.0, measured - overhead) / scale
 
 

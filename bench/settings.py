@@ -26,7 +26,7 @@ class BenchSettings:
     incremental: int  # catalog size the changes are made in
     changes: int
     large: tuple[int, int]  # two sizes for memory and growth
-    throttled: int
+    throttled: int  # products: enough that the job makes ≥ 300 requests (1 % = 3 answers)
     throttle_workers: int
     throttle_rps_share: float  # the rate limit as a share of the workers' batch rate
     orders: int
@@ -52,7 +52,7 @@ QUICK = BenchSettings(
     incremental=10_000,
     changes=100,
     large=(1_000, 10_000),
-    throttled=2_000,
+    throttled=30_000,
     throttle_workers=4,
     throttle_rps_share=0.6,
     orders=100,
@@ -70,7 +70,7 @@ FULL = BenchSettings(
     incremental=100_000,
     changes=100,
     large=(10_000, 100_000),
-    throttled=10_000,
+    throttled=30_000,
     throttle_workers=4,
     throttle_rps_share=0.6,
     orders=500,

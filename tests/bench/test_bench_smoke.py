@@ -68,6 +68,8 @@ def test_time_scale_correction_adds_the_unscaled_overhead_once() -> None:
     # 2 s of client/server CPU at scale 0; 2 + 5 s at scale 0.1 -> 2 + 50 s on the real host
     assert at_scale_1(7.0, 2.0, 0.1) == pytest.approx(52.0)
     assert at_scale_1(7.0, 2.0, 1.0) == 7.0
+    # requests in flight together overlap the overhead with the host: the pessimistic bound
+    assert at_scale_1(7.0, 2.0, 0.1, serial=False) == pytest.approx(70.0)
     naive = Row("catalog", "x", tillsync_s=1.0, naive_s=9.0, at_1={"tillsync": 12.0, "naive": 80.0})
     assert naive.naive_ratio == 9.0 and naive.ratio_at_1("naive") == pytest.approx(80 / 12)
 
