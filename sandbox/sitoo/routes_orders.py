@@ -45,6 +45,7 @@ def _order_filter(request: Request):
     shops, ids = _ints(request, "eshopid"), _ints(request, "orderid")
     states, externals = _ints(request, "orderstate"), set(query_list(request, "externalid"))
     first = query_int(request, "orderidfrom")
+    dated_from, dated_to = query_int(request, "orderdatefrom"), query_int(request, "orderdateto")
 
     def keep(row: dict[str, Any]) -> bool:
         return (
@@ -53,6 +54,8 @@ def _order_filter(request: Request):
             and (not states or row["orderstateid"] in states)
             and (not externals or row.get("externalid") in externals)
             and (first is None or row["orderid"] >= first)
+            and (dated_from is None or row["orderdate"] >= dated_from)  # unix, inclusive [I]
+            and (dated_to is None or row["orderdate"] <= dated_to)
         )
 
     return keep

@@ -9,6 +9,7 @@ the transport's name, so every log line of the connection carries it.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -24,6 +25,7 @@ from engine.backends.base import (
     SaleRef,
 )
 from engine.backends.budget import RequestBudget
+from engine.backends.ledger import LedgerSale
 from engine.backends.records import BackofficeEvent, MissingSetting
 from engine.backends.sitoo import catalog, check
 from engine.backends.sitoo.api import SitooApi
@@ -31,6 +33,7 @@ from engine.backends.sitoo.events import parse_events
 from engine.backends.sitoo.order_wire import is_click_and_collect
 from engine.backends.sitoo.orders_in import OrderReader
 from engine.backends.sitoo.reads import CatalogReader
+from engine.backends.sitoo.reconcile import list_orders
 from engine.backends.sitoo.sales import SitooOrders
 from engine.backends.sitoo.settings import SitooSettings
 from engine.backends.sitoo.vouchers import VoucherWriter
@@ -72,6 +75,7 @@ class SitooBackend(BackendBase):
             Capability.PRODUCTS_WRITE,
             Capability.STOCK_WRITE,
             Capability.VOUCHERS,
+            Capability.SALES_LIST,
         }
     )
 
@@ -197,6 +201,12 @@ class SitooBackend(BackendBase):
         if self.settings.deliver_after_sync and order.status == "completed" and warehouse:
             await self._orders.deliver(sale.id, warehouse)
         return sale
+
+    def list_sales(
+        self, start: datetime, end: datetime | None = None
+    ) -> AsyncIterator[Page[LedgerSale]]:
+        """tillsync's orders of the site in the period, for reconcile (see :mod:`.reconcile`)."""
+        return list_orders(self._api, self.settings.currency, start, end)
 
     async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
         return await self._orders.find(key)
