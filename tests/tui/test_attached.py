@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Tab
 from textual.worker import WorkerState
 
-from engine.runtime import JobProgress, OutboxState
+from engine.runtime import Engine, JobProgress, OutboxState, TillsyncConfig
+from engine.runtime.control import RemoteEngine
 from tests.tui.attached import SERVICE_PID, InProcessService, attached_factory
 from tests.tui.pilot import settle, until, until_async
 from tests.tui.seed import CONNECTION, NOW, Shop, seed_state, shown_config
@@ -162,3 +164,30 @@ async def test_an_action_while_the_service_is_away_is_refused_not_half_done(
 
         await app.host.call(service.server.start())  # the service is back: so is the console
         await until(pilot, lambda: app.sub_title == f"attached to service (pid {SERVICE_PID})")
+
+
+async def test_two_consoles_see_each_others_retry_live(
+    make_attached, service: InProcessService
+) -> None:
+    """A retry pressed in one console moves the other's Failed tab, through the service."""
+    first = make_attached()
+    async with first.run_test(size=(120, 36)) as one:
+        await settle(one)
+        assert service.server is not None
+        path = service.server.path
+
+        async def attach(config: TillsyncConfig) -> Engine:
+            return await RemoteEngine.attach(config, path)  # type: ignore[return-value]
+
+        second = TillsyncApp(first.config_path, config=first._config, engine_factory=attach)
+        async with second.run_test(size=(120, 36)) as two:
+            await settle(two)
+            for pilot in (one, two):
+                await pilot.press("3")
+                await settle(pilot)
+            failed_tab = "#tab-failed"
+            assert str(second.screen.query_one(failed_tab, Tab).label) == "Failed 1"
+            await one.press("r")
+            await settle(one)
+            tab = second.screen.query_one(failed_tab, Tab)
+            await until(two, lambda: str(tab.label) == "Failed 0", within=5)  # by event, not timer
