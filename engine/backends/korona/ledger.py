@@ -30,7 +30,8 @@ Json = Mapping[str, Any]
 
 
 def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+    """RFC 3339 in UTC with its ``Z``: the spec's ``date-time`` format wants the offset."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _amount(value: object) -> Decimal:
