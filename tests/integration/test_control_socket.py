@@ -163,7 +163,7 @@ async def test_only_the_facade_is_served(service: ControlServer):
     """The service's life cycle, private methods and other modules can't be called."""
     remote = await _attach(service)
     try:
-        for name in ("stop", "close", "open", "no_such_method"):
+        for name in ("stop", "close", "open", "connection", "no_such_method"):
             with pytest.raises(ConfigError, match=f"does not serve '{name}'"):
                 await remote.__getattr__(name)()
         with pytest.raises(AttributeError):

@@ -26,7 +26,8 @@ from engine.runtime.engine import Engine
 __all__ = ["READ_METHODS", "FacadeCall", "call_from_coroutine", "call_method", "resolve"]
 
 _METHOD = "Engine."
-_LIFE_CYCLE = frozenset({"open", "start", "stop", "close"})  # the service owns these
+# the service owns its life cycle; connection() hands out live clients, not a record
+_LIFE_CYCLE = frozenset({"open", "start", "stop", "close", "connection"})
 # Engine methods that change nothing (read models are all functions of engine.runtime):
 # while the service restarts, a console skips these quietly and says so for the others.
 READ_METHODS = frozenset(
