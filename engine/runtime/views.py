@@ -19,6 +19,7 @@ from typing import Any
 
 from engine.backends import backend_entry
 from engine.errors import FailureKind, TillsyncError
+from engine.reconcile import last_report_path, load_report
 from engine.runtime.engine import JOBS, Engine
 from engine.runtime.line_check import LineProblem, check_order_lines
 from engine.runtime.offers import ConsoleOffers, console_offers
@@ -120,6 +121,7 @@ class JobCardView:
     next_fire: datetime | None
     last_run: Run | None
     last_error: str | None = None
+    note: str = ""  # what the last run found, when that says more than its counts (reconcile)
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,16 @@ async def _last_real_runs(engine: Engine, connection: str) -> dict[str, Run]:
     return runs
 
 
+def _reconcile_note(engine: Engine, connection: str) -> str:
+    """The last drift report's count ("0 differences"), kept beside the state database."""
+    report = load_report(last_report_path(engine.store.path, connection))
+    if report is None:
+        return ""
+    real = len(report.real)
+    text = f"{real} difference{'' if real == 1 else 's'}"
+    return text if report.money_compared else f"{text} (no money)"
+
+
 async def _job_cards(engine: Engine, connection: str, now: datetime) -> tuple[JobCardView, ...]:
     """Scheduler status when it runs; the configured schedules when it doesn't (yet)."""
     statuses = {s.job: s for s in engine.job_statuses() if s.connection == connection}
@@ -197,7 +209,8 @@ async def _job_cards(engine: Engine, connection: str, now: datetime) -> tuple[Jo
         nxt = status.next_fire if status else schedule.next_after(now) if schedule else None
         last = last_runs.get(job)
         error = status.last_error if status else None
-        cards.append(JobCardView(job, text, _state(status, last, text), nxt, last, error))
+        note = _reconcile_note(engine, connection) if job == "reconcile" and last else ""
+        cards.append(JobCardView(job, text, _state(status, last, text), nxt, last, error, note))
     return tuple(cards)
 
 

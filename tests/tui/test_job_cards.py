@@ -72,3 +72,18 @@ async def test_the_logs_job_filter_offers_every_job_the_engine_records(make_app)
         assert {"orders", "webhooks", "admin"} <= offered
         recorded = await app.call(app.engine.store.events.query(connection=CONNECTION))
         assert {event.job for event in recorded if event.job} <= offered  # the seed's too
+
+
+async def test_the_reconcile_card_says_how_many_differences_the_last_report_found(
+    make_app,
+) -> None:
+    app = make_app()  # no scheduler: the run below is the card's last run
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        report = await app.call(app.engine.run_job("reconcile", CONNECTION))
+        app.screen.reload()
+        card = app.screen.query_one("#job-reconcile", JobCard)
+        real = len(report.real)
+        expected = f"{real} difference{'' if real == 1 else 's'}"
+        await until(pilot, lambda: card.view.note == expected, within=10)
+        assert expected in str(card.query_one("#job-body").render())

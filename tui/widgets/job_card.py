@@ -109,6 +109,8 @@ class JobCard(Widget, can_focus=True):
         error = view.last_error or (run.error if run is not None and run.ok is False else "")
         if error:
             parts.append((f"\n{error}", "$error"))
+        elif view.note:
+            parts.append((f"\n{view.note}", "" if view.note.startswith("0 ") else "$warning"))
         elif run is not None:
             c = run.counts
             parts.append(f"\nr {c.read} w {c.written} ")
