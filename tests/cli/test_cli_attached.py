@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
+from engine.runtime import OutboxState
 from tui.app import TillsyncApp
 from tui.widgets.nav_bar import NavBar
 
@@ -109,31 +110,61 @@ def _bar(app: TillsyncApp) -> str:
     return str(app.screen.query_one(NavBar).render())
 
 
-async def test_the_console_attaches_says_a_restart_and_comes_back(
+async def _see(pilot: Pilot, check: Callable[[], object], what: str) -> None:
+    deadline = time.monotonic() + 30
+    while not check():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause(0.05)
+
+
+def _shown_order(app: TillsyncApp) -> int | None:
+    detail = getattr(app.screen, "detail", None)
+    return None if detail is None else detail.entry.woo_order_id
+
+
+async def test_the_console_fixes_a_held_order_through_the_service_and_survives_a_restart(
     install: Installation, sandboxes: Sandboxes
 ):
+    """The everyday loop: the service runs; the admin attaches, a CLI import adds the missing
+    mapping, r in the debugger books the order; a restart is said and the console re-attaches."""
     _configure(install, sandboxes)
+    assert install.run("mappings", "import", "-", stdin=TAX_MAPPINGS).code == 0
+    assert install.run("sync", "catalog").code == 0  # alone, before the service starts
     service = install.spawn("run", "--headless")
     service.wait_for("control socket listening on")
     app = TillsyncApp(install.config_path)
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await _title(pilot, f"attached to service (pid {service.pid})")
-            while app.current_mode != "dashboard" or not app.screen.query_one(NavBar).size:
-                await pilot.pause(0.05)
+            await _see(pilot, lambda: app.current_mode == "dashboard", "the dashboard")
+            await _see(pilot, lambda: app.screen.query_one(NavBar).size, "the title bar")
             assert f"attached to service (pid {service.pid})" in _bar(app)
+
+            product = buyable(sandboxes.woo)[0]
+            order = sandboxes.woo.place_order([(product, 1)], payment_method="bacs")
+            order = sandboxes.woo.set_order_status(order["id"], "completed")
+            await _see(pilot, lambda: _state(install, order["id"]) == "held", "the order held")
+            imported = await asyncio.to_thread(
+                install.run, "mappings", "import", "-", stdin=ORDER_MAPPINGS
+            )
+            assert imported.code == 0, imported.output
+            await pilot.press("3")
+            await _see(pilot, lambda: _shown_order(app) == order["id"], "the order in the debugger")
+            await pilot.press("r")
+            await _see(pilot, lambda: _state(install, order["id"]) == "done", "the order booked")
+            assert len(sandboxes.korona.receipts()) == 1
 
             service.send_signal(signal.SIGTERM)
             assert (await asyncio.to_thread(service.finish)).code == 0
             await _title(pilot, "service restarting…")
             assert "service restarting…" in _bar(app)
-            await pilot.press("3")  # keys still work while it is away: no traceback, no exit
-            assert app.current_mode == "orders"
+            await pilot.press("1")  # keys still work while it is away: no traceback, no exit
+            assert app.current_mode == "dashboard"
 
             service = await asyncio.to_thread(_restart, install)
             await _title(pilot, f"attached to service (pid {service.pid})")
             counts = await app.call(app.engine.order_counts("shop1"))
-            assert isinstance(counts, dict)
+            assert counts[OutboxState.DONE] == 1
             await pilot.press("q")
     finally:
         service.send_signal(signal.SIGTERM)
