@@ -137,6 +137,10 @@ def _add_reconcile(sub: SubParsers) -> None:
     reconcile.add_argument(
         "--dry-run", action="store_true", help="list stale prices and stock; rewrite nothing"
     )
+    reconcile.add_argument(
+        "--book-missing", action="store_true",
+        help="queue web orders that never reached the outbox (the worker books them)",
+    )  # fmt: skip
 
 
 def _add_doctor(sub: SubParsers) -> None:

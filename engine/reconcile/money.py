@@ -19,7 +19,9 @@ from engine.reconcile.drift import Drift, DriftKind
 from engine.reconcile.matching import SaleBook
 from engine.reconcile.period import Period
 
-__all__ = ["MoneyCheck", "compare_orders"]
+__all__ = ["NEVER_QUEUED", "MoneyCheck", "compare_orders"]
+
+NEVER_QUEUED = "never reached tillsync's outbox"
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,11 @@ def _booked_one(order: Order, sale: LedgerSale, check: MoneyCheck) -> list[Drift
 
 def _missing(order: Order, check: MoneyCheck) -> Drift:
     where = check.outbox.get(order.woo_id)
-    cause = f"in the outbox ({where})" if where else "never reached tillsync's outbox"
+    cause = f"in the outbox ({where})" if where else NEVER_QUEUED
     return Drift(
         DriftKind.MISSING_SALE, order.number, f"order {order.number} ({order.total}) has no sale",
-        cause=cause, action="book it through the outbox (tillsync orders retry)",
+        cause=cause, action="listed: book it through the outbox (reconcile --book-missing, "
+        "or tillsync orders retry)",
         shop=str(order.total.amount), order_id=order.woo_id,
     )  # fmt: skip
 

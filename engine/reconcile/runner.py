@@ -18,18 +18,21 @@ from pathlib import Path
 from engine.backends.base import Capability
 from engine.errors import NotFoundError
 from engine.events import Level, LogEvent
+from engine.model import Order
 from engine.notify import Alert, AlertSink, Severity
 from engine.reconcile.catalog import catalog_drifts
 from engine.reconcile.drift import Drift, DriftKind, DriftReport
-from engine.reconcile.money import MoneyCheck, compare_orders
+from engine.reconcile.money import NEVER_QUEUED, MoneyCheck, compare_orders
 from engine.reconcile.period import Period
 from engine.reconcile.report_file import last_report_path, render_text, write_report
 from engine.reconcile.sides import read_orders, read_sales
 from engine.reconcile.totals import totals_table
 from engine.store import MappingKind
+from engine.store.outbox_records import OrderSource
 from engine.sync.catalog import CatalogReport
 from engine.sync.context import SyncContext
 from engine.sync.jobrun import JobRun
+from engine.sync.orders.intake import OrderIntake
 from engine.sync.orders.rules import OrderRules
 from engine.sync.stock import StockReport
 
@@ -72,6 +75,8 @@ class Reconciliation:
     passes: CatalogPasses | None = None
     alerts: AlertSink | None = None
     mail_always: bool = False
+    intake: OrderIntake | None = None  # where a missing booking is queued (book_missing)
+    book_missing: bool = False  # money: off unless asked (a dry run is the default)
     _unbooked: dict[int | None, str] = field(default_factory=dict, init=False, repr=False)
 
     async def run(
@@ -106,12 +111,14 @@ class Reconciliation:
         if Capability.SALES_LIST not in self.ctx.backend.capabilities:
             return replace(base, money_compared=False, notes=(NOT_LISTED,))
         sales = await read_sales(self.ctx, period)
-        orders = await read_orders(self.ctx, period, self.rules, sales)
+        orders, payloads = await read_orders(self.ctx, period, self.rules, sales)
         payments = await self.ctx.store.mappings.of_kind(
             MappingKind.PAYMENT, connection=self.ctx.connection
         )
         check = MoneyCheck(period, self.rules.trigger_status, self.rules.void_on, payments)
         drifts = [await self._with_outbox(d) for d in compare_orders(orders, sales, check)]
+        if self.book_missing and self.intake is not None:
+            drifts = [await self._queued(d, payloads, orders) for d in drifts]
         for drift in drifts:
             order = orders.get(drift.order_id or 0)
             if drift.kind is DriftKind.MISSING_SALE and order is not None:
@@ -121,6 +128,20 @@ class Reconciliation:
             base, orders_read=len(orders), sales_read=len(sales), drifts=tuple(drifts),
             totals=totals,
         )  # fmt: skip
+
+    async def _queued(
+        self, drift: Drift, payloads: Mapping[int, dict], orders: Mapping[int, Order]
+    ) -> Drift:
+        """A missing booking that never reached the outbox is offered to it (the worker
+        books it); one the outbox holds is the admin's to retry."""
+        if drift.kind is not DriftKind.MISSING_SALE or drift.cause != NEVER_QUEUED:
+            return drift
+        order_id = drift.order_id or 0
+        assert self.intake is not None
+        result = await self.intake.offer(
+            payloads[order_id], orders[order_id].modified_gmt, OrderSource.POLL
+        )
+        return replace(drift, action=f"queued in the outbox ({result.value})")
 
     async def _with_outbox(self, drift: Drift) -> Drift:
         """A missing sale's cause: where its order stands in the outbox, if it is there."""

@@ -43,19 +43,23 @@ async def read_sales(ctx: SyncContext, period: Period) -> list[LedgerSale]:
 
 async def read_orders(
     ctx: SyncContext, period: Period, rules: OrderRules, sales: Iterable[LedgerSale]
-) -> dict[int, Order]:
-    """The period's orders by id, and any order a period's sale names."""
+) -> tuple[dict[int, Order], dict[int, dict]]:
+    """The period's orders by id, and any order a period's sale names; with their
+    payloads as WooCommerce sent them (a missing booking is offered to the outbox as is)."""
     orders: dict[int, Order] = {}
-    async for data in ctx.woo.iter_orders(modified_after=period.start):
+    payloads: dict[int, dict] = {}
+
+    def keep(data: dict) -> None:
         order = _order(data, rules)
         if order is not None:
-            orders[order.woo_id] = order
+            orders[order.woo_id], payloads[order.woo_id] = order, data
+
+    async for data in ctx.woo.iter_orders(modified_after=period.start):
+        keep(data)
     named = {order_id_of(s) for s in sales if period.holds(s.booked_gmt)}
     for order_id in sorted(i for i in named if i is not None and i not in orders):
         try:
-            order = _order(await ctx.woo.get_order(order_id), rules)
+            keep(await ctx.woo.get_order(order_id))
         except NotFoundError:
             continue
-        if order is not None:
-            orders[order.woo_id] = order
-    return orders
+    return orders, payloads

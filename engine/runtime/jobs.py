@@ -103,7 +103,8 @@ async def _customers(conn: ConnectionRuntime, **options: Any) -> Any:
 async def _reconcile(conn: ConnectionRuntime, **options: Any) -> DriftReport:
     """The nightly comparison (engine.reconcile): orders and money for a period
     (``start``/``end``: local days, default yesterday), then the full catalog and
-    stock passes, which rewrite stale prices and stock unless ``dry_run``."""
+    stock passes, which rewrite stale prices and stock unless ``dry_run``.  Money is
+    only listed, unless ``book_missing`` offers missing bookings to the outbox."""
     dry_run = bool(_dry_run(conn, options).get("dry_run"))
     period = period_of(options.get("start"), options.get("end"), conn.tz)
 
@@ -115,6 +116,7 @@ async def _reconcile(conn: ConnectionRuntime, **options: Any) -> DriftReport:
 
     rules = conn.worker.rules if conn.worker is not None else OrderRules()
     check = Reconciliation(conn.ctx, rules, conn.tz, passes, conn.alerts or LogAlerts())
+    check.intake, check.book_missing = conn.intake, bool(options.get("book_missing"))
     return await check.run(period, dry_run=dry_run, report=options.get("report"))
 
 
@@ -166,7 +168,7 @@ JOBS: dict[str, Job] = {
     "reconcile": Job(
         "reconcile",
         _reconcile,
-        frozenset({"dry_run", "start", "end", "report"}),
+        frozenset({"dry_run", "start", "end", "report", "book_missing"}),
         frozenset({Capability.PRODUCTS_READ, Capability.STOCK_READ}),
         "orders, money, prices and stock compared on both sides; stale prices and stock fixed",
     ),

@@ -134,3 +134,23 @@ async def test_planted_drifts_are_listed_with_their_cause(servers, tmp_path: Pat
     assert load_report(tmp_path / "drift.json") == report
     assert len(world.alerts.alerts) == 1 and "9 differences" in world.alerts.alerts[0].subject
     assert "990001" in render_text(report)
+
+
+async def test_book_missing_queues_an_order_that_never_arrived_and_the_worker_books_it(
+    servers, tmp_path: Path
+) -> None:
+    async with order_world(servers, tmp_path, webhooks=False) as world:
+        lost = world.place(status="completed")  # no webhook: it never reached the outbox
+        check = _reconciliation(world)
+        listed = await check.run(_today(), dry_run=True)
+        (missing,) = [d for d in listed.real if d.kind is DriftKind.MISSING_SALE]
+        assert missing.order_id == lost["id"] and missing.cause == "never reached tillsync's outbox"
+        assert await world.entry(lost["id"]) is None  # listed only: money is a dry run by default
+        check.intake, check.book_missing = world.intake, True
+        queued = await check.run(_today(), dry_run=True)
+        (again,) = [d for d in queued.real if d.kind is DriftKind.MISSING_SALE]
+        assert again.action == "queued in the outbox (new)"
+        assert (await world.worker.drain()).booked == 1  # booked by the worker, never directly
+        after = await check.run(_today(), dry_run=True)
+    assert not [d for d in after.real if d.kind is DriftKind.MISSING_SALE]
+    assert len(world.sales()) == world.receipts_before + 1

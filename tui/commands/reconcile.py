@@ -1,11 +1,13 @@
-"""``tillsync reconcile [--from DAY] [--to DAY] [--report FILE] [--dry-run]``.
+"""``tillsync reconcile [--from DAY] [--to DAY] [--report FILE] [--dry-run] [--book-missing]``.
 
 Compares orders, money, prices and stock on both sides for a period
 (default: yesterday in the engine's time zone) and prints the drift report.
-Money is never changed; stale prices and stock are rewritten unless
-``--dry-run``.  ``--report`` also writes it to FILE (CSV when the name ends
-in ``.csv``, else JSON).  The exit code is 1 when a real difference was
-found, so a cron job or a monitor can tell.
+Money already booked is never changed; stale prices and stock are
+rewritten unless ``--dry-run``; ``--book-missing`` queues web orders that
+never reached the outbox (the service's worker books them).  ``--report``
+also writes it to FILE (CSV when the name ends in ``.csv``, else JSON).
+The exit code is 1 when a real difference was found, so a cron job or a
+monitor can tell.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _options(args: argparse.Namespace) -> dict[str, object]:
     report = str(Path(args.report).resolve()) if args.report else None  # the service's cwd differs
-    return {"start": args.first, "end": args.last, "report": report, "dry_run": args.dry_run}
+    return {"start": args.first, "end": args.last, "report": report, "dry_run": args.dry_run,
+            "book_missing": args.book_missing}  # fmt: skip
 
 
 async def _reconcile(session: Session, engine: Engine) -> int:
