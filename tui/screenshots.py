@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Tabs
+from textual.widgets import TabbedContent, Tabs
 
 from engine.runtime import OutboxState, load_config
 from engine.runtime.views_setup import SetupAnswers
@@ -104,6 +104,14 @@ async def _orders_tab(app: TillsyncApp, pilot: Pilot, tab: str) -> None:
     await _still(pilot)
 
 
+async def _mappings_pane(app: TillsyncApp, pilot: Pilot, pane: str) -> None:
+    """Mappings on one section, whichever the screen was left on."""
+    await pilot.press("4")
+    await _still(pilot)
+    app.screen.query_one(TabbedContent).active = pane
+    await _still(pilot)
+
+
 async def _tour(app: TillsyncApp, pilot: Pilot, folder: Path, suffix: str = "") -> list[Path]:
     async def shoot(name: str, *keys: str) -> Path:
         return await _shoot(app, pilot, folder, name, *keys, suffix=suffix)
@@ -114,7 +122,11 @@ async def _tour(app: TillsyncApp, pilot: Pilot, folder: Path, suffix: str = "") 
         await shoot("logs", "2"),
         await shoot("orders-failed", "3"),
         await shoot("orders-held", "right_square_bracket"),
-        await shoot("mappings", "4", "right_square_bracket"),
+    ]
+    for pane, name in (("pane-payment", "mappings"), ("pane-default", "mappings-defaults")):
+        await _mappings_pane(app, pilot, pane)
+        shots.append(await shoot(name))
+    shots += [
         await shoot("products", "5"),
         await shoot("products-dry-run", "d"),
         await shoot("settings", "escape", "6", "t"),
