@@ -191,3 +191,23 @@ async def test_two_consoles_see_each_others_retry_live(
             await settle(one)
             tab = second.screen.query_one(failed_tab, Tab)
             await until(two, lambda: str(tab.label) == "Failed 0", within=5)  # by event, not timer
+
+
+async def test_ctrl_r_attached_has_the_service_reload_then_reattaches(
+    make_attached, service: InProcessService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reloads: list[str] = []
+
+    async def reload(self: Engine) -> None:  # the engine's own reload is tested over loopback
+        reloads.append("service")
+
+    monkeypatch.setattr(Engine, "reload", reload)
+    app = make_attached()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: reloads == ["service"])
+        await until(pilot, lambda: app.ready and app.current_mode == "dashboard")
+        assert app.sub_title == f"attached to service (pid {SERVICE_PID})"
