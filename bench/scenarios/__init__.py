@@ -22,6 +22,7 @@ SCENARIOS: dict[str, str] = {
     "dashboard": "bench.scenarios.dashboard",
     "nexopos_read": "bench.scenarios.nexopos_read",
     "sitoo_initial": "bench.scenarios.sitoo_initial",
+    "reconcile_day": "bench.scenarios.reconcile_day",
 }
 
 
