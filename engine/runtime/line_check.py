@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from engine.backends import backend_entry
+from engine.backends import Capability, backend_entry
 from engine.errors import ConfigError
 from engine.model import OrderLine, Product
 from engine.store import Link, OutboxEntry
@@ -138,8 +138,9 @@ async def check_order_lines(
     for entry in orders.values():
         for _, _, link in await _linked_lines(engine, connection, entry):
             kinds_by_id[link.backoffice_id] = link.kind
-    if not kinds_by_id:
-        return {order_id: () for order_id in orders}
+    backend = engine.connection(connection).backend
+    if not kinds_by_id or Capability.PRODUCTS_READ not in backend.capabilities:
+        return {order_id: () for order_id in orders}  # nothing to ask, or no way to ask
     listed = await _listed(engine, connection, set(kinds_by_id))
     gone = {i for i in kinds_by_id if i not in listed or not (listed[i].active or listed[i].sku)}
     deactivated = {i for i, p in listed.items() if i not in gone and not p.active}

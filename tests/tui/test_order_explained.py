@@ -163,3 +163,19 @@ async def _real_links(engine):
 async def _count(app, state: OutboxState, n: int) -> bool:
     entries = await app.call(app.engine.store.outbox.list_by_state(state, connection=CONNECTION))
     return len(entries) == n
+
+
+async def test_no_line_check_where_the_back_office_cannot_list_products(make_app) -> None:
+    """A back office without products.read is not asked (and nothing is marked gone)."""
+    from engine.backends import Capability
+    from engine.runtime.views import check_order_lines
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        backend = app.engine.connection(CONNECTION).backend
+        backend.capabilities = backend.capabilities - {Capability.PRODUCTS_READ}
+        outbox = app.engine.store.outbox
+        (failed,) = await app.call(outbox.list_by_state(OutboxState.FAILED, connection=CONNECTION))
+        check = check_order_lines(app.engine, CONNECTION, [failed.woo_order_id])
+        assert await app.call(check) == {failed.woo_order_id: ()}
