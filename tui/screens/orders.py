@@ -63,7 +63,7 @@ class OrdersScreen(ConsoleScreen):
         Binding("v", "void", "Void"),
         Binding("o", "open_admin", "wp-admin"),
         Binding("m", "fix_mapping", "Fix mapping"),
-        Binding("p", "show_product", "Product"),
+        Binding("p", "show_product", "Product", show=False),  # said in the detail: "p shows it"
         Binding("w", "writeback_retry", "Write back"),
         Binding("d", "writeback_dismiss", "Dismiss"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
