@@ -15,6 +15,7 @@ import contextlib
 import functools
 import importlib
 import inspect
+import logging
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -37,12 +38,15 @@ __all__ = [
 
 _TAG = "$type"
 
+log = logging.getLogger(__name__)
+
 
 @functools.cache
 def _adapter(tp: Any) -> TypeAdapter[Any]:
     try:
         return TypeAdapter(tp)
     except Exception:  # a hint pydantic can't build a schema for travels as plain JSON
+        log.warning("control: %r has no schema: it crosses the socket as plain JSON", tp)
         return TypeAdapter(Any)
 
 
