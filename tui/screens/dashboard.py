@@ -19,6 +19,7 @@ from textual.widget import Widget
 from engine.runtime import JobFinished, JobProgress, JobStarted, OrderStateChanged
 from engine.runtime.views import DashboardView, dashboard, reachability
 from tui.screens.console import ConsoleScreen
+from tui.screens.drift import DriftScreen
 from tui.widgets.activity_chart import ActivityChart
 from tui.widgets.health_panel import HealthPanel
 from tui.widgets.job_card import JobCard
@@ -34,6 +35,7 @@ class DashboardScreen(ConsoleScreen):
     PROBE_EVERY: ClassVar[float] = 60.0
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "check", "Check connections"),
+        Binding("d", "drift", "Drift", show=False),
         Binding("left,h", "app.focus_previous", "Previous", show=False),
         Binding("right,l", "app.focus_next", "Next", show=False),
     ]
@@ -85,6 +87,10 @@ class DashboardScreen(ConsoleScreen):
         """*Network*, in its own worker: both sides' reachability."""
         result = await self.call(reachability(self.engine, self.connection))
         self.query_one(HealthPanel).show_reachability(result)
+
+    def action_drift(self) -> None:
+        """The last reconcile's differences (the Drift view)."""
+        self.app.push_screen(DriftScreen())
 
     def action_check(self) -> None:
         self.notify("Checking both connections…")

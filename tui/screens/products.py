@@ -123,6 +123,13 @@ class ProductsScreen(ConsoleScreen):
     def action_focus_table(self) -> None:
         self.query_one(ProductTable).focus()
 
+    def show_sku(self, sku: str) -> None:
+        """From the Drift view: the linked product with this SKU, selected."""
+        self.query_one(Tabs).active = "view-linked"
+        self._wanted = sku
+        self.query_one("#products-search", Input).value = sku
+        self.action_focus_table()
+
     def focus_source(self, kind: str, sku: str) -> None:
         """From the Orders screen: a product an order is waiting for, or one that is gone."""
         self.query_one(Tabs).active = "view-linked"
