@@ -15,12 +15,14 @@ import asyncio
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent, Tabs
 
 from engine.runtime import OutboxState, load_config
+from engine.runtime.views_reconcile import drift_report
 from engine.runtime.views_setup import SetupAnswers
 from tui.app import TillsyncApp
 from tui.commands.demo import (
@@ -140,7 +142,19 @@ async def _tour(app: TillsyncApp, pilot: Pilot, folder: Path, suffix: str = "") 
     shots.append(await shoot("orders-void-confirm"))
     await pilot.press("escape")
     await _still(pilot)
+    shots.append(await _drift(app, pilot, shoot))
     return shots
+
+
+async def _drift(app: TillsyncApp, pilot: Pilot, shoot: Callable[..., Awaitable[Path]]) -> Path:
+    """The Drift view after a reconcile of the demo's day (its orders were placed today)."""
+    if await app.call(drift_report(app.engine, app.connection)) is None:
+        today = str(datetime.now(UTC).date())
+        await app.call(app.engine.run_job("reconcile", app.connection, start=today))
+    shot = await shoot("drift", "1", "d")
+    await pilot.press("escape")
+    await _still(pilot)
+    return shot
 
 
 async def _first_run(app: TillsyncApp, pilot: Pilot, folder: Path) -> Path:

@@ -83,8 +83,9 @@ def _missing(order: Order, check: MoneyCheck) -> Drift:
     cause = f"in the outbox ({where})" if where else NEVER_QUEUED
     return Drift(
         DriftKind.MISSING_SALE, order.number, f"order {order.number} ({order.total}) has no sale",
-        cause=cause, action="listed: book it through the outbox (reconcile --book-missing, "
-        "or tillsync orders retry)",
+        cause=cause,
+        action=f"retry it: tillsync orders retry {order.woo_id}" if where
+        else "queue it: tillsync reconcile --book-missing",
         shop=str(order.total.amount), order_id=order.woo_id,
     )  # fmt: skip
 

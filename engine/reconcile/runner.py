@@ -150,7 +150,8 @@ class Reconciliation:
         entry = await self.ctx.store.outbox.get(drift.order_id, connection=self.ctx.connection)
         if entry is None:
             return drift
-        return replace(drift, cause=f"in the outbox ({entry.state.value})")
+        action = f"retry it: tillsync orders retry {drift.order_id}"
+        return replace(drift, cause=f"in the outbox ({entry.state.value})", action=action)
 
     async def _shop_stock(self, drift: Drift, dry_run: bool) -> Drift:
         """The shop's stock figure for a stock drift (the stock pass does not fetch it).
