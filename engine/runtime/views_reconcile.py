@@ -7,10 +7,19 @@ free of file paths, and an attached console gets it through the service.
 
 from __future__ import annotations
 
-from engine.reconcile import DriftReport, last_report_path, load_report
+from engine.reconcile import (
+    Drift,
+    DriftKind,
+    DriftReport,
+    last_report_path,
+    load_report,
+    period_of,
+    render_text,
+)
 from engine.runtime.engine import Engine
 
-__all__ = ["drift_report"]
+# the console imports the engine through engine.runtime only (pyproject's import contract)
+__all__ = ["Drift", "DriftKind", "DriftReport", "drift_report", "period_of", "render_text"]
 
 
 async def drift_report(engine: Engine, connection: str) -> DriftReport | None:

@@ -16,9 +16,8 @@ import argparse
 from functools import partial
 from pathlib import Path
 
-from engine.errors import ConfigError
-from engine.reconcile import DriftReport, period_of, render_text
-from engine.runtime import Engine
+from engine.runtime import ConfigError, Engine
+from engine.runtime.views_reconcile import DriftReport, period_of, render_text
 from tui.commands.session import EXIT_FAILED, EXIT_OK, Session, open_session, run_with_engine
 
 __all__ = ["run"]

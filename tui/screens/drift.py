@@ -17,8 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from engine.reconcile import Drift, DriftKind, DriftReport
-from engine.runtime.views_reconcile import drift_report
+from engine.runtime.views_reconcile import Drift, DriftKind, DriftReport, drift_report
 from tui.screens.console import ConsoleScreen
 
 __all__ = ["DriftScreen"]
