@@ -3,8 +3,9 @@
 The nightly passes already compare every linked product on both sides and
 rewrite what is stale (a price, a stock level); their diffs are the list of
 what differed.  Each becomes a :class:`Drift` with its likely cause: a
-product the shop lacks is unlinked, a skipped one is set aside (with the
-catalog job's reason), a price or stock level that differs after the
+product the shop lacks is unlinked, one the back office deleted or
+deactivated is drafted, a skipped one is set aside (with the catalog job's
+reason), a price or stock level that differs after the
 regular syncs ran was changed by hand in the shop (stock is compared after
 the quantities of orders still in flight, as the stock job counts them).
 """
@@ -53,6 +54,14 @@ def _drift(entry: DiffEntry, dry_run: bool) -> Drift | None:
         return None
     if entry.entity == "stock":
         return _changed(entry, DriftKind.STOCK, dry_run)
+    if any(c.field == "status" and c.after == "draft" for c in entry.changes):
+        return Drift(
+            DriftKind.PRODUCT_MISSING, entry.key, f"{entry.name or entry.key} is gone or "
+            "inactive in the back office, still for sale in the shop",
+            cause="deleted or deactivated in the back office",
+            action="would be drafted (dry run)" if dry_run else "drafted in the shop",
+            woo_product_id=entry.woo_id,
+        )  # fmt: skip
     prices = tuple(c for c in entry.changes if "price" in c.field)
     if prices:
         return _changed(

@@ -105,3 +105,25 @@ async def test_a_back_office_that_cannot_list_its_sales_gets_a_report_that_says_
     assert report.summary == "2026-12-02: 0 differences; orders and money not compared"
     assert "cannot list its sales" in report.notes[0]
     assert (tmp_path / "reconcile-shop1.json").exists()  # the last report, for the dashboard
+
+
+def test_catalog_diff_entries_become_drifts_with_their_cause() -> None:
+    from engine.reconcile.catalog import catalog_drifts
+    from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
+
+    diff = CatalogDiff()
+    diff.add(DiffEntry("create", "product", "A1", "Tea"))
+    diff.add(DiffEntry("update", "product", "A2", "Cup", 7, (FieldChange("status", "draft"),)))
+    diff.add(DiffEntry("update", "product", "A3", "Pot", 8, (FieldChange("name", "Pot 2"),)))
+    diff.add(DiffEntry("skip", "product", "A4", reason="tax code 9 has no tax class"))
+    price = (FieldChange("regular_price", "3.30", "2.10"),)
+    diff.add(DiffEntry("update", "product", "A5", "Jar", 9, price))
+    found = {d.subject: d for d in catalog_drifts([diff], dry_run=True)}
+    assert set(found) == {"A1", "A2", "A4", "A5"}  # a name edit is no drift of price or stock
+    assert found["A1"].cause == "unlinked: in the back office, not in the shop"
+    assert found["A2"].kind is DriftKind.PRODUCT_MISSING and found["A2"].woo_product_id == 7
+    assert found["A4"].cause == "set aside: tax code 9 has no tax class"
+    assert (found["A5"].kind, found["A5"].shop, found["A5"].backoffice) == (
+        DriftKind.PRICE, "2.10", "3.30",
+    )  # fmt: skip
+    assert found["A5"].action == "would be rewritten (dry run)"
