@@ -16,7 +16,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from engine.backends.base import Capability
-from engine.errors import NotFoundError
+from engine.errors import ConfigError, NotFoundError
 from engine.events import Level, LogEvent
 from engine.model import Order
 from engine.notify import Alert, AlertSink, Severity
@@ -110,7 +110,11 @@ class Reconciliation:
         )  # fmt: skip
         if Capability.SALES_LIST not in self.ctx.backend.capabilities:
             return replace(base, money_compared=False, notes=(NOT_LISTED,))
-        sales = await read_sales(self.ctx, period)
+        try:
+            sales = await read_sales(self.ctx, period)
+        except ConfigError as error:  # a setting the listing needs (the POS, the location)
+            note = f"orders and money were not compared: {error.message}"
+            return replace(base, money_compared=False, notes=(note,))
         orders, payloads = await read_orders(self.ctx, period, self.rules, sales)
         payments = await self.ctx.store.mappings.of_kind(
             MappingKind.PAYMENT, connection=self.ctx.connection

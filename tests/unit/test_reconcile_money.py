@@ -127,3 +127,25 @@ def test_catalog_diff_entries_become_drifts_with_their_cause() -> None:
         DriftKind.PRICE, "2.10", "3.30",
     )  # fmt: skip
     assert found["A5"].action == "would be rewritten (dry run)"
+
+
+class _NoPointOfSale(_NoSalesList):
+    capabilities = frozenset({Capability.SALES_LIST})
+
+    def list_sales(self, start, end=None):
+        from engine.errors import ConfigError
+
+        raise ConfigError("no point of sale selected: sales cannot be listed")
+
+
+async def test_a_setting_the_sales_listing_needs_is_said_not_a_crash(tmp_path: Path) -> None:
+    store = await StateStore.open(tmp_path / "state.db")
+    ctx = SyncContext("shop1", store, _NoWoo(), _NoPointOfSale(), EventBus())  # type: ignore[arg-type]
+    try:
+        report = await Reconciliation(ctx, OrderRules(), UTC).run(DAY)
+    finally:
+        await store.close()
+    assert not report.money_compared
+    assert report.notes == (
+        "orders and money were not compared: no point of sale selected: sales cannot be listed",
+    )
