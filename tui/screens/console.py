@@ -76,7 +76,7 @@ class ConsoleScreen(Screen[None]):
             self.set_interval(self.RELOAD_EVERY, self._periodic_reload)
 
     def on_screen_resume(self) -> None:
-        if self.console.ready:
+        if self.console.ready and self.is_current:  # not when composed ahead of use
             self.reload()
 
     def _on_connection_changed(self, name: str) -> None:

@@ -1,0 +1,39 @@
+"""Screens are composed ahead of their first visit (issue 21).
+
+A first visit used to compose the screen and re-parse the styles while the
+user waited (0.3-0.4 s, the console's p95 key-press-to-frame during a sync);
+the console now composes the other screens one at a time once the dashboard
+is up.  A screen composed ahead loads its data only when it is shown.
+"""
+
+from __future__ import annotations
+
+from tests.tui.pilot import settle, until
+from tui.app import TillsyncApp
+from tui.screens.console import ConsoleScreen
+
+AHEAD = ("logs", "orders", "mappings", "products", "settings")
+
+
+def _composed(app: TillsyncApp, mode: str) -> ConsoleScreen | None:
+    stack = app._screen_stacks.get(mode)  # Textual keeps one stack per mode
+    return stack[0] if stack else None
+
+
+async def test_other_screens_are_composed_before_their_first_visit(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: all(_composed(app, m) is not None for m in AHEAD))
+        ahead = {mode: _composed(app, mode) for mode in AHEAD}
+        assert app.current_mode == "dashboard"
+        reloads: list[str] = []
+        for screen in ahead.values():
+            original = screen.reload
+            screen.reload = lambda s=screen, o=original: (reloads.append(s.MODE), o())[1]
+        await settle(pilot)
+        assert reloads == []  # hidden, they load nothing
+        await pilot.press("3")
+        await settle(pilot)
+        assert app.screen is ahead["orders"]  # the visit shows the screen composed ahead
+        assert reloads == ["orders"]  # and loads its data now
