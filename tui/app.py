@@ -200,23 +200,20 @@ class TillsyncApp(App[int]):
             await self.host.call(engine.start())
             for job in self._first_jobs:
                 await self.host.call_sync(engine.run_now, job, self.connection)
+        await self._compose_ahead([m for m in self.MODES if m not in ("startup", "dashboard")])
         await self.switch_mode("dashboard")
-        self._warm_screens([m for m in self.MODES if m not in ("startup", "dashboard")])
 
-    def _warm_screens(self, modes: list[str]) -> None:
-        """Compose the other screens one at a time once the dashboard is up (issue 21).
+    async def _compose_ahead(self, modes: list[str]) -> None:
+        """Compose and mount the other screens before the dashboard shows (issue 21).
 
         A first visit otherwise composes the screen and re-parses the styles
-        while the user waits (0.3-0.4 s); done here, between key presses, the
-        visit only shows it.  Hidden screens do not load their data
-        (ConsoleScreen reloads only when current).
+        while the user waits (0.2-0.4 s during a sync); done here, while the
+        startup screen still shows, a visit only shows it.  Hidden screens do
+        not load their data (ConsoleScreen reloads only when current).
         """
-        if not modes or not self.ready:
-            return
-        mode, rest = modes[0], modes[1:]
-        if mode in self.MODES and mode != self.current_mode:
-            self._init_mode(mode)  # what switch_mode does on a first visit, minus showing it
-        self.set_timer(0.2, lambda: self._warm_screens(rest))
+        for mode in modes:
+            if mode in self.MODES and mode != self.current_mode:
+                await self._init_mode(mode)  # what switch_mode does on a first visit, unshown
 
     async def _restore_theme(self, engine: Engine) -> None:
         """The theme chosen last time; later choices are kept as they are made."""
