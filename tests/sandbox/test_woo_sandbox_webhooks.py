@@ -168,7 +168,7 @@ def test_seventh_consecutive_failure_disables_and_success_resets(world) -> None:
     assert client.get(f"webhooks/{hook['id']}").json()["status"] == "disabled"
     assert client.put(f"products/{pid}", {"menu_order": 99}).status_code == 200
     assert not sb.deliveries.pending  # the update queued nothing for a disabled hook
-    assert len(sb.deliveries.log) == len(receiver.deliveries()) == 11  # disabled: no more deliveries
+    assert len(sb.deliveries.log) == len(receiver.deliveries()) == 11  # no more deliveries
 
 
 def test_webhook_delete_needs_force(world) -> None:
