@@ -15,7 +15,7 @@ global.  ``TillsyncConfig.source`` is the file it was loaded from.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import platformdirs
@@ -90,6 +90,8 @@ class NotifySettings(Section):
     smtp_password: Secret | None = Field(None, examples=['"the mailbox password"'])
     starttls: StrictBool = Field(True, examples=["true"])
     from_address: Email | None = Field(None, examples=['"tillsync@shop.example"'])
+    #: the nightly reconcile's summary mail: only when something differs, or every night
+    reconcile_mail: Literal["differences", "always"] = Field("differences", examples=['"always"'])
 
     @field_validator("admin_email", mode="before")
     @classmethod

@@ -91,6 +91,7 @@ class ConnectionRuntime:
     alerts: AlertSink | None = None
     worker_running: bool = False
     tz: tzinfo = UTC  # the engine's time zone: a reconcile's "yesterday" is a local day
+    reconcile_mail_always: bool = False  # [notify] reconcile_mail = "always"
 
     @property
     def catalog(self) -> CatalogSync:

@@ -133,6 +133,9 @@ class Engine(EngineAdmin, ConsoleActions):
                 name, conn, self.store, self.bus, alerts=self.alerts, public_url=public_url
             )
             self.connections[name].tz = self.config.tz
+            self.connections[name].reconcile_mail_always = (
+                self.config.notify.reconcile_mail == "always"
+            )
 
     @property
     def exclusive(self) -> bool:

@@ -116,6 +116,7 @@ async def _reconcile(conn: ConnectionRuntime, **options: Any) -> DriftReport:
 
     rules = conn.worker.rules if conn.worker is not None else OrderRules()
     check = Reconciliation(conn.ctx, rules, conn.tz, passes, conn.alerts or LogAlerts())
+    check.mail_always = conn.reconcile_mail_always
     check.intake, check.book_missing = conn.intake, bool(options.get("book_missing"))
     return await check.run(period, dry_run=dry_run, report=options.get("report"))
 

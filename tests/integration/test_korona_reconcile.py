@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from engine.backends.base import IdempotencyKey
+from engine.notify import Severity
 from engine.reconcile import DriftKind, Reconciliation, days, load_report, render_text
 from engine.sync.catalog import CatalogSync
 from engine.sync.orders.mapping import order_from_woo
@@ -154,3 +155,14 @@ async def test_book_missing_queues_an_order_that_never_arrived_and_the_worker_bo
         after = await check.run(_today(), dry_run=True)
     assert not [d for d in after.real if d.kind is DriftKind.MISSING_SALE]
     assert len(world.sales()) == world.receipts_before + 1
+
+
+async def test_mail_always_sends_the_clean_days_summary_too(servers, tmp_path: Path) -> None:
+    """[notify] reconcile_mail = "always": the admin hears every night, not only on drift."""
+    async with order_world(servers, tmp_path) as world:
+        await _book(world)
+        check = _reconciliation(world)
+        check.mail_always = True
+        await check.run(_today(), dry_run=True)
+    (alert,) = world.alerts.alerts
+    assert alert.severity is Severity.INFO and "0 differences" in alert.subject

@@ -47,6 +47,7 @@ CHANGED: dict[str, str] = {
     "notify.admin_email": '["admin@shop.example"]',
     "notify.smtp_port": "2525",
     "notify.starttls": "false",
+    "notify.reconcile_mail": '"always"',
     "schedules.catalog": '"every 20 minutes"',
     "schedules.stock": '"every 7 minutes"',
     "schedules.orders_poll": '"every 9 minutes"',
@@ -215,6 +216,7 @@ def _connection(engine: Engine, conn: Any) -> dict[str, Any]:
         "watch": observe(getattr(conn, "watch", None)),
         "run_options": _dry_run(conn, {}),
         "schedules": observe(engine._scheduler(conn.name, conn)._slots),
+        "reconcile_mail_always": conn.reconcile_mail_always,
     }
 
 
