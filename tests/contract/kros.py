@@ -17,22 +17,19 @@ the PDF link) are counted apart in ``unspecified`` so a test can say which.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
-from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
-from werkzeug.datastructures import Headers, ImmutableMultiDict
+from openapi_core import OpenAPI
+
+from tests.contract.recorder import ContractRecorder, Exchange, load_spec, parse_openapi
 
 __all__ = ["KrosContract", "kros_openapi", "spec_path"]
 
 API_PREFIX = "/api/"
-_SPEC_HOST = "https://api-economy.kros.sk"
 
 
 def spec_path() -> Path:
@@ -41,12 +38,12 @@ def spec_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _spec() -> dict[str, Any]:
-    return json.loads(spec_path().read_text(encoding="utf-8"))
+    return load_spec(spec_path())
 
 
 @lru_cache(maxsize=1)
 def kros_openapi() -> OpenAPI:
-    return OpenAPI.from_dict(_spec(), config=Config(spec_validator_cls=None))
+    return parse_openapi(_spec())
 
 
 def _declared(method: str, path: str) -> bool:
@@ -59,71 +56,36 @@ def _declared(method: str, path: str) -> bool:
     return False
 
 
-class _SpecRequest:
-    def __init__(self, request: httpx.Request) -> None:
-        self.method = request.method.lower()
-        self.host_url = _SPEC_HOST
-        self.path = request.url.path
-        self.body = request.content or None
-        self.content_type = request.headers.get("content-type", "application/json")
-        query = parse_qsl(request.url.query.decode(), keep_blank_values=True)
-        self.parameters = RequestParameters(
-            query=ImmutableMultiDict(query),
-            header=Headers(dict(request.headers)),
-            cookie=ImmutableMultiDict(),
-        )
-
-
-class _SpecResponse:
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.data = response.content or None
-        self.content_type = response.headers.get("content-type", "")
-        self.headers = Headers(dict(response.headers))
-
-
 @dataclass
-class KrosContract:
-    """Records exchanges and checks each against the skeleton."""
+class KrosContract(ContractRecorder):
+    """Records exchanges on declared paths and checks each against the skeleton.
 
-    check_requests: bool = True  # off for tests that send invalid requests on purpose
+    ``checked`` lists each checked exchange as ``METHOD path -> status``;
+    ``unspecified`` the requests on paths the skeleton does not declare.
+    """
+
+    vendor = "KROS"
+    host_url = "https://api-economy.kros.sk"
+    api_prefix = API_PREFIX
+
+    strict_5xx: bool = True  # the skeleton is checked on every answer it declares
     checked: list[str] = field(default_factory=list)
     unspecified: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
 
-    def check(self, response: httpx.Response) -> None:
+    def openapi(self) -> OpenAPI:
+        return kros_openapi()
+
+    def spec_path_of(self, path: str) -> str | None:
+        """The skeleton writes paths from ``/api/`` on, as the host serves them."""
+        return path if path.startswith(API_PREFIX) else None
+
+    def check(self, response: httpx.Response) -> Exchange | None:
         request = response.request
         path = request.url.path
-        if not path.startswith(API_PREFIX):
-            return
-        where = f"{request.method} {path} -> {response.status_code}"
-        if not _declared(request.method, path):
+        if self.spec_path_of(path) is not None and not _declared(request.method, path):
             self.unspecified.append(f"{request.method} {path}")
-            return
-        spec_request, openapi = _SpecRequest(request), kros_openapi()
-        if self.check_requests:
-            try:
-                openapi.validate_request(spec_request)
-            except Exception as error:  # openapi-core raises unrelated types
-                self.problems.append(f"{where}: request: {error!r}"[:600])
-        try:
-            openapi.validate_response(spec_request, _SpecResponse(response))
-        except Exception as error:
-            self.problems.append(f"{where}: response: {error!r}"[:600])
-        self.checked.append(where)
-
-    def event_hook(self, response: httpx.Response) -> Any:
-        if isinstance(response.stream, httpx.AsyncByteStream):
-            return self._check_async(response)
-        response.read()
-        self.check(response)
-        return None
-
-    async def _check_async(self, response: httpx.Response) -> None:
-        await response.aread()
-        self.check(response)
-
-    def assert_all_valid(self) -> None:
-        if self.problems:
-            listing = "\n".join(self.problems)
-            raise AssertionError(f"KROS exchanges break the skeleton contract:\n{listing}")
+            return None
+        exchange = super().check(response)
+        if exchange is not None:
+            self.checked.append(f"{exchange.method} {exchange.path} -> {exchange.status}")
+        return exchange

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from decimal import Decimal
 
-import httpx
 import pytest
 
 from engine.backends import Backend, Capability, Page
@@ -33,27 +32,9 @@ from sandbox.korona import (
 )
 from sandbox.server import serve_in_thread
 from tests.contract.korona import AppSlot, KoronaContract
+from tests.contract.recorder import ContractTransport
 
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, jitter=False)
-
-
-class ContractTransport(httpx.AsyncBaseTransport):
-    """Hands every exchange to the contract recorder (RemoteClient takes no event hooks)."""
-
-    def __init__(self, contract: KoronaContract) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
-        self._contract = contract
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        response.request = request
-        checked = self._contract.event_hook(response)
-        if checked is not None:
-            await checked
-        return response
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 @pytest.fixture(scope="module")

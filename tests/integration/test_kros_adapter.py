@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 
 from engine.backends.base import Capability, IdempotencyKey, SaleState
@@ -23,6 +22,7 @@ from engine.model import Customer, Money, Order, OrderLine, Payment
 from engine.transport import RetryPolicy
 from sandbox.kros.limits import RateWindow
 from tests.contract.kros import KrosContract
+from tests.contract.recorder import ContractTransport
 
 from .kros_harness import KrosServers, kros_backend, kros_sandboxes, kros_settings, kros_world
 from .orders_harness import FAST_RETRY
@@ -244,31 +244,11 @@ def test_signature_matches_the_references_vector_and_an_independent_computation(
     assert signature('{"a":"ľ"}'.encode(), "pässwörd") == expected
 
 
-class ContractChecked(httpx.AsyncBaseTransport):
-    """Real loopback HTTP; every exchange is checked against the vendored KROS skeleton."""
-
-    def __init__(self, contract: KrosContract) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.contract = contract
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self.inner.handle_async_request(request)
-        body = await response.aread()
-        checked = httpx.Response(
-            response.status_code, headers=response.headers, content=body, request=request
-        )
-        self.contract.check(checked)
-        return checked
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 async def test_the_adapters_requests_keep_to_the_kros_contract(servers) -> None:
     contract = KrosContract()
     backend = KrosBackend(
         kros_settings(servers, webhook_url="http://127.0.0.1:9/x"),
-        transport=ContractChecked(contract),
+        transport=ContractTransport(contract),
         retry=FAST_RETRY,
         void_wait=3.0,
     )
