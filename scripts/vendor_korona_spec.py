@@ -20,7 +20,6 @@ should match the uuid-format)" (or "the id of the receipt") gets
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import re
@@ -28,9 +27,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-SOURCE = REPO.parent / "shared/reference/korona-openapi.json"
-TARGET = REPO / "tests/contract/korona-openapi.json"
+try:
+    from scripts.vendor_spec import CONTRACT, REFERENCE, render, run, slim_spec
+except ModuleNotFoundError:  # run as ``python scripts/vendor_korona_spec.py``
+    from vendor_spec import CONTRACT, REFERENCE, render, run, slim_spec  # type: ignore[no-redef]
+
+__all__ = ["main", "render", "uuid_path_parameter", "vendored"]
+
+SOURCE = REFERENCE / "korona-openapi.json"
+TARGET = CONTRACT / "korona-openapi.json"
 
 _PROSE = frozenset(
     {"description", "summary", "example", "examples", "externalDocs", "termsOfService", "contact"}
@@ -56,36 +61,12 @@ def _declare_uuid_formats(spec: dict[str, Any]) -> int:
     return declared
 
 
-def _strip(node: Any, *, names: bool = False) -> Any:
-    """``node`` without prose keywords; ``names`` marks a map of property names."""
-    if isinstance(node, list):
-        return [_strip(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    kept: dict[str, Any] = {}
-    for key, value in node.items():
-        if not names and key in _PROSE:
-            continue
-        kept[key] = _strip(value, names=key == "properties" and not names)
-    return kept
-
-
-def _keep_required_descriptions(spec: dict[str, Any]) -> None:
-    """OpenAPI requires a response ``description``; an empty one says nothing."""
-    for item in spec["paths"].values():
-        for operation in item.values():
-            for response in (operation.get("responses") or {}).values():
-                response.setdefault("description", "")
-
-
 def vendored(source: Path) -> dict[str, Any]:
     """The vendored document built from the full spec at ``source``."""
     raw = source.read_bytes()
     spec = json.loads(raw)
     declared = _declare_uuid_formats(spec)
-    slim = _strip({k: v for k, v in spec.items() if k != "tags"})
-    slim["info"] = {"title": spec["info"]["title"], "version": spec["info"]["version"]}
-    _keep_required_descriptions(slim)
+    slim = slim_spec(spec, _PROSE, drop=("tags",))
     slim["x-vendored"] = {
         "from": "shared/reference/korona-openapi.json beside the checkout (KORONA.cloud API v3)",
         "sha256": hashlib.sha256(raw).hexdigest(),
@@ -95,26 +76,9 @@ def vendored(source: Path) -> dict[str, Any]:
     return slim
 
 
-def render(spec: dict[str, Any]) -> str:
-    return json.dumps(spec, indent=1, ensure_ascii=False) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=SOURCE)
-    parser.add_argument("--check", action="store_true", help="only report whether it is stale")
-    args = parser.parse_args(argv)
-    if not args.source.exists():
-        print(f"{args.source} not found: keeping {TARGET.relative_to(REPO)}", file=sys.stderr)
-        return 0 if not args.check else 2
-    text = render(vendored(args.source))
-    if args.check:
-        stale = not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text
-        print("stale" if stale else "up to date")
-        return int(stale)
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(REPO)} ({len(text):,} bytes)")
-    return 0
+    build = lambda source: render(vendored(source))  # noqa: E731
+    return run(argv, doc=__doc__ or "", source=SOURCE, target=TARGET, build=build)
 
 
 if __name__ == "__main__":
