@@ -79,7 +79,7 @@ def run(settings: BenchSettings) -> list[Row]:
                 f"{settings.throttled:,} products"
             ),
             tillsync_s=wall,
-            baseline_note=f"{naive_429:.0%} of its requests got 429",
+            naive_note=f"{naive_429:.0%} of its requests got 429",
             requests=woo["total"],
             min_requests=plan.min_requests(),
             peak_rss_mb=measured["peak_rss_mb"],
