@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, TypedDict
 
 from pydantic import BaseModel
 
@@ -29,6 +30,8 @@ __all__ = [
     "MappingVocabulary",
     "Pick",
     "SetupField",
+    "Templates",
+    "templates_beside",
 ]
 
 
@@ -119,3 +122,23 @@ class BackendEntry:
     def picked_fields(self) -> tuple[SetupField, ...]:
         """The fields picked from the back office's lists (wizard "place" step)."""
         return tuple(f for f in self.setup_fields if f.pick is not None and not f.preset)
+
+
+class Templates(TypedDict):
+    """A back office's two commented templates, as :class:`BackendEntry` takes them."""
+
+    config_template: str
+    secrets_template: str
+
+
+def templates_beside(module_file: str) -> Templates:
+    """The ``config_template.toml`` and ``secrets_template.toml`` kept beside ``module_file``.
+
+    Every back office keeps its templates in its own folder, so an entry says
+    ``BackendEntry(..., **templates_beside(__file__))``.
+    """
+    here = Path(module_file).parent
+    return Templates(
+        config_template=(here / "config_template.toml").read_text(encoding="utf-8"),
+        secrets_template=(here / "secrets_template.toml").read_text(encoding="utf-8"),
+    )

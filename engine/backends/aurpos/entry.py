@@ -6,24 +6,17 @@ Connector module API this adapter speaks (``shared/reference/aurpos-api.md``).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from engine.backends.aurpos.backend import AurposBackend
+from engine.backends.aurpos.backend import AurposBackend, create_aurpos_backend
 from engine.backends.aurpos.config import AurposBackendSettings
-from engine.backends.base import Backend
-from engine.backends.entry import BackendEntry, MappingVocabulary, Pick, SetupField
+from engine.backends.entry import (
+    BackendEntry,
+    MappingVocabulary,
+    Pick,
+    SetupField,
+    templates_beside,
+)
 
 __all__ = ["ENTRY"]
-
-_HERE = Path(__file__).parent
-
-
-def _build(settings: Any) -> Backend:
-    from engine.backends.aurpos.backend import create_aurpos_backend
-
-    return create_aurpos_backend(settings)
-
 
 SETUP_FIELDS = (
     SetupField("host", "AurPOS address", "https://pos.example.com (without /connector/api)"),
@@ -52,11 +45,10 @@ SETUP_FIELDS = (
 ENTRY = BackendEntry(
     name="aurpos",
     title="AurPOS (Ultimate POS)",
-    factory=_build,
+    factory=create_aurpos_backend,
     settings_model=AurposBackendSettings,
     capabilities=AurposBackend.capabilities,
-    config_template=(_HERE / "config_template.toml").read_text(encoding="utf-8"),
-    secrets_template=(_HERE / "secrets_template.toml").read_text(encoding="utf-8"),
+    **templates_beside(__file__),
     setup_fields=SETUP_FIELDS,
     vocabulary=MappingVocabulary(
         tax="AurPOS tax rate → WooCommerce tax class",

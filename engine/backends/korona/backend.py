@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
+from engine.backends.api_base import ApiBackend
 from engine.backends.base import (
-    BackendBase,
     Capability,
     CheckResult,
     Cursor,
@@ -39,7 +39,7 @@ from engine.backends.korona.sales import ExternalPos
 from engine.backends.korona.settings import KoronaSettings
 from engine.backends.korona.taxbook import TaxBook
 from engine.backends.ledger import LedgerSale
-from engine.errors import Capture, ConfigError, NotFoundError, ValidationError
+from engine.errors import ConfigError, NotFoundError, ValidationError
 from engine.model import (
     Category,
     Customer,
@@ -52,7 +52,7 @@ from engine.model import (
     StockLevel,
     TaxCode,
 )
-from engine.transport import RemoteClient, RequestStats, RetryPolicy
+from engine.transport import RemoteClient, RetryPolicy
 
 __all__ = ["KoronaBackend", "create_korona_backend"]
 
@@ -68,7 +68,7 @@ def _since(cursor: Cursor | None) -> int | None:
         raise ConfigError(f"KORONA cursor must be a revision number, got {cursor!r}") from None
 
 
-class KoronaBackend(BackendBase):
+class KoronaBackend(ApiBackend):
     """One KORONA account: catalogue, stock and receipts on an External POS."""
 
     name = "korona"
@@ -106,14 +106,6 @@ class KoronaBackend(BackendBase):
     def client(self) -> RemoteClient:
         """The transport, for request stats and the last redacted capture."""
         return self._api.client
-
-    @property
-    def stats(self) -> RequestStats:
-        return self._api.client.stats
-
-    @property
-    def last_capture(self) -> Capture | None:
-        return self._api.client.last_capture
 
     @property
     def locations(self) -> Mapping[LocationKind, str]:
@@ -308,9 +300,6 @@ class KoronaBackend(BackendBase):
         if not result.ok:
             raise ValidationError(f"KORONA refused customer {result.ref}: {result.message}")
         return result.remote_id or result.ref
-
-    async def aclose(self) -> None:
-        await self._api.aclose()
 
 
 def create_korona_backend(settings: object) -> KoronaBackend:

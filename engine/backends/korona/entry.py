@@ -6,24 +6,17 @@ and the demo need is declared here, so none of them names KORONA.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from engine.backends.base import Backend
-from engine.backends.entry import BackendEntry, MappingVocabulary, Pick, SetupField
-from engine.backends.korona.backend import KoronaBackend
+from engine.backends.entry import (
+    BackendEntry,
+    MappingVocabulary,
+    Pick,
+    SetupField,
+    templates_beside,
+)
+from engine.backends.korona.backend import KoronaBackend, create_korona_backend
 from engine.backends.korona.config import KoronaBackendSettings
 
 __all__ = ["ENTRY"]
-
-_HERE = Path(__file__).parent
-
-
-def _build(settings: Any) -> Backend:
-    from engine.backends.korona.backend import create_korona_backend
-
-    return create_korona_backend(settings)
-
 
 SETUP_FIELDS = (
     SetupField("base_url", "KORONA API URL", "Studio → Settings → Data Exchange → APIv3"),
@@ -66,11 +59,10 @@ SETUP_FIELDS = (
 ENTRY = BackendEntry(
     name="korona",
     title="KORONA POS",
-    factory=_build,
+    factory=create_korona_backend,
     settings_model=KoronaBackendSettings,
     capabilities=KoronaBackend.capabilities,
-    config_template=(_HERE / "config_template.toml").read_text(encoding="utf-8"),
-    secrets_template=(_HERE / "secrets_template.toml").read_text(encoding="utf-8"),
+    **templates_beside(__file__),
     setup_fields=SETUP_FIELDS,
     vocabulary=MappingVocabulary(
         tax="Back-office sector / VAT rate → WooCommerce tax class",

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import httpx
 
+from engine.backends.api_base import ApiBackend
 from engine.backends.base import (
-    BackendBase,
     BackofficeEvent,
     Capability,
     CheckResult,
@@ -34,9 +34,9 @@ from engine.backends.kros.reconcile import list_documents
 from engine.backends.kros.sales import KrosDocuments
 from engine.backends.kros.settings import KrosSettings
 from engine.backends.ledger import LedgerSale
-from engine.errors import Capture, ConfigError
+from engine.errors import ConfigError
 from engine.model import Location, LocationKind, Order, Product, StockLevel, TaxCode
-from engine.transport import RequestStats, RetryPolicy
+from engine.transport import RetryPolicy
 
 __all__ = ["KrosBackend", "create_kros_backend"]
 
@@ -54,7 +54,7 @@ def _since(cursor: Cursor | None) -> str | None:
     return moment.isoformat(timespec="seconds")
 
 
-class KrosBackend(BackendBase):
+class KrosBackend(ApiBackend):
     name = "kros"
     capabilities = frozenset(
         {
@@ -85,14 +85,6 @@ class KrosBackend(BackendBase):
         self.rates = RateBook(settings.base_currency, url, transport=transport)
         self._documents = KrosDocuments(self._api, settings, self.rates, void_wait)
         self._warehouse = settings.warehouse
-
-    @property
-    def stats(self) -> RequestStats:
-        return self._api.client.stats
-
-    @property
-    def last_capture(self) -> Capture | None:
-        return self._api.client.last_capture
 
     @property
     def locations(self) -> Mapping[LocationKind, str]:
@@ -202,7 +194,7 @@ class KrosBackend(BackendBase):
         return parse_notification(headers, body, self.settings.webhook_secret)
 
     async def aclose(self) -> None:
-        await self._api.aclose()
+        await super().aclose()
         await self.rates.aclose()
 
 

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
-from engine.backends.base import Backend
-from engine.backends.entry import BackendEntry, MappingVocabulary, Pick, SetupField
-from engine.backends.kros.backend import KrosBackend
+from engine.backends.entry import (
+    BackendEntry,
+    MappingVocabulary,
+    Pick,
+    SetupField,
+    templates_beside,
+)
+from engine.backends.kros.backend import KrosBackend, create_kros_backend
 from engine.backends.kros.config import KrosBackendSettings
 
 __all__ = ["ENTRY"]
-
-_HERE = Path(__file__).parent
-
-
-def _build(settings: Any) -> Backend:
-    from engine.backends.kros.backend import create_kros_backend
-
-    return create_kros_backend(settings)
-
 
 SETUP_FIELDS = (
     SetupField("token", "KROS API token", "company settings → API prepojenia", secret=True),
@@ -36,11 +30,10 @@ SETUP_FIELDS = (
 ENTRY = BackendEntry(
     name="kros",
     title="KROS Fakturácia + Sklad",
-    factory=_build,
+    factory=create_kros_backend,
     settings_model=KrosBackendSettings,
     capabilities=KrosBackend.capabilities,
-    config_template=(_HERE / "config_template.toml").read_text(encoding="utf-8"),
-    secrets_template=(_HERE / "secrets_template.toml").read_text(encoding="utf-8"),
+    **templates_beside(__file__),
     setup_fields=SETUP_FIELDS,
     vocabulary=MappingVocabulary(
         tax="KROS VAT rate → WooCommerce tax class",

@@ -14,8 +14,8 @@ from datetime import datetime
 
 import httpx
 
+from engine.backends.api_base import ApiBackend
 from engine.backends.base import (
-    BackendBase,
     Capability,
     CheckResult,
     Cursor,
@@ -35,7 +35,6 @@ from engine.backends.nexopos.sales import OrderDesk
 from engine.backends.nexopos.settings import PRICE_TIERS, NexoSettings
 from engine.backends.nexopos.till_sales import read_till_sales
 from engine.backends.records import BackofficeSale
-from engine.errors import Capture
 from engine.model import (
     Category,
     Customer,
@@ -47,12 +46,12 @@ from engine.model import (
     StockLevel,
     TaxCode,
 )
-from engine.transport import RequestStats, RetryPolicy
+from engine.transport import RetryPolicy
 
 __all__ = ["NexoposBackend", "create_nexopos_backend"]
 
 
-class NexoposBackend(BackendBase):
+class NexoposBackend(ApiBackend):
     """One NexoPOS store: catalogue, stock, orders with void or refund."""
 
     name = "nexopos"
@@ -84,14 +83,6 @@ class NexoposBackend(BackendBase):
         self._api = NexoApi(settings, transport=transport, retry=retry)
         self._orders = OrderDesk(self._api)
         self._edits = ProductEdits(self._api)
-
-    @property
-    def stats(self) -> RequestStats:
-        return self._api.client.stats
-
-    @property
-    def last_capture(self) -> Capture | None:
-        return self._api.client.last_capture
 
     @property
     def locations(self) -> Mapping[LocationKind, str]:
@@ -169,9 +160,6 @@ class NexoposBackend(BackendBase):
         """Matched by e-mail; a new one joins ``customer_group_id``; an administrator's
         e-mail is refused with that reason (a failed item, never a crash)."""
         return str(await customers.upsert(self._orders.customers, self._api, customer))
-
-    async def aclose(self) -> None:
-        await self._api.aclose()
 
 
 def create_nexopos_backend(settings: object) -> NexoposBackend:

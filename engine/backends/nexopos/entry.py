@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from engine.backends.base import Backend
-from engine.backends.entry import BackendEntry, MappingVocabulary, Pick, SetupField
-from engine.backends.nexopos.backend import NexoposBackend
+from engine.backends.entry import (
+    BackendEntry,
+    MappingVocabulary,
+    Pick,
+    SetupField,
+    templates_beside,
+)
+from engine.backends.nexopos.backend import NexoposBackend, create_nexopos_backend
 from engine.backends.nexopos.config import NexoposBackendSettings
 
 __all__ = ["ENTRY"]
-
-_HERE = Path(__file__).parent
-
-
-def _build(settings: Any) -> Backend:
-    from engine.backends.nexopos.backend import create_nexopos_backend
-
-    return create_nexopos_backend(settings)
-
 
 SETUP_FIELDS = (
     SetupField("base_url", "NexoPOS URL", "the address you open NexoPOS at"),
@@ -43,11 +36,10 @@ SETUP_FIELDS = (
 ENTRY = BackendEntry(
     name="nexopos",
     title="NexoPOS",
-    factory=_build,
+    factory=create_nexopos_backend,
     settings_model=NexoposBackendSettings,
     capabilities=NexoposBackend.capabilities,
-    config_template=(_HERE / "config_template.toml").read_text(encoding="utf-8"),
-    secrets_template=(_HERE / "secrets_template.toml").read_text(encoding="utf-8"),
+    **templates_beside(__file__),
     setup_fields=SETUP_FIELDS,
     vocabulary=MappingVocabulary(
         tax="NexoPOS tax group → WooCommerce tax class",

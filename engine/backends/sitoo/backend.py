@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
+from engine.backends.api_base import ApiBackend
 from engine.backends.base import (
-    BackendBase,
     Capability,
     CheckResult,
     Cursor,
@@ -38,7 +38,7 @@ from engine.backends.sitoo.sales import SitooOrders
 from engine.backends.sitoo.settings import SitooSettings
 from engine.backends.sitoo.vouchers import VoucherWriter
 from engine.backends.sitoo.writes import ProductWriter, StockWriter
-from engine.errors import Capture, ConfigError
+from engine.errors import ConfigError
 from engine.model import (
     BackofficeOrder,
     Category,
@@ -51,12 +51,12 @@ from engine.model import (
     StockLevel,
     TaxCode,
 )
-from engine.transport import RequestStats, RetryPolicy
+from engine.transport import RetryPolicy
 
 __all__ = ["SitooBackend", "create_sitoo_backend"]
 
 
-class SitooBackend(BackendBase):
+class SitooBackend(ApiBackend):
     """One Sitoo site: catalog, stock from a warehouse, orders."""
 
     name = "sitoo"
@@ -106,14 +106,6 @@ class SitooBackend(BackendBase):
     def test_mode(self) -> bool:
         """Talking to the account's test side: the test-mode tools are allowed."""
         return self.settings.mode == "test"
-
-    @property
-    def stats(self) -> RequestStats:
-        return self._api.client.stats
-
-    @property
-    def last_capture(self) -> Capture | None:
-        return self._api.client.last_capture
 
     @property
     def remaining_quota(self) -> int | None:
@@ -244,9 +236,6 @@ class SitooBackend(BackendBase):
             headers, body, settings.events_user, settings.events_password, settings.mode,
             imports_orders=Capability.ORDERS_READ in self.capabilities,
         )  # fmt: skip
-
-    async def aclose(self) -> None:
-        await self._api.aclose()
 
 
 def _parents_first(by_id: dict[str, Category]) -> list[Category]:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from engine.backends.base import Backend
-from engine.backends.entry import BackendEntry, MappingVocabulary, Pick, SetupField
-from engine.backends.sitoo.backend import SitooBackend
+from engine.backends.entry import (
+    BackendEntry,
+    MappingVocabulary,
+    Pick,
+    SetupField,
+    templates_beside,
+)
+from engine.backends.sitoo.backend import SitooBackend, create_sitoo_backend
 from engine.backends.sitoo.config import SitooBackendSettings
 
 __all__ = ["ENTRY"]
-
-_HERE = Path(__file__).parent
-
-
-def _build(settings: Any) -> Backend:
-    from engine.backends.sitoo.backend import create_sitoo_backend
-
-    return create_sitoo_backend(settings)
-
 
 SETUP_FIELDS = (
     SetupField("mode", "Mode", "test or live: which credential set is used"),
@@ -48,11 +41,10 @@ SETUP_FIELDS = (
 ENTRY = BackendEntry(
     name="sitoo",
     title="Sitoo POS",
-    factory=_build,
+    factory=create_sitoo_backend,
     settings_model=SitooBackendSettings,
     capabilities=SitooBackend.capabilities,
-    config_template=(_HERE / "config_template.toml").read_text(encoding="utf-8"),
-    secrets_template=(_HERE / "secrets_template.toml").read_text(encoding="utf-8"),
+    **templates_beside(__file__),
     setup_fields=SETUP_FIELDS,
     vocabulary=MappingVocabulary(
         tax="Sitoo VAT group (product group) → WooCommerce tax class",
