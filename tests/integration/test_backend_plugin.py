@@ -9,7 +9,6 @@ WooCommerce sandbox on loopback.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,18 +16,17 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Select
 
-from engine.backends import available_backends, backend_entry, unregister_backend
+from engine.backends import available_backends, backend_entry
 from engine.config import load_config, write_starter_files
 from engine.runtime import Engine, MappingKind
 from engine.runtime.views import console_offers, mapping_sections
 from engine.runtime.views_setup import SetupAnswers, write_setup
-from sandbox.server import RunningServer, start_server
-from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.server import RunningServer
+from tests.integration.engine_harness import installed_plugin, running_woo
 from tests.tui.pilot import until
 from tui.screens.first_run import FirstRunScreen
 from tui.widgets.mapping_editor import MappingEditor
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_backend"
 WOO_KEY = "ck_plugin_0123456789abcdef0123456789abcdef"
 WOO_SECRET = "cs_plugin_0123456789abcdef0123456789abcdef"
 
@@ -36,34 +34,15 @@ WOO_SECRET = "cs_plugin_0123456789abcdef0123456789abcdef"
 @pytest.fixture
 def minimal_installed(tmp_path: Path) -> Iterator[None]:
     """The plugin's metadata in a site folder of its own, as ``pip install`` leaves it."""
-    site = tmp_path / "site"
-    info = site / "tillsync_minimal-0.1.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tillsync-minimal\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[tillsync.backends]\nminimal = minimal_backend:ENTRY\n", encoding="utf-8"
-    )
-    added = [str(site), str(FIXTURE)]
-    sys.path[:0] = added
-    try:
+    with installed_plugin(tmp_path / "site", "tillsync-minimal", "minimal = minimal_backend:ENTRY"):
         yield
-    finally:
-        for path in added:
-            sys.path.remove(path)
-        unregister_backend("minimal")
-        sys.modules.pop("minimal_backend", None)
 
 
 @pytest.fixture
 def woo() -> Iterator[RunningServer]:
-    store = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    server = start_server(create_app(store))
-    store.site_url = server.url
-    server.store = store  # type: ignore[attr-defined]
-    try:
+    with running_woo(WOO_KEY, WOO_SECRET) as (store, server):
+        server.store = store  # type: ignore[attr-defined]
         yield server
-    finally:
-        server.stop()
 
 
 def _answers(woo: RunningServer, tmp_path: Path) -> SetupAnswers:

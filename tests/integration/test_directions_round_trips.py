@@ -28,11 +28,11 @@ from engine.sync.directions import Direction, Directions, Side
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import WooClient
-from sandbox.server import RunningServer, start_server
-from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.server import RunningServer
+from sandbox.woocommerce import WooSandbox
+from tests.integration.engine_harness import FIXTURE, running_woo
 from tests.integration.orders_harness import ShiftedClock
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_backend"
 WOO_KEY = "ck_round_0123456789abcdef0123456789abcdef"
 WOO_SECRET = "cs_round_0123456789abcdef0123456789abcdef"
 PREFS = CatalogPreferences(
@@ -55,13 +55,8 @@ def two_way() -> Iterator[type]:
 
 @pytest.fixture
 def woo() -> Iterator[tuple[WooSandbox, RunningServer]]:
-    sandbox = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    server = start_server(create_app(sandbox))
-    sandbox.site_url = server.url
-    try:
-        yield sandbox, server
-    finally:
-        server.stop()
+    with running_woo(WOO_KEY, WOO_SECRET) as running:
+        yield running
 
 
 @dataclass

@@ -4,7 +4,6 @@ when the shop's product edits go to NexoPOS - and doctor passes on its config.""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from engine.config import load_config
 from engine.runtime import Engine
 from sandbox.nexopos import ids
 
+from .engine_harness import write_engine_config
 from .nexopos_harness import WOO_KEY, WOO_SECRET, Servers, sandboxes
 from .orders_harness import wait_until
 
@@ -27,48 +27,16 @@ def servers() -> Iterator[Servers]:
         yield running
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _config(folder: Path, servers: Servers, products: str) -> Path:
-    port = _free_port()
-    path = folder / "config.toml"
-    path.write_text(
-        f"""
-[engine]
-state_db = "{folder / "state.db"}"
-timezone = "UTC"
-
-[webhooks]
-port = {port}
-public_url = "http://127.0.0.1:{port}/webhooks"
-
-[connections.shop1.woo]
-url = "{servers.woo_server.url}"
-consumer_key = "{WOO_KEY}"
-consumer_secret = "{WOO_SECRET}"
-webhook_secret = "nexopos-engine-secret-4Kp"
-
-[connections.shop1.backend]
+    backend = f"""
 type = "nexopos"
 base_url = "{servers.nexo_server.url}"
 unit_id = {ids.UNIT_PIECE}
 customer_group_id = {ids.GROUP_WEB}
-
-[connections.shop1.directions]
-products = "{products}"
-""",
-        encoding="utf-8",
-    )
-    (folder / "secrets.toml").write_text(
-        f'[connections.shop1.backend]\ntoken = "{ids.TOKEN}"\n', encoding="utf-8"
-    )
-    for file in (path, folder / "secrets.toml"):
-        file.chmod(0o600)
-    return path
+"""
+    woo = (servers.woo_server.url, WOO_KEY, WOO_SECRET, "nexopos-engine-secret-4Kp")
+    secrets = f'[connections.shop1.backend]\ntoken = "{ids.TOKEN}"\n'
+    return write_engine_config(folder, woo=woo, backend=backend, products=products, secrets=secrets)
 
 
 async def _installed_topics(servers: Servers, config: Path) -> tuple[set[str], set[str]]:

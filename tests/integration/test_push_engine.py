@@ -10,95 +10,40 @@ and the catalog job it asks for.
 
 from __future__ import annotations
 
-import socket
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from engine.backends import unregister_backend
 from engine.config import load_config
 from engine.runtime import Engine, MappingKind
 from engine.woo import WooClient
-from sandbox.server import RunningServer, start_server
-from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.server import RunningServer
+from sandbox.woocommerce import WooSandbox
+from tests.integration.engine_harness import installed_plugin, running_woo, write_engine_config
 from tests.integration.orders_harness import wait_until
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "minimal_backend"
 WOO_KEY = "ck_pushed_0123456789abcdef0123456789abcdef"
 WOO_SECRET = "cs_pushed_0123456789abcdef0123456789abcdef"
 
 
 @pytest.fixture
 def two_way_installed(tmp_path: Path) -> Iterator[None]:
-    site = tmp_path / "site"
-    info = site / "tillsync_two_way-0.1.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tillsync-two-way\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[tillsync.backends]\nminimal-two-way = minimal_backend.two_way:ENTRY\n", encoding="utf-8"
-    )
-    added = [str(site), str(FIXTURE)]
-    sys.path[:0] = added
-    try:
+    entry_point = "minimal-two-way = minimal_backend.two_way:ENTRY"
+    with installed_plugin(tmp_path / "site", "tillsync-two-way", entry_point):
         yield
-    finally:
-        for path in added:
-            sys.path.remove(path)
-        unregister_backend("minimal-two-way")
-        for name in [m for m in sys.modules if m.startswith("minimal_backend")]:
-            sys.modules.pop(name)
 
 
 @pytest.fixture
 def woo() -> Iterator[tuple[WooSandbox, RunningServer]]:
-    sandbox = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    server = start_server(create_app(sandbox))
-    sandbox.site_url = server.url
-    try:
-        yield sandbox, server
-    finally:
-        server.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    with running_woo(WOO_KEY, WOO_SECRET) as running:
+        yield running
 
 
 def _config(folder: Path, woo_url: str) -> Path:
-    port = _free_port()
-    path = folder / "config.toml"
-    path.write_text(
-        f"""
-[engine]
-state_db = "{folder / "state.db"}"
-timezone = "UTC"
-
-[webhooks]
-port = {port}
-public_url = "http://127.0.0.1:{port}/webhooks"
-
-[connections.shop1.woo]
-url = "{woo_url}"
-consumer_key = "{WOO_KEY}"
-consumer_secret = "{WOO_SECRET}"
-webhook_secret = "push-engine-secret-9fQ"
-
-[connections.shop1.backend]
-type = "minimal-two-way"
-api_key = "right-key"
-shelf = "shelf-a"
-
-[connections.shop1.directions]
-products = "both"
-""",
-        encoding="utf-8",
-    )
-    path.chmod(0o600)
-    return path
+    backend = 'type = "minimal-two-way"\napi_key = "right-key"\nshelf = "shelf-a"'
+    woo = (woo_url, WOO_KEY, WOO_SECRET, "push-engine-secret-9fQ")
+    return write_engine_config(folder, woo=woo, backend=backend, products="both")
 
 
 async def test_an_edit_in_the_shop_reaches_the_back_office_through_its_webhook(
