@@ -24,13 +24,18 @@ from engine.transport import RetryPolicy
 from engine.webhooks import WebhookReceiver, WebhookServer
 from engine.woo import WooClient
 from sandbox.aurpos import DEMO_CLIENT, DEMO_USER, AurposSandbox, create_app, seed_demo
-from sandbox.server import RunningServer, start_server
+from sandbox.server import RunningServer
 from sandbox.woocommerce import WooSandbox
-from sandbox.woocommerce import create_app as create_woo_app
-from tests.integration.orders_harness import RecordingAlerts, buyable, make_worker
+from tests.integration.orders_harness import (
+    WOO_KEY,
+    WOO_SECRET,
+    RecordingAlerts,
+    buyable,
+    make_worker,
+    served,
+    web_shop,
+)
 
-WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
-WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
 TAX_CLASSES = {"1": "", "2": "reduced-rate", "3": "zero-rate"}  # POS tax rate -> Woo class
 PAYMENTS = {"bacs": "bank_transfer", "cod": "cash"}
 FAST_RETRY = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.02, max_retry_after=0.1)
@@ -49,14 +54,9 @@ class AurposServers:
 def aurpos_sandboxes(products: int = 10, **switches: Any) -> Iterator[AurposServers]:
     """``switches``: ``public_prefix``/``wrapped`` of the POS sandbox."""
     pos = seed_demo(AurposSandbox(**switches), products=products)
-    woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    woo.webhook_delay = 0.05
-    pos_server, woo_server = start_server(create_app(pos)), start_server(create_woo_app(woo))
-    try:
+    woo = web_shop()
+    with served(create_app(pos), woo) as (pos_server, woo_server):
         yield AurposServers(pos, woo, pos_server, woo_server)
-    finally:
-        pos_server.stop()
-        woo_server.stop()
 
 
 def aurpos_settings(servers: AurposServers, **overrides: Any) -> AurposSettings:

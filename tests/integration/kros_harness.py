@@ -22,10 +22,19 @@ from engine.sync.woo_fields import CatalogPreferences
 from engine.webhooks import BackofficeEndpoint, BackofficeHooks, WebhookReceiver, WebhookServer
 from engine.woo import WooClient
 from sandbox import kros
-from sandbox.server import RunningServer, start_server
-from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.server import RunningServer
+from sandbox.woocommerce import WooSandbox
 
-from .orders_harness import FAST_RETRY, WOO_KEY, WOO_SECRET, RecordingAlerts, buyable, make_worker
+from .orders_harness import (
+    FAST_RETRY,
+    WOO_KEY,
+    WOO_SECRET,
+    RecordingAlerts,
+    buyable,
+    make_worker,
+    served,
+    web_shop,
+)
 
 KROS_WEBHOOK_KEY = kros.WEBHOOK_SECRET
 TAX_CLASSES = {"23": "", "19": "reduced-rate", "5": "zero-rate"}
@@ -43,14 +52,9 @@ class KrosServers:
 def kros_sandboxes(products: int = 12) -> Iterator[KrosServers]:
     kb = kros.KrosSandbox()
     kb.seed(products=products)
-    sb = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    sb.webhook_delay = 0.05
-    kros_server, woo_server = start_server(kros.create_app(kb)), start_server(create_app(sb))
-    try:
+    sb = web_shop()
+    with served(kros.create_app(kb), sb) as (kros_server, woo_server):
         yield KrosServers(kb, sb, kros_server, woo_server)
-    finally:
-        kros_server.stop()
-        woo_server.stop()
 
 
 def kros_settings(servers: KrosServers, **overrides: Any) -> KrosSettings:

@@ -16,12 +16,10 @@ from engine.sync.woo_fields import CatalogPreferences
 from engine.transport import RetryPolicy
 from engine.woo import WooClient
 from sandbox.nexopos import NexoSandbox, create_app, ids, seed_store
-from sandbox.server import RunningServer, start_server
+from sandbox.server import RunningServer
 from sandbox.woocommerce import WooSandbox
-from sandbox.woocommerce import create_app as create_woo_app
+from tests.integration.orders_harness import WOO_KEY, WOO_SECRET, served, web_shop
 
-WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
-WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, jitter=False)
 TAX_CLASSES = {str(ids.TAX_STANDARD): "", str(ids.TAX_REDUCED): "reduced-rate",
                str(ids.TAX_ZERO): "zero-rate"}  # fmt: skip
@@ -42,16 +40,11 @@ def sandboxes(
 ) -> Iterator[Servers]:
     sb = seed_store(NexoSandbox(), products=products, rng_seed=7)
     sb.knobs.rate_limit = rate_limit
-    woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    woo.webhook_delay = 0.05
+    woo = web_shop()
     if woo_products:
         woo.seed_demo(products=woo_products, rng_seed=7)
-    nexo_server, woo_server = start_server(create_app(sb)), start_server(create_woo_app(woo))
-    try:
+    with served(create_app(sb), woo) as (nexo_server, woo_server):
         yield Servers(sb, woo, nexo_server, woo_server)
-    finally:
-        nexo_server.stop()
-        woo_server.stop()
 
 
 def nexo_settings(servers: Servers, **overrides: Any) -> NexoSettings:

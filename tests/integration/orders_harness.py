@@ -76,19 +76,31 @@ class Servers:
     woo_server: RunningServer
 
 
+def web_shop() -> WooSandbox:
+    """The shop the order tests book from; webhooks arrive a little late, as a real site's do."""
+    shop = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
+    shop.webhook_delay = 0.05
+    return shop
+
+
+@contextmanager
+def served(back_office_app: Any, shop: WooSandbox) -> Iterator[tuple[RunningServer, RunningServer]]:
+    """A back office's sandbox app and the shop, each on a loopback server, stopped after."""
+    back_office_server, woo_server = start_server(back_office_app), start_server(create_app(shop))
+    try:
+        yield back_office_server, woo_server
+    finally:
+        back_office_server.stop()
+        woo_server.stop()
+
+
 @contextmanager
 def sandboxes(products: int = 12) -> Iterator[Servers]:
     kb = kor.KoronaSandbox()
     kb.seed_demo(products=products, rng_seed=7, customers=0)
-    sb = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    sb.webhook_delay = 0.05
-    korona_server = start_server(kor.create_app(kb))
-    woo_server = start_server(create_app(sb))
-    try:
+    sb = web_shop()
+    with served(kor.create_app(kb), sb) as (korona_server, woo_server):
         yield Servers(kb, sb, korona_server, woo_server)
-    finally:
-        korona_server.stop()
-        woo_server.stop()
 
 
 def korona_settings(servers: Servers, **overrides: Any) -> KoronaSettings:

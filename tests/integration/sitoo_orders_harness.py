@@ -30,11 +30,20 @@ from engine.sync.woo_fields import CatalogPreferences
 from engine.webhooks import WebhookReceiver, WebhookServer
 from engine.woo import WooClient
 from sandbox import sitoo
-from sandbox.server import RunningServer, start_server
-from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.server import RunningServer
+from sandbox.woocommerce import WooSandbox
 from tests.contract.sitoo import ContractTransport, SitooContract
 
-from .orders_harness import FAST_RETRY, WOO_KEY, WOO_SECRET, RecordingAlerts, buyable, make_worker
+from .orders_harness import (
+    FAST_RETRY,
+    WOO_KEY,
+    WOO_SECRET,
+    RecordingAlerts,
+    buyable,
+    make_worker,
+    served,
+    web_shop,
+)
 from .sitoo_harness import sitoo_settings
 
 TAX_CLASSES = {"1": "", "2": "reduced-rate", "3": "zero-rate"}
@@ -53,14 +62,9 @@ class SitooServers:
 def sandboxes(products: int = 12) -> Iterator[SitooServers]:
     sb = sitoo.SitooSandbox()
     sitoo.seed(sb, products=products, variant_every=0)
-    woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-    woo.webhook_delay = 0.05
-    sitoo_server, woo_server = start_server(sitoo.create_app(sb)), start_server(create_app(woo))
-    try:
+    woo = web_shop()
+    with served(sitoo.create_app(sb), woo) as (sitoo_server, woo_server):
         yield SitooServers(sb, woo, sitoo_server, woo_server)
-    finally:
-        sitoo_server.stop()
-        woo_server.stop()
 
 
 @dataclass
