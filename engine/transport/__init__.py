@@ -20,7 +20,7 @@ from engine.transport.policy import (
 )
 from engine.transport.redaction import Redactor
 from engine.transport.stats import RequestStats, StatsSnapshot
-from engine.transport.tls import shared_ssl_context
+from engine.transport.tls import http_transport, shared_ssl_context
 
 __all__ = [
     "STATUS_RULES",
@@ -37,6 +37,7 @@ __all__ = [
     "classify_exception",
     "classify_response",
     "generic_error_parser",
+    "http_transport",
     "parse_retry_after",
     "shared_ssl_context",
 ]

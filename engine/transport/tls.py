@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["shared_ssl_context"]
+__all__ = ["http_transport", "shared_ssl_context"]
 
 _contexts: dict[str, ssl.SSLContext] = {}
 _lock = threading.Lock()  # the console's engine runs on its own thread
@@ -32,6 +32,14 @@ def shared_ssl_context(verify: bool | str | ssl.SSLContext) -> ssl.SSLContext:
         if context is None:
             context = _contexts[key] = _build(verify)
         return context
+
+
+def http_transport(
+    given: httpx.AsyncBaseTransport | None, verify: bool | str | ssl.SSLContext
+) -> httpx.AsyncBaseTransport:
+    """The transport an adapter's API sends through: the one given (tests, sandboxes),
+    else plain HTTP on the process's shared context for ``verify`` (see above)."""
+    return given or httpx.AsyncHTTPTransport(verify=shared_ssl_context(verify))
 
 
 def _ca_key(cafile: str) -> str:

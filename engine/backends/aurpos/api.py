@@ -26,7 +26,7 @@ from engine.transport import (
     RemoteClient,
     RequestStats,
     RetryPolicy,
-    shared_ssl_context,
+    http_transport,
 )
 
 __all__ = ["AurposApi", "unwrap"]
@@ -68,9 +68,7 @@ class AurposApi:
         self.write_lock = asyncio.Lock()
 
     def _inner(self) -> httpx.AsyncBaseTransport:
-        return self._transport or httpx.AsyncHTTPTransport(
-            verify=shared_ssl_context(self.settings.verify_tls)
-        )
+        return http_transport(self._transport, self.settings.verify_tls)
 
     def token_url(self, base: str) -> str:
         return f"{self.settings.host}{base}/oauth/token"

@@ -29,7 +29,7 @@ from engine.backends.korona.errors import (
 from engine.backends.korona.settings import KoronaSettings
 from engine.backends.korona.wire import ResultList, decode_json, encode_json, is_uuid
 from engine.errors import RemoteError
-from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, shared_ssl_context
+from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, http_transport
 
 __all__ = ["KoronaApi", "ListPage"]
 
@@ -61,9 +61,7 @@ class KoronaApi:
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        inner = transport or httpx.AsyncHTTPTransport(
-            verify=shared_ssl_context(settings.verify_tls)
-        )
+        inner = http_transport(transport, settings.verify_tls)
         self.settings = settings
         self.write_lock = asyncio.Lock()
         self._ids: dict[tuple[str, str], str] = {}

@@ -17,7 +17,7 @@ import httpx
 from engine.backends.kros.pacing import PacedTransport
 from engine.backends.kros.settings import KrosSettings
 from engine.errors import ConfigError, RemoteError, ValidationError
-from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, shared_ssl_context
+from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, http_transport
 
 __all__ = ["KrosApi", "NoApiPackage", "parse_kros_error"]
 
@@ -59,9 +59,7 @@ class KrosApi:
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        inner = transport or httpx.AsyncHTTPTransport(
-            verify=shared_ssl_context(settings.verify_tls)
-        )
+        inner = http_transport(transport, settings.verify_tls)
         self.settings = settings
         self.client = RemoteClient(
             system="kros",

@@ -21,7 +21,7 @@ import httpx
 from engine.backends.nexopos.errors import PacedTransport, classify, parse_nexo_error
 from engine.backends.nexopos.settings import NexoSettings
 from engine.errors import ConfigError, RemoteError
-from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, shared_ssl_context
+from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, http_transport
 
 __all__ = ["NexoApi"]
 
@@ -48,9 +48,7 @@ class NexoApi:
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        inner = transport or httpx.AsyncHTTPTransport(
-            verify=shared_ssl_context(settings.verify_tls)
-        )
+        inner = http_transport(transport, settings.verify_tls)
         self.settings = settings
         self.write_lock = asyncio.Lock()
         self.pacer = PacedTransport(inner, settings.requests_per_minute, settings.rate_window)

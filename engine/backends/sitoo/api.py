@@ -20,7 +20,7 @@ import httpx
 from engine.backends.sitoo.errors import parse_sitoo_error, translate
 from engine.backends.sitoo.settings import SitooSettings
 from engine.errors import RemoteError, ValidationError
-from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, shared_ssl_context
+from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, http_transport
 
 __all__ = ["BatchItem", "ListPage", "SitooApi"]
 
@@ -71,8 +71,7 @@ class SitooApi:
             limiter=AdaptiveLimiter(initial=2, minimum=1, maximum=4),
             secrets=(settings.password,),
             error_parser=parse_sitoo_error,
-            transport=transport
-            or httpx.AsyncHTTPTransport(verify=shared_ssl_context(settings.verify_tls)),
+            transport=http_transport(transport, settings.verify_tls),
         )
 
     def site(self, *parts: str | int) -> str:
