@@ -9,9 +9,10 @@ and the response wrapper (detected per answer, see :mod:`.wire`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
+from engine.backends.settings_input import coerce_settings, known_values, secret_text
 from engine.errors import ConfigError
 
 __all__ = ["DEFAULT_STATUS_MAP", "AurposSettings"]
@@ -27,11 +28,6 @@ DEFAULT_STATUS_MAP: Mapping[str, str] = {
     "refunded": "draft",
 }
 _MOBILE_POLICIES = ("placeholder", "hold")
-
-
-def _secret_text(value: object) -> str:
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter() if callable(getter) else value)
 
 
 @dataclass(frozen=True)
@@ -95,25 +91,14 @@ class AurposSettings:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> AurposSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown AurPOS settings: {', '.join(unknown)}")
-        values = dict(data)
+        values = known_values(cls, data, "AurPOS")
         for name in ("client_secret", "password"):
             if name in values:
-                values[name] = _secret_text(values[name])
+                values[name] = secret_text(values[name])
         if values.get("status_map") is not None:
             values["status_map"] = dict(values["status_map"])
         return cls(**values)
 
     @classmethod
     def coerce(cls, settings: object) -> AurposSettings:
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, Mapping):
-            return cls.from_mapping(settings)
-        adapter = getattr(settings, "adapter_settings", None)
-        if callable(adapter):
-            return cls.from_mapping(adapter())
-        raise ConfigError(f"cannot read AurPOS settings from {type(settings).__name__}")
+        return coerce_settings(cls, settings, "AurPOS", convert="adapter_settings")

@@ -9,18 +9,13 @@ leak it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
+from engine.backends.settings_input import coerce_settings, known_values, secret_text
 from engine.errors import ConfigError
 
 __all__ = ["KoronaSettings"]
-
-
-def _secret_text(value: object) -> str:
-    """Accept a plain string or a pydantic ``SecretStr`` without printing it."""
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter() if callable(getter) else value)
 
 
 @dataclass(frozen=True)
@@ -76,13 +71,9 @@ class KoronaSettings:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> KoronaSettings:
         """Build from a config mapping; unknown keys are refused so typos surface."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown KORONA settings: {', '.join(unknown)}")
-        values = dict(data)
+        values = known_values(cls, data, "KORONA")
         if "password" in values:
-            values["password"] = _secret_text(values["password"])
+            values["password"] = secret_text(values["password"])
         if values.get("payment_methods") is not None:
             values["payment_methods"] = dict(values["payment_methods"])
         return cls(**values)
@@ -90,11 +81,4 @@ class KoronaSettings:
     @classmethod
     def coerce(cls, settings: object) -> KoronaSettings:
         """Accept KoronaSettings, a mapping, or a pydantic model (``model_dump``)."""
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, Mapping):
-            return cls.from_mapping(settings)
-        dump = getattr(settings, "model_dump", None)
-        if callable(dump):
-            return cls.from_mapping(dump())
-        raise ConfigError(f"cannot read KORONA settings from {type(settings).__name__}")
+        return coerce_settings(cls, settings, "KORONA")

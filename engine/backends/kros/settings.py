@@ -8,9 +8,9 @@ companies are several connections, each with its own token.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field
 
+from engine.backends.settings_input import known_values
 from engine.errors import ConfigError
 
 __all__ = ["CNB_URL", "DOCUMENT_KINDS", "ECB_URL", "KrosSettings"]
@@ -96,11 +96,7 @@ class KrosSettings:
         data = dump() if callable(dump) else settings
         if not isinstance(data, Mapping):
             raise ConfigError(f"cannot read KROS settings from {type(settings).__name__}")
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown KROS settings: {', '.join(unknown)}")
-        values: dict[str, Any] = dict(data)
+        values = known_values(cls, data, "KROS")
         for name in ("token", "webhook_secret"):
             if name in values:
                 values[name] = _secret_text(values[name])

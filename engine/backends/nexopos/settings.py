@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
+from engine.backends.settings_input import coerce_settings, known_values, secret_text
 from engine.errors import ConfigError
 
 __all__ = ["PRICE_TIERS", "SUPPORTED_MAJOR", "NexoSettings"]
@@ -13,11 +14,6 @@ __all__ = ["PRICE_TIERS", "SUPPORTED_MAJOR", "NexoSettings"]
 PRICE_TIERS = ("sale", "wholesale", "custom")
 SUPPORTED_MAJOR = 6  # NexoPOS 6.x; written and tested against 6.2.1
 CANCEL_ACTIONS = ("void", "refund")
-
-
-def _secret_text(value: object) -> str:
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter() if callable(getter) else value)
 
 
 @dataclass(frozen=True)
@@ -75,22 +71,11 @@ class NexoSettings:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> NexoSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown NexoPOS settings: {', '.join(unknown)}")
-        values = dict(data)
+        values = known_values(cls, data, "NexoPOS")
         if "token" in values:
-            values["token"] = _secret_text(values["token"])
+            values["token"] = secret_text(values["token"])
         return cls(**values)
 
     @classmethod
     def coerce(cls, settings: object) -> NexoSettings:
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, Mapping):
-            return cls.from_mapping(settings)
-        dump = getattr(settings, "model_dump", None)
-        if callable(dump):
-            return cls.from_mapping(dump())
-        raise ConfigError(f"cannot read NexoPOS settings from {type(settings).__name__}")
+        return coerce_settings(cls, settings, "NexoPOS")

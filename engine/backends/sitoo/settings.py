@@ -10,10 +10,11 @@ The password is kept out of ``repr``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from engine.backends.settings_input import coerce_settings, known_values, secret_text
 from engine.errors import ConfigError
 
 __all__ = ["ProductFilter", "SitooSettings"]
@@ -28,11 +29,6 @@ class ProductFilter(StrEnum):
     ACTIVE_WEBSHOP = "active_webshop"
     INACTIVE_POS = "inactive_pos"
     INACTIVE_WEBSHOP = "inactive_webshop"
-
-
-def _secret_text(value: object) -> str:
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter() if callable(getter) else value)
 
 
 @dataclass(frozen=True)
@@ -97,23 +93,12 @@ class SitooSettings:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> SitooSettings:
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown Sitoo settings: {', '.join(unknown)}")
-        values = dict(data)
-        values["password"] = _secret_text(values.get("password", ""))
+        values = known_values(cls, data, "Sitoo")
+        values["password"] = secret_text(values.get("password", ""))
         if values.get("events_password") is not None:
-            values["events_password"] = _secret_text(values["events_password"])
+            values["events_password"] = secret_text(values["events_password"])
         return cls(**values)
 
     @classmethod
     def coerce(cls, settings: object) -> SitooSettings:
-        if isinstance(settings, cls):
-            return settings
-        if isinstance(settings, Mapping):
-            return cls.from_mapping(settings)
-        to_adapter = getattr(settings, "adapter_settings", None)
-        if callable(to_adapter):
-            return cls.from_mapping(to_adapter())
-        raise ConfigError(f"cannot read Sitoo settings from {type(settings).__name__}")
+        return coerce_settings(cls, settings, "Sitoo", convert="adapter_settings")
