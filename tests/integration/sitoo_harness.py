@@ -11,8 +11,11 @@ from engine.backends.sitoo import SitooBackend, SitooSettings
 from engine.transport import RetryPolicy
 from sandbox import sitoo
 from sandbox.server import RunningServer, start_server
+from sandbox.woocommerce import WooSandbox, create_app
 from tests.contract.sitoo import ContractTransport, SitooContract
 
+WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
+WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, max_retry_after=2)
 
 
@@ -25,6 +28,18 @@ def sitoo_server(products: int = 30) -> Iterator[tuple[sitoo.SitooSandbox, Runni
         yield sb, server
     finally:
         server.stop()
+
+
+@contextmanager
+def sitoo_and_shop(products: int) -> Iterator[tuple[Any, ...]]:
+    """(Sitoo sandbox, its server, WooCommerce sandbox, its server), all on loopback."""
+    with sitoo_server(products=products) as (sb, server):
+        woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
+        woo_server = start_server(create_app(woo))
+        try:
+            yield sb, server, woo, woo_server
+        finally:
+            woo_server.stop()
 
 
 def sitoo_settings(

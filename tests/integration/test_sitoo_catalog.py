@@ -23,27 +23,19 @@ from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import WooClient
 from sandbox import sitoo
-from sandbox.server import start_server
-from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.woocommerce import WooSandbox
 
-from .sitoo_harness import sitoo_backend, sitoo_server
+from .sitoo_harness import WOO_KEY, WOO_SECRET, sitoo_and_shop, sitoo_backend
 
 pytestmark = pytest.mark.timeout(120)
 
-WOO_KEY = "ck_test_0123456789abcdef0123456789abcdef"
-WOO_SECRET = "cs_test_fedcba9876543210fedcba9876543210"
 TAX_CLASSES = {"1": "", "2": "reduced-rate", "3": "zero-rate"}
 
 
 @pytest.fixture
 def shop():
-    with sitoo_server(products=24) as (sb, server):
-        woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-        woo_server = start_server(create_app(woo))
-        try:
-            yield sb, server, woo, woo_server
-        finally:
-            woo_server.stop()
+    with sitoo_and_shop(products=24) as running:
+        yield running
 
 
 @asynccontextmanager

@@ -10,24 +10,17 @@ import pytest
 
 from engine.sync.full_sync import FullSync, QuotaTooLow
 from sandbox import sitoo
-from sandbox.server import start_server
-from sandbox.woocommerce import WooSandbox, create_app
 
-from .sitoo_harness import sitoo_server
-from .test_sitoo_catalog import WOO_KEY, WOO_SECRET, _by_sku, _singles, context
+from .sitoo_harness import sitoo_and_shop
+from .test_sitoo_catalog import _by_sku, _singles, context
 
 pytestmark = pytest.mark.timeout(120)
 
 
 @pytest.fixture
 def shop():
-    with sitoo_server(products=24) as (sb, server):
-        woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-        woo_server = start_server(create_app(woo))
-        try:
-            yield sb, server, woo, woo_server
-        finally:
-            woo_server.stop()
+    with sitoo_and_shop(products=24) as running:
+        yield running
 
 
 async def test_refused_with_the_numbers_when_the_quota_cannot_cover_it(shop, tmp_path) -> None:

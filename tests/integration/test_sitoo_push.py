@@ -25,10 +25,9 @@ from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import WooClient
 from sandbox import sitoo
-from sandbox.server import start_server
-from sandbox.woocommerce import WooSandbox, create_app
+from sandbox.woocommerce import WooSandbox
 
-from .sitoo_harness import sitoo_backend, sitoo_server
+from .sitoo_harness import sitoo_and_shop, sitoo_backend
 from .test_sitoo_catalog import TAX_CLASSES, WOO_KEY, WOO_SECRET
 
 pytestmark = pytest.mark.timeout(120)
@@ -37,13 +36,8 @@ BOTH = Directions(products=Direction.BOTH, stock=Direction.BOTH)
 
 @pytest.fixture
 def shop():
-    with sitoo_server(products=10) as (sb, server):
-        woo = WooSandbox(consumer_key=WOO_KEY, consumer_secret=WOO_SECRET)
-        woo_server = start_server(create_app(woo))
-        try:
-            yield sb, server, woo, woo_server
-        finally:
-            woo_server.stop()
+    with sitoo_and_shop(products=10) as running:
+        yield running
 
 
 @asynccontextmanager
