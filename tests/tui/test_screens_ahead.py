@@ -11,6 +11,7 @@ from __future__ import annotations
 from tests.tui.pilot import settle, until
 from tui.app import TillsyncApp
 from tui.screens.console import ConsoleScreen
+from tui.widgets.product_table import ProductTable
 
 AHEAD = ("logs", "orders", "mappings", "products", "settings")
 
@@ -34,6 +35,7 @@ async def test_other_screens_are_composed_before_their_first_visit(make_app) -> 
             screen.reload = lambda s=screen, o=original: (reloads.append(s.MODE), o())[1]
         await settle(pilot)
         assert reloads == []  # hidden, they load nothing
+        assert ahead["products"].query_one(ProductTable).row_count == 0  # not even its first tab
         await pilot.press("3")
         await settle(pilot)
         assert app.screen is ahead["orders"]  # the visit shows the screen composed ahead

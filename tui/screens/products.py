@@ -93,7 +93,8 @@ class ProductsScreen(ConsoleScreen):
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is not None:
             self.view = (event.tab.id or "view-linked").removeprefix("view-")
-            self._load()
+            if self.is_current:  # composed ahead of its first visit: it loads when shown
+                self._load()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._load()
