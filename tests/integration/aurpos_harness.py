@@ -18,10 +18,8 @@ from engine.events import EventBus
 from engine.store import MappingKind, StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
-from engine.sync.orders import IntakeRouter, install_webhooks, new_webhook_secret
 from engine.sync.woo_fields import CatalogPreferences
 from engine.transport import RetryPolicy
-from engine.webhooks import WebhookReceiver, WebhookServer
 from engine.woo import WooClient
 from sandbox.aurpos import DEMO_CLIENT, DEMO_USER, AurposSandbox, create_app, seed_demo
 from sandbox.server import RunningServer
@@ -33,6 +31,7 @@ from tests.integration.orders_harness import (
     buyable,
     make_worker,
     served,
+    shop_webhooks,
     web_shop,
 )
 
@@ -135,16 +134,5 @@ async def aurpos_world(
         assert report.totals.written > 0 and report.totals.failed == 0, report.totals
         alerts = RecordingAlerts()
         worker, intake = make_worker(ctx, alerts)
-        secret = new_webhook_secret()
-        receiver = WebhookReceiver(
-            secrets={"default": secret}, intake=IntakeRouter({"default": intake})
-        )
-        server = WebhookServer(receiver.app, port=0)
-        await server.start()
-        try:
-            await install_webhooks(
-                ctx.woo, f"{server.url}{receiver.path_for('default')}", secret=secret
-            )
+        async with shop_webhooks(ctx.woo, intake):
             yield AurposWorld(servers, ctx, worker, alerts, buyable(servers.woo))
-        finally:
-            await server.stop()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,6 +234,32 @@ def make_worker(ctx: SyncContext, alerts: RecordingAlerts) -> tuple[OrderWorker,
     return worker, OrderIntake(ctx, worker.rules, on_new=worker.wake)
 
 
+@dataclass(frozen=True)
+class ShopHooks:
+    """Where the shop's order webhooks are delivered, and the secret that signs them."""
+
+    server_url: str
+    hook_url: str
+    secret: str
+
+
+@asynccontextmanager
+async def shop_webhooks(woo: WooClient, intake: OrderIntake) -> AsyncIterator[ShopHooks]:
+    """A webhook receiver on loopback for connection "default", installed in the shop."""
+    secret = new_webhook_secret()
+    receiver = WebhookReceiver(
+        secrets={"default": secret}, intake=IntakeRouter({"default": intake})
+    )
+    server = WebhookServer(receiver.app, port=0)
+    await server.start()
+    try:
+        hook_url = f"{server.url}{receiver.path_for('default')}"
+        await install_webhooks(woo, hook_url, secret=secret)
+        yield ShopHooks(server.url, hook_url, secret)
+    finally:
+        await server.stop()
+
+
 @asynccontextmanager
 async def order_world(
     servers: Servers, tmp_path: Path, *, webhooks: bool = True, **korona: Any
@@ -243,22 +269,14 @@ async def order_world(
     alerts = RecordingAlerts()
     worker, intake = make_worker(ctx, alerts)
     world = World(servers, ctx, worker, intake, alerts)
-    server: WebhookServer | None = None
     try:
-        await _seed_store(ctx)
-        world.products = buyable(servers.woo)
-        world.receipts_before = len(servers.korona.receipts())
-        if webhooks:
-            secret = world.secret = new_webhook_secret()
-            receiver = WebhookReceiver(
-                secrets={"default": secret}, intake=IntakeRouter({"default": intake})
-            )
-            server = WebhookServer(receiver.app, port=0)
-            await server.start()
-            world.hook_url = f"{server.url}{receiver.path_for('default')}"
-            await install_webhooks(ctx.woo, world.hook_url, secret=secret)
-        yield world
+        async with AsyncExitStack() as stack:
+            await _seed_store(ctx)
+            world.products = buyable(servers.woo)
+            world.receipts_before = len(servers.korona.receipts())
+            if webhooks:
+                hooks = await stack.enter_async_context(shop_webhooks(ctx.woo, intake))
+                world.secret, world.hook_url = hooks.secret, hooks.hook_url
+            yield world
     finally:
-        if server is not None:
-            await server.stop()
         await close()

@@ -20,14 +20,10 @@ from engine.store import MappingKind, StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.orders import (
-    IntakeRouter,
     OrderIntake,
     OrderWorker,
-    install_webhooks,
-    new_webhook_secret,
 )
 from engine.sync.woo_fields import CatalogPreferences
-from engine.webhooks import WebhookReceiver, WebhookServer
 from engine.woo import WooClient
 from sandbox import sitoo
 from sandbox.server import RunningServer
@@ -42,6 +38,7 @@ from .orders_harness import (
     buyable,
     make_worker,
     served,
+    shop_webhooks,
     web_shop,
 )
 from .sitoo_harness import sitoo_settings
@@ -126,21 +123,12 @@ async def sitoo_world(servers: SitooServers, tmp_path: Path, **settings: Any):
     alerts = RecordingAlerts()
     worker, intake = make_worker(ctx, alerts)
     world = SitooWorld(servers, ctx, worker, intake, alerts, contract)
-    server = None
     try:
         await _seed(ctx)
         world.products = buyable(servers.woo)
-        secret = new_webhook_secret()
-        receiver = WebhookReceiver(
-            secrets={"default": secret}, intake=IntakeRouter({"default": intake})
-        )
-        server = WebhookServer(receiver.app, port=0)
-        await server.start()
-        await install_webhooks(woo, f"{server.url}{receiver.path_for('default')}", secret=secret)
-        yield world
+        async with shop_webhooks(woo, intake):
+            yield world
     finally:
-        if server is not None:
-            await server.stop()
         await woo.aclose()
         await backend.aclose()
         await store.close()

@@ -13,12 +13,17 @@ import pytest
 
 from engine.store import OutboxState
 from engine.sync.catalog import CatalogSync
-from engine.sync.orders import IntakeRouter, install_webhooks, new_webhook_secret
-from engine.webhooks import WebhookReceiver, WebhookServer
 from sandbox.nexopos import ids
 
 from .nexopos_harness import Servers, engine_context, sandboxes
-from .orders_harness import RecordingAlerts, buyable, make_worker, next_second, wait_until
+from .orders_harness import (
+    RecordingAlerts,
+    buyable,
+    make_worker,
+    next_second,
+    shop_webhooks,
+    wait_until,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -65,19 +70,8 @@ async def nexo_world(servers: Servers, tmp_path: Path, **settings: Any) -> Async
         report = await CatalogSync(ctx).run()
         assert report.totals.failed == 0
         world.products = buyable(servers.woo)
-        secret = new_webhook_secret()
-        receiver = WebhookReceiver(
-            secrets={"default": secret}, intake=IntakeRouter({"default": intake})
-        )
-        server = WebhookServer(receiver.app, port=0)
-        await server.start()
-        try:
-            await install_webhooks(
-                ctx.woo, f"{server.url}{receiver.path_for('default')}", secret=secret
-            )
+        async with shop_webhooks(ctx.woo, intake):
             yield world
-        finally:
-            await server.stop()
 
 
 @pytest.fixture
