@@ -32,22 +32,11 @@ from sandbox.aurpos.wire import (
     not_found_page,
     respond,
 )
+from sandbox.http_faults import ConnectionDrop
 
 __all__ = ["API_PATH", "AurposServer", "create_app", "serve_forever"]
 
 API_PATH = "/connector/api"
-
-
-class _Drop(Response):
-    """Promise a body, send a scrap, hang up: the client sees a broken connection."""
-
-    def __init__(self) -> None:
-        super().__init__(b"", 200)
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"4096")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"[", "more_body": True})
 
 
 async def _json_body(request: Request) -> Any:
@@ -112,7 +101,7 @@ class AurposServer:
         if fault is SellFault.COMMIT_THEN_HANG:
             await asyncio.sleep(self.sb.knobs.hang_seconds)
         elif fault is SellFault.COMMIT_THEN_DROP:
-            return _Drop()
+            return ConnectionDrop(scrap=b"[")
         return response
 
     def routes(self) -> list[Route]:

@@ -13,15 +13,13 @@ latency, so overlapping writes collide the way they would on the real server.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
+from sandbox.http_faults import ConnectionDrop, basic_credentials
 from sandbox.korona.account import KoronaSandbox
 from sandbox.korona.faults import Fault
 from sandbox.korona.uuids import is_uuid, path_uuid_names
@@ -31,29 +29,6 @@ __all__ = ["ConnectionDrop", "Gate", "Handler"]
 
 Handler = Callable[[KoronaSandbox, Request], Awaitable[Response]]
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-
-
-class ConnectionDrop(Response):
-    """Promise a body, send a scrap of it, hang up: the client sees a broken connection."""
-
-    def __init__(self) -> None:
-        super().__init__(b"", 200)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"4096")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"{", "more_body": True})
-
-
-def _credentials(request: Request) -> tuple[str, str] | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        user, sep, password = base64.b64decode(token, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return (user, password) if sep else None
 
 
 class Gate:
@@ -128,7 +103,7 @@ class Gate:
                 self.writes_in_flight -= 1
 
     def _authenticate(self, request: Request) -> None:
-        given = _credentials(request)
+        given = basic_credentials(request)
         if given is None or not self.kb.credentials_match(*given):
             raise _Unauthorized()
         if request.path_params.get("account_id") != self.kb.account_id:

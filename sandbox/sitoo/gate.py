@@ -13,44 +13,19 @@ answer carries the budget's ``X-Rate-Limit-*`` headers when a budget is set.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
+from sandbox.http_faults import ConnectionDrop, basic_credentials
 from sandbox.sitoo.account import SitooSandbox
 from sandbox.sitoo.wire import SitooError
 
 __all__ = ["Gate", "Handler"]
 
 Handler = Callable[[SitooSandbox, Request], Awaitable[Response]]
-
-
-class _Drop(Response):
-    """Promise a body, send a scrap, hang up: the client sees a broken connection."""
-
-    def __init__(self) -> None:
-        super().__init__(b"", 200)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(b"content-type", b"application/json"), (b"content-length", b"4096")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"{", "more_body": True})
-
-
-def _credentials(request: Request) -> tuple[str, str] | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        user, sep, password = base64.b64decode(token, validate=True).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return (user, password) if sep else None
 
 
 class Gate:
@@ -76,7 +51,7 @@ class Gate:
             if down or fault in ("503", "500"):
                 return Response("Service Unavailable", int(fault or 503), media_type="text/plain")
             if fault == "drop":
-                return _Drop()
+                return ConnectionDrop()
             self._admit(request)
             refused = fault == "429" or not self._spend()
             if refused:
@@ -100,7 +75,7 @@ class Gate:
         address = request.client.host if request.client else ""
         if sb.allowed_ips is not None and address not in sb.allowed_ips:
             raise SitooError(401, f"Access denied: IP address {address} is not allowed")
-        given = _credentials(request)
+        given = basic_credentials(request)
         if given is None or not sb.credentials_match(*given):
             raise SitooError(401, "Unauthorized.", {"WWW-Authenticate": 'Basic realm="Sitoo"'})
         if request.path_params.get("accountid") != sb.account_id:
