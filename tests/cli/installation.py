@@ -9,6 +9,7 @@ test if a configured secret or a Python traceback reaches the output.
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -242,6 +243,14 @@ class Service:
 
     def send_signal(self, sig: int) -> None:
         self.process.send_signal(sig)
+
+    def stop(self, timeout: float = 30) -> None:
+        """SIGTERM, then kill it if it has not ended within ``timeout`` (a test's cleanup)."""
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
     def finish(self, timeout: float = 30) -> CliResult:
         """Wait for the command to end; check its whole output like :meth:`Installation.run`."""

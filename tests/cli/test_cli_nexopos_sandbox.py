@@ -3,8 +3,6 @@ token, which then opens the API over loopback."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
 import httpx
@@ -26,8 +24,4 @@ def test_nexopos_sandbox_serves_with_its_printed_token(tmp_path: Path) -> None:
         products = httpx.get(f"http://127.0.0.1:{port}/api/products", headers=headers, timeout=10)
         assert len(products.json()) == 5
     finally:
-        service.send_signal(signal.SIGTERM)
-        try:
-            service.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            service.process.kill()
+        service.stop()

@@ -8,7 +8,6 @@ so a hang fails the test instead of the suite.
 from __future__ import annotations
 
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -123,8 +122,4 @@ def test_sandbox_banners_show_their_credentials(tmp_path: Path, system: str, cre
         for text in credentials:
             service.wait_for(text, timeout=60)
     finally:
-        service.send_signal(signal.SIGTERM)
-        try:
-            service.process.wait(timeout=QUICK)
-        except subprocess.TimeoutExpired:
-            service.process.kill()
+        service.stop(timeout=QUICK)

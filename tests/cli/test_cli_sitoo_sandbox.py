@@ -3,8 +3,6 @@ sandbox credentials, which then open the API over loopback."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
 from pathlib import Path
 
 import httpx
@@ -27,8 +25,4 @@ def test_sitoo_sandbox_serves_with_its_printed_credentials(tmp_path: Path) -> No
         products = httpx.get(f"{base}/sites/1/products.json", auth=auth, timeout=10).json()
         assert products["totalcount"] >= 5
     finally:
-        service.send_signal(signal.SIGTERM)
-        try:
-            service.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            service.process.kill()
+        service.stop()
