@@ -14,24 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from engine.backends.aurpos import AurposBackend, AurposSettings
-from engine.events import EventBus
-from engine.store import MappingKind, StateStore
+from engine.store import MappingKind
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
-from engine.sync.woo_fields import CatalogPreferences
 from engine.transport import RetryPolicy
-from engine.woo import WooClient
 from sandbox.aurpos import DEMO_CLIENT, DEMO_USER, AurposSandbox, create_app, seed_demo
 from sandbox.server import RunningServer
 from sandbox.woocommerce import WooSandbox
 from tests.integration.orders_harness import (
-    WOO_KEY,
-    WOO_SECRET,
     RecordingAlerts,
     buyable,
     make_worker,
     served,
     shop_webhooks,
+    sync_context,
     web_shop,
 )
 
@@ -71,23 +67,13 @@ def aurpos_settings(servers: AurposServers, **overrides: Any) -> AurposSettings:
 async def aurpos_context(
     servers: AurposServers, tmp_path: Path, **overrides: Any
 ) -> AsyncIterator[SyncContext]:
-    store = await StateStore.open(tmp_path / "state.db", synchronous="NORMAL")
     backend = AurposBackend(aurpos_settings(servers, **overrides), retry=FAST_RETRY)
-    woo = WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY)
-    for source, target in TAX_CLASSES.items():
-        await store.mappings.set(MappingKind.TAX_CLASS, source, target)
-    for gateway, method in PAYMENTS.items():
-        await store.mappings.set(MappingKind.PAYMENT, gateway, method)
-    try:
-        yield SyncContext(
-            connection="default", store=store, woo=woo, backend=backend, bus=EventBus(),
-            prefs=CatalogPreferences(new_products_status="publish"),
-            stock_location_id=LOCATION,
-        )  # fmt: skip
-    finally:
-        await woo.aclose()
-        await backend.aclose()
-        await store.close()
+    mappings = {MappingKind.TAX_CLASS: TAX_CLASSES, MappingKind.PAYMENT: PAYMENTS}
+    url = servers.woo_server.url
+    async with sync_context(
+        tmp_path / "state.db", url, backend, LOCATION, mappings=mappings
+    ) as ctx:
+        yield ctx
 
 
 @dataclass

@@ -9,16 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from engine.backends.nexopos import NexoposBackend, NexoSettings
-from engine.events import EventBus
-from engine.store import MappingKind, StateStore
+from engine.store import MappingKind
 from engine.sync.context import SyncContext
-from engine.sync.woo_fields import CatalogPreferences
 from engine.transport import RetryPolicy
-from engine.woo import WooClient
 from sandbox.nexopos import NexoSandbox, create_app, ids, seed_store
 from sandbox.server import RunningServer
 from sandbox.woocommerce import WooSandbox
-from tests.integration.orders_harness import WOO_KEY, WOO_SECRET, served, web_shop
+from tests.integration.orders_harness import WOO_KEY, WOO_SECRET, served, sync_context, web_shop  # noqa: F401 - for the tests
 
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.05, jitter=False)
 TAX_CLASSES = {str(ids.TAX_STANDARD): "", str(ids.TAX_REDUCED): "reduced-rate",
@@ -67,20 +64,15 @@ def backend(servers: Servers, **overrides: Any) -> NexoposBackend:
 async def engine_context(
     servers: Servers, tmp_path: Path, retry: RetryPolicy = FAST_RETRY, **overrides: Any
 ) -> AsyncIterator[SyncContext]:
-    store = await StateStore.open(tmp_path / "state.db")
     nexo = NexoposBackend(nexo_settings(servers, **overrides), retry=retry)
-    woo = WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY)
-    for source, target in TAX_CLASSES.items():
-        await store.mappings.set(MappingKind.TAX_CLASS, source, target)
-    for gateway, method in PAYMENTS.items():
-        await store.mappings.set(MappingKind.PAYMENT, gateway, method)
-    try:
-        yield SyncContext(
-            connection="default", store=store, woo=woo, backend=nexo, bus=EventBus(),
-            prefs=CatalogPreferences(new_products_status="publish"),
-            stock_location_id=nexo.locations[next(iter(nexo.locations))],
-        )  # fmt: skip
-    finally:
-        await woo.aclose()
-        await nexo.aclose()
-        await store.close()
+    location = nexo.locations[next(iter(nexo.locations))]
+    mappings = {MappingKind.TAX_CLASS: TAX_CLASSES, MappingKind.PAYMENT: PAYMENTS}
+    async with sync_context(
+        tmp_path / "state.db",
+        servers.woo_server.url,
+        nexo,
+        location,
+        mappings=mappings,
+        synchronous="FULL",  # the store's default
+    ) as ctx:
+        yield ctx

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.backends.base import Backend
 from engine.backends.korona import KoronaBackend, KoronaSettings
 from engine.events import EventBus
 from engine.notify import Alert
 from engine.store import MappingKind, StateStore
+from engine.store.state_store import Synchronous
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.orders import (
@@ -232,6 +234,34 @@ def buyable(sb: WooSandbox) -> list[int]:
 def make_worker(ctx: SyncContext, alerts: RecordingAlerts) -> tuple[OrderWorker, OrderIntake]:
     worker = OrderWorker(ctx, alerts, backoff=FAST_BACKOFF, idle_interval=0.05)
     return worker, OrderIntake(ctx, worker.rules, on_new=worker.wake)
+
+
+@asynccontextmanager
+async def sync_context(
+    path: Path,
+    woo_url: str,
+    backend: Backend,
+    location: str,
+    *,
+    mappings: Mapping[MappingKind, Mapping[str, str]] | None = None,
+    synchronous: Synchronous = "NORMAL",
+) -> AsyncIterator[SyncContext]:
+    """Connection "default": a state store at ``path`` (``mappings`` set), the shop at
+    ``woo_url`` and ``backend``; all three closed after, the back office's included."""
+    store = await StateStore.open(path, synchronous=synchronous)
+    woo = WooClient(woo_url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY)
+    try:
+        for kind, pairs in (mappings or {}).items():
+            for source, target in pairs.items():
+                await store.mappings.set(kind, source, target)
+        yield SyncContext(
+            connection="default", store=store, woo=woo, backend=backend, bus=EventBus(),
+            prefs=CatalogPreferences(new_products_status="publish"), stock_location_id=location,
+        )  # fmt: skip
+    finally:
+        await woo.aclose()
+        await backend.aclose()
+        await store.close()
 
 
 @dataclass(frozen=True)

@@ -15,16 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from engine.backends.sitoo import SitooBackend
-from engine.events import EventBus
-from engine.store import MappingKind, StateStore
+from engine.store import MappingKind
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.orders import (
     OrderIntake,
     OrderWorker,
 )
-from engine.sync.woo_fields import CatalogPreferences
-from engine.woo import WooClient
 from sandbox import sitoo
 from sandbox.server import RunningServer
 from sandbox.woocommerce import WooSandbox
@@ -32,13 +29,12 @@ from tests.contract.sitoo import ContractTransport, SitooContract
 
 from .orders_harness import (
     FAST_RETRY,
-    WOO_KEY,
-    WOO_SECRET,
     RecordingAlerts,
     buyable,
     make_worker,
     served,
     shop_webhooks,
+    sync_context,
     web_shop,
 )
 from .sitoo_harness import sitoo_settings
@@ -106,7 +102,6 @@ async def _seed(ctx: SyncContext) -> None:
 @asynccontextmanager
 async def sitoo_world(servers: SitooServers, tmp_path: Path, **settings: Any):
     """A ready world; ``settings`` override SitooSettings (e.g. close_orders)."""
-    store = await StateStore.open(tmp_path / "state.db", synchronous="NORMAL")
     contract = SitooContract()
     values = {"timeout": 1.0, "warehouse_id": str(sitoo.WAREHOUSE_STORE)} | settings
     backend = SitooBackend(
@@ -114,22 +109,13 @@ async def sitoo_world(servers: SitooServers, tmp_path: Path, **settings: Any):
         transport=ContractTransport(contract),
         retry=FAST_RETRY,
     )
-    woo = WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY)
-    ctx = SyncContext(
-        connection="default", store=store, woo=woo, backend=backend, bus=EventBus(),
-        prefs=CatalogPreferences(new_products_status="publish"),
-        stock_location_id=str(sitoo.WAREHOUSE_STORE),
-    )  # fmt: skip
-    alerts = RecordingAlerts()
-    worker, intake = make_worker(ctx, alerts)
-    world = SitooWorld(servers, ctx, worker, intake, alerts, contract)
-    try:
+    url, location = servers.woo_server.url, str(sitoo.WAREHOUSE_STORE)
+    async with sync_context(tmp_path / "state.db", url, backend, location) as ctx:
+        alerts = RecordingAlerts()
+        worker, intake = make_worker(ctx, alerts)
+        world = SitooWorld(servers, ctx, worker, intake, alerts, contract)
         await _seed(ctx)
         world.products = buyable(servers.woo)
-        async with shop_webhooks(woo, intake):
+        async with shop_webhooks(ctx.woo, intake):
             yield world
-    finally:
-        await woo.aclose()
-        await backend.aclose()
-        await store.close()
     contract.assert_all_valid()
