@@ -53,6 +53,7 @@ class MappingsScreen(ConsoleScreen):
         super().__init__()
         self.sections: tuple[MappingSection, ...] = ()
         self._pending_focus: tuple[str, str] | None = None
+        self._loading = False
 
     def compose_body(self) -> Iterable[Widget]:
         with Container(id="mappings-body"):
@@ -61,12 +62,21 @@ class MappingsScreen(ConsoleScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._reload()
+        if self.is_current:  # composed ahead of use, it reads both systems when first shown
+            self._reload()
+
+    def reload(self) -> None:
+        """Shown again: what both sides offer and what is saved may have changed meanwhile
+        (a mapping import, another console); unsaved edits are kept as they are."""
+        if self.unsaved() is None:
+            self._reload()
 
     def action_reload(self) -> None:
         self.console.after_asking("Reload", self._reload)
 
     def _reload(self) -> None:
+        self._loading = True
+        self._pending_focus = self._pending_focus or self._focused_row()
         self.query_one("#mappings-body").loading = True
         self._load()
 
@@ -97,12 +107,13 @@ class MappingsScreen(ConsoleScreen):
             tabs.active = was
         self.query_one("#mappings-status", Static).update(_status(sections))
         self.query_one("#mappings-body").loading = False
+        self._loading = False
         if self._pending_focus is not None:
             self.focus_source(*self._pending_focus)
 
     def focus_source(self, kind: str, source: str) -> None:
         """Show the section and row an order is waiting for (from the Orders screen)."""
-        if not self.sections:
+        if not self.sections or self._loading:  # shown when the fresh sections are
             self._pending_focus = (kind, source)
             return
         self._pending_focus = None
@@ -111,6 +122,14 @@ class MappingsScreen(ConsoleScreen):
         if tabs.query(f"#{pane}"):
             tabs.active = pane
             self.call_after_refresh(self._focus_row, pane, source)
+
+    def _focused_row(self) -> tuple[str, str] | None:
+        """(kind, source) of the row with the focus, to keep it through a reload."""
+        for editor in self.query(MappingEditor):
+            source = editor.focused_source()
+            if source is not None:
+                return (editor.section.kind, source)
+        return None
 
     def _focus_row(self, pane: str, source: str) -> None:
         editor = self.query_one(f"#{pane} MappingEditor", MappingEditor)

@@ -108,6 +108,13 @@ class MappingEditor(VerticalScroll):
             self.post_message(self.SaveRequested(self.section, values))
         return not problems
 
+    def focused_source(self) -> str | None:
+        """The source of the row whose choice has the focus, if any."""
+        for index, row in enumerate(self.section.rows):
+            if self.query_one(f"#{_row_id(index)}").children[-1].has_focus:
+                return row.source
+        return None
+
     def focus_source(self, source: str) -> bool:
         for index, row in enumerate(self.section.rows):
             if row.source == source:
