@@ -167,6 +167,8 @@ def _add_orders(sub: SubParsers) -> None:
         "--since", required=True, metavar="DATE", help="new start point, e.g. 2026-11-01 (UTC)"
     )
     backfill.add_argument("--yes", action="store_true", help="move it (without: only count)")
+    drafts = _action(action, "drafts", "orders the back office kept as drafts for short stock")
+    drafts.add_argument("--finalise", action="store_true", help="make final those back in stock")
 
 
 def _add_recover(sub: SubParsers) -> None:
@@ -232,6 +234,36 @@ def _add_demo(sub: SubParsers) -> None:
     demo.set_defaults(command="demo")
 
 
+def _tool(sub: SubParsers, name: str, help_text: str, tool: str) -> argparse.ArgumentParser:
+    """A command served by tui/commands/shop_tools.py (its module name isn't the command's)."""
+    parser = _command(sub, name, help_text)
+    parser.set_defaults(command="shop_tools", tool=tool)
+    return parser
+
+
+def _add_tools(sub: SubParsers) -> None:
+    full = _tool(
+        sub, "full-sync", "catalog, coupons, stock, orders in order (quota checked)", "full_sync"
+    )
+    full.add_argument("--ignore-errors", action="store_true", help="go on past a failed step")
+    fix = _tool(
+        sub,
+        "fix-sku",
+        "make the shop's SKUs acceptable to the back office (dry run first)",
+        "fix_sku",
+    )
+    fix.add_argument("--prefix", default="SKU-", help="empty SKUs become PREFIX + the product id")
+    fix.add_argument("--yes", action="store_true", help="write the fixes (without: only show them)")
+    tools = _command(sub, "test-tools", "test-mode tools (refused in live mode)")
+    action = tools.add_subparsers(dest="action", required=True)
+    clear = _action(action, "clear-all", "forget links, cursors and mappings; nothing deleted")
+    clear.add_argument("--confirm", metavar="TEXT", help="the typed words: clear all <connection>")
+    clear.set_defaults(command="shop_tools", tool="clear_all")
+    reset = _action(action, "reset-order-timestamp", "read orders changed after DATE (default now)")
+    reset.add_argument("--to", metavar="DATE", help="e.g. 2026-11-01 or 2026-11-01T08:00 (UTC)")
+    reset.set_defaults(command="shop_tools", tool="reset_order_timestamp")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tillsync",
@@ -245,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_add_mappings, _add_webhooks, _add_logs, _add_sandbox, _add_demo, _add_recover):
         add(sub)
     _add_reconcile(sub)
+    _add_tools(sub)
     return parser
 
 

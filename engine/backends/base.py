@@ -28,6 +28,7 @@ from engine.backends.records import (
     CheckItem,
     CheckResult,
     Cursor,
+    DraftSale,
     IdempotencyKey,
     ItemResult,
     MissingSetting,
@@ -60,6 +61,7 @@ __all__ = [
     "CheckItem",
     "CheckResult",
     "Cursor",
+    "DraftSale",
     "IdempotencyKey",
     "ItemResult",
     "LedgerSale",
@@ -94,6 +96,7 @@ class Capability(StrEnum):
     ORDERS_READ = "orders.read"  # orders taken in the back office that the shop should hold
     SALES_LIST = "sales.list"  # the connection's booked sales in a period, for reconcile
     SALES_READ = "sales.read"  # sales made in the back office (a POS), for the shop's records
+    SALES_DRAFTS = "sales.drafts"  # sales kept as drafts for short stock; listed, made final
 
 
 class UnsupportedCapability(ConfigError):
@@ -186,6 +189,14 @@ class Backend(Protocol):
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         """Choose where sales are booked or stock is read; ``kind`` says which type
         of place a number names (a POS and a warehouse may share one)."""
+        ...
+
+    async def list_drafts(self) -> list[DraftSale]:
+        """Sales kept as drafts because stock was short when they were booked."""
+        ...
+
+    async def finalise_drafts(self) -> list[str]:
+        """Make final the drafts whose stock is back; the order numbers made final."""
         ...
 
     def declines(self, order: Order) -> str | None:
@@ -322,6 +333,12 @@ class BackendBase:
 
     async def select_location(self, location_id: str, kind: LocationKind | None = None) -> Location:
         raise self._unsupported(Capability.LOCATIONS)
+
+    async def list_drafts(self) -> list[DraftSale]:
+        raise self._unsupported(Capability.SALES_DRAFTS)
+
+    async def finalise_drafts(self) -> list[str]:
+        raise self._unsupported(Capability.SALES_DRAFTS)
 
     def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
         return self._refuse_stream(Capability.SALES_READ)

@@ -23,6 +23,7 @@ __all__ = [
     "CheckItem",
     "CheckResult",
     "Cursor",
+    "DraftSale",
     "IdempotencyKey",
     "ItemResult",
     "MissingSetting",
@@ -210,3 +211,19 @@ class BackofficeSale:
     # (empty: the import's defaults): a WooCommerce gateway and shipping method
     payment_method: str = ""
     shipping_method: str = ""
+
+
+@dataclass(frozen=True)
+class DraftSale:
+    """A sale the back office keeps as a draft because stock was short when it was booked.
+
+    WHY a record: the admin lists these and makes them final once stock is back;
+    the console and the CLI show them without knowing the back office's wire shape.
+    ``number`` is the order number it carries, ``detail`` what is missing (SKUs).
+    """
+
+    id: str
+    number: str
+    date: str = ""
+    total: str = ""
+    detail: str = ""

@@ -14,6 +14,7 @@ from functools import partial
 
 from engine.runtime import Engine, OrderDetail, OutboxEntry
 from tui.commands.orders_backfill import run_backfill
+from tui.commands.orders_drafts import run_drafts
 from tui.commands.session import EXIT_OK, Session, open_session, run_with_engine
 
 __all__ = ["run"]
@@ -23,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(args)
     if args.action == "backfill":
         return run_backfill(session)
+    if args.action == "drafts":
+        return run_drafts(session)
     body = {"list": _list, "show": _show, "retry": _retry, "skip": _skip}[args.action]
     changes = args.action in ("retry", "skip")  # through the service when it runs
     return run_with_engine(session, partial(body, session), exclusive=False, attach=changes)

@@ -22,6 +22,7 @@ from engine.backends.aurpos.api import AurposApi, unwrap
 from engine.backends.aurpos.check import check_connection, listed
 from engine.backends.aurpos.contacts import ContactBook
 from engine.backends.aurpos.reconcile import list_sells
+from engine.backends.aurpos.sell_body import OUT_OF_STOCK
 from engine.backends.aurpos.sells import SellDesk
 from engine.backends.aurpos.settings import AurposSettings
 from engine.backends.base import (
@@ -29,6 +30,7 @@ from engine.backends.base import (
     Capability,
     CheckResult,
     Cursor,
+    DraftSale,
     IdempotencyKey,
     Page,
     SaleRef,
@@ -65,7 +67,7 @@ class AurposBackend(BackendBase):
         Capability.PRODUCTS_READ, Capability.CATEGORIES_READ, Capability.STOCK_READ,
         Capability.SALES_CREATE, Capability.SALES_VOID, Capability.LOCATIONS,
         Capability.PAYMENT_METHODS, Capability.TAX_CODES, Capability.PRICE_GROUPS,
-        Capability.SALES_LIST,
+        Capability.SALES_LIST, Capability.SALES_DRAFTS,
     })  # fmt: skip
     tax_mapping_required = True  # the issue: no sync before every tax rate is mapped
 
@@ -217,12 +219,29 @@ class AurposBackend(BackendBase):
         """Sells kept as drafts because stock was short (the console's list)."""
         return [dict(row) for row in await self._sells.drafts()]
 
+    async def list_drafts(self) -> list[DraftSale]:
+        """The out-of-stock drafts as the engine's records, for the admin's list."""
+        return [_draft(row) for row in await self._sells.drafts()]
+
     async def finalise_drafts(self) -> list[str]:
         """Make final the out-of-stock drafts whose stock is back; their invoice numbers."""
         return await self._sells.finalise()
 
     async def aclose(self) -> None:
         await self._api.aclose()
+
+
+def _draft(row: Mapping[str, Any]) -> DraftSale:
+    """The short SKUs follow the marker in the staff note (see :mod:`.sell_body`)."""
+    note = str(row.get("staff_note") or "")
+    short = note.split(OUT_OF_STOCK, 1)[-1].split(" · ", 1)[0].strip()
+    return DraftSale(
+        id=str(row.get("id")),
+        number=str(row.get("invoice_no") or row.get("id")),
+        date=str(row.get("transaction_date") or ""),
+        total=str(row.get("final_total") or ""),
+        detail=f"out of stock: {short}" if short else "out of stock",
+    )
 
 
 def _with_location(settings: AurposSettings, location: str) -> AurposSettings:

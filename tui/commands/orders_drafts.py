@@ -1,0 +1,39 @@
+"""``tillsync orders drafts [--finalise]``: orders kept as drafts for short stock.
+
+Some back offices save an order whose stock is short as a draft (kept, not
+booked); this lists them, and ``--finalise`` makes final those whose stock is
+back now (the order worker also does it on its own schedule while the service
+runs).  It asks the back office directly; the state database is not touched.
+"""
+
+from __future__ import annotations
+
+from engine.runtime import Engine
+from engine.runtime.views_drafts import finalise_drafts, list_drafts
+from tui.commands.session import EXIT_OK, Session, run_with_engine
+
+__all__ = ["run_drafts"]
+
+
+def run_drafts(session: Session) -> int:
+    async def body(engine: Engine) -> int:
+        if session.args.finalise:
+            done = await finalise_drafts(engine, session.connection)
+            print(f"Made final: {', '.join(done)}" if done else "No draft has its stock back yet.")
+        return await _print_drafts(session, engine)
+
+    return run_with_engine(session, body, exclusive=False)
+
+
+async def _print_drafts(session: Session, engine: Engine) -> int:
+    drafts = await list_drafts(engine, session.connection)
+    if not drafts:
+        print("No order is waiting as a draft for stock.")
+        return EXIT_OK
+    print(f"{len(drafts)} order(s) kept as drafts until stock is back:")
+    print(f"{'order':>10}  {'date':<19}  {'total':>10}  detail")
+    for d in drafts:
+        print(session.mask(f"{d.number:>10}  {d.date[:19]:<19}  {d.total:>10}  {d.detail}"))
+    if not session.args.finalise:
+        print("`tillsync orders drafts --finalise` makes final those whose stock is back.")
+    return EXIT_OK
