@@ -140,6 +140,7 @@ class SyncPreferences(Section):
     hide_out_of_stock: StrictBool = Field(True, examples=["true"])
     deactivated_to_draft: StrictBool = Field(True, examples=["true"])
     sync_images: StrictBool = Field(True, examples=["true"])
+    sync_gtin: StrictBool = Field(True, examples=["true"])
     price_includes_tax: StrictBool = Field(True, examples=["true"])
     dry_run: StrictBool = Field(False, examples=["false"])
 

@@ -64,6 +64,7 @@ def preferences(config: ConnectionConfig) -> CatalogPreferences:
         hide_out_of_stock=sync.hide_out_of_stock,
         deactivated_to_draft=sync.deactivated_to_draft,
         sync_images=sync.sync_images,
+        sync_gtin=sync.sync_gtin,
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from engine.backends.base import Capability
 from engine.model import Product
 from engine.store.mappings import MappingKind
-from engine.sync.catalog_writer import IMAGE, PRODUCT, ProductWriter
+from engine.sync.catalog_writer import GTIN, IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.context import SyncContext
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
@@ -106,7 +106,7 @@ class CatalogSync:
         """
         store, connection = self.ctx.store, self.ctx.connection
         chosen: list[str] = []
-        for kind in (PRODUCT, IMAGE):  # a product whose images were set aside, too
+        for kind in (PRODUCT, IMAGE, GTIN):  # a product whose images or barcode were set aside, too
             for entry in await store.skipped.entries(kind, connection=connection):
                 if keys is None or entry.key in keys:
                     await store.skipped.clear(kind, entry.key, connection=connection)

@@ -21,13 +21,13 @@ from engine.sync.echo import EchoMemory
 from engine.sync.fieldhash import FieldHashes, fingerprint
 from engine.sync.jobrun import JobRun
 from engine.sync.product_plan import ProductDecision, decide
-from engine.sync.product_writes import IMAGE, PRODUCT, STOCK, ProductWrites
+from engine.sync.product_writes import GTIN, IMAGE, PRODUCT, STOCK, ProductWrites
 from engine.sync.shop_view import ShopView
 from engine.sync.variation_writes import VariationWrites
 from engine.sync.woo_fields import CatalogPreferences, stock_fields
 from engine.sync.woo_index import woo_view
 
-__all__ = ["IMAGE", "PRODUCT", "STOCK", "ProductWriter"]
+__all__ = ["GTIN", "IMAGE", "PRODUCT", "STOCK", "ProductWriter"]
 
 
 class ProductWriter:
@@ -51,7 +51,7 @@ class ProductWriter:
         self.writes = ProductWrites(run, prefs)
         self.variations = VariationWrites(run, diff, prefs, view)
         self._sku_owner: dict[str, str] = {}
-        self._images_set_aside: set[str] | None = None
+        self._set_aside: dict[str, set[str]] = {}  # kind -> keys, read once a run
         self.echo = EchoMemory(self.ctx.store, self.ctx.connection, Entity.PRODUCTS)
         self.echoes = 0  # back-office changes dropped as our push coming back
 
@@ -109,11 +109,13 @@ class ProductWriter:
             PRODUCT, unlinked, connection=self.ctx.connection
         )
         decisions = []
-        set_aside = await self._image_failures()
+        images, gtins = await self._aside(IMAGE), await self._aside(GTIN)
         written = await self._pushed([p.id for p in products])
         for product, link in zip(products, links, strict=True):
-            if product.image_urls and (product.sku or product.id) in set_aside:
+            if product.image_urls and (product.sku or product.id) in images:
                 product = replace(product, image_urls=())  # until the admin retries them
+            if product.codes and (product.sku or product.id) in gtins:
+                product = replace(product, codes=())  # refused by the shop: until retried
             woo = None
             if index is not None:
                 woo = index.by_woo_id(link.woo_id) if link else index.get(product.sku)
@@ -178,12 +180,12 @@ class ProductWriter:
             out.append(d)
         return out
 
-    async def _image_failures(self) -> set[str]:
-        """Products whose images the shop could not download (set aside, kind "image")."""
-        if self._images_set_aside is None:
-            entries = await self.ctx.store.skipped.entries(IMAGE, connection=self.ctx.connection)
-            self._images_set_aside = {e.key for e in entries}
-        return self._images_set_aside
+    async def _aside(self, kind: str) -> set[str]:
+        """Products whose images (kind "image") or barcode (kind "gtin") the shop refused."""
+        if kind not in self._set_aside:
+            entries = await self.ctx.store.skipped.entries(kind, connection=self.ctx.connection)
+            self._set_aside[kind] = {e.key for e in entries}
+        return self._set_aside[kind]
 
     def _duplicate_of(
         self, product: Product, link: Link | None, owners: dict[str, set[str]]

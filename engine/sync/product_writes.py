@@ -13,7 +13,9 @@ the run may say anything about the product:
   holds the SKU; it is found with ``status=trash`` and restored;
 - *image download failed*: the product goes in without its images, and the
   images are set aside with their own reason (kind ``image``) until the
-  admin retries them.
+  admin retries them;
+- *GTIN refused* (another product holds the barcode): the product goes in
+  without it, and the code is set aside (kind ``gtin``) the same way.
 """
 
 from __future__ import annotations
@@ -29,15 +31,17 @@ from engine.sync.product_plan import ProductDecision
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import BatchItemResult
 
-__all__ = ["IMAGE", "PRODUCT", "STOCK", "ProductWrites"]
+__all__ = ["GTIN", "IMAGE", "PRODUCT", "STOCK", "ProductWrites"]
 
 PRODUCT = "product"
 STOCK = "stock"  # link kind holding the hash of the stock fields last written
 IMAGE = "image"  # skipped-item kind: the product is in the shop, its images are not
+GTIN = "gtin"  # skipped-item kind: the product is in the shop, its barcode is not
 GONE = "woocommerce_rest_product_invalid_id"
 _DUPLICATE = "product_invalid_sku"
 _IN_LOOKUP_TABLE = "woocommerce_rest_product_not_created"
 _IMAGE_FAILED = "woocommerce_product_image_upload_error"
+_GTIN_REFUSED = "product_invalid_global_unique_id"  # a "_format" variant is tolerated too
 
 
 @dataclass
@@ -100,6 +104,8 @@ class ProductWrites:
             follow.update.append(replace(decision, verb="update", woo_id=int(existing)))
         elif follow is not None and item.code == _IMAGE_FAILED:
             follow.create.append(await self._without_images(decision, item))
+        elif follow is not None and _gtin_refused(item):
+            follow.create.append(await self._without_gtin(decision, item))
         elif follow is not None and item.code == _IN_LOOKUP_TABLE and not existing:
             follow.trashed.append((decision, item))
         elif follow is not None and item.kind is not None and item.kind.retryable:
@@ -118,6 +124,8 @@ class ProductWrites:
             await self._forget(decision)
         elif follow is not None and item.code == _IMAGE_FAILED:
             follow.update.append(await self._without_images(decision, item))
+        elif follow is not None and _gtin_refused(item):
+            follow.update.append(await self._without_gtin(decision, item))
         else:
             await self._failed(decision, item)
         return []
@@ -129,9 +137,19 @@ class ProductWrites:
         product = decision.product
         reason = f"image not added, the shop could not download it: {item.message}"
         await self.run.skip(IMAGE, product.sku or product.id, reason)
-        fields = {k: v for k, v in decision.fields.items() if k != "images"}
-        send = {k: v for k, v in decision.send.items() if k != "images"}
-        return replace(decision, fields=fields, send=send)
+        return _without(decision, "images")
+
+    async def _without_gtin(
+        self, decision: ProductDecision, item: BatchItemResult
+    ) -> ProductDecision:
+        """The shop refused the barcode (another product holds it): set it aside, keep the rest."""
+        product = decision.product
+        code = decision.send.get("global_unique_id", "")
+        holder = item.data.get("resource_id")
+        held = f" (WooCommerce product {holder} has it)" if holder else ""
+        reason = f"barcode {code} not added as GTIN, WooCommerce refused it{held}: {item.message}"
+        await self.run.skip(GTIN, product.sku or product.id, reason)
+        return _without(decision, "global_unique_id")
 
     async def _find_unknown(self, follow: _FollowUps, links: list[Link]) -> None:
         """Creates without an answer: saved if the shop has their SKU now.
@@ -224,3 +242,14 @@ class ProductWrites:
             return
         reason = f"WooCommerce refused it: {item.code or ''} {item.message}".strip()
         await self.run.skip(PRODUCT, product.sku or product.id, reason)
+
+
+def _gtin_refused(item: BatchItemResult) -> bool:
+    return (item.code or "").startswith(_GTIN_REFUSED)
+
+
+def _without(decision: ProductDecision, name: str) -> ProductDecision:
+    """The decision minus one field, sent and remembered."""
+    fields = {k: v for k, v in decision.fields.items() if k != name}
+    send = {k: v for k, v in decision.send.items() if k != name}
+    return replace(decision, fields=fields, send=send)

@@ -39,6 +39,7 @@ class CatalogPreferences:
     price_decimals: int = 2
     sync_descriptions: bool = True
     sync_images: bool = True
+    sync_gtin: bool = True  # the first barcode -> global_unique_id (WooCommerce 9.2+)
     deactivated_to_draft: bool = True
     # back-office tax code id -> WooCommerce tax class slug ("" = standard);
     # "*" is the default for tax codes without their own entry
@@ -79,6 +80,8 @@ def catalog_fields(
         fields["short_description"] = product.short_description
     if product.weight is not None:
         fields["weight"] = _plain(product.weight)
+    if prefs.sync_gtin and product.codes:
+        fields["global_unique_id"] = product.codes[0]
     if prefs.sync_images and product.image_urls:
         fields["images"] = [{"src": url} for url in product.image_urls]
     if prefs.sync_categories:

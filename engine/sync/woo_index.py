@@ -30,6 +30,7 @@ COMPARABLE_FIELDS = (
     "description",
     "short_description",
     "weight",
+    "global_unique_id",
     "categories",
     "status",
     "manage_stock",
@@ -89,7 +90,7 @@ def _pack(digests: FieldHashes) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class WooEntry:
-    """One shop product: its id and its field digests packed in 72 bytes."""
+    """One shop product: its id and its field digests packed, 6 bytes a field."""
 
     woo_id: int
     packed: bytes

@@ -10,6 +10,7 @@ quantity and backorders are cleared as ``validate_props`` does on save.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sandbox.woocommerce.collection import Record
@@ -56,7 +57,6 @@ SHARED_SCHEMA: Schema = {
 }
 _PLAIN = (
     "description",
-    "global_unique_id",
     "virtual",
     "downloadable",
     "tax_status",
@@ -95,6 +95,8 @@ def apply_shared_fields(sb: WooSandbox, rec: Record, body: dict[str, Any]) -> No
             set_plain(rec, key, body[key], _DEFAULTS[key])
     if "tax_class" in body:
         rec["tax_class"] = _tax_class_slug(sb, body["tax_class"])
+    if "global_unique_id" in body:  # before the SKU: a refusal must not claim it
+        _set_global_unique_id(sb, rec, str(body["global_unique_id"] or ""))
     if "sku" in body:
         _set_sku(sb, rec, str(body["sku"]).strip())
     for key in ("regular_price", "sale_price"):
@@ -166,6 +168,35 @@ def _set_sku(sb: WooSandbox, rec: Record, sku: str) -> None:
     set_plain(rec, "sku", sku, "")
     if sku and "id" in rec:
         sb.sku_index[sku] = rec["id"]
+
+
+def _set_global_unique_id(sb: WooSandbox, rec: Record, value: str) -> None:
+    """``WC_Product::set_global_unique_id`` (WooCommerce 9.2+): the GTIN/UPC/EAN/ISBN.
+
+    Characters other than digits and "-" are dropped (an ISBN-10 may end in
+    X), then a value another product or variation already holds is refused
+    with 400 ``product_invalid_global_unique_id`` and the holder's id, as
+    ``wc_product_has_global_unique_id`` does; trashed posts don't count.
+    """
+    value = re.sub(r"[^0-9\-Xx]", "", value)
+    owner = _gtin_owner(sb, value, rec.get("id")) if value else None
+    if owner is not None:
+        raise WooError(
+            "product_invalid_global_unique_id",
+            "Invalid or duplicated GTIN, UPC, EAN or ISBN.",
+            400,
+            resource_id=owner,
+        )
+    set_plain(rec, "global_unique_id", value, "")
+
+
+def _gtin_owner(sb: WooSandbox, value: str, own_id: Any) -> int | None:
+    for records in (sb.products, sb.variations):
+        for rid, other in records.items():
+            held = other.get("global_unique_id") == value and other.get("status") != "trash"
+            if held and rid != own_id:
+                return rid
+    return None
 
 
 def _trashed(sb: WooSandbox, owner: int) -> bool:

@@ -75,6 +75,7 @@ CHANGED: dict[str, str] = {
     "connection.sync.hide_out_of_stock": "false",
     "connection.sync.deactivated_to_draft": "false",
     "connection.sync.sync_images": "false",
+    "connection.sync.sync_gtin": "false",
     "connection.sync.price_includes_tax": "false",
     "connection.sync.dry_run": "true",
     "connection.orders.trigger_status": '"processing"',
