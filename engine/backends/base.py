@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from engine.backends.budget import RequestBudget
 from engine.backends.ledger import LedgerSale
@@ -36,6 +36,7 @@ from engine.backends.records import (
     SaleRef,
     SaleState,
 )
+from engine.backends.sku_tool import SkuTool
 from engine.errors import Capture, ConfigError, FailureKind, TillsyncError
 from engine.model import (
     BackofficeOrder,
@@ -52,6 +53,9 @@ from engine.model import (
     TaxCode,
 )
 from engine.transport.stats import RequestStats
+
+if TYPE_CHECKING:
+    from engine.woo import WooClient
 
 __all__ = [
     "Backend",
@@ -145,6 +149,10 @@ class Backend(Protocol):
 
     async def request_budget(self) -> RequestBudget | None:
         """What a full sync costs against the account's request quota (None: no estimate)."""
+        ...
+
+    def sku_tool(self, woo: WooClient, prefix: str) -> SkuTool | None:
+        """The tool that makes the shop's SKUs acceptable here (None: any SKU goes)."""
         ...
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
@@ -286,6 +294,9 @@ class BackendBase:
         return CheckResult((CheckItem("connection", False, "no connection test implemented"),))
 
     async def request_budget(self) -> RequestBudget | None:
+        return None
+
+    def sku_tool(self, woo: WooClient, prefix: str) -> SkuTool | None:
         return None
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:

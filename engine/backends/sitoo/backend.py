@@ -30,6 +30,7 @@ from engine.backends.records import BackofficeEvent, MissingSetting
 from engine.backends.sitoo import catalog, check
 from engine.backends.sitoo.api import SitooApi
 from engine.backends.sitoo.events import parse_events
+from engine.backends.sitoo.fix_sku import FixSku
 from engine.backends.sitoo.order_wire import is_click_and_collect
 from engine.backends.sitoo.orders_in import OrderReader
 from engine.backends.sitoo.reads import CatalogReader
@@ -52,6 +53,7 @@ from engine.model import (
     TaxCode,
 )
 from engine.transport import RetryPolicy
+from engine.woo import WooClient
 
 __all__ = ["SitooBackend", "create_sitoo_backend"]
 
@@ -126,6 +128,10 @@ class SitooBackend(ApiBackend):
 
     async def request_budget(self) -> RequestBudget:
         return await check.request_budget(self._api)
+
+    def sku_tool(self, woo: WooClient, prefix: str) -> FixSku:
+        """Sitoo refuses SKUs outside its pattern and can't pair an empty one: Fix SKU."""
+        return FixSku(woo, prefix)
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
         return check.missing_settings(self._api, needs) if not self._warehouse else ()
