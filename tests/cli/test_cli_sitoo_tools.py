@@ -18,7 +18,7 @@ from tui.commands.demo import (
     write_demo_config,
 )
 
-from .installation import Installation
+from .installation import Installation, offline_install
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -101,6 +101,8 @@ def test_reset_order_timestamp_moves_the_poll_cursor(shop) -> None:
     assert moved.code == 0, moved.output
     assert "after 2026-11-01 08:00:00 UTC" in moved.stdout
     assert _cursor(install, "orders.modified_after") == [("2026-11-01T08:00:00+00:00",)]
+    bad = install.run("test-tools", "reset-order-timestamp", "--to", "soon")
+    assert bad.code == 2 and "--to 'soon' is not a date" in bad.stderr
 
 
 def test_the_test_mode_tools_refuse_in_live_mode(shop) -> None:
@@ -127,3 +129,10 @@ def test_the_tools_run_in_the_service_when_it_runs(shop) -> None:
     finally:
         service.stop()
     assert ("2026-10-01T00:00:00+00:00",) in _cursor(install, "orders.modified_after")
+
+
+def test_fix_sku_is_refused_for_a_back_office_that_takes_any_sku(tmp_path: Path) -> None:
+    install = offline_install(tmp_path / "korona")
+    refused = install.run("fix-sku")
+    assert refused.code == 2, refused.output
+    assert "accepts any SKU; there is nothing to fix" in refused.stderr

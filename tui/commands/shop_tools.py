@@ -100,7 +100,12 @@ async def _clear_all(session: Session, engine: Engine) -> int:
 
 
 async def _reset(session: Session, engine: Engine) -> int:
-    to = parse_since(session.args.to) if session.args.to else None
+    try:
+        to = parse_since(session.args.to) if session.args.to else None
+    except ConfigError:
+        raise ConfigError(
+            f"--to {session.args.to!r} is not a date", hint="Write it as 2026-11-01T08:00."
+        ) from None
     moment = await _call(engine, shop_tools.reset_order_timestamp(engine, session.connection, to))
     print(f"The order poll now reads orders changed after {moment:%Y-%m-%d %H:%M:%S} UTC.")
     return EXIT_OK
