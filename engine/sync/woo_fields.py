@@ -8,12 +8,14 @@ asked for it, visibility of out-of-stock products).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from engine.model import Product
+from engine.sync.field_choice import FIELD_GROUPS, description_fields
 from engine.sync.shop_values import shop_name, tax_class_slug
 from engine.sync.validate import clean_text
 
@@ -22,10 +24,12 @@ __all__ = [
     "CatalogPreferences",
     "FieldsOrProblem",
     "catalog_fields",
+    "gtin_of",
     "stock_fields",
 ]
 
 Fields = dict[str, Any]
+_GTIN = re.compile(r"[0-9]{8}|[0-9]{12,14}|[0-9]{9}[0-9Xx]")
 STOCK_FIELD_NAMES = ("manage_stock", "stock_quantity", "catalog_visibility")  # the stock job's
 
 
@@ -41,6 +45,10 @@ class CatalogPreferences:
     sync_images: bool = True
     sync_gtin: bool = True  # the first barcode -> global_unique_id (WooCommerce 9.2+)
     deactivated_to_draft: bool = True
+    description_mode: str = "both"  # both, full, short or none (engine.sync.field_choice)
+    # the field groups written when a product is created, and when it is updated
+    create_fields: frozenset[str] = frozenset(FIELD_GROUPS)
+    update_fields: frozenset[str] = frozenset(FIELD_GROUPS)
     # back-office tax code id -> WooCommerce tax class slug ("" = standard);
     # "*" is the default for tax codes without their own entry
     tax_classes: Mapping[str, str] = field(default_factory=dict)
@@ -76,12 +84,12 @@ def catalog_fields(
     elif product.price is not None:
         fields["regular_price"] = _price(product.price.amount, prefs.price_decimals)
     if prefs.sync_descriptions:
-        fields["description"] = product.description
-        fields["short_description"] = product.short_description
+        fields.update(description_fields(product, prefs.description_mode))
     if product.weight is not None:
         fields["weight"] = _plain(product.weight)
-    if prefs.sync_gtin and product.codes:
-        fields["global_unique_id"] = product.codes[0]
+    gtin = gtin_of(product.codes) if prefs.sync_gtin else None
+    if gtin:
+        fields["global_unique_id"] = gtin
     if prefs.sync_images and product.image_urls:
         fields["images"] = [{"src": url} for url in product.image_urls]
     if prefs.sync_categories:
@@ -90,6 +98,22 @@ def catalog_fields(
     if not product.active and prefs.deactivated_to_draft:
         fields["status"] = "draft"
     return FieldsOrProblem(fields)
+
+
+def gtin_of(codes: tuple[str, ...]) -> str | None:
+    """The first barcode shaped like a GTIN, as WooCommerce would store it.
+
+    EAN-8, UPC-A, EAN-13 (ISBN-13) and GTIN-14 are 8, 12, 13 or 14 digits, an
+    ISBN-10 may end in X.  A POS also keeps short PLUs and in-house codes
+    among its barcodes: those are no GTIN and are not sent.  Spaces are
+    dropped and "-" kept, as WooCommerce stores it, so the value compares
+    equal with what the shop echoes back.
+    """
+    for code in codes:
+        value = "".join(code.split())  # a printed "4 006381 333931" is one code
+        if _GTIN.fullmatch(value.replace("-", "")):
+            return value
+    return None
 
 
 def _variable(product: Product) -> Fields:

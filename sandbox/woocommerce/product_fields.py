@@ -188,14 +188,21 @@ def _set_global_unique_id(sb: WooSandbox, rec: Record, value: str) -> None:
             resource_id=owner,
         )
     set_plain(rec, "global_unique_id", value, "")
+    if value and "id" in rec:
+        sb.gtin_index.setdefault(value, set()).add(rec["id"])
 
 
 def _gtin_owner(sb: WooSandbox, value: str, own_id: Any) -> int | None:
-    for records in (sb.products, sb.variations):
-        for rid, other in records.items():
-            held = other.get("global_unique_id") == value and other.get("status") != "trash"
-            if held and rid != own_id:
-                return rid
+    """Another live record holding ``value`` (the lookup table's query, by index).
+
+    Index entries are only candidates: each is checked against the record as
+    it is now, so a deleted, trashed or changed one simply doesn't match.
+    """
+    for rid in sorted(sb.gtin_index.get(value, ())):
+        other = sb.products.get(rid) or sb.variations.get(rid) or {}
+        held = other.get("global_unique_id") == value and other.get("status") != "trash"
+        if held and rid != own_id:
+            return rid
     return None
 
 

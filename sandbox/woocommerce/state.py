@@ -85,6 +85,7 @@ class WooSandbox:
         self.products: dict[int, dict[str, Any]] = {}
         self.variations: dict[int, dict[str, Any]] = {}
         self.sku_index: dict[str, int] = {}
+        self.gtin_index: dict[str, set[int]] = {}  # GTIN -> ids that set it (checked on use)
         self.product_slugs: dict[str, int] = {}
         self.catalog_version = 0
         self.list_cache = ListCache()
