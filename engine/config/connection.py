@@ -132,6 +132,10 @@ def _backend_section(data: Any) -> Any:
 BackendSettings = Annotated[GenericBackendSettings, PlainValidator(_backend_section)]
 
 
+_FieldGroup = Literal["name", "price", "category", "quantity", "weight", "images", "description"]
+_FIELD_GROUPS = ("name", "price", "category", "quantity", "weight", "images", "description")
+
+
 class SyncPreferences(Section):
     """How the catalog and stock land in WooCommerce."""
 
@@ -143,6 +147,15 @@ class SyncPreferences(Section):
     sync_gtin: StrictBool = Field(True, examples=["true"])
     price_includes_tax: StrictBool = Field(True, examples=["true"])
     dry_run: StrictBool = Field(False, examples=["false"])
+    # which description the back office's text fills, and the field groups written on
+    # create and on update (engine.sync.field_choice): the others stay the shop's own
+    description_mode: Literal["both", "full", "short", "none"] = Field("both", examples=['"short"'])
+    create_fields: list[_FieldGroup] = Field(
+        default_factory=lambda: list(_FIELD_GROUPS), examples=['["name", "price", "quantity"]']
+    )
+    update_fields: list[_FieldGroup] = Field(
+        default_factory=lambda: list(_FIELD_GROUPS), examples=['["price", "quantity"]']
+    )
 
 
 _Way = Literal["pull", "push", "both"]

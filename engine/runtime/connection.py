@@ -65,6 +65,9 @@ def preferences(config: ConnectionConfig) -> CatalogPreferences:
         deactivated_to_draft=sync.deactivated_to_draft,
         sync_images=sync.sync_images,
         sync_gtin=sync.sync_gtin,
+        description_mode=sync.description_mode,
+        create_fields=frozenset(sync.create_fields),
+        update_fields=frozenset(sync.update_fields),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from engine.model import Product
 from engine.store.links import Link
+from engine.sync.field_choice import chosen_fields
 from engine.sync.fieldhash import FieldHashes, changed_fields, decode, fingerprint
 from engine.sync.validate import product_problem
 from engine.sync.woo_fields import (
@@ -72,9 +73,9 @@ def decide(
     built = catalog_fields(product, prefs, category_ids)
     if problem or built.problem:
         return ProductDecision("skip", product, reason=problem or built.problem or "")
-    fields = built.fields
     if link is None and woo is None:
-        return _create(product, prefs, fields, quantity)
+        return _create(product, prefs, chosen_fields(built.fields, prefs.create_fields), quantity)
+    fields = chosen_fields(built.fields, prefs.update_fields)  # the others: the shop's own
     woo_id = woo.woo_id if link is None else link.woo_id
     remembered = decode(link.hash) if link is not None else {}
     previous = remembered
@@ -124,6 +125,7 @@ def _create(
         return ProductDecision("ignore", product, reason="deactivated and not in the shop")
     stock = stock_fields(quantity if quantity is not None else Decimal(0), prefs)
     counted = product.track_stock and not product.variants  # variations carry the stock
+    counted = counted and "quantity" in prefs.create_fields
     extra = stock.fields if counted and not stock.problem else {}
     send = {**fields, "status": prefs.new_products_status, **extra}
     return ProductDecision("create", product, fields, send, stock=extra)

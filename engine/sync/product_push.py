@@ -29,6 +29,7 @@ from engine.store.timestamps import utc_now
 from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
 from engine.sync.directions import PUSHABLE_PRODUCT_FIELDS, Entity
 from engine.sync.echo import EchoMemory, changed_since
+from engine.sync.field_choice import description_names
 from engine.sync.fieldhash import decode, encode, fingerprint
 from engine.sync.jobrun import JobRun
 from engine.sync.product_writes import PRODUCT
@@ -154,7 +155,9 @@ class ProductPush:
 
     def _names(self) -> list[str]:
         """The fields a push carries: the ones the pull manages and the shop may send."""
-        skipped = () if self.ctx.prefs.sync_descriptions else _DESCRIPTIONS
+        prefs = self.ctx.prefs
+        managed = description_names(prefs.description_mode)
+        skipped = tuple(n for n in _DESCRIPTIONS if not prefs.sync_descriptions or n not in managed)
         directions = self.ctx.directions
         return [
             n for n in PUSHABLE_PRODUCT_FIELDS

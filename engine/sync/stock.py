@@ -160,6 +160,8 @@ class _StockPass:
     ) -> _Write | None:
         if product is None:
             return None  # not in the shop yet: the catalog job creates it with its stock
+        if "quantity" not in self.ctx.prefs.update_fields:
+            return None  # the admin keeps the shop's own quantities (update_fields)
         sku = product.sku or ""
         if quantity < 0:
             self.run.note(
