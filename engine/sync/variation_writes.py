@@ -92,6 +92,8 @@ class VariationWrites:
     async def _stock(self, product: Product, variant: Variant) -> dict[str, Any]:
         if not product.track_stock or not self.view.reads_stock:
             return {}
+        if "quantity" not in self.prefs.create_fields:
+            return {}  # the admin chose no quantity on create
         return variation_stock(await self.view.stock_of(variant.id, variant.sku), self.prefs)
 
     async def _settled(self, write: _Write, item: BatchItemResult, parent_id: int) -> list[Link]:

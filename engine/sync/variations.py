@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.model import Product, Variant
 from engine.store.links import Link
+from engine.sync.field_choice import chosen_fields
 from engine.sync.fieldhash import changed_fields, decode, encode, fingerprint
 from engine.sync.woo_fields import CatalogPreferences, stock_fields
 
@@ -97,8 +98,9 @@ def variation_plan(
 ) -> Iterable[tuple[Variant, dict[str, Any], dict[str, Any], Link | None]]:
     """(variant, its fields, what to send, its link) for each variant that needs a write."""
     for variant in product.variants:
-        fields = variation_fields(variant, product, prefs)
         link = known.get(variant.id)
+        groups = prefs.create_fields if link is None else prefs.update_fields
+        fields = chosen_fields(variation_fields(variant, product, prefs), groups)
         send = changed_fields(decode(link.hash) if link else {}, fields)
         if send:
             yield variant, fields, send, link

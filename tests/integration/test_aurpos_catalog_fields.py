@@ -79,3 +79,29 @@ async def test_fields_chosen_for_create_and_for_update_are_the_only_ones_written
             assert Decimal(woo["regular_price"]) == Decimal("99.50")  # price: chosen for update
             assert woo["name"] == "Named in the shop"  # name: not chosen, the shop's stays
             assert woo["stock_quantity"] == stock_before  # quantity: not chosen for update
+
+
+async def test_a_variation_price_not_chosen_for_update_stays_the_shops(tmp_path: Path) -> None:
+    with aurpos_sandboxes(products=12) as servers:
+        async with aurpos_context(servers, tmp_path) as ctx:
+            await CatalogSync(ctx).run()
+            product = next(
+                p for p in servers.pos.products.values()
+                if p["type"] == "variable" and int(LOCATION) in p["product_locations_ids"]
+            )  # fmt: skip
+            variation = product["product_variations"][0]["variations"][0]
+
+            def shop_price() -> Decimal:
+                with servers.woo.lock:
+                    (row,) = [
+                        v for v in servers.woo.variations.values()
+                        if v.get("sku") == variation["sub_sku"]
+                    ]  # fmt: skip
+                    return Decimal(row["regular_price"])
+
+            before = shop_price()
+            variation["sell_price_inc_tax"] = f"{before + 10:.4f}"
+            await CatalogSync(_with(ctx, update_fields=frozenset({"name"}))).run()
+            assert shop_price() == before
+            await CatalogSync(ctx).run()  # price chosen again: compared and written
+            assert shop_price() == before + 10
