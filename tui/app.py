@@ -23,6 +23,7 @@ from textual.theme import Theme
 from textual.worker import NoActiveWorker, get_current_worker
 
 from engine.runtime import Engine, EngineEvent, TillsyncConfig, TillsyncError, load_config
+from engine.runtime.badges import console_title
 from engine.runtime.control import RemoteEngine, ServiceGone, ServiceStatus, attach_if_running
 from engine.runtime.views_console import console_theme, save_console_theme
 from tui.engine_host import EngineHost
@@ -191,6 +192,7 @@ class TillsyncApp(App[int]):
         self._engine = engine
         names = list(engine.connections)
         self.connection = self._wanted_connection or (names[0] if names else "")
+        self.title = console_title(engine.config, self.connection)
         self.host.forward(engine.bus.subscribe(), self._events.put_nowait)
         self._pump_events()
         if isinstance(engine, RemoteEngine):
@@ -375,6 +377,7 @@ class TillsyncApp(App[int]):
     def _switch(self, name: str) -> Callable[[], None]:
         def switch() -> None:
             self.connection = name
+            self.title = console_title(self.engine.config, name)
             self.connection_changed.publish(name)
 
         return switch

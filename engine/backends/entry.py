@@ -109,6 +109,9 @@ class BackendEntry:
     # one-minute guard); a schedule set faster on the connection is refused, a faster
     # default is raised to it; "daily at HH:MM" always passes
     schedule_floor: timedelta | None = None
+    # a short word the console's title bar shows beside a connection of this back office,
+    # from its settings section (e.g. which account, test or live, it talks to); None: none
+    badge: Callable[[Any], str | None] | None = None
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities

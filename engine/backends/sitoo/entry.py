@@ -53,4 +53,5 @@ ENTRY = BackendEntry(
     demo="sandbox.sitoo.demo:SitooDemo",
     sandbox="sandbox.sitoo:serve_forever",
     rank=150,  # built on a community reconstruction of the API: never the default
+    badge=lambda section: str(section.mode).upper(),  # TEST / LIVE on every console screen
 )
