@@ -63,6 +63,11 @@ class KrosDemo:
         with self.sandbox.lock:
             self.sandbox.items = [i for i in self.sandbox.items if i["itemCode"] != sku]
 
+    def order_extra(self, step: int) -> dict[str, str]:
+        """The demo's fifth checkout of every six is paid in US dollars: KROS gets a
+        document in USD with the ECB rate of the day (the company books in EUR)."""
+        return {"currency": "USD"} if step == 5 else {}
+
     def stumble(self) -> None:
         """The next two requests answer 503 (retried with backoff, then booked)."""
         self.sandbox.knobs.update(unavailable=2)

@@ -122,8 +122,13 @@ def place_order(
     coupon: str | None = None,
     customer_note: str = "",
     created: int | None = None,
+    currency: str | None = None,
 ) -> dict[str, Any]:
-    """A shopper checks out; returns the order as GET /orders/{id} shows it."""
+    """A shopper checks out; returns the order as GET /orders/{id} shows it.
+
+    ``currency``: the order was placed in another currency than the shop's, as a
+    multi-currency plugin does (the prices are taken as given, in that currency).
+    """
     if status not in ORDER_STATUSES:
         raise WooError("woocommerce_invalid_order_status", f"Invalid order status {status!r}.", 400)
     with sb.lock:
@@ -139,6 +144,8 @@ def place_order(
             **SHOPPER,
         )
         _extras(sb, order, shipping_total, coupon)
+        if currency:
+            order["currency"] = currency
         calculate_totals(sb.settings, order)
         sb.orders[order["id"]] = order
         sb.emit("order", "created", order["id"])

@@ -243,7 +243,13 @@ class OrderTrickle(threading.Thread):
         if step == 4:
             self.demo.backoffice.stumble()
         lines = [(pid, self._rng.randint(1, 2)) for pid in picked]
-        order = self.demo.woo.place_order(lines, payment_method=gateway, status="processing")
+        # a back office's demo may shape a checkout to show off what it does
+        # (KROS: an order in a foreign currency, converted at the day's rate)
+        shaped = getattr(self.demo.backoffice, "order_extra", None)
+        extra = shaped(step) if shaped is not None else {}
+        order = self.demo.woo.place_order(
+            lines, payment_method=gateway, status="processing", **extra
+        )
         self.demo.woo.set_order_status(order["id"], "completed")
         return int(order["id"])
 
