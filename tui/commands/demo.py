@@ -244,7 +244,7 @@ class OrderTrickle(threading.Thread):
             self.demo.backoffice.stumble()
         lines = [(pid, self._rng.randint(1, 2)) for pid in picked]
         # a back office's demo may shape a checkout to show off what it does
-        # (KROS: an order in a foreign currency, converted at the day's rate)
+        # (e.g. an order in a foreign currency, converted at the day's rate)
         shaped = getattr(self.demo.backoffice, "order_extra", None)
         extra = shaped(step) if shaped is not None else {}
         order = self.demo.woo.place_order(
