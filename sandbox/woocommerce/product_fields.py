@@ -95,7 +95,12 @@ def apply_shared_fields(sb: WooSandbox, rec: Record, body: dict[str, Any]) -> No
             set_plain(rec, key, body[key], _DEFAULTS[key])
     if "tax_class" in body:
         rec["tax_class"] = _tax_class_slug(sb, body["tax_class"])
-    if "global_unique_id" in body:  # before the SKU: a refusal must not claim it
+    # WooCommerce's REST controller sets the SKU before the GTIN: a duplicate SKU is
+    # what a replayed create hears first.  Both are checked before either is claimed,
+    # so a refused GTIN leaves the SKU free for the retry.
+    if "sku" in body:
+        _check_sku(sb, rec, str(body["sku"]).strip())
+    if "global_unique_id" in body:
         _set_global_unique_id(sb, rec, str(body["global_unique_id"] or ""))
     if "sku" in body:
         _set_sku(sb, rec, str(body["sku"]).strip())
@@ -145,9 +150,9 @@ def _apply_sale_dates(sb: WooSandbox, rec: Record, body: dict[str, Any]) -> None
                 set_plain(rec, key, sb.clock.parse_body_date(body[field_name], gmt), None)
 
 
-def _set_sku(sb: WooSandbox, rec: Record, sku: str) -> None:
-    current = rec.get("sku", "")
-    if sku == current:
+def _check_sku(sb: WooSandbox, rec: Record, sku: str) -> None:
+    """``WC_Product::set_sku``'s refusals: held by a trashed product, or by another one."""
+    if sku == rec.get("sku", ""):
         return
     owner = sb.sku_index.get(sku) if sku else None
     if owner is not None and owner != rec.get("id") and _trashed(sb, owner):
@@ -164,6 +169,12 @@ def _set_sku(sb: WooSandbox, rec: Record, sku: str) -> None:
             resource_id=owner,
             unique_sku=_unique_sku(sb, sku),
         )
+
+
+def _set_sku(sb: WooSandbox, rec: Record, sku: str) -> None:
+    if sku == rec.get("sku", ""):
+        return
+    _check_sku(sb, rec, sku)
     release_sku(sb, rec)
     set_plain(rec, "sku", sku, "")
     if sku and "id" in rec:

@@ -45,8 +45,10 @@ async def test_lost_woo_answers_never_duplicate_products_or_categories(
             proxy.add("POST", r"/products/batch$", fault, times=2),
         ]
         async with engine_context(tmp_path, servers.korona_server, servers.woo_server) as base:
+            # below the proxy's 2 s hang (so a hang is a lost answer), with room for a busy
+            # machine's ordinary batches (0.5 s timed those out as well and left them unlinked)
             woo = WooClient(
-                servers.woo_server.url, WOO_KEY, WOO_SECRET, timeout=0.5, verify=proxied.woo_ca
+                servers.woo_server.url, WOO_KEY, WOO_SECRET, timeout=1.5, verify=proxied.woo_ca
             )
             ctx = replace(base, woo=woo)
             try:
