@@ -53,16 +53,26 @@ CONNECTION = "default"
 
 def config_text(payload: dict[str, Any]) -> str:
     """The connection's config file, as an admin would write it."""
-    return f"""
+    engine = f"""
 [engine]
 state_db = "{payload["state_db"]}"
+"""
+    return engine + connection_tables(payload, CONNECTION, coupling_id="tillsync-bench")
 
-[connections.{CONNECTION}.woo]
+
+def connection_tables(
+    payload: dict[str, Any], connection: str, *, coupling_id: str | None = None
+) -> str:
+    """One connection's woo, backend and sync tables pointing at the bench's sandboxes
+    (the catalog scenarios and the console's share them)."""
+    coupling = f'coupling_id = "{coupling_id}"\n' if coupling_id else ""
+    return f"""
+[connections.{connection}.woo]
 url = "{payload["woo_url"]}"
 consumer_key = "{WOO_KEY}"
 consumer_secret = "{WOO_SECRET}"
 
-[connections.{CONNECTION}.backend]
+[connections.{connection}.backend]
 type = "korona"
 base_url = "{payload["korona_url"]}/web/api/v3"
 account_id = "{kor.DEFAULT_ACCOUNT_ID}"
@@ -71,9 +81,8 @@ password = "{kor.DEFAULT_PASSWORD}"
 price_group = "{kor.PRICE_GROUP_WEBSHOP_ID}"
 warehouse = "{kor.ORG_WAREHOUSE_ID}"
 point_of_sale = "{kor.POS_WEBSHOP_ID}"
-coupling_id = "tillsync-bench"
-
-[connections.{CONNECTION}.sync]
+{coupling}
+[connections.{connection}.sync]
 new_products_status = "publish"
 """
 

@@ -21,12 +21,10 @@ from typing import Any
 
 from textual import events
 
-from bench.shops import WOO_KEY, WOO_SECRET
-from bench.tillsync_side import PAYMENTS, TAX_CLASSES
+from bench.tillsync_side import PAYMENTS, TAX_CLASSES, connection_tables
 from engine.config import load_config
 from engine.runtime.control import probe_service
 from engine.store import MappingKind, StateStore
-from sandbox import korona as kor
 from tui.app import TillsyncApp
 from tui.widgets.nav_bar import SCREENS
 
@@ -55,24 +53,8 @@ customers = "off"
 reconcile = "off"
 webhook_health = "off"
 
-[connections.{CONNECTION}.woo]
-url = "{payload["woo_url"]}"
-consumer_key = "{WOO_KEY}"
-consumer_secret = "{WOO_SECRET}"
-
-[connections.{CONNECTION}.backend]
-type = "korona"
-base_url = "{payload["korona_url"]}/web/api/v3"
-account_id = "{kor.DEFAULT_ACCOUNT_ID}"
-user = "{kor.DEFAULT_USER}"
-password = "{kor.DEFAULT_PASSWORD}"
-price_group = "{kor.PRICE_GROUP_WEBSHOP_ID}"
-warehouse = "{kor.ORG_WAREHOUSE_ID}"
-point_of_sale = "{kor.POS_WEBSHOP_ID}"
-
-[connections.{CONNECTION}.sync]
-new_products_status = "publish"
 """
+    text += connection_tables(payload, CONNECTION)
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")
     path.chmod(0o600)  # it holds (sandbox) secrets; the loader insists
