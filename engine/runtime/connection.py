@@ -25,8 +25,8 @@ from engine.sync.directions import Directions, direction_problems
 from engine.sync.orders import OrderIntake, OrderPoll, OrderWatch, OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
 from engine.sync.orders.order_extras import OrderMetaKeys
-from engine.sync.orders.webhook_setup import PUSH_TOPICS, WEBHOOK_TOPICS
-from engine.sync.push_hints import pushes_anything
+from engine.sync.orders.webhook_setup import CUSTOMER_PUSH_TOPICS, PUSH_TOPICS, WEBHOOK_TOPICS
+from engine.sync.push_hints import pushes_anything, pushes_customers
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import AuthMode, WooClient
@@ -115,11 +115,14 @@ class ConnectionRuntime:
 
     @property
     def webhook_topics(self) -> tuple[str, ...]:
-        """The order topics when orders are booked, and product changes when the
-        shop's edits are pushed; none: no webhook is installed for this connection."""
+        """The order topics when orders are booked, product changes when the shop's
+        edits are pushed, customer changes when its customers are; none: no webhook
+        is installed for this connection."""
         topics = WEBHOOK_TOPICS if self.intake is not None else ()
         if pushes_anything(self.ctx):
             topics = (*topics, *(t for t in PUSH_TOPICS if t not in WEBHOOK_TOPICS))
+        if pushes_customers(self.ctx):
+            topics = (*topics, *CUSTOMER_PUSH_TOPICS)
         return topics
 
     @property

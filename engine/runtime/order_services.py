@@ -33,7 +33,7 @@ from engine.notify import AlertSink, EmailAlerts, LogAlerts
 from engine.runtime.connection import ConnectionRuntime
 from engine.runtime.jobs import missing_settings_for
 from engine.sync.orders import IntakeRouter, install_webhooks
-from engine.sync.push_hints import PushHints, pushes_anything
+from engine.sync.push_hints import PushHints, pushes_anything, pushes_customers
 from engine.webhooks import (
     BackofficeEndpoint,
     BackofficeHooks,
@@ -105,12 +105,13 @@ def backoffice_hooks(
 
 
 def push_hints(connections: list[ConnectionRuntime], start: JobStarter) -> dict[str, Hint]:
-    """Product deliveries for each connection that pushes the shop's edits: news asks
-    for the job that pushes it (``start(job, connection)``), our own echo for nothing."""
+    """Product and customer deliveries for each connection that pushes the shop's
+    edits: news asks for the job that pushes it (``start(job, connection)``), our own
+    echo for nothing."""
     return {
         c.name: PushHints(c.ctx, lambda job, name=c.name: start(job, name))
         for c in connections
-        if pushes_anything(c.ctx)
+        if pushes_anything(c.ctx) or pushes_customers(c.ctx)
     }
 
 

@@ -7,7 +7,9 @@ hash), the catalog job (products pushed) or the stock job (stock pushed) is
 asked to run soon, and that run reads the shop again.  When it does not
 differ, the delivery is tillsync's own write coming back (echo) and nothing
 runs.  Many deliveries in a burst cost one run: the scheduler queues at
-most one more.
+most one more.  A ``customer.created``/``customer.updated`` delivery (a
+connection writing the shop's customers to its back office) asks for the
+customers job, whose per-account hash makes an unchanged account cost nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from engine.backends.base import Capability
 from engine.store.links import Link
 from engine.sync.context import SyncContext
 from engine.sync.directions import PUSHABLE_PRODUCT_FIELDS, Entity
@@ -24,11 +27,17 @@ from engine.sync.product_writes import PRODUCT, STOCK
 from engine.sync.variations import VARIATION
 from engine.sync.woo_index import woo_view
 
-__all__ = ["PushHints", "pushes_anything"]
+__all__ = ["PushHints", "pushes_anything", "pushes_customers"]
 
 
 def pushes_anything(ctx: SyncContext) -> bool:
     return ctx.directions.pushes(Entity.PRODUCTS) or ctx.directions.pushes(Entity.STOCK)
+
+
+def pushes_customers(ctx: SyncContext) -> bool:
+    """The shop's customer accounts go to a back office that takes them."""
+    writes = Capability.CUSTOMERS_WRITE in ctx.backend.capabilities
+    return writes and ctx.directions.pushes(Entity.CUSTOMERS)
 
 
 class PushHints:
@@ -39,6 +48,8 @@ class PushHints:
         self.run_soon = run_soon  # the job's name -> ask the scheduler for a run
 
     async def __call__(self, topic: str, payload: dict[str, Any]) -> str:
+        if topic.startswith("customer."):
+            return self._customer()
         woo_id, links = int(payload.get("id") or 0), self.ctx.store.links
         link = await links.get_by_woo_id(PRODUCT, woo_id, connection=self.ctx.connection)
         variation = None
@@ -55,6 +66,12 @@ class PushHints:
         for job in jobs:
             self.run_soon(job)
         return "queued " + ", ".join(jobs) if jobs else "echo"
+
+    def _customer(self) -> str:
+        if not pushes_customers(self.ctx):
+            return "not ours"
+        self.run_soon("customers")
+        return "queued customers"
 
     def _product_news(self, link: Link, view: dict[str, Any]) -> bool:
         directions = self.ctx.directions

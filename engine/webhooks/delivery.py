@@ -16,15 +16,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["ORDER_TOPICS", "PRODUCT_TOPICS", "Delivery", "Hint", "Intake", "IntakeResult"]
+__all__ = [
+    "CUSTOMER_TOPICS",
+    "ORDER_TOPICS",
+    "PRODUCT_TOPICS",
+    "Delivery",
+    "Hint",
+    "Intake",
+    "IntakeResult",
+]
 
 #: Topics the receiver passes on; any other topic is answered 200 and dropped.
 ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.deleted", "order.restored"})
 #: Topics that are only a hint that the shop changed a product (a push may be due);
 #: subscribed only for a connection that writes the shop's edits to its back office.
 PRODUCT_TOPICS = frozenset({"product.created", "product.updated"})
+#: A hint that a shop customer account changed (the customers job may be due);
+#: subscribed only for a connection that writes the shop's customers to its back office.
+CUSTOMER_TOPICS = frozenset({"customer.created", "customer.updated"})
 
-#: A connection's reaction to a product topic: (topic, verified payload) -> a word
+#: A connection's reaction to a product or customer topic: (topic, verified payload) -> a word
 #: for the 200 body ("echo", "queued"); it must not write anything itself.
 Hint = Callable[[str, dict[str, Any]], Awaitable[str]]
 

@@ -32,7 +32,14 @@ from starlette.routing import Route
 from engine.events import EventBus, Level, LogEvent
 from engine.webhooks.backoffice import BackofficeHooks
 from engine.webhooks.body import BodyTooLarge, read_limited
-from engine.webhooks.delivery import ORDER_TOPICS, PRODUCT_TOPICS, Delivery, Hint, Intake
+from engine.webhooks.delivery import (
+    CUSTOMER_TOPICS,
+    ORDER_TOPICS,
+    PRODUCT_TOPICS,
+    Delivery,
+    Hint,
+    Intake,
+)
 from engine.webhooks.parsing import (
     PayloadError,
     build_delivery,
@@ -249,7 +256,8 @@ class WebhookReceiver:
     async def _dispatch(
         self, request: Request, envelope: _Envelope, payload: dict, body: bytes
     ) -> Response:
-        if envelope.topic in PRODUCT_TOPICS and envelope.connection in self._hints:
+        hinted = envelope.topic in PRODUCT_TOPICS or envelope.topic in CUSTOMER_TOPICS
+        if hinted and envelope.connection in self._hints:
             return await self._hint(envelope, payload)
         if envelope.topic not in ORDER_TOPICS:
             log.info("webhook topic not handled, ignored: %s", envelope.describe())
@@ -273,12 +281,12 @@ class WebhookReceiver:
         return await self._hand_over(delivery, envelope)
 
     async def _hint(self, envelope: _Envelope, payload: dict) -> Response:
-        """A verified product delivery: the connection decides whether a push is due."""
+        """A verified product or customer delivery: the connection decides whether a push is due."""
         try:
             async with asyncio.timeout(self._intake_timeout):
                 said = await self._hints[envelope.connection](envelope.topic, payload)
         except Exception as exc:  # a hint lost costs nothing: the next scheduled run reads it
-            log.warning("product hint failed (%s): %s", type(exc).__name__, envelope.describe())
+            log.warning("push hint failed (%s): %s", type(exc).__name__, envelope.describe())
             said = "not noted"
         self._counts["hints"] += 1
         return PlainTextResponse(said)

@@ -11,6 +11,7 @@ import pytest
 
 from engine.config import load_config
 from engine.runtime import Engine
+from engine.woo import WooClient
 from sandbox.nexopos import ids
 
 from .engine_harness import write_engine_config
@@ -66,3 +67,30 @@ async def test_webhook_topics_follow_the_directions(
     assert installed == wanted
     assert "order.created" in installed  # orders are booked: their topics always
     assert ("product.updated" in installed) is pushed
+    assert {"customer.created", "customer.updated"} <= installed  # customers go to NexoPOS
+
+
+async def test_a_new_shop_customer_reaches_nexopos_through_its_webhook(
+    servers: Servers, tmp_path: Path
+) -> None:
+    """The delivery asks for the customers job at once (its schedule is 30 minutes)."""
+    engine = await Engine.open(load_config(_config(tmp_path, servers, "pull")))
+    try:
+        await engine.start()
+
+        async def hooked() -> bool:
+            return any(h["topic"] == "customer.created" for h in servers.woo.webhooks.values())
+
+        await wait_until(hooked, within=10)
+        async with WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET) as admin:
+            body = {"email": "hook.buyer@example.com", "first_name": "Hook", "last_name": "Buyer"}
+            await admin.post("customers", body)
+
+        async def in_nexopos() -> bool:
+            with servers.nexo.lock:
+                emails = {c.get("email") for c in servers.nexo.customers()}
+            return "hook.buyer@example.com" in emails
+
+        await wait_until(in_nexopos, within=15)
+    finally:
+        await engine.close(timeout=5)

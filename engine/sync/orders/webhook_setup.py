@@ -27,10 +27,11 @@ from typing import Any
 
 from engine.notify import Alert, AlertSink, Severity
 from engine.sync.orders.webhook_probe import DeliveryProbe, ping_delivery_url
-from engine.webhooks import ORDER_TOPICS, PRODUCT_TOPICS
+from engine.webhooks import CUSTOMER_TOPICS, ORDER_TOPICS, PRODUCT_TOPICS
 from engine.woo import WooClient
 
 __all__ = [
+    "CUSTOMER_PUSH_TOPICS",
     "PUSH_TOPICS",
     "WEBHOOK_TOPICS",
     "WebhookHealth",
@@ -46,7 +47,10 @@ WEBHOOK_TOPICS = tuple(sorted(ORDER_TOPICS))
 # a connection that writes the shop's product or stock edits to its back office
 # also hears of product changes (engine.sync.push_hints)
 PUSH_TOPICS = (*WEBHOOK_TOPICS, "product.updated")
-_KNOWN_TOPICS = ORDER_TOPICS | PRODUCT_TOPICS
+# a connection that writes the shop's customer accounts to its back office hears of
+# them too, so a new or edited account does not wait for the customers schedule
+CUSTOMER_PUSH_TOPICS = tuple(sorted(CUSTOMER_TOPICS))
+_KNOWN_TOPICS = ORDER_TOPICS | PRODUCT_TOPICS | CUSTOMER_TOPICS
 
 
 def new_webhook_secret() -> str:
