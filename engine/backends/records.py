@@ -7,8 +7,6 @@ use them (persist a ``Page.cursor``, show a ``CheckResult``, derive an
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +14,7 @@ from enum import StrEnum
 from typing import Generic, TypeAlias, TypeVar
 
 from engine.model import Money
+from engine.order_keys import IdempotencyKey  # the one key module; re-exported here
 
 __all__ = [
     "BackofficeEvent",
@@ -90,42 +89,6 @@ class CheckResult:
         if not failed:
             return "All checks passed."
         return "; ".join(f"{item.name}: {item.message}" for item in failed)
-
-
-_SAFE_TOKEN = re.compile(r"[A-Za-z0-9]{1,8}")
-
-
-@dataclass(frozen=True)
-class IdempotencyKey:
-    """Identifies one booking of one WooCommerce order revision in a back office.
-
-    ``value`` is short and limited to ``[A-Za-z0-9-]`` because the back offices
-    store it in narrow fields (an external id of 40 chars, a receipt
-    number).  A void gets its own key (``for_void()``) derived from the sale's,
-    so a retried void finds its reversal instead of the original sale.
-    """
-
-    store: str
-    order_id: int
-    revision: int = 0
-    void: bool = False
-
-    @property
-    def value(self) -> str:
-        token = self.store
-        if not _SAFE_TOKEN.fullmatch(token):
-            token = hashlib.sha256(token.encode()).hexdigest()[:8]
-        text = f"WC-{token}-{self.order_id}-{self.revision}"
-        return f"{text}-V" if self.void else text
-
-    def for_void(self) -> IdempotencyKey:
-        return IdempotencyKey(self.store, self.order_id, self.revision, void=True)
-
-    def for_sale(self) -> IdempotencyKey:
-        return IdempotencyKey(self.store, self.order_id, self.revision, void=False)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class SaleState(StrEnum):

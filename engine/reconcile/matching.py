@@ -2,29 +2,32 @@
 
 A sale names its order by the WooCommerce id the adapter read
 (``order_ref``) or, failing that, by tillsync's idempotency key
-(``WC-<store>-<order id>-<revision>[-V]``, see ``IdempotencyKey``).  A sale
+(``WC-<store>-<order id>-<revision>[-V]``, parsed by ``IdempotencyKey.parse``).  A sale
 reversed by another document, or marked voided, no longer stands.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from engine.backends.ledger import LedgerSale
+from engine.order_keys import IdempotencyKey
 
 __all__ = ["SaleBook", "order_id_of"]
 
-_KEY = re.compile(r"WC-[A-Za-z0-9]{1,8}-(\d+)-\d+(?:-V)?")
+
+def _is_void_key(text: str) -> bool:
+    key = IdempotencyKey.parse(text)
+    return key is not None and key.void
 
 
 def order_id_of(sale: LedgerSale) -> int | None:
     """The WooCommerce order id the sale names, or None (a sale made by hand)."""
     if sale.order_ref.isdigit():
         return int(sale.order_ref)
-    match = _KEY.fullmatch(sale.key)
-    return int(match.group(1)) if match else None
+    key = IdempotencyKey.parse(sale.key)
+    return key.order_id if key else None
 
 
 @dataclass
@@ -41,7 +44,7 @@ class SaleBook:
         book = cls()
         for sale in sales:
             order_id = order_id_of(sale)
-            if sale.reverses or sale.key.endswith("-V"):
+            if sale.reverses or _is_void_key(sale.key):
                 book.reversed_ids.add(sale.reverses)
                 if order_id is not None:
                     book.reversals_by_order.setdefault(order_id, []).append(sale)

@@ -26,10 +26,10 @@ import logging
 from datetime import datetime
 
 from engine.errors import ConfigError
+from engine.order_keys import store_scope
 from engine.runtime.connection import ConnectionRuntime
 from engine.runtime.marker_file import ConnectionMarker, MarkerFile
 from engine.store import StateStore
-from engine.store.order_keys import store_scope
 from engine.store.timestamps import from_text, to_text, utc_now
 from engine.sync.orders.start_point import StartPoint
 from engine.woo.marker import WooMarker, find_marker

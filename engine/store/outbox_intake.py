@@ -16,7 +16,6 @@ as a duplicate.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from engine.order_keys import OrderKey, legacy_scope
 from engine.store.database import Database
 from engine.store.outbox_records import (
     EnqueueOutcome,
@@ -91,10 +91,9 @@ def lines_from_payload(data: Any) -> tuple[OutboxLine, ...]:
 
 
 def default_idempotency_key(install_id: str, connection: str, woo_order_id: int) -> str:
-    """``woo-<order>-<8 hex>``: stable for this database and connection, short enough
-    for receipt-number fields, and different between two installs or connections."""
-    scope = hashlib.sha256(f"{install_id}:{connection}".encode()).hexdigest()[:8]
-    return f"woo-{int(woo_order_id)}-{scope}"
+    """The install-scoped outbox key, for a caller that names none (the order jobs
+    always pass the store-derived one): the pre-store format, still readable."""
+    return OrderKey(int(woo_order_id), legacy_scope(install_id, connection)).value
 
 
 def classify(held: OutboxEntry | None, modified_gmt: datetime) -> EnqueueOutcome:

@@ -114,7 +114,7 @@ _RUNS_AND_EVENTS = Migration(
     ),
 )
 
-# Keys now derive from the store (engine.store.order_keys).  A database that
+# Keys now derive from the store (engine.order_keys).  A database that
 # already holds orders remembers the install id its keys were made from, and
 # when that was, so a look-up can try the old key format for older orders.
 _STORE_DERIVED_KEYS = Migration(

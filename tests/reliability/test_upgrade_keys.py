@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from engine.backends.base import IdempotencyKey
+from engine.order_keys import OrderKey, legacy_scope
 from engine.store import OrderSource, OutboxState
-from engine.store.order_keys import legacy_scope, order_key
 from engine.store.state_store import LegacyKeys
 from engine.sync.orders.holds import BookingCheck
 from engine.sync.orders.mapping import order_from_woo
@@ -64,7 +64,7 @@ async def test_upgraded_database_rebooks_none_of_its_orders(tmp_path: Path) -> N
             assert not store.fresh and (await store.legacy_keys()).install_id == install_id
             before = {o: await store.outbox.get(o) for o in (BOOKED, FAILED, WAITING)}
             old = legacy_scope(install_id, "default")
-            assert all(e.idempotency_key == order_key(old, o) for o, e in before.items())
+            assert all(e.idempotency_key == OrderKey(o, old).value for o, e in before.items())
             waiting = before[WAITING]
             # the crash the fixture stands for: 113 reached KORONA, our commit did not
             check = BookingCheck(store, "default")

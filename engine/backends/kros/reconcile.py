@@ -27,6 +27,7 @@ from engine.backends.kros.settings import KrosSettings
 from engine.backends.ledger import LedgerSale
 from engine.backends.records import Page
 from engine.model import Money
+from engine.order_keys import is_sale_key
 
 __all__ = ["list_documents"]
 
@@ -68,7 +69,7 @@ def _sale(row: Row, ids_by_number: Mapping[str, str], settings: KrosSettings) ->
 def _ours(row: Row, settings: KrosSettings) -> bool:
     sequences = {settings.numbering_sequence, settings.credit_note_sequence} - {None}
     key = str(row.get("externalId") or "")
-    return key.startswith("WC-") or row.get("numberingSequence") in sequences
+    return is_sale_key(key) or row.get("numberingSequence") in sequences
 
 
 async def list_documents(

@@ -25,6 +25,7 @@ from engine.backends.ledger import LedgerSale
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.records import Page
 from engine.model import Money
+from engine.order_keys import is_sale_key
 
 __all__ = ["list_orders"]
 
@@ -64,7 +65,7 @@ async def list_orders(
     sales = []
     for order in rows if isinstance(rows, list) else ():
         moment = _created(order)
-        ours = str(order.get("title") or "").startswith("WC-")
+        ours = is_sale_key(str(order.get("title") or ""))
         if ours and moment is not None and moment >= start and (end is None or moment < end):
             sales.append(_sale(order, currency))
     yield Page(tuple(sales))

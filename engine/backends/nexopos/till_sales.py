@@ -20,6 +20,7 @@ from engine.backends.base import Cursor, Page
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.records import BackofficeSale, SoldLine
 from engine.model import Money
+from engine.order_keys import is_sale_key
 
 __all__ = ["read_till_sales"]
 
@@ -67,10 +68,7 @@ async def read_till_sales(
         return
     for order_id in await _new_ids(api, int(since)):
         order = await api.get(f"orders/{order_id}")
-        if (
-            str(order.get("title") or "").startswith("WC-")
-            or order.get("payment_status") not in _PAID
-        ):
+        if is_sale_key(str(order.get("title") or "")) or order.get("payment_status") not in _PAID:
             yield Page((), str(order_id))
             continue
         lines = await api.get(f"orders/{order_id}/products")

@@ -25,6 +25,7 @@ from engine.backends.records import Page
 from engine.backends.sitoo import order_wire
 from engine.backends.sitoo.api import SitooApi
 from engine.model import Money
+from engine.order_keys import is_sale_key
 
 __all__ = ["list_orders"]
 
@@ -60,7 +61,7 @@ def _sale(row: Mapping[str, Any], fallback_currency: str) -> LedgerSale:
 
 def _ours(row: Mapping[str, Any]) -> bool:
     external = str(row.get("externalid") or "")
-    return external.startswith("WC-") or external.startswith("wc-")
+    return is_sale_key(external) or external.startswith("wc-")  # wc-: the plugin shops' own
 
 
 async def list_orders(

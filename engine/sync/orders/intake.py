@@ -32,8 +32,8 @@ from typing import Any
 
 from engine.errors import NotFoundError
 from engine.events import OrderStateChanged
+from engine.order_keys import OrderKey, store_scope
 from engine.store import EnqueueOutcome, EnqueueResult, OrderSource, OutboxEntry, OutboxState
-from engine.store.order_keys import order_key, store_scope
 from engine.store.outbox_intake import lines_from_payload
 from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
@@ -124,7 +124,7 @@ class OrderIntake:
 
     def order_key(self, order_id: int) -> str:
         """The outbox key of an order of this store and connection."""
-        return order_key(self._scope, order_id)
+        return OrderKey(order_id, self._scope).value
 
     async def __call__(self, delivery: Delivery) -> IntakeResult:
         if delivery.connection != self.ctx.connection:
@@ -161,7 +161,7 @@ class OrderIntake:
                 source,
                 connection=connection,
                 lines=() if before_start else self._lines(payload, status),
-                idempotency_key=order_key(self._scope, order_id),
+                idempotency_key=self.order_key(order_id),
             )
             if before_start:
                 await outbox.skip(order_id, before_start, connection=connection)

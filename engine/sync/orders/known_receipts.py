@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.backends.base import IdempotencyKey, SaleRef
+from engine.backends.base import SaleRef
+from engine.order_keys import IdempotencyKey, OrderKey, legacy_scope
 from engine.store import OutboxEntry, StateStore
-from engine.store.order_keys import legacy_scope, order_key
 from engine.sync.context import SyncContext
 from engine.sync.orders.start_point import created_at
 from engine.sync.orders.writeback import RECEIPT_ID_META, RECEIPT_META
@@ -51,12 +51,13 @@ async def _legacy_key(store: StateStore, entry: OutboxEntry) -> IdempotencyKey |
     if legacy is None:
         return None
     scope = legacy_scope(legacy.install_id, entry.connection)
-    if entry.idempotency_key == order_key(scope, entry.woo_order_id):
+    old = OrderKey(entry.woo_order_id, scope)
+    if entry.idempotency_key == old.value:
         return None  # the entry already carries the old key: the normal look-up uses it
     created = created_at(entry.payload_data())
     if legacy.until is not None and created is not None and created > legacy.until:
         return None  # created after the change: never booked under the old key
-    return IdempotencyKey(scope, entry.woo_order_id, 0)
+    return old.sale_key(0)
 
 
 async def booked_under_legacy_key(ctx: SyncContext, entry: OutboxEntry) -> SaleRef | None:

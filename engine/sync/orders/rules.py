@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.backends.base import IdempotencyKey
 from engine.errors import ConfigError
+from engine.order_keys import IdempotencyKey, sale_key_of
 from engine.store import OutboxEntry
 from engine.sync.orders.order_extras import DEFAULT_META_KEYS, OrderMetaKeys
 
@@ -55,14 +55,5 @@ class OrderRules:
 
 
 def sale_key(entry: OutboxEntry, revision: int = 0) -> IdempotencyKey:
-    """The back-office idempotency key of an outbox order.
-
-    Derived from the key the outbox fixed when it first saw the order
-    (``woo-<id>-<8 hex of install and connection>``), so a retry, a restart
-    or a fresh store connection always asks the back office for the same
-    key, and two installs or connections never share one.
-    """
-    scope = entry.idempotency_key.rsplit("-", 1)[-1]
-    if not (scope.isalnum() and 0 < len(scope) <= 8):
-        scope = entry.idempotency_key  # IdempotencyKey hashes anything unsafe itself
-    return IdempotencyKey(scope, entry.woo_order_id, revision)
+    """The back-office idempotency key of an outbox order (see :mod:`engine.order_keys`)."""
+    return sale_key_of(entry.idempotency_key, entry.woo_order_id, revision)

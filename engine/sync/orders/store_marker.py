@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from engine.store.order_keys import store_scope
+from engine.order_keys import store_scope
 from engine.store.timestamps import to_text
 from engine.sync.context import SyncContext
 from engine.sync.orders.start_point import StartPoint
