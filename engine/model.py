@@ -392,3 +392,5 @@ class Coupon:
     description: str = ""
     expires_gmt: datetime | None = None
     usage_limit: int | None = None
+    backoffice_id: str | None = None  # the voucher's id, when read from the back office
+    problem: str = ""  # why a voucher read from the back office can't be a coupon

@@ -92,6 +92,7 @@ class Capability(StrEnum):
     INVOICES_CREATE = "invoices.create"
     INVOICES_SEND = "invoices.send"
     VOUCHERS = "vouchers"
+    VOUCHERS_READ = "vouchers.read"  # the back office's vouchers, as the shop's coupons
     LOCATIONS = "locations"
     PAYMENT_METHODS = "payment_methods"
     TAX_CODES = "tax_codes"
@@ -185,6 +186,10 @@ class Backend(Protocol):
 
     def read_orders(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeOrder]]:
         """Orders taken in the back office that WooCommerce should hold (ship-from-store)."""
+        ...
+
+    def read_vouchers(self) -> AsyncIterator[Page[Coupon]]:
+        """Every voucher, as a coupon (``backoffice_id`` set; ``problem``: why it can't be one)."""
         ...
 
     def list_sales(
@@ -336,6 +341,9 @@ class BackendBase:
 
     def read_orders(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeOrder]]:
         return self._refuse_stream(Capability.ORDERS_READ)
+
+    def read_vouchers(self) -> AsyncIterator[Page[Coupon]]:
+        return self._refuse_stream(Capability.VOUCHERS_READ)
 
     def list_sales(
         self, start: datetime, end: datetime | None = None

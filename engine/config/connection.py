@@ -162,7 +162,7 @@ _Way = Literal["pull", "push", "both"]
 
 
 class DirectionSettings(Section):
-    """Which way products, categories, stock and customers flow (see engine.sync.directions).
+    """Which way products, categories, stock, customers and coupons flow (engine.sync.directions).
 
     ``pull``: back office → WooCommerce; ``push``: WooCommerce → back office;
     ``both``.  ``truth`` names the side that owns a product field where both
@@ -175,6 +175,7 @@ class DirectionSettings(Section):
     categories: _Way = Field("pull", examples=['"pull"'])
     stock: _Way = Field("pull", examples=['"pull"'])
     customers: _Way = Field("push", examples=['"push"'])
+    coupons: _Way = Field("push", examples=['"both"'])
     truth: dict[str, Literal["backoffice", "woocommerce"]] = Field(
         {}, examples=['{ regular_price = "backoffice", name = "woocommerce" }']
     )
@@ -197,6 +198,7 @@ class DirectionSettings(Section):
             categories=Direction(self.categories),
             stock=Direction(self.stock),
             customers=Direction(self.customers),
+            coupons=Direction(self.coupons),
             truth=MappingProxyType(truth),
         )
 

@@ -20,6 +20,7 @@ from engine.store.mappings import MappingKind
 from engine.sync.catalog_writer import GTIN, IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.context import SyncContext
+from engine.sync.coupon_pull import sync_coupons
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
 from engine.sync.directions import Entity
 from engine.sync.jobrun import JobRun, RunTotals
@@ -79,6 +80,8 @@ class CatalogSync:
                 writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
                 wanted = None if skus is None else frozenset(skus)
                 unknown = await self._products(run, writer, wanted, view)
+                if skus is None and not dry_run and self.ctx.directions.pulls(Entity.COUPONS):
+                    await sync_coupons(self.ctx, diff)  # the back office's vouchers, too
             finally:
                 await view.close()
         totals = (run.totals, run.duration_s, run.requests, dry_run)

@@ -42,6 +42,7 @@ class Entity(StrEnum):
     CATEGORIES = "categories"
     STOCK = "stock"
     CUSTOMERS = "customers"
+    COUPONS = "coupons"
 
 
 class Side(StrEnum):
@@ -66,12 +67,15 @@ _NEEDS: dict[tuple[Entity, Direction], Capability | None] = {
     (Entity.STOCK, Direction.PUSH): Capability.STOCK_WRITE,
     (Entity.CUSTOMERS, Direction.PULL): None,
     (Entity.CUSTOMERS, Direction.PUSH): Capability.CUSTOMERS_WRITE,
+    (Entity.COUPONS, Direction.PULL): Capability.VOUCHERS_READ,
+    (Entity.COUPONS, Direction.PUSH): Capability.VOUCHERS,
 }
 _DEFAULTS = {
     Entity.PRODUCTS: Direction.PULL,
     Entity.CATEGORIES: Direction.PULL,
     Entity.STOCK: Direction.PULL,
     Entity.CUSTOMERS: Direction.PUSH,
+    Entity.COUPONS: Direction.PUSH,  # to a back office that keeps vouchers
 }
 
 
@@ -83,6 +87,7 @@ class Directions:
     categories: Direction = Direction.PULL
     stock: Direction = Direction.PULL
     customers: Direction = Direction.PUSH
+    coupons: Direction = Direction.PUSH
     truth: Mapping[str, Side] = field(default_factory=lambda: MappingProxyType({}))
 
     def of(self, entity: Entity) -> Direction:

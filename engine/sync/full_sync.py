@@ -23,7 +23,7 @@ from engine.backends.budget import RequestBudget
 from engine.errors import FailureKind, TillsyncError
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
-from engine.sync.coupons import CouponPush
+from engine.sync.coupon_pull import sync_coupons
 from engine.sync.orders.poll import OrderPoll
 from engine.sync.stock import StockSync
 
@@ -89,8 +89,9 @@ class FullSync:
         report.set_aside += [f"catalog: {e.key}: {e.reason}" for e in result.diff.of("skip")]
 
     async def _coupons(self, report: FullSyncReport) -> None:
-        """Vouchers matched by code (a back office without vouchers: nothing to do)."""
-        result = await CouponPush(self.ctx).run()
+        """Vouchers matched by code, each way the connection's directions say (a back
+        office without vouchers: nothing to do)."""
+        result = await sync_coupons(self.ctx)
         report.set_aside += [f"coupons: {line}" for line in result.refused]
 
     async def _stock(self, report: FullSyncReport) -> None:

@@ -153,6 +153,7 @@ class CouponCollection(_DatedCollection):
         "discount_type": Field("string", ("percent", "fixed_cart", "fixed_product")),
         "description": _STR,
         "date_expires": Field("string", nullable=True),
+        "date_expires_gmt": Field("string", nullable=True),
         "individual_use": _BOOL,
         "product_ids": Field("array"),
         "excluded_product_ids": Field("array"),
@@ -192,6 +193,7 @@ class CouponCollection(_DatedCollection):
             used_by=[],
             **clock.pair("date_created", rec["created"]),
             **clock.pair("date_modified", rec["modified"]),
+            **clock.pair("date_expires", rec.get("expires")),
             _links=resource_links(self.site, f"coupons/{rec['id']}", "coupons"),
         )
         return out
@@ -218,8 +220,11 @@ class CouponCollection(_DatedCollection):
                     400,
                 )
             rec["code"] = code
+        for gmt, key in ((False, "date_expires"), (True, "date_expires_gmt")):
+            if key in body:  # one expiry, written in site time or GMT, shown in both
+                rec["expires"] = self.sb.clock.parse_body_date(body[key], gmt)
         for key in self.schema:
-            if key in body and key != "code":
+            if key in body and key not in ("code", "date_expires", "date_expires_gmt"):
                 rec[key] = body[key]
 
 

@@ -37,7 +37,7 @@ from engine.backends.sitoo.reads import CatalogReader
 from engine.backends.sitoo.reconcile import list_orders
 from engine.backends.sitoo.sales import SitooOrders
 from engine.backends.sitoo.settings import SitooSettings
-from engine.backends.sitoo.vouchers import VoucherWriter
+from engine.backends.sitoo.vouchers import VoucherWriter, read_vouchers
 from engine.backends.sitoo.writes import ProductWriter, StockWriter
 from engine.errors import ConfigError
 from engine.model import (
@@ -77,6 +77,7 @@ class SitooBackend(ApiBackend):
             Capability.PRODUCTS_WRITE,
             Capability.STOCK_WRITE,
             Capability.VOUCHERS,
+            Capability.VOUCHERS_READ,
             Capability.SALES_LIST,
         }
     )
@@ -219,6 +220,10 @@ class SitooBackend(ApiBackend):
     async def write_vouchers(self, coupons: Sequence[Coupon]) -> list[ItemResult]:
         """Shop coupons as Sitoo vouchers, matched by code; see :mod:`.vouchers`."""
         return await VoucherWriter(self._api).write(coupons) if coupons else []
+
+    def read_vouchers(self) -> AsyncIterator[Page[Coupon]]:
+        """The site's vouchers as coupons (``coupons = "pull"``); see :mod:`.vouchers`."""
+        return read_vouchers(self._api)
 
     async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]:
         if not levels:
