@@ -1,24 +1,38 @@
-"""Write side of the order outbox: intake, claiming, and every state change.
+"""The order outbox: one class owns every read and every state change of an order.
 
-Each operation is one transaction that also appends to ``outbox_history``, so
-the debugger can always say how an order got where it is.  Exactly-once
-rests on three things here: ``claim_due`` moves rows to ``in_flight``
-atomically (no two workers take the same order), the idempotency key is
-fixed when the order is first seen (a retry after a crash asks the back
-office for the same key), and ``recover_in_flight`` returns orders a crash
+Each state change is one transaction that checks :data:`ALLOWED_FROM`, updates
+the row and appends to ``outbox_history`` (``_move``, the one choke point), so
+the debugger can always say how an order got where it is; a change made any
+other way is one it can't explain.  Exactly-once rests on three things here:
+``claim_due`` moves rows to ``in_flight`` atomically (no two workers take the
+same order), the idempotency key is fixed when the order is first seen (a retry
+after a crash asks the back office for the same key, see
+:mod:`engine.order_keys`), and ``recover_in_flight`` returns orders a crash
 left in flight to ``waiting`` rather than guessing whether they were sent.
+
+``confirming``: some back offices answer a write with 202 and a request id and
+confirm by webhook; others answer "queued".  Such an order is not done: no
+receipt number exists to write back and the sale may still be refused.  It
+waits with what the back office answered (``pending_ref``), when to look again
+(``next_attempt_at``) and a deadline (``confirm_by``) after which it becomes a
+dead letter.  It survives a restart as it is: nothing is in flight.
+
+Records and states live in :mod:`engine.store.outbox_records`; the intake's
+dedupe rules (never regress to an older revision) in
+:mod:`engine.store.outbox_intake`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from engine.store.database import DEFAULT_CONNECTION, Database
-from engine.store.outbox_confirming import OutboxConfirming
+from engine.store.errors import TransitionError, UnknownOrderError
 from engine.store.outbox_intake import (
     Revision,
     classify,
@@ -28,15 +42,18 @@ from engine.store.outbox_intake import (
     write_lines,
 )
 from engine.store.outbox_records import (
+    ALLOWED_FROM,
+    NOT_IN_BACKOFFICE,
     EnqueueOutcome,
     EnqueueResult,
     OrderSource,
     OutboxEntry,
     OutboxLine,
     OutboxState,
+    OutboxTransition,
+    entry_from_row,
 )
-from engine.store.outbox_transitions import Expression
-from engine.store.timestamps import optional_to_text, to_text
+from engine.store.timestamps import from_text, optional_to_text, to_text
 
 __all__ = ["Outbox"]
 
@@ -48,12 +65,146 @@ _DUE = (
 )
 
 
-class Outbox(OutboxConfirming):
+class Expression:
+    """A column value that is an SQL expression over the row, not a parameter."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+
+
+class Outbox:
     """The outbox of one store; every call is scoped by ``connection``."""
 
     def __init__(self, db: Database, clock: Callable[[], datetime], install_id: str) -> None:
-        super().__init__(db, clock)
+        self._db = db
+        self._clock = clock
         self._install_id = install_id
+
+    # -- reads: the dashboard, the debugger and the stock job ------------------
+
+    async def get(
+        self, woo_order_id: int, *, connection: str = DEFAULT_CONNECTION
+    ) -> OutboxEntry | None:
+        row = await self._db.fetch_one(
+            "SELECT * FROM outbox WHERE connection = ? AND woo_order_id = ?",
+            (connection, int(woo_order_id)),
+        )
+        return None if row is None else entry_from_row(row)
+
+    async def by_idempotency_key(self, key: str) -> OutboxEntry | None:
+        row = await self._db.fetch_one("SELECT * FROM outbox WHERE idempotency_key = ?", (key,))
+        return None if row is None else entry_from_row(row)
+
+    async def list_by_state(
+        self,
+        state: OutboxState | None = None,
+        *,
+        connection: str = DEFAULT_CONNECTION,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[OutboxEntry]:
+        """Most recently changed first; ``state=None`` lists every state."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE connection = ? AND (? IS NULL OR state = ?)"
+            " ORDER BY updated_at DESC, woo_order_id DESC LIMIT ? OFFSET ?",
+            (connection, state, state, limit, offset),
+        )
+        return [entry_from_row(row) for row in rows]
+
+    async def counts(self, *, connection: str = DEFAULT_CONNECTION) -> dict[OutboxState, int]:
+        """Every state with its count, zeros included, for the dashboard."""
+        rows = await self._db.fetch_all(
+            "SELECT state, count(*) AS n FROM outbox WHERE connection = ? GROUP BY state",
+            (connection,),
+        )
+        counts = dict.fromkeys(OutboxState, 0)
+        counts.update({OutboxState(row["state"]): row["n"] for row in rows})
+        return counts
+
+    async def oldest_waiting_age(
+        self,
+        now: datetime | None = None,
+        *,
+        connection: str = DEFAULT_CONNECTION,
+        states: tuple[OutboxState, ...] = (OutboxState.WAITING,),
+    ) -> timedelta | None:
+        """How long the oldest order in ``states`` has been known; None when there is none."""
+        marks = ", ".join("?" for _ in states)
+        oldest = await self._db.fetch_value(
+            f"SELECT min(created_at) FROM outbox WHERE connection = ? AND state IN ({marks})",
+            (connection, *states),
+        )
+        if oldest is None:
+            return None
+        return (now or self._clock()) - from_text(oldest)
+
+    async def history(
+        self, woo_order_id: int, *, connection: str = DEFAULT_CONNECTION
+    ) -> list[OutboxTransition]:
+        """Every state change of one order, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT at, from_state, to_state, detail FROM outbox_history"
+            " WHERE connection = ? AND woo_order_id = ? ORDER BY id",
+            (connection, int(woo_order_id)),
+        )
+        return [
+            OutboxTransition(
+                at=from_text(r["at"]),
+                from_state=OutboxState(r["from_state"]) if r["from_state"] else None,
+                to_state=OutboxState(r["to_state"]),
+                detail=r["detail"],
+            )
+            for r in rows
+        ]
+
+    async def pending_quantities_by_sku(
+        self, connection: str = DEFAULT_CONNECTION
+    ) -> dict[str, Decimal]:
+        """Quantities sold in Woo but not yet booked in the back office, per SKU.
+
+        The stock job subtracts these from back-office stock before pushing it
+        to Woo, so an order in flight never reappears as sellable stock.
+        Summed in Decimal here (one query) because SQLite's SUM would be float.
+        """
+        marks = ", ".join("?" for _ in NOT_IN_BACKOFFICE)
+        rows = await self._db.fetch_all(
+            "SELECT l.sku, l.quantity FROM outbox_lines l JOIN outbox o"
+            " ON o.connection = l.connection AND o.woo_order_id = l.woo_order_id"
+            f" WHERE l.connection = ? AND o.state IN ({marks})",
+            (connection, *NOT_IN_BACKOFFICE),
+        )
+        totals: dict[str, Decimal] = {}
+        for row in rows:
+            totals[row["sku"]] = totals.get(row["sku"], Decimal(0)) + Decimal(row["quantity"])
+        return totals
+
+    async def due_voids(
+        self, now: datetime | None = None, *, connection: str = DEFAULT_CONNECTION
+    ) -> list[OutboxEntry]:
+        """Orders to reverse in the back office whose retry time (if any) has come."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE connection = ? AND state = 'voiding'"
+            " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY woo_order_id",
+            (connection, to_text(now or self._clock())),
+        )
+        return [entry_from_row(row) for row in rows]
+
+    async def revised_after_booking(
+        self, *, connection: str = DEFAULT_CONNECTION
+    ) -> list[OutboxEntry]:
+        """Booked (or voided) orders that Woo changed afterwards: the orders job must
+        look at each (cancelled → ``mark_voiding``; harmless → ``acknowledge_revision``).
+
+        WHY a query and not a callback: the work list survives a crash.
+        """
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE connection = ? AND state IN ('done', 'voided')"
+            " AND modified_gmt > claimed_modified_gmt ORDER BY woo_order_id",
+            (connection,),
+        )
+        return [entry_from_row(row) for row in rows]
+
+    # -- writes: intake, claiming and every state change -----------------------
 
     async def enqueue(
         self,
@@ -300,6 +451,163 @@ class Outbox(OutboxConfirming):
         """
         return await self._move_all(
             connection, "recover", _S.WAITING, "recovered after restart (was in flight)"
+        )
+
+    # -- confirming: accepted by the back office, not confirmed yet ------------
+
+    async def mark_confirming(
+        self,
+        woo_order_id: int,
+        pending_ref: str,
+        *,
+        confirm_by: datetime,
+        check_at: datetime,
+        connection: str = DEFAULT_CONNECTION,
+    ) -> OutboxEntry:
+        """The back office accepted the sale under ``pending_ref``; it confirms later."""
+        return await self._move(
+            woo_order_id,
+            connection,
+            "confirming",
+            OutboxState.CONFIRMING,
+            f"accepted as {pending_ref}, waiting for the back office to confirm "
+            f"(until {to_text(confirm_by)})",
+            pending_ref=pending_ref,
+            confirm_by=to_text(confirm_by),
+            next_attempt_at=to_text(check_at),
+            **_CLEAR_ERROR,
+        )
+
+    async def mark_confirmed(
+        self,
+        woo_order_id: int,
+        backoffice_ref: str,
+        *,
+        detail: str,
+        connection: str = DEFAULT_CONNECTION,
+    ) -> OutboxEntry:
+        """The back office confirmed: the sale is booked as ``backoffice_ref``."""
+        return await self._move(
+            woo_order_id,
+            connection,
+            "done",
+            OutboxState.DONE,
+            detail,
+            backoffice_ref=backoffice_ref,
+            next_attempt_at=None,
+            confirm_by=None,
+            **_CLEAR_ERROR,
+        )
+
+    async def check_confirming_at(
+        self, woo_order_id: int, check_at: datetime, *, connection: str = DEFAULT_CONNECTION
+    ) -> None:
+        """Look again at ``check_at``; only a time changes, so no history line is added."""
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE connection = ?"
+                " AND woo_order_id = ? AND state = 'confirming'",
+                (to_text(check_at), connection, woo_order_id),
+            )
+
+    async def confirming_due(
+        self, now: datetime | None = None, *, connection: str = DEFAULT_CONNECTION
+    ) -> list[OutboxEntry]:
+        """Confirming orders whose next look (or deadline) has come, oldest first."""
+        due = to_text(now or self._clock())
+        rows = await self._db.fetch_all(
+            "SELECT * FROM outbox WHERE connection = ? AND state = 'confirming'"
+            " AND (next_attempt_at <= ? OR confirm_by <= ?) ORDER BY woo_order_id",
+            (connection, due, due),
+        )
+        return [entry_from_row(row) for row in rows]
+
+    async def by_pending_ref(
+        self, pending_ref: str, *, connection: str = DEFAULT_CONNECTION
+    ) -> OutboxEntry | None:
+        """The confirming order the back office's notification names."""
+        row = await self._db.fetch_one(
+            "SELECT * FROM outbox WHERE connection = ? AND pending_ref = ?"
+            " AND state = 'confirming'",
+            (connection, pending_ref),
+        )
+        return entry_from_row(row) if row else None
+
+    # -- the state machine's one choke point -----------------------------------
+
+    async def _require(self, woo_order_id: int, connection: str) -> OutboxEntry:
+        entry = await self.get(woo_order_id, connection=connection)
+        if entry is None:
+            raise UnknownOrderError(f"order #{woo_order_id} is not in the {connection!r} outbox")
+        return entry
+
+    async def _move(
+        self,
+        woo_order_id: int,
+        connection: str,
+        action: str,
+        to_state: OutboxState,
+        detail: str,
+        **columns: Any,
+    ) -> OutboxEntry:
+        """Check the state machine, update the row and append its history, atomically."""
+        columns |= {"state": to_state, "updated_at": to_text(self._clock())}
+        async with self._db.transaction():
+            entry = await self._require(woo_order_id, connection)
+            if entry.state not in ALLOWED_FROM[action]:
+                raise TransitionError(
+                    f"order #{entry.woo_order_id} ({connection}) is {entry.state}: "
+                    f"cannot {action} it"
+                )
+            sets = ", ".join(
+                f"{name} = {value.sql}" if isinstance(value, Expression) else f"{name} = ?"
+                for name, value in columns.items()
+            )
+            params = [v for v in columns.values() if not isinstance(v, Expression)]
+            await self._db.execute(
+                f"UPDATE outbox SET {sets} WHERE connection = ? AND woo_order_id = ?",
+                (*params, connection, entry.woo_order_id),
+            )
+            moved = await self._require(woo_order_id, connection)
+            await self._record(moved, entry.state, detail)
+            return moved
+
+    async def _move_all(
+        self, connection: str | None, action: str, to_state: OutboxState, detail: str
+    ) -> int:
+        (state,) = ALLOWED_FROM[action]
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
+                "SELECT connection, woo_order_id FROM outbox WHERE state = ?"
+                " AND (? IS NULL OR connection = ?) ORDER BY connection, woo_order_id",
+                (state, connection, connection),
+            )
+            for row in rows:
+                await self._move(
+                    row["woo_order_id"],
+                    row["connection"],
+                    action,
+                    to_state,
+                    detail,
+                    next_attempt_at=None,
+                )
+        return len(rows)
+
+    async def _record(
+        self, entry: OutboxEntry, from_state: OutboxState | None, detail: str
+    ) -> None:
+        await self._db.execute(
+            "INSERT INTO outbox_history"
+            " (connection, woo_order_id, at, from_state, to_state, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                entry.connection,
+                entry.woo_order_id,
+                to_text(self._clock()),
+                from_state,
+                entry.state,
+                detail,
+            ),
         )
 
 

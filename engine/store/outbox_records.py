@@ -5,7 +5,7 @@ with ``done`` (the back office holds the sale), ``failed`` (with a retry time,
 or none: dead letter until the admin acts), ``held`` (waits for a fix, e.g.
 a missing mapping, then ``release_held``) or ``skipped`` (the admin said no).
 A back office that accepts a sale and confirms it later leaves it
-``confirming`` (see :mod:`engine.store.outbox_confirming`) until it is
+``confirming`` (see :class:`engine.store.outbox.Outbox`) until it is
 ``done``, or ``failed`` when the confirmation never came.
 A done order that Woo cancels goes ``voiding`` → ``voided``.  Every allowed
 move is listed in :data:`ALLOWED_FROM`; anything else is a
