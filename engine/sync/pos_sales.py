@@ -28,7 +28,7 @@ from engine.backends.records import BackofficeSale, SoldLine
 from engine.store.links import Link
 from engine.sync.context import SyncContext
 from engine.sync.product_writes import PRODUCT
-from engine.woo.core import woo_date
+from engine.woo.client import woo_date
 
 __all__ = ["POS_SALE", "POS_SALE_META", "PosSalesImport", "PosSalesReport", "PosSalesSettings"]
 

@@ -34,8 +34,9 @@ from engine.sync.fieldhash import decode, encode, fingerprint
 from engine.sync.jobrun import JobRun
 from engine.sync.product_writes import PRODUCT
 from engine.sync.shop_values import shop_name
+from engine.sync.variation_pairing import set_aside_variable
 from engine.sync.woo_index import woo_view
-from engine.woo.core import woo_date
+from engine.woo.client import woo_date
 
 __all__ = ["PUSH_CURSOR", "ProductPush", "product_from_woo"]
 
@@ -132,11 +133,16 @@ class ProductPush:
 
     async def _plan(self, data: dict[str, Any]) -> tuple[Product, Link, dict[str, Any]] | None:
         """What to write for one shop product, or None (not ours, unchanged, or an echo)."""
-        if data.get("type", "simple") != "simple" or not data.get("sku"):
-            return None  # variable products and SKU-less ones are not pushed
+        kind = data.get("type", "simple")
+        if kind not in ("simple", "variable") or (kind == "simple" and not data.get("sku")):
+            return None  # grouped/external products and SKU-less ones are not pushed
         link = await self.ctx.store.links.get_by_woo_id(
             PRODUCT, int(data["id"]), connection=self.ctx.connection
         )
+        if kind == "variable":  # a linked one came from the back office: its edits stay there
+            if link is None:
+                await set_aside_variable(self.run, data)
+            return None
         if link is None:
             return None  # pushing new shop products needs the back office's id rules
         view = woo_view(data, self.ctx.prefs.price_decimals)

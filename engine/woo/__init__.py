@@ -6,8 +6,7 @@ which sits on the shared :mod:`engine.transport` (retry, limits, redaction).
 
 from engine.woo.auth import AuthMode, OAuth1Auth, QueryStringAuth, choose_auth
 from engine.woo.batch import MAX_BATCH_ITEMS, BatchItemResult, BatchResult
-from engine.woo.client import WooClient
-from engine.woo.core import api_base, woo_date
+from engine.woo.client import WooClient, api_base, woo_date
 from engine.woo.faults import parse_woo_error
 from engine.woo.pagination import MAX_PER_PAGE, Page
 from engine.woo.signature import SIGNATURE_HEADER, sign, verify
