@@ -41,9 +41,9 @@ def test_catalog_scenario_end_to_end_at_tiny_size(tmp_path: Path) -> None:
     assert initial.details["products_in_shop"] == naive["created"] == batched["created"] > 40
     assert made["written"] == naive["created"] + sum(category_levels(TINY.categories))
     # the request count is the store's own: the minimum plan's, plus the shop's tax
-    # classes (read once before a product is written) and one more product batch
-    # (the first starts small until the shop's speed is measured: engine/woo/batch_size.py)
-    assert initial.requests == counted["tillsync"]["total"] <= initial.min_requests + 2
+    # classes (read once before a product is written); batches are full from the first
+    # (engine/woo/batch_size.py: full while well within the client timeout)
+    assert initial.requests == counted["tillsync"]["total"] == initial.min_requests + 1
     assert naive["requests"] == counted["naive"]["total"] > 2 * naive["created"]
     assert batched["requests"] == counted["baseline"]["total"] < naive["requests"] / 10
     assert batched["failed"] == naive["failed"] == 0

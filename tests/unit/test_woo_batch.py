@@ -92,8 +92,8 @@ async def test_every_item_has_an_outcome_in_input_order() -> None:
     assert bad_update.kind is FailureKind.VALIDATION and bad_update.id == 404
     assert bad_delete.kind is FailureKind.NOT_FOUND
     assert len(result.failed) == 3 and not result.ok
-    # 25 creates first (prior 0.2 s each, 5 s per request), then 100 once measured fast
-    assert client.stats.snapshot().by_method == {"POST": 3}
+    # 100 items a request: the prior per-item time fits well within the 30 s timeout
+    assert client.stats.snapshot().by_method == {"POST": 2}
 
 
 async def test_missing_item_results_become_failures_not_drops() -> None:
@@ -120,9 +120,9 @@ async def test_failed_chunk_marks_its_items_and_others_proceed() -> None:
 
     create = [{"sku": f"s{i}"} for i in range(150)]
     result = await woo(flaky).batch("products", create=create)
-    assert calls == 3  # a create chunk is not retried after a 502: it may have written
-    assert all(not r.ok and r.kind is FailureKind.TRANSIENT for r in result.created[:25])
-    assert all(r.ok for r in result.created[25:])
+    assert calls == 2  # a create chunk is not retried after a 502: it may have written
+    assert all(not r.ok and r.kind is FailureKind.TRANSIENT for r in result.created[:100])
+    assert all(r.ok for r in result.created[100:])
 
 
 async def test_update_only_chunks_are_retried() -> None:
