@@ -62,3 +62,18 @@ async def test_deliver_after_sync_delivers_every_product_row(servers, tmp_path) 
         assert delivered == {i["orderitemid"]: i["quantity"] for i in products}
         await world.worker.drain()
         assert len(world.sb.deliveries[booked["orderid"]]) == 1
+
+
+async def test_click_and_collect_books_at_its_own_status(servers, tmp_path) -> None:
+    """cac_status = processing: a pick-up order goes at processing; a regular one at
+    processing still waits for the connection's trigger status (completed)."""
+    settings = CAC | {"regular_orders": True, "cac_status": "processing"}
+    async with sitoo_world(servers, tmp_path, **settings) as world:
+        pickup = world.place(status="processing", shipping_total="0.00")
+        regular = world.place(status="processing")
+        await _settled(world, pickup["id"], OutboxState.DONE)
+        entry = await world.entry(regular["id"])
+        assert entry.state is not OutboxState.DONE
+        assert "waits for status 'completed' (now 'processing')" in (entry.last_error or "")
+        (booked,) = world.orders()
+        assert booked["externalid"].endswith(f"-{pickup['id']}-0")

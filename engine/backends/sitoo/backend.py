@@ -189,6 +189,12 @@ class SitooBackend(ApiBackend):
             return None
         return "not Click & Collect, and regular orders don't go to Sitoo (regular_orders = false)"
 
+    def trigger_status(self, order: Order) -> str | None:
+        """A Click & Collect order is booked when it reaches ``cac_status``, when set."""
+        if self.settings.cac_status and is_click_and_collect(order, self.settings):
+            return self.settings.cac_status
+        return None
+
     def _warehouse_for(self, order: Order) -> str | None:
         if is_click_and_collect(order, self.settings) and self.settings.cac_warehouse_id:
             return self.settings.cac_warehouse_id

@@ -46,6 +46,7 @@ class SitooBackendSettings(Section):
     cac_shipping_method: str | None = Field(None, examples=['"local_pickup"'])
     cac_warehouse: str | None = Field(None, examples=['"2"'])
     cac_close_orders: StrictBool = Field(False, examples=["false"])
+    cac_status: str | None = Field(None, examples=['"processing"'])
     shipping_row: StrictBool = Field(True, examples=["true"])
     deliver_after_sync: StrictBool = Field(False, examples=["false"])
     force_instant_stock: StrictBool = Field(False, examples=["false"])
@@ -104,6 +105,7 @@ class SitooBackendSettings(Section):
             "cac_shipping_method": self.cac_shipping_method,
             "cac_warehouse_id": self.cac_warehouse,
             "cac_close_orders": self.cac_close_orders,
+            "cac_status": self.cac_status,
             "shipping_row": self.shipping_row,
             "deliver_after_sync": self.deliver_after_sync,
             "price_includes_tax": getattr(sync, "price_includes_tax", True),

@@ -43,6 +43,8 @@ class SitooSettings:
     ``prices_include_vat`` whether those prices include VAT.
     ``cac_shipping_method`` is the WooCommerce shipping method id of Click &
     Collect (booked on ``cac_warehouse_id``, open unless ``cac_close_orders``);
+    ``cac_status`` the WooCommerce status that books a Click & Collect order
+    (None: the connection's trigger status, as for the others);
     ``regular_orders`` whether other orders go to Sitoo too.  With
     ``deliver_after_sync`` a completed order gets an order delivery.
     """
@@ -63,6 +65,7 @@ class SitooSettings:
     cac_shipping_method: str | None = None
     cac_warehouse_id: str | None = None
     cac_close_orders: bool = False
+    cac_status: str | None = None
     shipping_row: bool = True
     deliver_after_sync: bool = False
     price_includes_tax: bool = True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Any
 
 from engine.backends.base import SaleRef, SaleState
 from engine.errors import ConfigError
@@ -65,10 +66,11 @@ class Booking:
             await self._link_known(entry, known, log)
             return BookingOutcome.BOOKED
         status = str(data.get("status") or "")
-        if not self._rules.books(status):
-            return await self._not_ready(entry, status, log)
+        trigger = self._trigger_of(data)
+        if status != trigger:
+            return await self._not_ready(entry, status, trigger, log)
         try:
-            order = order_from_woo(data, self._rules.trigger_status, self._rules.meta_keys)
+            order = order_from_woo(data, trigger, self._rules.meta_keys)
         except OrderDataError as exc:
             reason = str(HoldReason(HoldKind.BAD_DATA, exc.message))
             return await self._hold(entry, reason, log, HoldKind.BAD_DATA)
@@ -81,14 +83,26 @@ class Booking:
             return await self._hold(entry, prepared.describe(), log, kind, prepared.missing)
         return await self._create(entry, prepared, log)
 
-    async def _not_ready(self, entry: OutboxEntry, status: str, log: OrderLog) -> BookingOutcome:
+    def _trigger_of(self, data: dict[str, Any]) -> str:
+        """The status that books this order: the back office's for its kind, else the rules'."""
+        rules = self._rules
+        try:
+            order = order_from_woo(data, rules.trigger_status, rules.meta_keys)
+        except OrderDataError:
+            return rules.trigger_status  # held for its data once it reaches the trigger
+        own = self._ctx.backend.trigger_status(order)
+        return own.removeprefix("wc-") if own else rules.trigger_status
+
+    async def _not_ready(
+        self, entry: OutboxEntry, status: str, trigger: str, log: OrderLog
+    ) -> BookingOutcome:
         outbox, connection = self._ctx.store.outbox, self._ctx.connection
         if self._rules.voids(status) or status in ("failed", "trash"):
             reason = f"{NOT_BOOKED} WooCommerce status {status!r} before booking"
             moved = await outbox.skip(entry.woo_order_id, reason, connection=connection)
             log(moved, Level.INFO, reason)
             return BookingOutcome.SKIPPED
-        text = f"waits for status {self._rules.trigger_status!r} (now {status!r})"
+        text = f"waits for status {trigger!r} (now {status!r})"
         reason = str(HoldReason(HoldKind.NOT_READY, text))
         moved = await outbox.hold(
             entry.woo_order_id, reason, kind=HoldKind.NOT_READY, connection=connection
