@@ -164,6 +164,20 @@ class Backend(Protocol):
         """The values the admin may pick for setting ``key``, as one line ('1 Main, 2 Web')."""
         ...
 
+    async def setting_options(self, key: str) -> tuple[tuple[str, str], ...]:
+        """The same values as (value, label) pairs, for a setting picked from what the
+        back office reports (``Pick.REPORTED``); () when it reports none for ``key``."""
+        ...
+
+    #: Why the shop's variable products cannot go to this back office; the push
+    #: sets each aside with it ("": they are left alone without a word).
+    variable_products_refused: str
+
+    async def product_ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
+        """SKU -> id of the back-office products (plain ones) holding these SKUs, to pair
+        a shop variation with one of them; {} when the pairing is not wanted."""
+        ...
+
     def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]: ...
 
     def read_categories(self, since: Cursor | None = None) -> AsyncIterator[Page[Category]]: ...
@@ -217,12 +231,6 @@ class Backend(Protocol):
 
         The order is then skipped with that reason instead of booked or held.
         """
-        ...
-
-    def trigger_status(self, order: Order) -> str | None:
-        """The WooCommerce status that books ``order`` when the back office's settings
-        name one for its kind (a pick-up order when it is ready), or None: the
-        connection's ``trigger_status``."""
         ...
 
     def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
@@ -316,6 +324,14 @@ class BackendBase:
     async def setting_choices(self, key: str) -> str:
         return ""
 
+    async def setting_options(self, key: str) -> tuple[tuple[str, str], ...]:
+        return ()
+
+    variable_products_refused = ""
+
+    async def product_ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
+        return {}
+
     async def _refuse_stream(self, capability: Capability) -> AsyncIterator[Page]:
         raise self._unsupported(capability)
         yield Page(())  # pragma: no cover - makes this an async generator
@@ -369,9 +385,6 @@ class BackendBase:
         return self._refuse_stream(Capability.SALES_READ)
 
     def declines(self, order: Order) -> str | None:
-        return None
-
-    def trigger_status(self, order: Order) -> str | None:
         return None
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:

@@ -29,6 +29,7 @@ from engine.sync.product_pairing import pair_by_sku
 from engine.sync.product_push import ProductPush
 from engine.sync.shop_view import ShopView
 from engine.sync.tax_gate import refuse_unmapped_tax_codes
+from engine.sync.variation_pairing import without_paired
 from engine.sync.woo_fields import CatalogPreferences
 
 __all__ = ["PRODUCT_CURSOR", "CatalogReport", "CatalogSync"]
@@ -144,6 +145,8 @@ class CatalogSync:
             chosen = [p for p in products if skus is None or p.sku in skus or p.id in skus]
             if skus is not None:
                 found.update(h for p in chosen for h in (p.sku, p.id))
+            if self.ctx.backend.variable_products_refused:
+                chosen = await without_paired(run, chosen)  # sold as the shop's variations
             if not pulls:
                 return await pair_by_sku(run, view, chosen)
             return await writer.apply_page(chosen)

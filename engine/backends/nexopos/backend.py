@@ -26,7 +26,7 @@ from engine.backends.base import (
     SaleRef,
 )
 from engine.backends.ledger import LedgerSale
-from engine.backends.nexopos import catalog, check, customers
+from engine.backends.nexopos import catalog, check, customers, pairing
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.nexopos.full_read import FullRead
 from engine.backends.nexopos.product_edits import ProductEdits
@@ -84,6 +84,8 @@ class NexoposBackend(ApiBackend):
         self._orders = OrderDesk(self._api)
         self._edits = ProductEdits(self._api)
 
+    variable_products_refused = pairing.VARIABLE_REFUSED
+
     @property
     def locations(self) -> Mapping[LocationKind, str]:
         return {LocationKind.WAREHOUSE: catalog.STORE_LOCATION}
@@ -99,6 +101,10 @@ class NexoposBackend(ApiBackend):
 
     async def setting_choices(self, key: str) -> str:
         return await check.setting_choices(self._api, key)
+
+    async def product_ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
+        """Plain NexoPOS products holding a shop variation's SKU (see :mod:`.pairing`)."""
+        return await pairing.product_ids_by_sku(self._api, skus)
 
     def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
         """Every product, variable ones with their variations (see :mod:`.full_read`)."""

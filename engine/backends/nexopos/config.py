@@ -29,6 +29,7 @@ class NexoposBackendSettings(Section):
     default_payment: str | None = Field(None, examples=['"bank-payment"'])
     order_type: Literal["delivery", "takeaway"] = Field("delivery", examples=['"delivery"'])
     cancel_action: Literal["void", "refund"] = Field("void", examples=['"void"'])
+    variations_by_sku: StrictBool = Field(True, examples=["true"])
     import_till_sales: StrictBool = Field(False, examples=["true"])
     till_sales_payment: str = Field("cod", min_length=1, examples=['"cod"'])
     till_sales_shipping: str = Field("local_pickup", min_length=1, examples=['"local_pickup"'])

@@ -30,7 +30,9 @@ class NexoSettings:
     (recorded with the WooCommerce gateway ``till_sales_payment`` and shipping
     method ``till_sales_shipping``).  ``requests_per_minute``/``rate_window``
     is NexoPOS's throttle
-    (80 per minute): the adapter paces itself under it.
+    (80 per minute): the adapter paces itself under it.  ``variations_by_sku``
+    pairs each variation of a shop variable product (which NexoPOS cannot
+    hold) with the NexoPOS product of the same SKU, for its stock and orders.
     """
 
     base_url: str
@@ -47,6 +49,7 @@ class NexoSettings:
     default_payment: str | None = None
     order_type: str = "delivery"
     cancel_action: str = "void"
+    variations_by_sku: bool = True
     import_till_sales: bool = False
     till_sales_payment: str = "cod"
     till_sales_shipping: str = "local_pickup"
