@@ -233,6 +233,12 @@ class Backend(Protocol):
         """
         ...
 
+    def trigger_status(self, order: Order) -> str | None:
+        """The WooCommerce status that books ``order`` when the back office's settings
+        name one for its kind (a pick-up order when it is ready), or None: the
+        connection's ``trigger_status``."""
+        ...
+
     def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
         """Sales made in the back office itself (not the shop's), oldest first."""
         ...
@@ -385,6 +391,9 @@ class BackendBase:
         return self._refuse_stream(Capability.SALES_READ)
 
     def declines(self, order: Order) -> str | None:
+        return None
+
+    def trigger_status(self, order: Order) -> str | None:
         return None
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
