@@ -222,8 +222,9 @@ class Backend(Protocol):
         """Sales kept as drafts because stock was short when they were booked."""
         ...
 
-    async def finalise_drafts(self) -> list[str]:
-        """Make final the drafts whose stock is back; the order numbers made final."""
+    async def finalise_drafts(self, ids: Collection[str] | None = None) -> list[str]:
+        """Make final the drafts whose stock is back (only those whose ``DraftSale.id``
+        is in ``ids``, when given); the order numbers made final."""
         ...
 
     def declines(self, order: Order) -> str | None:
@@ -384,7 +385,7 @@ class BackendBase:
     async def list_drafts(self) -> list[DraftSale]:
         raise self._unsupported(Capability.SALES_DRAFTS)
 
-    async def finalise_drafts(self) -> list[str]:
+    async def finalise_drafts(self, ids: Collection[str] | None = None) -> list[str]:
         raise self._unsupported(Capability.SALES_DRAFTS)
 
     def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:

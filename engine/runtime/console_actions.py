@@ -1,5 +1,6 @@
 """The console's write actions, as Engine methods: void, unlink, clear a skip,
-release held orders, save mappings, retry or dismiss a receipt write-back.
+release held orders, save mappings, retry or dismiss a receipt write-back,
+finalise drafts kept for short stock.
 
 A screen that wrote to the store itself left no trace in the log, woke no
 worker (a released order waited for the next idle tick) and asked no
@@ -143,6 +144,23 @@ class ConsoleActions:
             text = f"order #{order_id}: receipt write-back dismissed by the admin"
             self._logged(name, text, f"order:{order_id}")
         return dismissed
+
+    async def finalise_drafts(
+        self, draft_ids: list[str] | None = None, connection: str | None = None
+    ) -> list[str]:
+        """Make final now the drafts kept for short stock (those of ``draft_ids``, else
+        every one) whose stock is back; the order numbers made final.  A draft still
+        short stays a draft: finalising it would sell stock the back office lacks."""
+        conn = self.connection(connection)
+        if Capability.SALES_DRAFTS not in conn.backend.capabilities:
+            raise ConfigError(
+                f"{conn.backend.name} keeps no drafts for short stock",
+                hint="Only back offices that save such orders as drafts have this list.",
+            )
+        done = await conn.backend.finalise_drafts(draft_ids)
+        if done:
+            self._logged(conn.name, f"drafts made final by the admin: {', '.join(done)}")
+        return done
 
     async def order_counts(self, connection: str | None = None) -> dict[OutboxState, int]:
         return await self.store.outbox.counts(connection=self.connection(connection).name)

@@ -26,6 +26,7 @@ class ConsoleOffers:
     invoices: bool  # an invoice is created and sent for an order
     vouchers: bool  # coupons become back-office vouchers
     locations: bool  # places (POS, warehouse) to choose from
+    drafts: bool = False  # orders kept as drafts for short stock: listed, made final
 
     @classmethod
     def of(cls, capabilities: frozenset[Capability]) -> ConsoleOffers:
@@ -40,6 +41,7 @@ class ConsoleOffers:
             invoices=has(Capability.INVOICES_CREATE, Capability.INVOICES_SEND),
             vouchers=has(Capability.VOUCHERS),
             locations=has(Capability.LOCATIONS),
+            drafts=has(Capability.SALES_DRAFTS),
         )
 
 

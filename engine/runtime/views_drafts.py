@@ -34,5 +34,9 @@ async def list_drafts(engine: Engine, connection: str | None = None) -> list[Dra
 
 
 async def finalise_drafts(engine: Engine, connection: str | None = None) -> list[str]:
-    """Make final the drafts whose stock is back; the order numbers made final."""
-    return await _backend(engine, connection).finalise_drafts()
+    """Make final the drafts whose stock is back; the order numbers made final.
+
+    Through the Engine's action (logged as the admin's), which the console
+    calls too, attached to the service or not.
+    """
+    return await engine.finalise_drafts(connection=connection)

@@ -57,7 +57,7 @@ def test_drafts_are_listed_then_made_final_once_stock_is_back(
     listed = install.run("orders", "drafts")
     assert listed.code == 0, listed.output
     assert "1 order(s) kept as drafts" in listed.stdout
-    assert "1042" in listed.stdout and f"out of stock: {sku}" in listed.stdout
+    assert "1042" in listed.stdout and f"short: {sku} 0 of 2" in listed.stdout
 
     still_short = install.run("orders", "drafts", "--finalise")
     assert still_short.code == 0, still_short.output

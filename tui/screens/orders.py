@@ -6,7 +6,8 @@ exclusive worker; void asks first and says it is irreversible (and is not
 offered where the back office cannot void).  ``m`` jumps to the mapping (or
 product) the order is waiting for.  The Write-backs tab lists booked orders
 whose receipt number is not in WooCommerce yet: ``w`` tries one now, ``d``
-gives it up.
+gives it up.  Where the back office keeps orders as drafts for short stock,
+a Drafts tab lists them (see :mod:`tui.screens.orders_drafts`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from tui.modals.confirm import ConfirmModal
 from tui.modals.link import LinkModal
 from tui.outcomes import report_retry
 from tui.screens.console import ConsoleScreen
+from tui.screens.orders_drafts import DRAFTS, DraftsTab
+from tui.widgets.draft_table import DraftTable
 from tui.widgets.order_detail import OrderDetailPane
 from tui.widgets.order_table import OrderTable
 
@@ -53,7 +56,7 @@ TABS: tuple[tuple[str, OutboxState | str | None], ...] = (
 )
 
 
-class OrdersScreen(ConsoleScreen):
+class OrdersScreen(DraftsTab, ConsoleScreen):
     MODE = "orders"
     RELOAD_EVERY = 10.0
     RELOAD_ON = (OrderStateChanged, JobFinished)
@@ -66,6 +69,8 @@ class OrdersScreen(ConsoleScreen):
         Binding("p", "show_product", "Product", show=False),  # said in the detail: "p shows it"
         Binding("w", "writeback_retry", "Write back"),
         Binding("d", "writeback_dismiss", "Dismiss"),
+        Binding("f", "finalise", "Finalise"),
+        Binding("F", "finalise_all", "Finalise all", key_display="F"),
         Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
         Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]"),
     ]
@@ -89,6 +94,7 @@ class OrdersScreen(ConsoleScreen):
         with Container(id="orders-split"):
             yield OrderTable()
             yield OrderDetailPane()
+            yield DraftTable()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -99,6 +105,11 @@ class OrdersScreen(ConsoleScreen):
 
     @work(exclusive=True, group="orders-load")
     async def _load(self) -> None:
+        await self.sync_drafts_tab()
+        self.show_draft_table(self.state == DRAFTS)
+        if self.state == DRAFTS:
+            await self.load_drafts()
+            return
         counts: dict[OutboxState | str, int] = dict(
             await self.call(self.engine.order_counts(self.connection))
         )
@@ -126,7 +137,9 @@ class OrdersScreen(ConsoleScreen):
         if event.tab is None or self._first_load:
             return
         name = (event.tab.id or "tab-all").removeprefix("tab-")
-        state = None if name == "all" else name if name == WRITEBACKS else OutboxState(name)
+        state = (
+            None if name == "all" else name if name in (WRITEBACKS, DRAFTS) else OutboxState(name)
+        )
         if state != self.state:
             self.state = state
             self._load()
@@ -177,6 +190,8 @@ class OrdersScreen(ConsoleScreen):
             return self.detail is not None and bool(self.detail.missing)
         if action == "show_product":
             return self.detail is not None and bool(self.detail.line_problems)
+        if action in ("finalise", "finalise_all"):
+            return self.state == DRAFTS
         if action == "open_admin":
             return self.detail is not None
         return True

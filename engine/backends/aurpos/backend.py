@@ -22,7 +22,6 @@ from engine.backends.aurpos.api import AurposApi, unwrap
 from engine.backends.aurpos.check import check_connection, listed
 from engine.backends.aurpos.contacts import ContactBook
 from engine.backends.aurpos.reconcile import list_sells
-from engine.backends.aurpos.sell_body import OUT_OF_STOCK
 from engine.backends.aurpos.sells import SellDesk
 from engine.backends.aurpos.settings import AurposSettings
 from engine.backends.base import (
@@ -220,28 +219,16 @@ class AurposBackend(BackendBase):
         return [dict(row) for row in await self._sells.drafts()]
 
     async def list_drafts(self) -> list[DraftSale]:
-        """The out-of-stock drafts as the engine's records, for the admin's list."""
-        return [_draft(row) for row in await self._sells.drafts()]
+        """The out-of-stock drafts as the engine's records, each saying what is short now."""
+        return await self._sells.draft_records()
 
-    async def finalise_drafts(self) -> list[str]:
-        """Make final the out-of-stock drafts whose stock is back; their invoice numbers."""
-        return await self._sells.finalise()
+    async def finalise_drafts(self, ids: Collection[str] | None = None) -> list[str]:
+        """Make final the out-of-stock drafts (of ``ids`` when given) whose stock is back;
+        their invoice numbers."""
+        return await self._sells.finalise(ids)
 
     async def aclose(self) -> None:
         await self._api.aclose()
-
-
-def _draft(row: Mapping[str, Any]) -> DraftSale:
-    """The short SKUs follow the marker in the staff note (see :mod:`.sell_body`)."""
-    note = str(row.get("staff_note") or "")
-    short = note.split(OUT_OF_STOCK, 1)[-1].split(" · ", 1)[0].strip()
-    return DraftSale(
-        id=str(row.get("id")),
-        number=str(row.get("invoice_no") or row.get("id")),
-        date=str(row.get("transaction_date") or ""),
-        total=str(row.get("final_total") or ""),
-        detail=f"out of stock: {short}" if short else "out of stock",
-    )
 
 
 def _with_location(settings: AurposSettings, location: str) -> AurposSettings:

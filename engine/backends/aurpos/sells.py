@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from engine.backends.aurpos.api import AurposApi, unwrap
-from engine.backends.aurpos.catalog import variations
 from engine.backends.aurpos.contacts import ContactBook
-from engine.backends.aurpos.sell_body import OUT_OF_STOCK, SellPlan, plan_sell, stock_at
-from engine.backends.records import IdempotencyKey, SaleRef, SaleState
+from engine.backends.aurpos.drafts import draft_record, product_ids, shortages
+from engine.backends.aurpos.sell_body import OUT_OF_STOCK, SellPlan, plan_sell
+from engine.backends.records import DraftSale, IdempotencyKey, SaleRef, SaleState
 from engine.errors import ConfigError, NotFoundError, TillsyncError, ValidationError
 from engine.model import Order
 
@@ -167,11 +167,14 @@ class SellDesk:
             found.extend(r for r in rows if OUT_OF_STOCK in str(r.get("staff_note") or ""))
         return found
 
-    async def finalise(self) -> list[str]:
-        """Make final every out-of-stock draft whose lines are in stock now; their numbers."""
+    async def finalise(self, ids: Collection[str] | None = None) -> list[str]:
+        """Make final every out-of-stock draft (of ``ids``, sell ids, when given) whose
+        lines are in stock now; their numbers."""
         done = []
-        for sell in await self.drafts():
-            if await self._in_stock(sell):
+        drafts = [s for s in await self.drafts() if ids is None or str(s["id"]) in ids]
+        products = await self.products(product_ids(drafts))
+        for sell in drafts:
+            if not shortages(sell, products, self.location):
                 note = str(sell.get("staff_note") or "").replace(
                     OUT_OF_STOCK, "[tillsync: finalised]"
                 )
@@ -181,6 +184,12 @@ class SellDesk:
                     )
                 done.append(str(sell.get("invoice_no") or sell["id"]))
         return done
+
+    async def draft_records(self) -> list[DraftSale]:
+        """The out-of-stock drafts, each saying what is short now or that stock is back."""
+        drafts = await self.drafts()
+        products = await self.products(product_ids(drafts))
+        return [draft_record(s, shortages(s, products, self.location)) for s in drafts]
 
     async def _finalise_when_due(self) -> None:
         """Every ``finalise_drafts_minutes``, before a new sell: drafts whose stock is back.
@@ -200,21 +209,3 @@ class SellDesk:
             return
         if done:
             _log.info("aurpos: drafts made final now that stock is back: %s", ", ".join(done))
-
-    async def _in_stock(self, sell: Mapping[str, Any]) -> bool:
-        lines = sell.get("sell_lines") or []
-        products = await self.products({str(line["product_id"]) for line in lines})
-        for line in lines:
-            row = products.get(str(line["product_id"]))
-            if row is None:
-                return False
-            variation = next(
-                (v for _, v in variations(row) if v["id"] == line["variation_id"]), None
-            )
-            if variation is None:
-                return False
-            if row.get("enable_stock") and stock_at(variation, self.location) < Decimal(
-                str(line["quantity"])
-            ):
-                return False
-        return True
