@@ -29,7 +29,7 @@ from engine.events import Level, LogEvent
 from engine.failure_table import failure_kind, rule_for
 from engine.store import OutboxEntry
 from engine.sync.context import SyncContext
-from engine.sync.orders.escalation import Escalation, OrderLog
+from engine.sync.orders.failures import Escalation, OrderLog
 from engine.sync.orders.mapping import order_from_woo
 from engine.sync.orders.rules import OrderRules, sale_key
 from engine.sync.orders.voids import link_for

@@ -23,8 +23,7 @@ from engine.events import Level
 from engine.model import Order
 from engine.store import Link, OutboxEntry, OutboxState
 from engine.sync.context import SyncContext
-from engine.sync.orders.escalation import Escalation
-from engine.sync.orders.failures import Failure
+from engine.sync.orders.failures import Escalation, Failure
 from engine.sync.orders.mapping import OrderDataError, booking_fingerprint, order_from_woo
 from engine.sync.orders.rules import OrderRules, sale_key
 from engine.sync.orders.writeback import Receipt, ReceiptWriteBack

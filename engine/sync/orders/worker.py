@@ -35,8 +35,7 @@ from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
 from engine.sync.orders.booking import Booking, BookingOutcome
 from engine.sync.orders.confirmations import DEFAULT_WINDOW, Confirmations, ConfirmationWindow
-from engine.sync.orders.escalation import Escalation, OrderLog
-from engine.sync.orders.failures import DEFAULT_BACKOFF, Failure
+from engine.sync.orders.failures import DEFAULT_BACKOFF, Escalation, Failure, OrderLog
 from engine.sync.orders.order_extras import DEFAULT_META_KEYS, OrderMetaKeys
 from engine.sync.orders.rules import OrderRules
 from engine.sync.orders.voids import RevisionReview, Voids
