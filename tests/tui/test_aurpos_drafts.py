@@ -172,3 +172,16 @@ async def test_a_back_office_without_drafts_has_no_drafts_tab(make_app) -> None:
         await settle(pilot)
         assert not app.screen.query_one(Tabs).query("#tab-drafts")
         assert app.screen.check_action("finalise", ()) is False
+
+
+def test_snapshot_drafts_tab_at_80x24(tmp_path: Path, demo: DemoSandboxes, snap_compare) -> None:
+    short_draft(demo, "1042")
+    pos = demo.backoffice.sandbox
+    _, variation, _ = short_draft(demo, "1043", skip=1)
+    pos.set_stock(variation, DEMO_LOCATION, 5)
+
+    async def run_before(pilot) -> None:
+        await open_drafts(pilot)
+
+    app = console(tmp_path, demo)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -29,7 +29,9 @@ HELP_TEXT = {
     ),
     "orders": (
         "WooCommerce orders by state. [ and ] change the state tab. A failed or held order "
-        "says why on the right: retry it, fix the mapping it needs, skip or void it."
+        "says why on the right: retry it, fix the mapping it needs, skip or void it. "
+        "Drafts (where the back office keeps orders short of stock as drafts): f makes "
+        "the selected one final once its stock is back, F every such one."
     ),
     "mappings": (
         "How WooCommerce values map to the back office: payments, taxes, statuses, "
