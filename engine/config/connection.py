@@ -145,6 +145,8 @@ class SyncPreferences(Section):
     deactivated_to_draft: StrictBool = Field(True, examples=["true"])
     sync_images: StrictBool = Field(True, examples=["true"])
     sync_gtin: StrictBool = Field(True, examples=["true"])
+    # the global attribute the brand (or manufacturer) goes to; "" writes none
+    brand_attribute: str = Field("", examples=['"Brand"'])
     price_includes_tax: StrictBool = Field(True, examples=["true"])
     dry_run: StrictBool = Field(False, examples=["false"])
     # which description the back office's text fills, and the field groups written on

@@ -65,6 +65,7 @@ def preferences(config: ConnectionConfig) -> CatalogPreferences:
         deactivated_to_draft=sync.deactivated_to_draft,
         sync_images=sync.sync_images,
         sync_gtin=sync.sync_gtin,
+        brand_attribute=sync.brand_attribute,
         description_mode=sync.description_mode,
         create_fields=frozenset(sync.create_fields),
         update_fields=frozenset(sync.update_fields),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from engine.backends.base import Capability
 from engine.model import Product
 from engine.store.mappings import MappingKind
+from engine.sync.brand_attribute import brand_attribute_id
 from engine.sync.catalog_writer import GTIN, IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.context import SyncContext
@@ -67,7 +68,7 @@ class CatalogSync:
     ) -> CatalogReport:
         diff = CatalogDiff(limit=None if dry_run else REAL_RUN_LISTED)
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
-            prefs = await self._preferences()
+            prefs = await self._preferences(dry_run)
             await refuse_unmapped_tax_codes(self.ctx.backend, prefs.tax_classes)
             view = ShopView(run, prefs, build_index=full)
             try:
@@ -117,13 +118,15 @@ class CatalogSync:
                     chosen.append(entry.key)
         return await self.run(skus=list(dict.fromkeys(chosen)))
 
-    async def _preferences(self) -> CatalogPreferences:
+    async def _preferences(self, dry_run: bool = False) -> CatalogPreferences:
         """The configured preferences plus the admin's tax-class mapping from the store."""
         mapped = await self.ctx.store.mappings.of_kind(
             MappingKind.TAX_CLASS, connection=self.ctx.connection
         )
         base = self.ctx.prefs
-        return replace(base, tax_classes={**base.tax_classes, **mapped})
+        brand_id = await brand_attribute_id(self.ctx.woo, base.brand_attribute, dry_run=dry_run)
+        tax_classes = {**base.tax_classes, **mapped}
+        return replace(base, tax_classes=tax_classes, brand_attribute_id=brand_id)
 
     async def _products(
         self, run: JobRun, writer: ProductWriter, skus: frozenset[str] | None, view: ShopView

@@ -52,6 +52,10 @@ class CatalogPreferences:
     # back-office tax code id -> WooCommerce tax class slug ("" = standard);
     # "*" is the default for tax codes without their own entry
     tax_classes: Mapping[str, str] = field(default_factory=dict)
+    # the global attribute the brand (else the manufacturer) goes to ("": none), and
+    # its WooCommerce id, found or created once per run (engine.sync.brand_attribute)
+    brand_attribute: str = ""
+    brand_attribute_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ def catalog_fields(
         fields.update(_variable(product))
     elif product.price is not None:
         fields["regular_price"] = _price(product.price.amount, prefs.price_decimals)
+    brand = _brand(product, prefs)
+    if brand is not None:
+        fields["attributes"] = [*fields.get("attributes", ()), brand]
     if prefs.sync_descriptions:
         fields.update(description_fields(product, prefs.description_mode))
     if product.weight is not None:
@@ -120,6 +127,14 @@ def _variable(product: Product) -> Fields:
     from engine.sync.variations import variable_fields  # it builds on this module
 
     return variable_fields(product)
+
+
+def _brand(product: Product, prefs: CatalogPreferences) -> Fields | None:
+    """The brand as the one option of the shop's global brand attribute (a term)."""
+    name = clean_text(product.brand or product.manufacturer)
+    if not name or prefs.brand_attribute_id is None:
+        return None
+    return {"id": prefs.brand_attribute_id, "options": [name], "visible": True, "variation": False}
 
 
 def _tax_class(product: Product, prefs: CatalogPreferences) -> str | None:

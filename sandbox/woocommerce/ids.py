@@ -26,6 +26,7 @@ class IdSequences:
     meta: int = 1000
     order_item: int = 1
     tax_rate: int = 1
+    attribute: int = 1  # woocommerce_attribute_taxonomies
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def take(self, name: str) -> int:

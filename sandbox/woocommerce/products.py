@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from sandbox.woocommerce.attributes import global_attribute
 from sandbox.woocommerce.collection import Collection, IdView, Record
 from sandbox.woocommerce.errors import WooError
 from sandbox.woocommerce.product_fields import (
@@ -176,7 +177,7 @@ class ProductCollection(Collection):
         if "images" in body:
             rec["images"] = [self._image(image) for image in body["images"]]
         if "attributes" in body:
-            rec["attributes"] = [_attribute(i, a) for i, a in enumerate(body["attributes"])]
+            rec["attributes"] = _attributes(self.sb, body["attributes"])
         apply_shared_fields(self.sb, rec, body)
         self._apply_slug(rec, body)
 
@@ -240,11 +241,24 @@ class ProductCollection(Collection):
         self.sb.catalog_version += 1
 
 
+def _attributes(sb: Any, attrs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A global attribute (``id``) lends its name; an ``id`` naming none is dropped."""
+    kept = []
+    for position, attr in enumerate(attrs):
+        shared = global_attribute(sb, int(attr.get("id") or 0))
+        if attr.get("id") and shared is None:
+            continue
+        if shared is not None:
+            attr = {**attr, "name": shared["name"], "slug": f"pa_{shared['slug']}"}
+        kept.append(_attribute(position, attr))
+    return kept
+
+
 def _attribute(position: int, attr: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": attr.get("id", 0),
         "name": attr.get("name", ""),
-        "slug": sanitize_title(attr.get("name", "")),
+        "slug": attr.get("slug") or sanitize_title(attr.get("name", "")),
         "position": attr.get("position", position),
         "visible": attr.get("visible", False),
         "variation": attr.get("variation", False),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from starlette.routing import BaseRoute, Route
 
 from sandbox.woocommerce import handlers, store_routes
+from sandbox.woocommerce.attributes import AttributeCollection
 from sandbox.woocommerce.call import ApiCall, Reply
 from sandbox.woocommerce.categories import CategoryCollection
 from sandbox.woocommerce.collection import Collection
@@ -37,6 +38,7 @@ _EDIT = ["POST", "PUT", "PATCH"]
 _ALL = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 _COLLECTIONS: list[tuple[str, type[Collection], bool]] = [
     ("/products/categories", CategoryCollection, True),
+    ("/products/attributes", AttributeCollection, True),
     ("/products/{product_id:int}/variations", VariationCollection, True),
     ("/products", ProductCollection, True),
     ("/orders/{order_id:int}/refunds", RefundCollection, False),

@@ -99,6 +99,7 @@ class WooSandbox:
         self.order_notes: dict[int, list[dict[str, Any]]] = {}
         self.customers: dict[int, dict[str, Any]] = {}
         self.coupons: dict[int, dict[str, Any]] = {}
+        self.attributes: dict[int, dict[str, Any]] = {}  # global ones (pa_<slug>)
         self.webhooks: dict[int, dict[str, Any]] = {}
         self._counts: tuple[int, Counter[int]] = (-1, Counter())
 
