@@ -28,9 +28,8 @@ from engine.events import (
 )
 from engine.runtime.backfill import BackfillPlan, apply_backfill, plan_backfill
 from engine.runtime.connection import ConnectionRuntime, build_connection
-from engine.runtime.console_actions import ADMIN_JOB, seed_mappings
 from engine.runtime.doctor import CheckStatus, DoctorCheck, DoctorReport
-from engine.runtime.engine import JOBS, Engine
+from engine.runtime.engine import ADMIN_JOB, JOBS, Engine, seed_mappings
 from engine.runtime.event_jobs import event_jobs
 from engine.runtime.jobs import Job, register_job
 from engine.runtime.marker_file import MARKER_NAME

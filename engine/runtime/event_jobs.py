@@ -9,13 +9,13 @@ register a job appear too); the others are the engine's own writers.
 
 from __future__ import annotations
 
-from engine.runtime.console_actions import ADMIN_JOB
 from engine.runtime.jobs import JOBS
 
-__all__ = ["ORDER_WORKER_JOB", "WEBHOOKS_JOB", "event_jobs"]
+__all__ = ["ADMIN_JOB", "ORDER_WORKER_JOB", "WEBHOOKS_JOB", "event_jobs"]
 
 ORDER_WORKER_JOB = "orders"  # the outbox worker: bookings, holds, failures, voids
 WEBHOOKS_JOB = "webhooks"  # the receiver: deliveries refused or kept
+ADMIN_JOB = "admin"  # the admin's own actions (console and CLI), logged by the Engine
 
 
 def event_jobs() -> tuple[str, ...]:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from engine.errors import FailureKind
 from engine.events import Level, LogEvent
-from engine.runtime.console_actions import ADMIN_JOB
 from engine.runtime.engine import Engine
+from engine.runtime.event_jobs import ADMIN_JOB
 from engine.runtime.line_check import LineProblem, backoffice_title, check_order_lines
 from engine.store import OutboxEntry, OutboxState
 from engine.sync.orders import kind_of

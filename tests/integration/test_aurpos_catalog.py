@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import ConfigError
-from engine.runtime.admin import LINK_GROUPS
+from engine.runtime.engine import LINK_GROUPS
 from engine.store import MappingKind
 from engine.sync.catalog import CatalogSync
 from engine.sync.stock import StockSync

@@ -15,7 +15,7 @@ import sys
 from functools import partial
 
 from engine.runtime import Engine
-from engine.runtime.admin import WebhookSetup
+from engine.runtime.engine import WebhookSetup
 from tui.commands.session import EXIT_FAILED, EXIT_OK, Session, open_session, run_with_engine
 
 __all__ = ["run"]
