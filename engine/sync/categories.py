@@ -48,10 +48,11 @@ class CategorySync:
 
     async def sync(self) -> dict[str, int]:
         await self._load_links()
-        changed, cursor = await self._changes()
+        changed, cursor, whole = await self._changes()
         if not changed and not self.run.full:
             return self._ids
-        categories = changed if self.run.full else await self._read_all()
+        # read from no cursor (a full run, or the first one): that read was the whole tree
+        categories = changed if whole else await self._read_all()
         plan = plan_levels(categories)
         for category_id, reason in plan.orphans.items():
             await self.run.skip(_KIND, category_id, reason)
@@ -68,7 +69,9 @@ class CategorySync:
             self._links[link.backoffice_id] = link
             self._ids[link.backoffice_id] = link.woo_id
 
-    async def _changes(self) -> tuple[list[Category], str | None]:
+    async def _changes(self) -> tuple[list[Category], str | None, bool]:
+        """Categories changed since the cursor, the new cursor, and whether the read
+        was the whole tree (no cursor: a full run or the first run)."""
         since = None
         if not self.run.full:
             since = await self.ctx.store.cursors.value(
@@ -79,7 +82,7 @@ class CategorySync:
         async for page in self.ctx.backend.read_categories(since=since):
             items.extend(page.items)
             cursor = page.cursor or cursor
-        return items, cursor
+        return items, cursor, since is None
 
     async def _read_all(self) -> list[Category]:
         return [c async for page in self.ctx.backend.read_categories() for c in page.items]
