@@ -81,6 +81,7 @@ class Capability(StrEnum):
 
     PRODUCTS_READ = "products.read"
     PRODUCTS_WRITE = "products.write"
+    PRODUCTS_CREATE = "products.create"  # new shop products: matched by SKU, else created
     CATEGORIES_READ = "categories.read"
     CATEGORIES_WRITE = "categories.write"
     STOCK_READ = "stock.read"
@@ -172,6 +173,10 @@ class Backend(Protocol):
     #: Why the shop's variable products cannot go to this back office; the push
     #: sets each aside with it ("": they are left alone without a word).
     variable_products_refused: str
+
+    #: Why the shop's external products (links to another shop) cannot go to this back
+    #: office: set aside with it; None: pushed like plain products; "": left alone.
+    external_products_refused: str | None
 
     async def product_ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
         """SKU -> id of the back-office products (plain ones) holding these SKUs, to pair
@@ -335,6 +340,7 @@ class BackendBase:
         return ()
 
     variable_products_refused = ""
+    external_products_refused: str | None = ""
 
     async def product_ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
         return {}

@@ -74,14 +74,18 @@ class CatalogSync:
             try:
                 if not dry_run and await self._first_sync():
                     view.prefetch_stock()
+                pusher = None
                 if skus is None and self.ctx.directions.pushes(Entity.PRODUCTS):
-                    await ProductPush(run, diff).push()  # first: the shop's edits win a tie
+                    pusher = ProductPush(run, diff)
+                    await pusher.push()  # first: the shop's edits win a tie
                 category_ids: dict[str, int] = {}
                 if prefs.sync_categories and self._pulls_categories():
                     category_ids = await CategorySync(run, diff).sync()
                 writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
                 wanted = None if skus is None else frozenset(skus)
                 unknown = await self._products(run, writer, wanted, view)
+                if pusher is not None:  # last: what only the shop has, once the pull paired
+                    await pusher.create_new()
                 if skus is None and not dry_run and self.ctx.directions.pulls(Entity.COUPONS):
                     await sync_coupons(self.ctx, diff)  # the back office's vouchers, too
             finally:

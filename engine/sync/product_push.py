@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from engine.backends.base import Capability
 from engine.cursor import TimeCursor
 from engine.model import Money, Product
 from engine.store.links import Link
@@ -32,6 +33,7 @@ from engine.sync.echo import EchoMemory, changed_since
 from engine.sync.field_choice import description_names
 from engine.sync.fieldhash import decode, encode, fingerprint
 from engine.sync.jobrun import JobRun
+from engine.sync.product_creates import PUSHED, new_product_plan, shop_kind
 from engine.sync.product_writes import PRODUCT
 from engine.sync.shop_values import shop_name
 from engine.sync.variation_pairing import set_aside_variable
@@ -41,7 +43,6 @@ from engine.woo.client import woo_date
 __all__ = ["PUSH_CURSOR", "ProductPush", "product_from_woo"]
 
 PUSH_CURSOR = "push.products"
-PUSHED = "product in the back office"  # the diff's entity for a pushed edit
 # WooCommerce dates have whole seconds and its clock may differ from ours: the
 # cursor overlaps the last run, and the echo check makes a re-read cost nothing
 _OVERLAP = timedelta(minutes=2)
@@ -88,6 +89,7 @@ class ProductPush:
         self.echo = EchoMemory(self.ctx.store, self.ctx.connection, Entity.PRODUCTS)
         self.echoes = 0  # shop changes dropped as our own writes coming back
         self._currency = ""
+        self.new: list[dict[str, Any]] = []  # unlinked shop products, for create_new()
 
     async def push(self) -> None:
         """Every shop product modified since the cursor; the cursor moves at the end.
@@ -118,12 +120,31 @@ class ProductPush:
             plan = await self._plan(data)
             if plan is not None:
                 planned.append(plan)
+        await self._write(planned)
+
+    async def create_new(self) -> None:
+        """The shop products seen unlinked, still unlinked after the pull paired what it
+        could by SKU: created in the back office (see :mod:`engine.sync.product_creates`)."""
+        planned = []
+        for data in self.new:
+            woo_id, links = int(data["id"]), self.ctx.store.links
+            if await links.get_by_woo_id(PRODUCT, woo_id, connection=self.ctx.connection):
+                continue
+            plan = await new_product_plan(self, data, product_from_woo)
+            if plan is not None:
+                planned.append(plan)
+        self.new.clear()
+        await self._write(planned)
+
+    async def _write(self, planned: list[tuple[Product, Link, dict[str, Any]]]) -> None:
         if not planned or self.run.dry_run:
             return
         results = await self.ctx.backend.write_products([product for product, _, _ in planned])
         links: list[Link] = []
         for (product, link, wrote), result in zip(planned, results, strict=True):
-            if result.ok:
+            if result.ok and not link.backoffice_id and result.remote_id:
+                link = Link(PRODUCT, result.remote_id, link.woo_id, link.sku)  # created
+            if result.ok and link.backoffice_id:
                 self.run.totals.written += 1
                 links += await self._agreed(product, link, wrote)
             else:
@@ -133,7 +154,7 @@ class ProductPush:
 
     async def _plan(self, data: dict[str, Any]) -> tuple[Product, Link, dict[str, Any]] | None:
         """What to write for one shop product, or None (not ours, unchanged, or an echo)."""
-        kind = data.get("type", "simple")
+        kind = await shop_kind(self, data)
         if kind not in ("simple", "variable") or (kind == "simple" and not data.get("sku")):
             return None  # grouped/external products and SKU-less ones are not pushed
         link = await self.ctx.store.links.get_by_woo_id(
@@ -143,10 +164,12 @@ class ProductPush:
             if link is None:
                 await set_aside_variable(self.run, data)
             return None
-        if link is None:
-            return None  # pushing new shop products needs the back office's id rules
+        if link is None:  # a new shop product: created after the pull, where it can be
+            if Capability.PRODUCTS_CREATE in self.ctx.backend.capabilities:
+                self.new.append(data)
+            return None
         view = woo_view(data, self.ctx.prefs.price_decimals)
-        changed = changed_since(decode(link.hash), view, self._names())
+        changed = changed_since(decode(link.hash), view, self.names())
         if not changed:
             self.echoes += 1  # what we last wrote (or agreed): our own write came back
             self.run.totals.unchanged += 1
@@ -159,7 +182,7 @@ class ProductPush:
         )
         return product, link, changed
 
-    def _names(self) -> list[str]:
+    def names(self) -> list[str]:
         """The fields a push carries: the ones the pull manages and the shop may send."""
         prefs = self.ctx.prefs
         managed = description_names(prefs.description_mode)

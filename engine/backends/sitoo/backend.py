@@ -75,6 +75,7 @@ class SitooBackend(ApiBackend):
             Capability.PRICE_GROUPS,
             Capability.NOTIFICATIONS,
             Capability.PRODUCTS_WRITE,
+            Capability.PRODUCTS_CREATE,
             Capability.STOCK_WRITE,
             Capability.VOUCHERS,
             Capability.VOUCHERS_READ,
@@ -109,6 +110,13 @@ class SitooBackend(ApiBackend):
     def test_mode(self) -> bool:
         """Talking to the account's test side: the test-mode tools are allowed."""
         return self.settings.mode == "test"
+
+    @property
+    def external_products_refused(self) -> str | None:
+        """With ``exclude_external`` the shop's external products stay out, said so."""
+        if self.settings.exclude_external:
+            return "an external product, and exclude_external = true keeps those out of Sitoo"
+        return None
 
     @property
     def remaining_quota(self) -> int | None:

@@ -50,6 +50,7 @@ class SitooBackendSettings(Section):
     shipping_row: StrictBool = Field(True, examples=["true"])
     deliver_after_sync: StrictBool = Field(False, examples=["false"])
     force_instant_stock: StrictBool = Field(False, examples=["false"])
+    exclude_external: StrictBool = Field(False, examples=["true"])
     read_images: StrictBool = Field(False, examples=["true"])
     import_orders: Literal["off", "store2door", "all"] = Field("off", examples=['"store2door"'])
     store2door_status: str = Field("processing", examples=['"processing"'])
@@ -110,6 +111,7 @@ class SitooBackendSettings(Section):
             "deliver_after_sync": self.deliver_after_sync,
             "price_includes_tax": getattr(sync, "price_includes_tax", True),
             "force_instant_stock": self.force_instant_stock,
+            "exclude_external": self.exclude_external,
             "read_images": self.read_images,
             "import_orders": self.import_orders,
             "store2door_status": self.store2door_status,

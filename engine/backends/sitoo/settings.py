@@ -70,6 +70,7 @@ class SitooSettings:
     deliver_after_sync: bool = False
     price_includes_tax: bool = True
     force_instant_stock: bool = False
+    exclude_external: bool = False  # WooCommerce external products are not pushed
     read_images: bool = False  # one images.json read per product read
     import_orders: str = "off"  # off | store2door | all: Sitoo orders created in WooCommerce
     store2door_status: str = "processing"

@@ -26,9 +26,15 @@ from typing import Any
 from engine.backends.records import ItemResult
 from engine.backends.sitoo.api import SitooApi
 from engine.backends.sitoo.catalog import VIRTUAL
+from engine.backends.sitoo.creates import post_new, split_known
 from engine.model import Product, StockLevel
 
 __all__ = ["ProductWriter", "StockWriter", "sku_problem"]
+
+
+def _refused(product: Product, reason: str) -> ItemResult:
+    return ItemResult(product.sku, False, message=reason)
+
 
 _SKU = re.compile(r"[A-Za-z0-9_+\-/]{1,100}")
 _FIELDS = {"name": "title", "description": "description", "short_description": "descriptionshort"}
@@ -50,7 +56,8 @@ def _money(value: Decimal) -> str:
 
 
 class ProductWriter:
-    """Updates linked products (the fields named in ``Product.changed``)."""
+    """Updates linked products (the fields named in ``Product.changed``); a product
+    without an id is a new shop product (see :mod:`.creates`)."""
 
     def __init__(self, api: SitooApi) -> None:
         self._api = api
@@ -74,6 +81,19 @@ class ProductWriter:
         return _money(amount)
 
     async def write(self, products: Sequence[Product]) -> list[ItemResult]:
+        new = [p for p in products if not p.id and not sku_problem(p.sku)]
+        rows = await self._rows([p.sku for p in new]) if new else {}
+        known, created = split_known(new, rows)  # a SKU Sitoo holds is updated, not created
+        by_id = {r.ref: r for r in await self._update([*(p for p in products if p.id), *known])}
+        by_sku = {p.sku: by_id[p.id] for p in known} | await post_new(self._api, created)
+        return [
+            by_id[p.id] if p.id else by_sku.get(p.sku) or _refused(p, sku_problem(p.sku) or "")
+            for p in products
+        ]
+
+    async def _update(self, products: Sequence[Product]) -> list[ItemResult]:
+        if not products:
+            return []
         results: dict[str, ItemResult] = {}
         fine = []
         for product in products:
