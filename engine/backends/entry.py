@@ -42,6 +42,8 @@ class Pick(StrEnum):
     WAREHOUSE = "warehouse"
     PRICE_GROUP = "price_group"
     PAYMENT_METHOD = "payment_method"
+    # any other list: the values the adapter reports for the key (Backend.setting_options)
+    REPORTED = "reported"
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from engine.backends import BackendEntry, Capability, Page, Pick, backend_entry
+from engine.backends.entry import SetupField
 from engine.errors import TillsyncError
 from engine.model import LocationKind
 from engine.runtime.engine import Engine
@@ -101,6 +102,8 @@ class _Sides:
     woo_tax_classes: list[dict[str, Any]]
     woo_gateways: list[dict[str, Any]]
     errors: tuple[str, ...]
+    # setting key -> (value, label) the back office reports for it (Pick.REPORTED)
+    reported: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 async def _read_sides(engine: Engine, connection: str) -> _Sides:
@@ -199,8 +202,12 @@ _PLACE_KINDS = {
 }
 
 
-def _offered(sides: _Sides, pick: Pick) -> tuple[Choice, ...]:
-    """What the back office offers for a picked setting (selectable places, active groups)."""
+def _offered(sides: _Sides, setting: SetupField) -> tuple[Choice, ...]:
+    """What the back office offers for a picked setting (selectable places, active groups,
+    the values it reports for the key)."""
+    pick = setting.pick
+    if pick is Pick.REPORTED:
+        return tuple(Choice(v, label) for v, label in sides.reported.get(setting.key, ()))
     if pick is Pick.PRICE_GROUP:
         return tuple(Choice(g.id, g.name) for g in sides.price_groups if g.active)
     if pick is Pick.PAYMENT_METHOD:
@@ -220,22 +227,37 @@ def _config_section(
     against what the back office offers (a wrong id is what holds every order).
     Which settings are places is the back office's entry's word (its picked fields)."""
     rows = tuple(
-        MappingRow(
-            f.key,
-            f.place_label or f.label,
-            _offered(sides, f.pick),
-            getattr(settings, f.key, None),
-        )
+        MappingRow(f.key, f.place_label or f.label, _offered(sides, f), _current(settings, f.key))
         for f in entry.picked_fields
         if f.pick is not None
     )
+    defaults = any(f.pick is Pick.REPORTED for f in entry.picked_fields)
     return MappingSection(
         MappingKind.LOCATION,
-        "Locations",
+        "Locations and defaults" if defaults else "Locations",
         f"Saved to config.toml: [connections.{connection}.backend] (reopen to apply)",
         tuple(r for r in rows if r.options or r.current),
         saved_to="config",
     )
+
+
+def _current(settings: Any, key: str) -> str | None:
+    """The configured value as the options name it (an id may be a number in TOML)."""
+    value = getattr(settings, key, None)
+    return None if value is None else str(value)
+
+
+async def _with_reported(
+    engine: Engine, connection: str, entry: BackendEntry, sides: _Sides
+) -> _Sides:
+    """The values the back office reports for each ``Pick.REPORTED`` setting of its entry."""
+    backend, errors = engine.connection(connection).backend, list(sides.errors)
+    reported = {
+        f.key: tuple(await _read(f"values for {f.key}", backend.setting_options(f.key), errors))
+        for f in entry.picked_fields
+        if f.pick is Pick.REPORTED
+    }
+    return replace(sides, reported=reported, errors=tuple(errors))
 
 
 async def _defaults_section(
@@ -277,6 +299,7 @@ async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSect
     saved = await engine.store.mappings.export_all(connection=connection)
     settings = engine.config.connections[connection].backend
     entry = backend_entry(settings.type)
+    sides = await _with_reported(engine, connection, entry, sides)
     books = Capability.SALES_CREATE in engine.connection(connection).backend.capabilities
     sections = (
         _tax_section(sides, saved[MappingKind.TAX_CLASS], entry.vocabulary.tax),

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sandbox.nexopos.state import NexoSandbox, now_text
-from sandbox.nexopos.wire import body_of, error_500, forbidden, json_response, success
+from sandbox.nexopos.wire import body_of, error_500, forbidden, json_response, paginate, success
 
 __all__ = ["customer_routes"]
 
@@ -102,8 +102,23 @@ async def update(sb: NexoSandbox, request: Request) -> Response:
     return success("The customer has been edited.", {"customer": _public(customer)})
 
 
+async def crud_users(sb: NexoSandbox, request: Request) -> Response:
+    """``ns.users``: every user (staff and customers) through the CRUD paginator [I: the
+    namespace and its columns are not in the reference's observed answers]."""
+    with sb.lock:
+        rows = sorted(sb.users.values(), key=lambda u: u["id"])
+        page = paginate([_user_row(u) for u in rows], request)
+    return json_response(page)
+
+
+def _user_row(user: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "username", "email", "first_name", "last_name", "group_id")
+    return {k: user.get(k) for k in keys} | {"active": True, "$id": user["id"], "$actions": []}
+
+
 def customer_routes() -> list[tuple[str, Any, str, str | None]]:
     return [
+        ("/crud/ns.users", crud_users, "GET", "nexopos.read.users"),
         ("/customers", list_customers, "GET", "nexopos.read.customers"),
         ("/customers", create, "POST", "nexopos.create.customers"),
         ("/customers/search", search, "POST", "nexopos.read.customers"),

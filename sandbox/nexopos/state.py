@@ -39,6 +39,7 @@ ALL_PERMISSIONS = frozenset(
         "nexopos.create.customers",
         "nexopos.update.customers",
         "nexopos.read.customers-groups",
+        "nexopos.read.users",
     }
 )
 

@@ -102,6 +102,10 @@ class NexoposBackend(ApiBackend):
     async def setting_choices(self, key: str) -> str:
         return await check.setting_choices(self._api, key)
 
+    async def setting_options(self, key: str) -> tuple[tuple[str, str], ...]:
+        """What NexoPOS reports for a default (categories, units, groups, users, …)."""
+        return await check.setting_options(self._api, key)
+
     async def product_ids_by_sku(self, skus: Sequence[str]) -> dict[str, str]:
         """Plain NexoPOS products holding a shop variation's SKU (see :mod:`.pairing`)."""
         return await pairing.product_ids_by_sku(self._api, skus)

@@ -24,6 +24,7 @@ __all__ = [
     "missing_settings",
     "needed_permissions",
     "setting_choices",
+    "setting_options",
 ]
 
 # setting -> (NexoPOS list to choose from, id field, label field, what it is for)
@@ -35,6 +36,8 @@ DEFAULTS = {
     "customer_group_id": ("customers-groups", "id", "name", "new customers from WooCommerce"),
     "default_customer_id": ("customers", "id", "email", "orders without an e-mail"),
     "unit_id": ("units", "id", "name", "the unit whose price and stock are published"),
+    # staff only: users without a customer group [I: the CRUD namespace ns.users]
+    "user_id": ("crud/ns.users", "id", "username", "the author of web orders"),
 }
 _READS = ("nexopos.read.products", "nexopos.read.categories", "nexopos.read.products-units",
           "nexopos.read.taxes")  # fmt: skip
@@ -81,21 +84,37 @@ async def _version(api: NexoApi) -> CheckItem:
     return CheckItem("version", True, f"NexoPOS {SUPPORTED_MAJOR}.x API (tested with 6.2.1).")
 
 
-async def setting_choices(api: NexoApi, key: str) -> str:
+async def _rows(api: NexoApi, key: str) -> list[dict]:
+    """The rows NexoPOS reports for a setting: a plain list, or a CRUD page's data."""
+    path, *_ = DEFAULTS[key]
+    body = await api.get(path, {"per_page": 1000} if path.startswith("crud/") else None)
+    rows = body.get("data") if isinstance(body, dict) else body
+    if key == "user_id":
+        rows = [r for r in rows or [] if r.get("group_id") in (None, "", 0)]
+    return [r for r in rows or [] if isinstance(r, dict)]
+
+
+async def setting_options(api: NexoApi, key: str) -> tuple[tuple[str, str], ...]:
+    """(id, "id label") of every value NexoPOS reports for ``key`` (the mappings view)."""
     if key not in DEFAULTS:
-        return ""
-    path, id_field, label, _ = DEFAULTS[key]
-    rows = await api.get(path)
-    return ", ".join(f"{r[id_field]} {r.get(label) or ''}".strip() for r in rows or [])
+        return ()
+    _, id_field, label, _ = DEFAULTS[key]
+    return tuple(
+        (str(r[id_field]), f"{r[id_field]} {r.get(label) or ''}".strip())
+        for r in await _rows(api, key)
+    )
+
+
+async def setting_choices(api: NexoApi, key: str) -> str:
+    return ", ".join(label for _, label in await setting_options(api, key))
 
 
 async def _default(api: NexoApi, key: str) -> CheckItem | None:
     value = getattr(api.settings, key)
     if value is None:
         return None
-    path, id_field, _, purpose = DEFAULTS[key]
-    rows = await api.get(path)
-    if any(str(r.get(id_field)) == str(value) for r in rows or []):
+    _, id_field, _, purpose = DEFAULTS[key]
+    if any(str(r.get(id_field)) == str(value) for r in await _rows(api, key)):
         return CheckItem(key, True, f"{value} exists ({purpose}).")
     choices = await setting_choices(api, key)
     return CheckItem(key, False, f"NexoPOS has no {value} for {key}; choose one of: {choices}")

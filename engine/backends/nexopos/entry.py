@@ -14,6 +14,24 @@ from engine.backends.nexopos.config import NexoposBackendSettings
 
 __all__ = ["ENTRY"]
 
+
+def _reported(key: str, label: str) -> SetupField:
+    """A default picked in the mappings view from what NexoPOS reports (not asked by the
+    wizard: doctor names the values while it is unset)."""
+    return SetupField(key, label, pick=Pick.REPORTED, required=False, place_label=label)
+
+
+DEFAULTS = (
+    _reported("unit_id", "Published unit (price and stock)"),
+    _reported("default_category_id", "Category of products without one"),
+    _reported("default_unit_group_id", "Unit group of new products"),
+    _reported("default_unit_id", "Unit of new products"),
+    _reported("default_tax_group_id", "Tax group of new products"),
+    _reported("user_id", "Author of web orders (user)"),
+    _reported("customer_group_id", "Group of new customers"),
+    _reported("default_customer_id", "Customer of orders without an e-mail"),
+)
+
 SETUP_FIELDS = (
     SetupField("base_url", "NexoPOS URL", "the address you open NexoPOS at"),
     SetupField("token", "NexoPOS access token", "Profile → Tokens → create one", secret=True),
@@ -31,6 +49,7 @@ SETUP_FIELDS = (
         required=False,
         place_label="Fallback payment type",
     ),
+    *DEFAULTS,
 )
 
 ENTRY = BackendEntry(
