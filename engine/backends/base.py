@@ -259,6 +259,12 @@ class Backend(Protocol):
 
     async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]: ...
 
+    async def write_categories(self, categories: Sequence[Category]) -> list[ItemResult]:
+        """The shop's categories, parents first (``parent_id``: the back office's id); an
+        empty ``id`` is matched by name under the parent before it is created; one result
+        per category, ``remote_id`` the back office's id."""
+        ...
+
     async def write_vouchers(self, coupons: Sequence[Coupon]) -> list[ItemResult]:
         """Coupons as the back office's vouchers, matched by code (never a second voucher
         for a code it already has); one result per coupon, ``remote_id`` the voucher's."""
@@ -417,6 +423,9 @@ class BackendBase:
 
     async def write_stock(self, levels: Sequence[StockLevel]) -> list[ItemResult]:
         raise self._unsupported(Capability.STOCK_WRITE)
+
+    async def write_categories(self, categories: Sequence[Category]) -> list[ItemResult]:
+        raise self._unsupported(Capability.CATEGORIES_WRITE)
 
     async def write_vouchers(self, coupons: Sequence[Coupon]) -> list[ItemResult]:
         raise self._unsupported(Capability.VOUCHERS)

@@ -20,6 +20,7 @@ from engine.store.mappings import MappingKind
 from engine.sync.brand_attribute import brand_attribute_id
 from engine.sync.catalog_writer import GTIN, IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
+from engine.sync.category_push import CategoryPush
 from engine.sync.context import SyncContext
 from engine.sync.coupon_pull import sync_coupons
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
@@ -78,6 +79,8 @@ class CatalogSync:
                 if skus is None and self.ctx.directions.pushes(Entity.PRODUCTS):
                     pusher = ProductPush(run, diff)
                     await pusher.push()  # first: the shop's edits win a tie
+                if skus is None and self.ctx.directions.pushes(Entity.CATEGORIES):
+                    await CategoryPush(run, diff).push()  # the shop's tree, before the pull
                 category_ids: dict[str, int] = {}
                 if prefs.sync_categories and self._pulls_categories():
                     category_ids = await CategorySync(run, diff).sync()

@@ -56,13 +56,12 @@ class Side(StrEnum):
 PUSHABLE_PRODUCT_FIELDS = ("name", "regular_price", "description", "short_description", "weight")
 
 # What each way needs the back office to be able to do; None: tillsync has
-# no job for it yet (customers come from WooCommerce only; categories from
-# the back office only).
+# no job for it yet (customers come from WooCommerce only).
 _NEEDS: dict[tuple[Entity, Direction], Capability | None] = {
     (Entity.PRODUCTS, Direction.PULL): Capability.PRODUCTS_READ,
     (Entity.PRODUCTS, Direction.PUSH): Capability.PRODUCTS_WRITE,
     (Entity.CATEGORIES, Direction.PULL): Capability.CATEGORIES_READ,
-    (Entity.CATEGORIES, Direction.PUSH): None,
+    (Entity.CATEGORIES, Direction.PUSH): Capability.CATEGORIES_WRITE,
     (Entity.STOCK, Direction.PULL): Capability.STOCK_READ,
     (Entity.STOCK, Direction.PUSH): Capability.STOCK_WRITE,
     (Entity.CUSTOMERS, Direction.PULL): None,

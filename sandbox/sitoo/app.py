@@ -13,6 +13,7 @@ from starlette.routing import Mount
 from sandbox.sitoo.account import DEFAULT_ACCOUNT_ID, DEFAULT_PASSWORD, SitooSandbox
 from sandbox.sitoo.gate import Gate
 from sandbox.sitoo.routes_catalog import catalog_routes
+from sandbox.sitoo.routes_categories import category_routes
 from sandbox.sitoo.routes_orders import order_routes
 from sandbox.sitoo.routes_stock import stock_routes
 from sandbox.sitoo.seed import seed
@@ -26,7 +27,12 @@ def create_app(sb: SitooSandbox) -> Starlette:
     gate = Gate(sb)
     routes = [
         gate.route(path, handler, method)
-        for path, handler, method in (*catalog_routes(), *stock_routes(), *order_routes())
+        for path, handler, method in (
+            *catalog_routes(),
+            *category_routes(),
+            *stock_routes(),
+            *order_routes(),
+        )
     ]
     return Starlette(routes=[Mount(f"{API_BASE}/{{accountid}}", routes=routes)])
 

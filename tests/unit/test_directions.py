@@ -41,8 +41,13 @@ def test_both_ways_needs_both_capabilities() -> None:
 def test_ways_tillsync_has_no_job_for_are_refused_whatever_the_back_office() -> None:
     (problem,) = direction_problems(Directions(customers=Direction.PULL), frozenset(Capability))
     assert problem == "customers = 'pull': tillsync cannot pull them"
-    (problem,) = direction_problems(Directions(categories=Direction.PUSH), frozenset(Capability))
-    assert problem == "categories = 'push': tillsync cannot push them"
+
+
+def test_categories_go_to_a_back_office_that_writes_them() -> None:
+    push = Directions(categories=Direction.PUSH)
+    assert direction_problems(push, frozenset({Capability.CATEGORIES_WRITE})) == ()
+    (problem,) = direction_problems(push, frozenset({Capability.CATEGORIES_READ}))
+    assert problem == "categories = 'push': the back office does not support categories.write"
 
 
 def test_an_owned_field_flows_only_from_its_owner() -> None:

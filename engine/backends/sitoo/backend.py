@@ -29,6 +29,7 @@ from engine.backends.ledger import LedgerSale
 from engine.backends.records import BackofficeEvent, MissingSetting
 from engine.backends.sitoo import catalog, check
 from engine.backends.sitoo.api import SitooApi
+from engine.backends.sitoo.categories import write_categories
 from engine.backends.sitoo.events import parse_events
 from engine.backends.sitoo.fix_sku import FixSku
 from engine.backends.sitoo.order_wire import is_click_and_collect
@@ -66,6 +67,7 @@ class SitooBackend(ApiBackend):
         {
             Capability.PRODUCTS_READ,
             Capability.CATEGORIES_READ,
+            Capability.CATEGORIES_WRITE,
             Capability.STOCK_READ,
             Capability.STOCK_READ_CHANGES_SINCE,
             Capability.SALES_CREATE,
@@ -234,6 +236,10 @@ class SitooBackend(ApiBackend):
     async def write_vouchers(self, coupons: Sequence[Coupon]) -> list[ItemResult]:
         """Shop coupons as Sitoo vouchers, matched by code; see :mod:`.vouchers`."""
         return await VoucherWriter(self._api).write(coupons) if coupons else []
+
+    async def write_categories(self, categories: Sequence[Category]) -> list[ItemResult]:
+        """The shop's categories, parents first; see :mod:`.categories`."""
+        return await write_categories(self._api, categories) if categories else []
 
     def read_vouchers(self) -> AsyncIterator[Page[Coupon]]:
         """The site's vouchers as coupons (``coupons = "pull"``); see :mod:`.vouchers`."""
