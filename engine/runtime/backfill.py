@@ -19,9 +19,9 @@ from engine.errors import ConfigError
 from engine.runtime.connection import ConnectionRuntime
 from engine.store import OutboxState
 from engine.store.timestamps import to_text
-from engine.sync.orders.known_receipts import receipt_in_woo
 from engine.sync.orders.poll import ORDERS_CURSOR
 from engine.sync.orders.start_point import BEFORE_START, StartPoint, created_at
+from engine.sync.orders.writeback import receipt_in_woo
 
 __all__ = ["BackfillPlan", "apply_backfill", "plan_backfill"]
 

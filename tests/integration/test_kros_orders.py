@@ -19,7 +19,7 @@ from engine.events import LogEvent
 from engine.store import OutboxState
 from engine.sync.orders import OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
-from engine.sync.orders.known_receipts import receipt_in_woo
+from engine.sync.orders.writeback import receipt_in_woo
 from sandbox.kros import SIGNATURE_HEADER, sign
 
 from .kros_harness import KrosWorld, kros_sandboxes, kros_world

@@ -18,7 +18,7 @@ from engine.backends.base import IdempotencyKey, SaleRef
 from engine.store import OutboxState
 from engine.sync.orders import OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
-from engine.sync.orders.known_receipts import receipt_in_woo
+from engine.sync.orders.writeback import receipt_in_woo
 
 from .orders_harness import FAST_BACKOFF, World, order_world, sandboxes
 from .test_orders_booking import arrived

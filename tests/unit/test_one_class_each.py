@@ -28,6 +28,7 @@ GONE = [
     "engine.runtime.admin",
     "engine.runtime.console_actions",
     "engine.sync.orders.escalation",
+    "engine.sync.orders.known_receipts",
 ]
 
 

@@ -23,11 +23,16 @@ from engine.sync.context import SyncContext
 from engine.sync.orders.confirmations import Confirmations
 from engine.sync.orders.holds import BookingCheck, HoldKind, HoldReason, Prepared
 from engine.sync.orders.intake import NOT_BOOKED
-from engine.sync.orders.known_receipts import booked_under_legacy_key, receipt_in_woo
 from engine.sync.orders.mapping import OrderDataError, booking_fingerprint, order_from_woo
 from engine.sync.orders.rules import OrderRules, sale_key
 from engine.sync.orders.voids import ORDER_LINK, link_for
-from engine.sync.orders.writeback import Receipt, ReceiptWriteBack, payment_label
+from engine.sync.orders.writeback import (
+    Receipt,
+    ReceiptWriteBack,
+    booked_under_legacy_key,
+    payment_label,
+    receipt_in_woo,
+)
 
 __all__ = ["Booking", "BookingOutcome"]
 

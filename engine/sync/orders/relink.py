@@ -25,7 +25,6 @@ from engine.store import Link, OrderSource, OutboxEntry, OutboxState
 from engine.store.timestamps import to_text
 from engine.sync.context import SyncContext
 from engine.sync.orders.intake import OrderIntake, payload_text
-from engine.sync.orders.known_receipts import booked_under_legacy_key, receipt_in_woo
 from engine.sync.orders.mapping import (
     OrderDataError,
     booking_fingerprint,
@@ -35,7 +34,7 @@ from engine.sync.orders.mapping import (
 from engine.sync.orders.poll import ORDERS_CURSOR
 from engine.sync.orders.rules import sale_key
 from engine.sync.orders.voids import ORDER_LINK
-from engine.sync.orders.writeback import ReceiptWriteBack
+from engine.sync.orders.writeback import ReceiptWriteBack, booked_under_legacy_key, receipt_in_woo
 
 __all__ = ["RelinkReport", "relink_orders"]
 
