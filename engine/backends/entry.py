@@ -23,10 +23,12 @@ from typing import Any, Protocol, TypedDict
 from pydantic import BaseModel
 
 from engine.backends.base import Backend, Capability
+from engine.backends.config_mapping import ConfigMapping
 
 __all__ = [
     "BackendEntry",
     "BackendSettingsModel",
+    "ConfigMapping",
     "MappingVocabulary",
     "Pick",
     "SetupField",
@@ -114,6 +116,9 @@ class BackendEntry:
     # a short word the console's title bar shows beside a connection of this back office,
     # from its settings section (e.g. which account, test or live, it talks to); None: none
     badge: Callable[[Any], str | None] | None = None
+    # mappings kept in the back office's own settings section (a table of source -> target),
+    # shown and edited in the Mappings screen and saved to config.toml
+    config_mappings: tuple[ConfigMapping, ...] = ()
 
     def supports(self, capability: Capability) -> bool:
         return capability in self.capabilities

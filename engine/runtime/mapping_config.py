@@ -1,4 +1,6 @@
-"""Mappings that live in config.toml: order statuses and back-office places.
+"""Mappings that live in config.toml: order statuses, back-office places, and the
+mappings a back office keeps in its own settings section (its entry's
+``config_mappings``: a table of source → target under one key).
 
 WHY a module: the Mappings screen edits them beside the store's mappings
 (taxes, payments, defaults) and saves them with the same key, but they are
@@ -22,9 +24,13 @@ Edit = tuple[str, str, Any]
 
 
 def config_mapping_edits(
-    connection: str, kind: MappingKind, values: Mapping[str, str | None]
+    connection: str, kind: MappingKind, values: Mapping[str, str | None], key: str = ""
 ) -> list[Edit]:
-    """The (table, key, value) edits that save one config-backed section's rows."""
+    """The (table, key, value) edits that save one config-backed section's rows;
+    ``key``: the back office's own mapping of that settings key (a whole table)."""
+    if key:
+        mapped = {source: target for source, target in values.items() if target}
+        return [(f"connections.{connection}.backend", key, mapped)]
     if kind is MappingKind.ORDER_STATUS:
         return _status_edits(connection, values)
     if kind is MappingKind.LOCATION:

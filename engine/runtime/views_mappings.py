@@ -20,7 +20,7 @@ from engine.errors import TillsyncError
 from engine.model import LocationKind
 from engine.runtime.engine import Engine
 from engine.store.mappings import MappingKind
-from engine.sync.orders.holds import FALLBACK_PRODUCT
+from engine.sync.orders.booking import FALLBACK_PRODUCT
 
 __all__ = ["Choice", "MappingRow", "MappingSection", "mapping_sections"]
 
@@ -61,11 +61,17 @@ class MappingSection:
     editable: bool = True  # False: shown for checking only
     error: str = ""  # a side could not be read: the rows may be incomplete
     saved_to: str = "store"  # "store": the mappings table; "config": keys in config.toml
+    key: str = ""  # a back office's own mapping (BackendEntry.config_mappings): its settings key
+
+    @property
+    def name(self) -> str:
+        """Unique among the sections (the screen's tab): the settings key, else the kind."""
+        return self.key or self.kind.value
 
     def problems(self, values: Mapping[str, str | None]) -> tuple[str, ...]:
         """What blocks saving ``values`` ({source: chosen target or None})."""
         found = []
-        if self.kind is MappingKind.ORDER_STATUS:
+        if self.kind is MappingKind.ORDER_STATUS and not self.key:
             booking = [s for s, action in values.items() if action == "book"]
             if len(booking) != 1:
                 found.append(f"Order statuses: exactly one status books (now {len(booking)})")
@@ -295,6 +301,8 @@ async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSect
     Payments and order statuses are offered only where the back office books
     orders (its capabilities decide, not its name).
     """
+    from engine.runtime.backend_mappings import backend_mapping_sections  # it builds on ours
+
     sides = await _read_sides(engine, connection)
     saved = await engine.store.mappings.export_all(connection=connection)
     settings = engine.config.connections[connection].backend
@@ -313,6 +321,7 @@ async def mapping_sections(engine: Engine, connection: str) -> tuple[MappingSect
             if books
             else ()
         ),
+        *backend_mapping_sections(entry.config_mappings, connection, settings),
         _config_section(sides, connection, settings, entry),
         *(
             (await _defaults_section(engine, connection, saved[MappingKind.DEFAULT]),)

@@ -5,7 +5,8 @@ opens, ``u`` reads them again).  Saving validates first and writes only the
 rows that changed; ``R`` then releases the orders that were held waiting for
 a mapping, so they are checked again.  Order statuses and locations are
 config.toml keys: saving writes them (checked together) and offers to reopen
-the engine so they take effect.
+the engine so they take effect; so is a mapping a back office keeps in its own
+settings section (declared in its entry: a sell status per order status, say).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ class MappingsScreen(ConsoleScreen):
         was = tabs.active  # a save or reload keeps the admin on the section they were in
         await tabs.clear_panes()
         for section in sections:
-            pane = TabPane(section.title, MappingEditor(section), id=f"pane-{section.kind}")
+            pane = TabPane(section.title, MappingEditor(section), id=f"pane-{section.name}")
             await tabs.add_pane(pane)
         if was and tabs.query(f"#{was}"):
             tabs.active = was
@@ -128,7 +129,7 @@ class MappingsScreen(ConsoleScreen):
         for editor in self.query(MappingEditor):
             source = editor.focused_source()
             if source is not None:
-                return (editor.section.kind, source)
+                return (editor.section.name, source)
         return None
 
     def _focus_row(self, pane: str, source: str) -> None:
@@ -143,7 +144,7 @@ class MappingsScreen(ConsoleScreen):
         return self.query_one(f"#{tabs.active} MappingEditor", MappingEditor)
 
     def action_section(self, step: int) -> None:
-        panes = [f"pane-{s.kind}" for s in self.sections]
+        panes = [f"pane-{s.name}" for s in self.sections]
         tabs = self.query_one(TabbedContent)
         if panes and tabs.active in panes:
             tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
@@ -177,7 +178,8 @@ class MappingsScreen(ConsoleScreen):
         try:
             if path is None:
                 raise ConfigError("this configuration has no file to save to")
-            edit_config_keys(path, config_mapping_edits(self.connection, section.kind, values))
+            edits = config_mapping_edits(self.connection, section.kind, values, section.key)
+            edit_config_keys(path, edits)
         except ConfigFileError as error:
             self.notify(format_config_error(error), title="Not saved", severity="error")
             return
@@ -192,7 +194,10 @@ class MappingsScreen(ConsoleScreen):
             "Reopen the engine now so they take effect? A running job finishes first.",
             confirm="Reopen now",
         )
-        self.app.push_screen(modal, lambda ok: self.console.action_reopen() if ok else None)
+        # the modal answers "" when confirmed (no reason asked), None when cancelled
+        self.app.push_screen(
+            modal, lambda ok: self.console.action_reopen() if ok is not None else None
+        )
 
     @work(exclusive=True, group="mappings-release")
     async def action_release(self) -> None:

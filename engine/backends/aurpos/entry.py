@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from engine.backends.aurpos.backend import AurposBackend, create_aurpos_backend
 from engine.backends.aurpos.config import AurposBackendSettings
+from engine.backends.aurpos.settings import DEFAULT_STATUS_MAP
 from engine.backends.entry import (
     BackendEntry,
+    ConfigMapping,
     MappingVocabulary,
     Pick,
     SetupField,
@@ -42,6 +44,18 @@ SETUP_FIELDS = (
     ),
 )
 
+# which WooCommerce order status makes the sell final (takes stock) and which a draft;
+# a line short of stock makes it a draft whatever this says (see sell_body)
+STATUS_MAP = ConfigMapping(
+    key="status_map",
+    title="Sell statuses",
+    help="The AurPOS sell each WooCommerce order status books: final (takes stock) or "
+    "draft (kept, takes none). A line short of stock makes a draft whatever this says.",
+    sources=tuple(DEFAULT_STATUS_MAP),
+    targets=(("final", "final sell"), ("draft", "draft")),
+    defaults=DEFAULT_STATUS_MAP,
+)
+
 ENTRY = BackendEntry(
     name="aurpos",
     title="AurPOS (Ultimate POS)",
@@ -54,6 +68,7 @@ ENTRY = BackendEntry(
         tax="AurPOS tax rate → WooCommerce tax class",
         payment="WooCommerce payment gateway → AurPOS payment method (cash, card, …)",
     ),
+    config_mappings=(STATUS_MAP,),
     demo="sandbox.aurpos.demo:AurposDemo",
     sandbox="sandbox.aurpos:serve_forever",
     rank=200,  # built on Ultimate POS facts, not on AurPOS's own: never the default
