@@ -177,6 +177,9 @@ class Product:
     # "description", "short_description", "weight"); the adapter updates only
     # those.  Empty: a complete record (a new product) - write all of it.
     changed: frozenset[str] = frozenset()
+    # A new shop product's stock (a complete record pushed for creation, when the shop
+    # manages its stock): the back office starts it there instead of at zero.
+    quantity: Decimal | None = None
     # Why the back office's record can't be published as it stands (a price
     # it can't read, an unknown VAT group), said by the adapter: the catalog
     # job sets the product aside with this reason and the rest goes on.

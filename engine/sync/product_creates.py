@@ -14,6 +14,8 @@ plain products, a reason sets each aside with it, "" leaves them alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from engine.backends.base import Capability
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["PUSHED", "new_product_plan", "shop_kind"]
 
 PUSHED = "product in the back office"  # the diff's entity for a pushed product
+CATEGORY_LINK = "category"  # engine.sync.categories' link: back-office <-> shop category
 
 
 async def shop_kind(push: ProductPush, data: dict[str, Any]) -> str:
@@ -58,7 +61,32 @@ async def new_product_plan(
     view = woo_view(data, push.ctx.prefs.price_decimals)
     wrote = {name: view[name] for name in push.names() if name in view}
     product = product_from_woo(data, "", await push.currency(), frozenset())
+    product = replace(
+        product, category_ids=await _category_ids(push, data), quantity=_quantity(data)
+    )
     woo_id = int(data["id"])
     changes = tuple(FieldChange(k, v) for k, v in wrote.items())
     push.diff.add(DiffEntry("create", PUSHED, product.sku, product.name, woo_id, changes))
     return product, Link(PRODUCT, "", woo_id, product.sku, None), wrote
+
+
+async def _category_ids(push: ProductPush, data: dict[str, Any]) -> tuple[str, ...]:
+    """The back-office ids of the shop product's categories that are linked (the
+    adapter decides what a product whose categories it lacks gets)."""
+    found = []
+    for category in data.get("categories") or []:
+        link = await push.ctx.store.links.get_by_woo_id(
+            CATEGORY_LINK, int(category["id"]), connection=push.ctx.connection
+        )
+        if link is not None:
+            found.append(link.backoffice_id)
+    return tuple(found)
+
+
+def _quantity(data: dict[str, Any]) -> Decimal | None:
+    if not data.get("manage_stock") or data.get("stock_quantity") in (None, ""):
+        return None
+    try:
+        return Decimal(str(data["stock_quantity"]))
+    except InvalidOperation:
+        return None

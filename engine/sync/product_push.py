@@ -146,6 +146,8 @@ class ProductPush:
                 link = Link(PRODUCT, result.remote_id, link.woo_id, link.sku)  # created
             if result.ok and link.backoffice_id:
                 self.run.totals.written += 1
+                if result.message:  # what the back office did differently (a default used)
+                    self.run.note(f"{product.sku or link.woo_id}: {result.message}")
                 links += await self._agreed(product, link, wrote)
             else:
                 reason = f"the back office refused the shop's edit: {result.message}"

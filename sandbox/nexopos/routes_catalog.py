@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sandbox.nexopos.product_create import adjust_stock, create_product
 from sandbox.nexopos.product_form import update_product
 from sandbox.nexopos.state import NexoSandbox
 from sandbox.nexopos.wire import error_500, json_response, model_missing, paginate
@@ -160,6 +161,8 @@ def catalog_routes() -> list[tuple[str, Any, str, str | None]]:
         ("/taxes/groups", _table("tax_groups"), "GET", "nexopos.read.taxes"),
         ("/customers-groups", _table("customer_groups"), "GET", "nexopos.read.customers-groups"),
         ("/products/{product}", update_product, "PUT", "nexopos.update.products"),
+        ("/products", create_product, "POST", "nexopos.create.products"),
+        ("/products/adjustments", adjust_stock, "POST", "nexopos.make.products-adjustments"),
         ("/crud/ns.products", crud_products, "GET", READ_PRODUCTS),
         ("/crud/ns.products-units", crud_unit_quantities, "GET", READ_PRODUCTS),
     ]

@@ -40,6 +40,7 @@ ALL_PERMISSIONS = frozenset(
         "nexopos.update.customers",
         "nexopos.read.customers-groups",
         "nexopos.read.users",
+        "nexopos.make.products-adjustments",
     }
 )
 

@@ -67,6 +67,7 @@ class NexoposBackend(ApiBackend):
             Capability.PRICE_GROUPS,
             Capability.CUSTOMERS_WRITE,
             Capability.PRODUCTS_WRITE,
+            Capability.PRODUCTS_CREATE,
             Capability.SALES_READ,
             Capability.SALES_LIST,
         }
@@ -163,7 +164,8 @@ class NexoposBackend(ApiBackend):
         return await self._orders.void(ref, key)
 
     async def write_products(self, products: Sequence[Product]) -> list[ItemResult]:
-        """The shop's edits of linked products (name, price, description), whole forms."""
+        """The shop's edits of linked products (name, price, description), whole forms;
+        new shop products matched by SKU, else created (see :mod:`.product_creates`)."""
         return await self._edits.write(products)
 
     async def write_customer(self, customer: Customer) -> str:

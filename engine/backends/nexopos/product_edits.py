@@ -20,6 +20,7 @@ from typing import Any
 from engine.backends.base import ItemResult
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.nexopos.catalog import pick_unit_row
+from engine.backends.nexopos.product_creates import create_product
 from engine.errors import TillsyncError
 from engine.model import Product
 
@@ -68,6 +69,9 @@ class ProductEdits:
     async def write(self, products: Sequence[Product]) -> list[ItemResult]:
         results = []
         for product in products:
+            if not product.id and not product.changed:  # a new shop product: a whole record
+                results.append(await create_product(self._api, product))
+                continue
             try:
                 await self._one(product)
             except TillsyncError as error:
