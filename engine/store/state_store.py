@@ -22,6 +22,7 @@ from engine.store.cursors import CursorTable
 from engine.store.database import Database, Synchronous
 from engine.store.errors import DamagedDatabaseError
 from engine.store.event_log import EventLog
+from engine.store.learned_rates import LearnedRates
 from engine.store.links import Links
 from engine.store.mappings import Mappings
 from engine.store.outbox import Outbox
@@ -70,6 +71,7 @@ class StateStore:
         self.events = EventLog(db, clock, keep=events_keep)
         self.mappings = Mappings(db, clock)
         self.settings = StoredSettings(db, clock)
+        self.rates = LearnedRates(self.settings)  # per host, learned from 429s
         self.schedule = ScheduleState(db, clock)
         #: True when this open created the schema: a new, emptied or deleted file.
         self.fresh = False

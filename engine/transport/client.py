@@ -22,6 +22,7 @@ from engine.errors import Capture, RemoteError
 from engine.transport.capture import capture_exchange
 from engine.transport.failure import ErrorParser, build_error
 from engine.transport.limiter import AdaptiveLimiter, Outcome
+from engine.transport.pacer import RatePacer
 from engine.transport.policy import (
     IDEMPOTENT_METHODS,
     Action,
@@ -30,6 +31,7 @@ from engine.transport.policy import (
     classify_exception,
     classify_response,
 )
+from engine.transport.rate_learner import Ticket
 from engine.transport.redaction import Redactor
 from engine.transport.stats import RequestStats
 from engine.transport.tls import shared_ssl_context
@@ -62,6 +64,7 @@ class RemoteClient:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         limiter: AdaptiveLimiter | None = None,
+        pacer: RatePacer | None = None,
         secrets: Iterable[str | None] = (),
         verify: bool | str | ssl.SSLContext = True,
         error_parser: ErrorParser | None = None,
@@ -73,6 +76,9 @@ class RemoteClient:
         self.system = system
         self.retry_policy = retry or RetryPolicy()
         self.limiter = limiter or AdaptiveLimiter()
+        #: Paces request starts to the host's learned rate; its 429s are the pacer's to
+        #: answer, so they leave the concurrency limit alone (None: 429 halves it).
+        self.pacer = pacer
         self.redactor = Redactor(secrets)
         self.stats = RequestStats()
         self.last_capture: Capture | None = None
@@ -146,11 +152,16 @@ class RemoteClient:
     async def _attempt(
         self, request: httpx.Request, *, expect_json: bool, idempotent: bool
     ) -> _Attempt:
-        """One exchange while holding a limiter slot; the verdict feeds the limiter."""
+        """One exchange while holding a limiter slot, at the pacer's turn; the verdict
+        feeds both."""
         slot = await self.limiter.acquire()
         try:
+            ticket = await self.pacer.turn() if self.pacer is not None else None
             attempt = await self._send(request, expect_json=expect_json, idempotent=idempotent)
-            slot.outcome = _limiter_outcome(attempt.verdict)
+            refused = attempt.response is not None and attempt.response.status_code == 429
+            if self.pacer is not None and ticket is not None:
+                _tell_pacer(self.pacer, ticket, attempt, refused)
+            slot.outcome = _limiter_outcome(attempt.verdict, paced=refused and ticket is not None)
             return attempt
         finally:
             self.limiter.release(slot)
@@ -216,7 +227,11 @@ class RemoteClient:
         return capture
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        try:
+            if self.pacer is not None:
+                await self.pacer.aclose()
+        finally:
+            await self._http.aclose()
 
     async def __aenter__(self) -> RemoteClient:
         return self
@@ -230,7 +245,17 @@ class RemoteClient:
         )
 
 
-def _limiter_outcome(verdict: Verdict) -> Outcome:
+def _tell_pacer(pacer: RatePacer, ticket: Ticket, attempt: _Attempt, refused: bool) -> None:
+    headers = attempt.response.headers if attempt.response is not None else {}
+    if refused:
+        pacer.refused(ticket, attempt.verdict.retry_after, headers)
+    elif attempt.verdict.action is Action.OK:
+        pacer.admitted(ticket, headers)
+
+
+def _limiter_outcome(verdict: Verdict, *, paced: bool = False) -> Outcome:
+    if paced:
+        return Outcome.NEUTRAL  # a rate refusal: the pacer slows down, concurrency is not the cause
     if verdict.throttled:
         return Outcome.THROTTLED
     if verdict.action is Action.OK:

@@ -30,7 +30,14 @@ from typing import Any
 import httpx
 
 from engine.errors import Capture
-from engine.transport import AdaptiveLimiter, RemoteClient, RequestStats, RetryPolicy
+from engine.transport import (
+    AdaptiveLimiter,
+    RateMemory,
+    RatePacer,
+    RemoteClient,
+    RequestStats,
+    RetryPolicy,
+)
 from engine.woo.auth import AuthMode, choose_auth
 from engine.woo.batch import BatchOp, BatchResult, run_batch
 from engine.woo.batch_size import BatchSizer
@@ -90,7 +97,10 @@ class WooClient:
         verify: bool | str = True,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rates: RateMemory | None = None,
     ) -> None:
+        """``rates`` remembers the request rate learned from this host's 429s
+        (the state database), so the next run starts paced instead of refused."""
         base = api_base(url)
         #: The store's URL as configured: idempotency keys and markers derive from it.
         self.store_url = url
@@ -106,6 +116,7 @@ class WooClient:
             timeout=timeout,
             retry=retry,
             limiter=limiter,
+            pacer=RatePacer(host=httpx.URL(base).netloc.decode(), memory=rates),
             secrets=(consumer_secret,),
             verify=verify,
             error_parser=parse_woo_error,

@@ -1,0 +1,36 @@
+"""Request rates learned from remote hosts' 429s, kept per host.
+
+WHY in the state database: a host behind a rate limiter (a WAF's token
+bucket) refuses the first requests of every run until the client has found
+its pace again; remembered, the next run starts paced and meets no 429.
+One settings row per host (``transport.rate:<host:port>``), not per
+connection: two connections to one shop share its limit.
+"""
+
+from __future__ import annotations
+
+import math
+
+from engine.store.settings import StoredSettings
+
+__all__ = ["LearnedRates"]
+
+_KEY = "transport.rate:"
+
+
+class LearnedRates:
+    """The :class:`~engine.transport.RateMemory` over the settings table."""
+
+    def __init__(self, settings: StoredSettings) -> None:
+        self._settings = settings
+
+    async def load(self, host: str) -> float | None:
+        """Requests per second last learned for ``host``; None if never (or unreadable)."""
+        value = await self._settings.get(_KEY + host)
+        rate = value.get("requests_per_second") if isinstance(value, dict) else None
+        if not isinstance(rate, int | float) or not math.isfinite(rate) or rate <= 0:
+            return None
+        return float(rate)
+
+    async def save(self, host: str, rate: float) -> None:
+        await self._settings.set(_KEY + host, {"requests_per_second": round(rate, 4)})
