@@ -25,8 +25,19 @@ from engine.sync.directions import Directions, direction_problems
 from engine.sync.orders import OrderIntake, OrderPoll, OrderWatch, OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
 from engine.sync.orders.order_extras import OrderMetaKeys
-from engine.sync.orders.webhook_setup import CUSTOMER_PUSH_TOPICS, PUSH_TOPICS, WEBHOOK_TOPICS
-from engine.sync.push_hints import pushes_anything, pushes_customers
+from engine.sync.orders.webhook_setup import (
+    COUPON_PUSH_TOPICS,
+    CUSTOMER_PUSH_TOPICS,
+    NEW_PRODUCT_TOPICS,
+    PUSH_TOPICS,
+    WEBHOOK_TOPICS,
+)
+from engine.sync.push_hints import (
+    creates_products,
+    pushes_anything,
+    pushes_coupons,
+    pushes_customers,
+)
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import AuthMode, WooClient
@@ -124,6 +135,10 @@ class ConnectionRuntime:
             topics = (*topics, *(t for t in PUSH_TOPICS if t not in WEBHOOK_TOPICS))
         if pushes_customers(self.ctx):
             topics = (*topics, *CUSTOMER_PUSH_TOPICS)
+        if creates_products(self.ctx):  # a new shop product is created there at once
+            topics = (*topics, *NEW_PRODUCT_TOPICS)
+        if pushes_coupons(self.ctx):
+            topics = (*topics, *COUPON_PUSH_TOPICS)
         return topics
 
     @property

@@ -33,7 +33,7 @@ from engine.notify import AlertSink, EmailAlerts, LogAlerts
 from engine.runtime.connection import ConnectionRuntime
 from engine.runtime.jobs import missing_settings_for
 from engine.sync.orders import IntakeRouter, install_webhooks
-from engine.sync.push_hints import PushHints, pushes_anything, pushes_customers
+from engine.sync.push_hints import PushHints, pushes_anything, pushes_coupons, pushes_customers
 from engine.webhooks import (
     BackofficeEndpoint,
     BackofficeHooks,
@@ -111,7 +111,7 @@ def push_hints(connections: list[ConnectionRuntime], start: JobStarter) -> dict[
     return {
         c.name: PushHints(c.ctx, lambda job, name=c.name: start(job, name))
         for c in connections
-        if pushes_anything(c.ctx) or pushes_customers(c.ctx)
+        if pushes_anything(c.ctx) or pushes_customers(c.ctx) or pushes_coupons(c.ctx)
     }
 
 

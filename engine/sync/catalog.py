@@ -22,7 +22,7 @@ from engine.sync.catalog_writer import GTIN, IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
 from engine.sync.category_push import CategoryPush
 from engine.sync.context import SyncContext
-from engine.sync.coupon_pull import sync_coupons
+from engine.sync.coupon_pull import coupons_flow, sync_coupons
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff
 from engine.sync.directions import Entity
 from engine.sync.jobrun import JobRun, RunTotals
@@ -89,8 +89,8 @@ class CatalogSync:
                 unknown = await self._products(run, writer, wanted, view)
                 if pusher is not None:  # last: what only the shop has, once the pull paired
                     await pusher.create_new()
-                if skus is None and not dry_run and self.ctx.directions.pulls(Entity.COUPONS):
-                    await sync_coupons(self.ctx, diff)  # the back office's vouchers, too
+                if skus is None and not dry_run and coupons_flow(self.ctx):
+                    await sync_coupons(self.ctx, diff)  # coupons and vouchers, too
             finally:
                 await view.close()
         totals = (run.totals, run.duration_s, run.requests, dry_run)

@@ -40,7 +40,7 @@ from engine.sync.coupons import (
 from engine.sync.diff import CatalogDiff, DiffEntry
 from engine.sync.directions import Entity
 
-__all__ = ["CouponPull", "coupon_body", "sync_coupons"]
+__all__ = ["CouponPull", "coupon_body", "coupons_flow", "sync_coupons"]
 
 
 def coupon_body(coupon: Coupon) -> dict[str, Any]:
@@ -119,6 +119,13 @@ class CouponPull:
         if woo_id is None:
             return await self.ctx.woo.post("coupons", body)
         return await self.ctx.woo.put(f"coupons/{woo_id}", body)
+
+
+def coupons_flow(ctx: SyncContext) -> bool:
+    """Coupons go to, or come from, a back office that keeps vouchers."""
+    capabilities, directions = ctx.backend.capabilities, ctx.directions
+    pushed = Capability.VOUCHERS in capabilities and directions.pushes(Entity.COUPONS)
+    return pushed or (Capability.VOUCHERS_READ in capabilities and directions.pulls(Entity.COUPONS))
 
 
 async def sync_coupons(ctx: SyncContext, diff: CatalogDiff | None = None) -> CouponReport:

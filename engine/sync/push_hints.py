@@ -10,6 +10,10 @@ runs.  Many deliveries in a burst cost one run: the scheduler queues at
 most one more.  A ``customer.created``/``customer.updated`` delivery (a
 connection writing the shop's customers to its back office) asks for the
 customers job, whose per-account hash makes an unchanged account cost nothing.
+A ``coupon.*`` delivery (coupons pushed to a back office keeping vouchers) and
+a new shop product (``product.created``, for a back office that creates
+products) ask for the catalog job, which pushes both; their hashes make our
+own writes cost nothing there.
 """
 
 from __future__ import annotations
@@ -27,7 +31,13 @@ from engine.sync.product_writes import PRODUCT, STOCK
 from engine.sync.variations import VARIATION
 from engine.sync.woo_index import woo_view
 
-__all__ = ["PushHints", "pushes_anything", "pushes_customers"]
+__all__ = [
+    "PushHints",
+    "creates_products",
+    "pushes_anything",
+    "pushes_coupons",
+    "pushes_customers",
+]
 
 
 def pushes_anything(ctx: SyncContext) -> bool:
@@ -40,6 +50,18 @@ def pushes_customers(ctx: SyncContext) -> bool:
     return writes and ctx.directions.pushes(Entity.CUSTOMERS)
 
 
+def pushes_coupons(ctx: SyncContext) -> bool:
+    """The shop's coupons go to a back office that keeps vouchers."""
+    writes = Capability.VOUCHERS in ctx.backend.capabilities
+    return writes and ctx.directions.pushes(Entity.COUPONS)
+
+
+def creates_products(ctx: SyncContext) -> bool:
+    """New shop products are created in the back office (engine.sync.product_creates)."""
+    creates = Capability.PRODUCTS_CREATE in ctx.backend.capabilities
+    return creates and ctx.directions.pushes(Entity.PRODUCTS)
+
+
 class PushHints:
     """The receiver's hint handler of one connection (see the module docstring)."""
 
@@ -50,13 +72,15 @@ class PushHints:
     async def __call__(self, topic: str, payload: dict[str, Any]) -> str:
         if topic.startswith("customer."):
             return self._customer()
+        if topic.startswith("coupon."):
+            return self._asks_catalog(pushes_coupons(self.ctx))
         woo_id, links = int(payload.get("id") or 0), self.ctx.store.links
         link = await links.get_by_woo_id(PRODUCT, woo_id, connection=self.ctx.connection)
         variation = None
         if link is None:  # a variation comes as a product too; only its stock is pushed
             variation = await links.get_by_woo_id(VARIATION, woo_id, connection=self.ctx.connection)
-        if link is None and variation is None:
-            return "not ours"  # a shop-only product: nothing to push
+        if link is None and variation is None:  # a shop-only product: created, or nothing
+            return self._asks_catalog(creates_products(self.ctx) and bool(payload.get("sku")))
         view = woo_view(payload, self.ctx.prefs.price_decimals)
         jobs = []
         if link is not None and self._product_news(link, view):
@@ -66,6 +90,12 @@ class PushHints:
         for job in jobs:
             self.run_soon(job)
         return "queued " + ", ".join(jobs) if jobs else "echo"
+
+    def _asks_catalog(self, wanted: bool) -> str:
+        if not wanted:
+            return "not ours"
+        self.run_soon("catalog")
+        return "queued catalog"
 
     def _customer(self) -> str:
         if not pushes_customers(self.ctx):

@@ -9,6 +9,7 @@ Usage::
 
 from engine.webhooks.backoffice import BackofficeEndpoint, BackofficeHooks
 from engine.webhooks.delivery import (
+    COUPON_TOPICS,
     CUSTOMER_TOPICS,
     ORDER_TOPICS,
     PRODUCT_TOPICS,
@@ -22,6 +23,7 @@ from engine.webhooks.server import DEFAULT_HOST, DEFAULT_PORT, WebhookServer, se
 from engine.webhooks.signature import signature_matches, webhook_signature
 
 __all__ = [
+    "COUPON_TOPICS",
     "CUSTOMER_TOPICS",
     "DEFAULT_HOST",
     "DEFAULT_PORT",

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = [
+    "COUPON_TOPICS",
     "CUSTOMER_TOPICS",
     "ORDER_TOPICS",
     "PRODUCT_TOPICS",
@@ -34,6 +35,8 @@ PRODUCT_TOPICS = frozenset({"product.created", "product.updated"})
 #: A hint that a shop customer account changed (the customers job may be due);
 #: subscribed only for a connection that writes the shop's customers to its back office.
 CUSTOMER_TOPICS = frozenset({"customer.created", "customer.updated"})
+#: A hint that a shop coupon changed (a push to the back office's vouchers may be due).
+COUPON_TOPICS = frozenset({"coupon.created", "coupon.updated"})
 
 #: A connection's reaction to a product or customer topic: (topic, verified payload) -> a word
 #: for the 200 body ("echo", "queued"); it must not write anything itself.

@@ -33,6 +33,7 @@ from engine.events import EventBus, Level, LogEvent
 from engine.webhooks.backoffice import BackofficeHooks
 from engine.webhooks.body import BodyTooLarge, read_limited
 from engine.webhooks.delivery import (
+    COUPON_TOPICS,
     CUSTOMER_TOPICS,
     ORDER_TOPICS,
     PRODUCT_TOPICS,
@@ -256,7 +257,7 @@ class WebhookReceiver:
     async def _dispatch(
         self, request: Request, envelope: _Envelope, payload: dict, body: bytes
     ) -> Response:
-        hinted = envelope.topic in PRODUCT_TOPICS or envelope.topic in CUSTOMER_TOPICS
+        hinted = envelope.topic in PRODUCT_TOPICS | CUSTOMER_TOPICS | COUPON_TOPICS
         if hinted and envelope.connection in self._hints:
             return await self._hint(envelope, payload)
         if envelope.topic not in ORDER_TOPICS:

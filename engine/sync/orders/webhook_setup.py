@@ -27,11 +27,13 @@ from typing import Any
 
 from engine.notify import Alert, AlertSink, Severity
 from engine.sync.orders.webhook_probe import DeliveryProbe, ping_delivery_url
-from engine.webhooks import CUSTOMER_TOPICS, ORDER_TOPICS, PRODUCT_TOPICS
+from engine.webhooks import COUPON_TOPICS, CUSTOMER_TOPICS, ORDER_TOPICS, PRODUCT_TOPICS
 from engine.woo import WooClient
 
 __all__ = [
+    "COUPON_PUSH_TOPICS",
     "CUSTOMER_PUSH_TOPICS",
+    "NEW_PRODUCT_TOPICS",
     "PUSH_TOPICS",
     "WEBHOOK_TOPICS",
     "WebhookHealth",
@@ -50,7 +52,11 @@ PUSH_TOPICS = (*WEBHOOK_TOPICS, "product.updated")
 # a connection that writes the shop's customer accounts to its back office hears of
 # them too, so a new or edited account does not wait for the customers schedule
 CUSTOMER_PUSH_TOPICS = tuple(sorted(CUSTOMER_TOPICS))
-_KNOWN_TOPICS = ORDER_TOPICS | PRODUCT_TOPICS | CUSTOMER_TOPICS
+# a connection that writes the shop's coupons to its back office's vouchers, and one
+# that creates the shop's new products there, hear of those at once
+COUPON_PUSH_TOPICS = tuple(sorted(COUPON_TOPICS))
+NEW_PRODUCT_TOPICS = ("product.created",)
+_KNOWN_TOPICS = ORDER_TOPICS | PRODUCT_TOPICS | CUSTOMER_TOPICS | COUPON_TOPICS
 
 
 def new_webhook_secret() -> str:
