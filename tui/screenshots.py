@@ -4,8 +4,10 @@ Drives the real console with Textual's Pilot at 120×36, then again at
 80×24 (``*-80x24.svg``: what an admin sees over SSH), against the demo
 sandboxes (STYLE.md §11): the demo config, a first catalog sync, a dozen
 shoppers (booked, failed, held and retried orders), then one screenshot
-per screen into ``screenshots/``.  Nothing here is mocked; a run takes
-about a minute.
+per screen into ``screenshots/``.  Then the Orders screen's Drafts tab, on
+the demo of the first back office that keeps orders short of stock as
+drafts (``--drafts-only`` takes just those).  Nothing here is mocked; a run
+takes about two minutes.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from textual.pilot import Pilot
 from textual.widgets import TabbedContent, Tabs
 
 from engine.runtime import OutboxState, load_config
+from engine.runtime.views import ConsoleOffers
+from engine.runtime.views_drafts import list_drafts
 from engine.runtime.views_reconcile import drift_report
-from engine.runtime.views_setup import SetupAnswers
+from engine.runtime.views_setup import SetupAnswers, sandbox_entries
 from tui.app import TillsyncApp
 from tui.commands.demo import (
     DEMO_CONNECTION,
@@ -171,6 +175,56 @@ async def _first_run(app: TillsyncApp, pilot: Pilot, folder: Path) -> Path:
     return await _shoot(app, pilot, folder, "first-run")
 
 
+def _drafts_back_office() -> str | None:
+    """The first back office whose demo keeps orders short of stock as drafts (None: none)."""
+    for entry in sandbox_entries():
+        if entry.demo and ConsoleOffers.of(entry.capabilities).drafts:
+            return entry.name
+    return None
+
+
+async def _a_draft(app: TillsyncApp, pilot: Pilot, trickle: OrderTrickle) -> None:
+    """The catalog in the shop, then checkouts until one is kept as a draft (the demo's
+    second checkout buys a product just sold out at the back office)."""
+
+    async def catalog_done() -> bool:
+        run = app.ready and await app.call(app.engine.last_run("catalog", DEMO_CONNECTION))
+        return bool(run and run.finished_at is not None)
+
+    await _until(pilot, catalog_done, within=120)
+    for _ in range(2):
+        await asyncio.to_thread(trickle.place_one)
+
+    async def drafted() -> bool:
+        return bool(await app.call(list_drafts(app.engine, DEMO_CONNECTION)))
+
+    await _until(pilot, drafted, within=120)
+
+
+async def capture_drafts(folder: Path) -> list[Path]:
+    """The Orders screen's Drafts tab at both sizes, where a demo back office keeps drafts."""
+    backend = _drafts_back_office()
+    if backend is None:
+        return []
+    demo = start_sandboxes(products=40, backend=backend)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = write_demo_config(Path(tmp), demo)
+            loaded = load_config(config)
+            await seed_demo_mappings(loaded.engine.state_db, backend=backend)
+            app = TillsyncApp(config, config=loaded, first_jobs=("catalog",))
+            async with app.run_test(size=SIZE) as pilot:
+                await _a_draft(app, pilot, OrderTrickle(demo))
+                await _orders_tab(app, pilot, "drafts")
+                shots = [await _shoot(app, pilot, folder, "orders-drafts")]
+                await pilot.resize_terminal(*SMALL)
+                await _still(pilot)
+                shots.append(await _shoot(app, pilot, folder, "orders-drafts", suffix="-80x24"))
+            return shots
+    finally:
+        demo.stop()
+
+
 async def capture(folder: Path) -> list[Path]:
     """Every screen of a living demo shop, as SVG files in ``folder`` (which must exist)."""
     demo = start_sandboxes(products=300)
@@ -196,11 +250,15 @@ async def capture(folder: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.screenshots", description=__doc__)
     parser.add_argument("--out", default="screenshots", help="folder for the SVG files")
+    parser.add_argument(
+        "--drafts-only", action="store_true", help="only the Orders screen's Drafts tab"
+    )
     args = parser.parse_args(argv)
     print(f"tillsync screenshots at {SIZE[0]}×{SIZE[1]} and {SMALL[0]}×{SMALL[1]}:")
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
-    shots = asyncio.run(capture(folder))
+    shots = [] if args.drafts_only else asyncio.run(capture(folder))
+    shots += asyncio.run(capture_drafts(folder))
     print(f"{len(shots)} screenshots written.")
     return 0
 
