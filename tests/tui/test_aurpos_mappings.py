@@ -69,3 +69,12 @@ async def test_a_back_office_without_its_own_mapping_has_no_such_tab(make_app) -
         await open_section(pilot, "pane-tax_class")
         await settle(pilot)
         assert not app.screen.query_one(TabbedContent).query(f"#{PANE}")
+
+
+def test_snapshot_sell_statuses_at_80x24(tmp_path: Path, demo: DemoSandboxes, snap_compare) -> None:
+    async def run_before(pilot) -> None:
+        await until(pilot, lambda: pilot.app.current_mode == "dashboard")
+        await open_section(pilot, PANE)
+
+    app = console(tmp_path, demo)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
