@@ -2,7 +2,10 @@
 what the demo command needs of it (the backend keys of the demo config, its
 secrets, the demo's tax and payment mappings, and the mishaps the order trickle
 shows).  The seeded account has variant families, so the Products screen shows
-variable products.
+variable products.  In the order trickle, one checkout in six is a Click & Collect
+order (shipping method ``local_pickup``, booked open on the store's warehouse), and
+now and then a customer orders in the store for home delivery: a Store2Door order
+that comes down to WooCommerce.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from sandbox.sitoo.app import API_BASE, create_app
 from sandbox.sitoo.orders import create_order
 from sandbox.sitoo.seed import PRICELIST_WEBSHOP, WAREHOUSE_STORE, WAREHOUSE_WEB, seed
 
-__all__ = ["SitooDemo"]
+__all__ = ["CAC_METHOD", "SitooDemo"]
+
+CAC_METHOD = "local_pickup"  # WooCommerce's pick-up shipping method id
+_BUYERS = (("Alva", "Berg"), ("Nils", "Ek"), ("Saga", "Lund"))
 
 
 class SitooDemo:
@@ -33,15 +39,17 @@ class SitooDemo:
         self._store2door_order()
         self.server: RunningServer = start_server(create_app(self.sandbox), port=port)
 
-    def _store2door_order(self) -> None:
+    def _store2door_order(self, nth: int = 0) -> None:
         """A customer ordered in the store for home delivery: not delivered yet, so the
-        first orders poll brings it into WooCommerce (a Store2Door order coming down)."""
+        next orders poll brings it into WooCommerce (a Store2Door order coming down)."""
         sb = self.sandbox
         with sb.lock:
-            single = next(p for p in sb.products.values() if p.get("variantparentid") is None)
+            singles = [p for p in sb.products.values() if p.get("variantparentid") is None]
+            single = singles[nth % len(singles)]
+            buyer = _BUYERS[nth % len(_BUYERS)]
             create_order(sb, ESHOP_ID, {
                 "ordertypeid": 10, "currencycode": "SEK", "email": "store2door@example.com",
-                "namefirst": "Alva", "namelast": "Berg", "warehouseid": WAREHOUSE_STORE,
+                "namefirst": buyer[0], "namelast": buyer[1], "warehouseid": WAREHOUSE_STORE,
                 "orderitems": [{"orderitemtype": 10, "productname": single["title"],
                                 "sku": single["sku"], "quantity": 1,
                                 "moneyrowprice": single["moneyprice"], "vatvalue": 25}],
@@ -62,7 +70,18 @@ class SitooDemo:
             "warehouse": str(WAREHOUSE_WEB),
             "pricelist": str(PRICELIST_WEBSHOP),
             "import_orders": "store2door",
+            "cac_shipping_method": CAC_METHOD,
+            "cac_warehouse": str(WAREHOUSE_STORE),
         }
+
+    def order_extra(self, step: int) -> dict[str, str]:
+        """The first checkout of every six is a Click & Collect order (free pick-up)."""
+        return {"shipping_total": "0.00", "shipping_method": CAC_METHOD} if step == 1 else {}
+
+    def backoffice_step(self, step: int) -> None:
+        """Every sixth checkout, a customer in the store orders for home delivery."""
+        if step == 0:
+            self._store2door_order(nth=len(self.sandbox.orders))
 
     def backend_secrets(self) -> dict[str, str]:
         return {"test_password": self.sandbox.password}  # sandbox-only credential

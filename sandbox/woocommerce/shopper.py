@@ -93,12 +93,20 @@ def _cart(sb: WooSandbox, order: dict[str, Any], line_items: list[tuple[int, int
         order["line_items"].append(product_line(sb, {key: item_id, "quantity": qty}))
 
 
+_METHOD_TITLES = {"flat_rate": "Flat rate", "local_pickup": "Local pickup"}
+
+
 def _extras(
-    sb: WooSandbox, order: dict[str, Any], shipping_total: str | None, coupon: str | None
+    sb: WooSandbox,
+    order: dict[str, Any],
+    shipping: tuple[str | None, str],
+    coupon: str | None,
 ) -> None:
+    shipping_total, method = shipping
     if shipping_total is not None:
-        flat_rate = {"method_id": "flat_rate", "method_title": "Flat rate", "total": shipping_total}
-        order["shipping_lines"] = [{"id": sb.ids.take("order_item"), **flat_rate}]
+        title = _METHOD_TITLES.get(method, method)
+        line = {"method_id": method, "method_title": title, "total": shipping_total}
+        order["shipping_lines"] = [{"id": sb.ids.take("order_item"), **line}]
     if coupon:
         order["coupon_lines"] = [coupon_line(sb, {"code": coupon})]
 
@@ -119,6 +127,7 @@ def place_order(
     customer: int | dict[str, Any] | None = None,
     *,
     shipping_total: str | None = None,
+    shipping_method: str = "flat_rate",
     coupon: str | None = None,
     customer_note: str = "",
     created: int | None = None,
@@ -128,6 +137,8 @@ def place_order(
 
     ``currency``: the order was placed in another currency than the shop's, as a
     multi-currency plugin does (the prices are taken as given, in that currency).
+    ``shipping_method``: the method id of the shipping line ``shipping_total`` adds
+    (``local_pickup`` for a pick-up in the store).
     """
     if status not in ORDER_STATUSES:
         raise WooError("woocommerce_invalid_order_status", f"Invalid order status {status!r}.", 400)
@@ -143,7 +154,7 @@ def place_order(
             cart_hash=hashlib.md5(repr(line_items).encode()).hexdigest(),
             **SHOPPER,
         )
-        _extras(sb, order, shipping_total, coupon)
+        _extras(sb, order, (shipping_total, shipping_method), coupon)
         if currency:
             order["currency"] = currency
         calculate_totals(sb.settings, order)

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from engine.backends.sitoo import create_sitoo_backend
 from engine.config import load_config
-from tui.commands.demo import start_sandboxes, write_demo_config
+from engine.runtime import Engine
+from sandbox.sitoo import WAREHOUSE_STORE
+from sandbox.sitoo.demo import CAC_METHOD
+from tui.commands.demo import (
+    OrderTrickle,
+    seed_demo_mappings,
+    start_sandboxes,
+    write_demo_config,
+)
 
 
 async def test_the_sitoo_demo_config_connects_and_its_orders_flow(tmp_path: Path) -> None:
@@ -31,3 +39,40 @@ async def test_the_sitoo_demo_config_connects_and_its_orders_flow(tmp_path: Path
         assert demo.backoffice.sandbox.knobs.scripted == ["503", "503"]
     finally:
         demo.stop()
+
+
+async def test_the_sitoo_demo_trickle_shows_click_and_collect_and_store2door(
+    tmp_path: Path,
+) -> None:
+    """Issue 16's demo: one checkout in six is a pick-up, booked open on the store's
+    warehouse; a store's home-delivery order comes down to WooCommerce meanwhile."""
+    demo = start_sandboxes(products=12, backend="sitoo")
+    sb = demo.backoffice.sandbox
+    try:
+        config = load_config(write_demo_config(tmp_path, demo))
+        await seed_demo_mappings(config.engine.state_db, backend="sitoo")
+        engine = await Engine.open(config)
+        try:  # what the demo's first job does: the shop gets Sitoo's catalog
+            await engine.run_job("catalog", "demo")
+            trickle = OrderTrickle(demo)
+            placed = [trickle.place_one() for _ in range(6)]
+            await engine.run_job("orders_poll", "demo")  # books, and brings orders down
+        finally:
+            await engine.close(timeout=5)
+        with demo.woo.lock:
+            pickups = [i for i in placed if i and _method(demo.woo.orders[i]) == CAC_METHOD]
+            from_store = [o for o in demo.woo.orders.values() if o.get("created_via") != "checkout"]
+        (pickup,) = pickups
+        with sb.lock:
+            booked = [o for o in sb.orders.values() if str(o.get("externalid", "")).endswith(
+                f"-{pickup}-0")]  # fmt: skip
+        (order,) = booked
+        assert order["warehouseid"] == WAREHOUSE_STORE and order["orderstateid"] == 0
+        assert len(from_store) == 2  # the seeded Store2Door order and the trickle's
+    finally:
+        demo.stop()
+
+
+def _method(order: dict) -> str | None:
+    lines = order.get("shipping_lines") or []
+    return lines[0].get("method_id") if lines else None

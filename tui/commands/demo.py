@@ -251,6 +251,10 @@ class OrderTrickle(threading.Thread):
             lines, payment_method=gateway, status="processing", **extra
         )
         self.demo.woo.set_order_status(order["id"], "completed")
+        # and its staff may do something of their own meanwhile (an order taken in a store)
+        acts = getattr(self.demo.backoffice, "backoffice_step", None)
+        if acts is not None:
+            acts(step)
         return int(order["id"])
 
     def _remove_from_backoffice(self, product_id: int) -> None:
