@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 __all__ = [
+    "BackofficeCustomer",
     "BackofficeOrder",
     "Category",
     "Coupon",
@@ -266,6 +267,14 @@ class Customer:
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True)
+class BackofficeCustomer:
+    """A customer as the back office keeps it (``id``: its id there), for the shop."""
+
+    id: str
+    customer: Customer
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from engine.backends.records import (
 from engine.backends.sku_tool import SkuTool
 from engine.errors import Capture, ConfigError, FailureKind, TillsyncError
 from engine.model import (
+    BackofficeCustomer,
     BackofficeOrder,
     Category,
     Coupon,
@@ -90,6 +91,7 @@ class Capability(StrEnum):
     SALES_CREATE = "sales.create"
     SALES_VOID = "sales.void"
     CUSTOMERS_WRITE = "customers.write"
+    CUSTOMERS_READ = "customers.read"  # the back office's customers, into the shop's accounts
     INVOICES_CREATE = "invoices.create"
     INVOICES_SEND = "invoices.send"
     VOUCHERS = "vouchers"
@@ -249,6 +251,10 @@ class Backend(Protocol):
         """Sales made in the back office itself (not the shop's), oldest first."""
         ...
 
+    def read_customers(self) -> AsyncIterator[Page[BackofficeCustomer]]:
+        """Every customer the back office keeps (with an e-mail), for the shop's accounts."""
+        ...
+
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef: ...
 
     async def find_sale(self, key: IdempotencyKey) -> SaleRef | None: ...
@@ -402,6 +408,9 @@ class BackendBase:
 
     def read_sales(self, since: Cursor | None = None) -> AsyncIterator[Page[BackofficeSale]]:
         return self._refuse_stream(Capability.SALES_READ)
+
+    def read_customers(self) -> AsyncIterator[Page[BackofficeCustomer]]:
+        return self._refuse_stream(Capability.CUSTOMERS_READ)
 
     def declines(self, order: Order) -> str | None:
         return None

@@ -1,4 +1,6 @@
-"""The customers job: WooCommerce customer accounts into the back office.
+"""The customers job: WooCommerce customer accounts into the back office (and, with
+``[connections.<name>.directions] customers = "pull"`` or ``"both"``, the back
+office's customers into the shop: :mod:`engine.sync.customer_pull`).
 
 WooCommerce offers no change feed for customers, so each run pages through
 them all (100 per request) and writes only the ones whose fields changed
@@ -16,7 +18,9 @@ from engine.backends.base import Capability, UnsupportedCapability
 from engine.model import Customer
 from engine.store.links import Link
 from engine.sync.context import SyncContext
+from engine.sync.customer_pull import CustomerPull
 from engine.sync.diff import REAL_RUN_LISTED, CatalogDiff, DiffEntry, FieldChange
+from engine.sync.directions import Entity
 from engine.sync.fieldhash import encode, fingerprint
 from engine.sync.jobrun import JobRun, RunTotals
 
@@ -59,24 +63,30 @@ class CustomerSync:
         self.ctx = ctx
 
     async def run(self, *, full: bool = False, dry_run: bool = False) -> CustomerReport:
-        backend = self.ctx.backend
-        if Capability.CUSTOMERS_WRITE not in backend.capabilities:
+        backend, directions = self.ctx.backend, self.ctx.directions
+        pushes = directions.pushes(Entity.CUSTOMERS)
+        if pushes and Capability.CUSTOMERS_WRITE not in backend.capabilities:
             raise UnsupportedCapability(backend.name, Capability.CUSTOMERS_WRITE)
         diff = CatalogDiff(limit=None if dry_run else REAL_RUN_LISTED)
         async with JobRun(self.ctx, self.job, full=full, dry_run=dry_run) as run:
-            links = {
-                link.woo_id: link
-                async for link in self.ctx.store.links.iterate(
-                    CUSTOMER, connection=self.ctx.connection
-                )
-            }
-            params = {"orderby": "id", "order": "asc", "role": "all"}
-            async for page in self.ctx.woo.iter_pages("customers", params):
-                customers = [customer_from_woo(item) for item in page.items]
-                run.totals.read += len(customers)
-                await self._apply(run, diff, customers, links)
-                run.progress(run.totals.read, page.total)
+            if pushes:
+                await self._push(run, diff)
+            if directions.pulls(Entity.CUSTOMERS):  # after: the shop's edits win a tie
+                await CustomerPull(run, diff, customer_from_woo).pull()
         return CustomerReport(run.run_id, diff, run.totals, run.duration_s, run.requests)
+
+    async def _push(self, run: JobRun, diff: CatalogDiff) -> None:
+        """Every shop account; only the changed ones are written (the link's hash)."""
+        links = {
+            link.woo_id: link
+            async for link in self.ctx.store.links.iterate(CUSTOMER, connection=self.ctx.connection)
+        }
+        params = {"orderby": "id", "order": "asc", "role": "all"}
+        async for page in self.ctx.woo.iter_pages("customers", params):
+            customers = [customer_from_woo(item) for item in page.items]
+            run.totals.read += len(customers)
+            await self._apply(run, diff, customers, links)
+            run.progress(run.totals.read, page.total)
 
     async def _apply(
         self, run: JobRun, diff: CatalogDiff, customers: list[Customer], links: dict[int, Link]

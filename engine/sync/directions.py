@@ -56,7 +56,7 @@ class Side(StrEnum):
 PUSHABLE_PRODUCT_FIELDS = ("name", "regular_price", "description", "short_description", "weight")
 
 # What each way needs the back office to be able to do; None: tillsync has
-# no job for it yet (customers come from WooCommerce only).
+# no job for it yet.
 _NEEDS: dict[tuple[Entity, Direction], Capability | None] = {
     (Entity.PRODUCTS, Direction.PULL): Capability.PRODUCTS_READ,
     (Entity.PRODUCTS, Direction.PUSH): Capability.PRODUCTS_WRITE,
@@ -64,7 +64,7 @@ _NEEDS: dict[tuple[Entity, Direction], Capability | None] = {
     (Entity.CATEGORIES, Direction.PUSH): Capability.CATEGORIES_WRITE,
     (Entity.STOCK, Direction.PULL): Capability.STOCK_READ,
     (Entity.STOCK, Direction.PUSH): Capability.STOCK_WRITE,
-    (Entity.CUSTOMERS, Direction.PULL): None,
+    (Entity.CUSTOMERS, Direction.PULL): Capability.CUSTOMERS_READ,
     (Entity.CUSTOMERS, Direction.PUSH): Capability.CUSTOMERS_WRITE,
     (Entity.COUPONS, Direction.PULL): Capability.VOUCHERS_READ,
     (Entity.COUPONS, Direction.PUSH): Capability.VOUCHERS,

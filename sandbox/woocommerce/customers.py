@@ -82,7 +82,7 @@ class CustomerCollection(_DatedCollection):
             "email": rec["email"],
             "first_name": rec.get("first_name", ""),
             "last_name": rec.get("last_name", ""),
-            "role": "customer",
+            "role": rec.get("role", "customer"),
             "username": rec["username"],
             "billing": {k: rec.get("billing", {}).get(k, "") for k in ADDRESS_KEYS},
             "shipping": {
@@ -99,6 +99,9 @@ class CustomerCollection(_DatedCollection):
 
     def filter(self, args: QueryArgs, recs: Iterable[Record]) -> Iterable[Record]:
         recs = super().filter(args, recs)
+        role = args.text("role") or "customer"  # WC_REST_Customers_Controller's default
+        if role != "all":
+            recs = (r for r in recs if r.get("role", "customer") == role)
         email = args.text("email")
         if email:
             recs = (r for r in recs if r["email"].lower() == email.lower())

@@ -38,9 +38,11 @@ def test_both_ways_needs_both_capabilities() -> None:
     )
 
 
-def test_ways_tillsync_has_no_job_for_are_refused_whatever_the_back_office() -> None:
-    (problem,) = direction_problems(Directions(customers=Direction.PULL), frozenset(Capability))
-    assert problem == "customers = 'pull': tillsync cannot pull them"
+def test_customers_come_from_a_back_office_that_reads_them() -> None:
+    pull = Directions(customers=Direction.PULL)
+    (problem,) = direction_problems(pull, frozenset({Capability.CUSTOMERS_WRITE}))
+    assert problem == "customers = 'pull': the back office does not support customers.read"
+    assert direction_problems(pull, frozenset({Capability.CUSTOMERS_READ})) == ()
 
 
 def test_categories_go_to_a_back_office_that_writes_them() -> None:

@@ -36,6 +36,7 @@ from engine.backends.nexopos.settings import PRICE_TIERS, NexoSettings
 from engine.backends.nexopos.till_sales import read_till_sales
 from engine.backends.records import BackofficeSale
 from engine.model import (
+    BackofficeCustomer,
     Category,
     Customer,
     LocationKind,
@@ -66,6 +67,7 @@ class NexoposBackend(ApiBackend):
             Capability.TAX_CODES,
             Capability.PRICE_GROUPS,
             Capability.CUSTOMERS_WRITE,
+            Capability.CUSTOMERS_READ,
             Capability.PRODUCTS_WRITE,
             Capability.PRODUCTS_CREATE,
             Capability.SALES_READ,
@@ -167,6 +169,10 @@ class NexoposBackend(ApiBackend):
         """The shop's edits of linked products (name, price, description), whole forms;
         new shop products matched by SKU, else created (see :mod:`.product_creates`)."""
         return await self._edits.write(products)
+
+    def read_customers(self) -> AsyncIterator[Page[BackofficeCustomer]]:
+        """NexoPOS's customers for the shop's accounts (``customers = "pull"``/``"both"``)."""
+        return customers.read_customers(self._api)
 
     async def write_customer(self, customer: Customer) -> str:
         """Matched by e-mail; a new one joins ``customer_group_id``; an administrator's

@@ -9,13 +9,15 @@ or a second account.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from engine.backends.base import Page
 from engine.backends.nexopos.api import NexoApi
 from engine.errors import ValidationError
-from engine.model import Customer
+from engine.model import BackofficeCustomer, Customer
 
-__all__ = ["CustomerDesk", "upsert"]
+__all__ = ["CustomerDesk", "read_customers", "upsert"]
 
 
 def _address(customer: Customer) -> dict[str, str]:
@@ -100,3 +102,31 @@ def _refused(email: str, error: ValidationError) -> ValidationError:
         capture=error.capture,
         hint="Use another e-mail for the WooCommerce customer, or book the order by hand.",
     )
+
+
+def customer_from_wire(row: Mapping[str, Any]) -> Customer:
+    """A NexoPOS customer (``GET /api/customers`` embeds ``billing`` [V-run]) as the shop's."""
+    billing = row.get("billing") if isinstance(row.get("billing"), dict) else {}
+
+    def text(key: str, wire: str | None = None) -> str:
+        return str(row.get(key) or billing.get(wire or key) or "")
+
+    return Customer(
+        email=str(row.get("email") or ""), first_name=text("first_name"),
+        last_name=text("last_name"), company=str(billing.get("company") or ""),
+        phone=text("phone"), address_1=str(billing.get("address_1") or ""),
+        address_2=str(billing.get("address_2") or ""), city=str(billing.get("city") or ""),
+        postcode=str(billing.get("pobox") or ""), country=str(billing.get("country") or ""),
+    )  # fmt: skip
+
+
+async def read_customers(api: NexoApi) -> AsyncIterator[Page[BackofficeCustomer]]:
+    """Every customer, unpaginated [V-run]; the walk-in default customer stays NexoPOS's."""
+    rows = await api.get("customers")
+    walk_in = api.settings.default_customer_id
+    items = tuple(
+        BackofficeCustomer(str(row["id"]), customer_from_wire(row))
+        for row in rows or []
+        if isinstance(row, dict) and row.get("id") != walk_in
+    )
+    yield Page(items, None, len(items))
