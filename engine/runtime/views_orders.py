@@ -20,7 +20,7 @@ from engine.store import OutboxEntry, OutboxState, OutboxTransition, WriteBackDe
 from engine.store.mappings import MappingKind
 from engine.store.outbox_records import ALLOWED_FROM
 from engine.sync.orders import BookingCheck, OrderDataError, order_from_woo
-from engine.sync.orders.holds import FALLBACK_PRODUCT
+from engine.sync.orders.booking import FALLBACK_PRODUCT
 
 if TYPE_CHECKING:  # the Engine's admin part returns OrderDetail, so it imports this module
     from engine.runtime.engine import Engine

@@ -123,7 +123,7 @@ class OutboxEntry:
     last_response: str | None = field(default=None, repr=False)
     pending_ref: str | None = None  # what the back office answered while confirming
     confirm_by: datetime | None = None  # no confirmation by then: a dead letter
-    # a held order: its kind ("needs mapping", "not ready" … see sync.orders.holds)
+    # a held order: its kind ("needs mapping", "not ready" … see sync.orders.failures.HoldKind)
     # and what it misses, each in words ("payment gateway 'cheque'")
     hold_kind: str | None = None
     hold_missing: tuple[str, ...] = ()

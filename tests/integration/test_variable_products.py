@@ -23,7 +23,7 @@ from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.directions import Direction, Directions
-from engine.sync.orders.holds import BookingCheck
+from engine.sync.orders.booking import BookingCheck
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
 from engine.woo import WooClient

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from engine.store import OrderSource, OutboxState
-from engine.sync.orders.holds import HoldKind, hold_kind
+from engine.sync.orders.failures import HoldKind, hold_kind
 from engine.sync.orders.mapping import parse_gmt
 from tests.integration.orders_harness import order_world, sandboxes
 

@@ -20,7 +20,7 @@ from engine.backends.base import IdempotencyKey
 from engine.order_keys import OrderKey, legacy_scope
 from engine.store import OrderSource, OutboxState
 from engine.store.state_store import LegacyKeys
-from engine.sync.orders.holds import BookingCheck
+from engine.sync.orders.booking import BookingCheck
 from engine.sync.orders.mapping import order_from_woo
 from engine.sync.orders.relink import relink_orders
 from engine.sync.orders.rules import sale_key

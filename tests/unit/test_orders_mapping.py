@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.sync.orders import OrderDataError, booking_fingerprint, check_totals, order_from_woo
+from engine.sync.orders.booking import to_cents
 from engine.sync.orders.mapping import parse_amount
-from engine.sync.orders.totals import to_cents
 
 
 def woo_order(**changes: Any) -> dict[str, Any]:

@@ -15,16 +15,16 @@ drain checks them again.  Payment gateways for the mapping screen come from
 :func:`payment_gateways`.
 """
 
-from engine.sync.orders.booking import Booking, BookingOutcome
-from engine.sync.orders.gateways import GatewayMapping, payment_gateways
-from engine.sync.orders.holds import (
+from engine.sync.orders.booking import (
+    Booking,
     BookingCheck,
-    HoldKind,
-    HoldReason,
+    BookingOutcome,
     Prepared,
-    hold_kind,
-    kind_of,
+    TotalsCheck,
+    check_totals,
 )
+from engine.sync.orders.failures import HoldKind, HoldReason, hold_kind, kind_of
+from engine.sync.orders.gateways import GatewayMapping, payment_gateways
 from engine.sync.orders.intake import NOT_BOOKED, IntakeRouter, OrderIntake
 from engine.sync.orders.mapping import (
     OrderDataError,
@@ -34,7 +34,6 @@ from engine.sync.orders.mapping import (
 )
 from engine.sync.orders.poll import ORDERS_CURSOR, OrderPoll, PollReport
 from engine.sync.orders.rules import STOCK_REDUCING_STATUSES, OrderRules, sale_key
-from engine.sync.orders.totals import TotalsCheck, check_totals
 from engine.sync.orders.voids import ORDER_LINK
 from engine.sync.orders.watch import OrderWatch, WatchCheck
 from engine.sync.orders.webhook_setup import (

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from engine.errors import Capture, FailureKind, RemoteError, TillsyncError
 from engine.events import Level, LogEvent, OrderStateChanged
@@ -39,10 +40,14 @@ __all__ = [
     "DEFAULT_BACKOFF",
     "Escalation",
     "Failure",
+    "HoldKind",
+    "HoldReason",
     "OrderLog",
     "classify_failure",
     "format_request",
     "format_response",
+    "hold_kind",
+    "kind_of",
 ]
 
 log = logging.getLogger("engine.sync.orders")
@@ -252,3 +257,55 @@ class Escalation:
             subject = f"order #{order} failed in {backend}: {failure.error}"
         body = f"{failure.hint}\n\nOrder #{order} is {entry.state}."
         await self._alerts.emit(Alert(failure.severity, subject, body, key))
+
+
+# -- holds: why an order can't be booked yet, as data -------------------------
+#
+# An order whose payment gateway, tax class or product has no back-office
+# counterpart is never dropped and never booked half-right: it is *held* with
+# every reason at once (so one pass over the mappings fixes it; the check is
+# ``booking.BookingCheck``), and ``release_held`` sends it through the check
+# again.  The outbox stores the kind (``hold_kind``) and what is missing
+# (``hold_missing``) as columns; the text is only for people.
+
+
+class HoldKind(StrEnum):
+    NEEDS_MAPPING = "needs mapping"  # payment gateway, tax class or product not mapped
+    TOTALS = "totals differ"  # booked amounts would not match Woo's total to the cent
+    NOT_READY = "not ready"  # not at the trigger status yet
+    BAD_DATA = "unusable order data"  # the order JSON lacks or garbles a field
+
+
+@dataclass(frozen=True)
+class HoldReason:
+    kind: HoldKind
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text}"
+
+
+def describe(reasons: Iterable[HoldReason]) -> str:
+    """One hold text; reasons of the same kind share their prefix."""
+    by_kind: dict[HoldKind, list[str]] = {}
+    for reason in reasons:
+        by_kind.setdefault(reason.kind, []).append(reason.text)
+    return "; ".join(f"{kind}: {', '.join(texts)}" for kind, texts in by_kind.items())
+
+
+def hold_kind(reason: str | None) -> HoldKind | None:
+    """The kind a hold text starts with; for rows held before the kind was a column."""
+    for kind in HoldKind:
+        if (reason or "").startswith(f"{kind}:"):
+            return kind
+    return None
+
+
+def kind_of(entry: OutboxEntry) -> HoldKind | None:
+    """A held order's kind, as the outbox stored it (the text is only for people)."""
+    if entry.state is not OutboxState.HELD:
+        return None
+    try:
+        return HoldKind(entry.hold_kind) if entry.hold_kind else hold_kind(entry.last_error)
+    except ValueError:  # a kind a newer version wrote
+        return None

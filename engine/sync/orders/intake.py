@@ -37,7 +37,7 @@ from engine.store import EnqueueOutcome, EnqueueResult, OrderSource, OutboxEntry
 from engine.store.outbox_intake import lines_from_payload
 from engine.store.timestamps import utc_now
 from engine.sync.context import SyncContext
-from engine.sync.orders.holds import HoldKind, kind_of
+from engine.sync.orders.failures import HoldKind, kind_of
 from engine.sync.orders.rules import OrderRules
 from engine.sync.orders.start_point import StartPoint
 from engine.webhooks import Delivery, IntakeResult
