@@ -41,6 +41,7 @@ __all__ = ["run"]
 CATALOG = "bench.tillsync_side:catalog_run"
 BASELINES = {"baseline": "bench.baselines.batched:run", "naive": "bench.baselines.naive:run"}
 SERIAL = {"naive"}  # one request at a time: its scale correction is exact
+CHECK_READS = {"GET taxes/classes"}  # see _check_reads
 
 
 def _tillsync(settings: BenchSettings, model: HostModel) -> dict[str, Any]:
@@ -104,6 +105,7 @@ def _initial_row(settings: BenchSettings, scaled: dict, overhead: dict | None) -
     measured, at_1 = _times(settings, scaled, overhead, keys)
     judged = at_1 or {k: v / (settings.time_scale or 1) for k, v in measured.items()}
     requests, minimum = ours["initial_woo"]["total"], plan.min_requests()
+    checks = _check_reads(ours["initial_woo"])
     return Row(
         scenario="catalog",
         title=f"initial catalog, {settings.catalog:,} products, {settings.categories} categories",
@@ -115,7 +117,12 @@ def _initial_row(settings: BenchSettings, scaled: dict, overhead: dict | None) -
         min_requests=minimum,
         peak_rss_mb=ours["initial"]["peak_rss_mb"],
         targets=(
-            Target("requests ≤ 1.05 × minimum", 1.05, ratio(requests, minimum), unit="×"),
+            Target(
+                f"requests ≤ 1.05 × minimum (+ {checks} tax-class check)",
+                1.05,
+                ratio(requests - checks, minimum),
+                unit="×",
+            ),
             Target(
                 f"wall ≤ 1.25 × host floor ({floor:.1f} s at scale 1)",
                 1.25,
@@ -171,6 +178,13 @@ def _noop_row(settings: BenchSettings, scaled: dict, overhead: dict | None, *, f
         targets=tuple(targets),
         details={"requests": _requests(scaled, key, "rerun")},
     )
+
+
+def _check_reads(counted: dict[str, Any]) -> int:
+    """tillsync's reads of the shop's tax classes: a fixed check per run that no
+    minimum plan counts (issue 13: a product is never written with a class the
+    shop would silently turn into the standard rate), reported beside the target."""
+    return sum(n for route, n in counted["by_route"].items() if route in CHECK_READS)
 
 
 def _requests(runs: dict, ours: str, theirs: str) -> dict[str, Any]:

@@ -93,8 +93,8 @@ class ShopPair:
         return int(response.headers["X-WP-Total"])
 
 
-def woo_requests(stats: dict[str, Any]) -> dict[str, int]:
-    """Reads, writes and 429s from the store's counters."""
+def woo_requests(stats: dict[str, Any]) -> dict[str, Any]:
+    """Reads, writes and 429s from the store's counters, and the count per route."""
     routes: dict[str, int] = stats["by_route"]
     reads = sum(n for route, n in routes.items() if route.startswith("GET "))
     return {
@@ -103,4 +103,5 @@ def woo_requests(stats: dict[str, Any]) -> dict[str, int]:
         "writes": stats["total"] - reads,
         "served_429": stats["served_429"],
         "max_concurrent": stats["max_concurrent"],
+        "by_route": dict(routes),
     }

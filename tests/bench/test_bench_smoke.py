@@ -44,6 +44,8 @@ def test_catalog_scenario_end_to_end_at_tiny_size(tmp_path: Path) -> None:
     # classes (read once before a product is written); batches are full from the first
     # (engine/woo/batch_size.py: full while well within the client timeout)
     assert initial.requests == counted["tillsync"]["total"] == initial.min_requests + 1
+    assert counted["tillsync"]["by_route"]["GET taxes/classes"] == 1
+    assert initial.targets[0].name.endswith("(+ 1 tax-class check)") and initial.targets[0].passed
     assert naive["requests"] == counted["naive"]["total"] > 2 * naive["created"]
     assert batched["requests"] == counted["baseline"]["total"] < naive["requests"] / 10
     assert batched["failed"] == naive["failed"] == 0
