@@ -40,6 +40,7 @@ from engine.sync.push_hints import (
 )
 from engine.sync.stock import StockSync
 from engine.sync.woo_fields import CatalogPreferences
+from engine.transport import RateMemory
 from engine.woo import AuthMode, WooClient
 
 __all__ = ["ConnectionRuntime", "build_connection", "woo_client"]
@@ -53,7 +54,8 @@ _AUTH_MODES = {
 }
 
 
-def woo_client(config: ConnectionConfig) -> WooClient:
+def woo_client(config: ConnectionConfig, rates: RateMemory | None = None) -> WooClient:
+    """``rates``: where the shop's learned request rate is kept (the state database)."""
     woo = config.woo
     verify: bool | str = str(woo.ca_file) if woo.ca_file else woo.verify_tls
     mode = _AUTH_MODES[woo.auth]
@@ -64,6 +66,7 @@ def woo_client(config: ConnectionConfig) -> WooClient:
         auth_mode=mode,
         timeout=woo.timeout,
         verify=verify,
+        rates=rates,
     )
 
 
@@ -164,7 +167,7 @@ def build_connection(
     Webhooks are delivered to ``public_url/<name>`` only when the connection
     has a webhook secret to check them with.
     """
-    woo = woo_client(config)
+    woo = woo_client(config, store.rates)
     backend = create_backend(config.backend.type, config.adapter_settings())
     location = backend.locations.get(LocationKind.WAREHOUSE)  # where stock is read
     directions = _directions(name, config, backend)

@@ -23,7 +23,10 @@ How the rate is found, with no help from the host:
 
 Several requests refused together count once: a 429 only moves the rate
 when its request was sent at the current rate (the ``generation`` of its
-ticket), as the concurrency limiter does it.  Pure logic with the time
+ticket), as the concurrency limiter does it.  And a 429 with nothing
+admitted since the last one says the host is blocking for a while (an
+outage, a ban), not what its rate is: it moves nothing, so a storm of them
+cannot drive the rate to the floor.  Pure logic with the time
 passed in, so the tests drive it with a fake clock.
 """
 
@@ -76,6 +79,7 @@ class RateLearner:
         self._generation = 0
         self._sends: deque[float] = deque(maxlen=_RECENT_SENDS)
         self._changed_at: float | None = None  # send time of the last change
+        self._admitted = True  # a request was admitted since the last refusal
 
     @property
     def rate(self) -> float | None:
@@ -98,11 +102,12 @@ class RateLearner:
 
     def succeeded(self, ticket: Ticket) -> bool:
         """A request was admitted.  True when this changed the rate."""
+        self._admitted = True
         if self._rate is None or ticket.generation != self._generation:
             return False
         self._clean += 1
         if self._bracketing():
-            if self._clean < self.bracket_after:
+            if self._clean < self._stretch():
                 return False
             self._low = self._clean_rate()
             self._set(self._middle())
@@ -121,7 +126,11 @@ class RateLearner:
             return False  # sent before the last change: that change answered it already
         if self._rate is None:
             self._first_refusal(retry_after)
+            self._admitted = False
             return True
+        if not self._admitted:
+            return False  # nothing admitted since the last refusal: a block, not a rate
+        self._admitted = False
         assert self._low is not None
         if self._rate <= self._low:  # the rate seen clean is refused now: stricter host
             self._low = max(self.minimum, self._rate * self.backoff)
@@ -161,6 +170,15 @@ class RateLearner:
             return 0.0
         span = self._sends[-1] - self._sends[0]
         return math.inf if span <= 0 else (len(self._sends) - 1) / span
+
+    def _stretch(self) -> int:
+        """Successes that prove a bisection step clean: a few while the bracket is wide
+        (the step is far from the edge), ``bracket_after`` near it, where a pace just
+        over the host's rate passes a short stretch on the bucket's burst."""
+        assert self._low is not None and self._high is not None
+        return (
+            max(2, self.bracket_after // 4) if self._high >= 4 * self._low else self.bracket_after
+        )
 
     def _bracketing(self) -> bool:
         return (

@@ -113,3 +113,13 @@ def test_a_pace_the_client_never_reached_is_not_called_clean() -> None:
     for n in range(5):
         learner.succeeded(learner.ticket(1.0 + n))  # one a second
     assert learner.learned == pytest.approx(1.0)
+
+
+def test_a_storm_of_429s_with_nothing_admitted_moves_the_rate_once() -> None:
+    """An outage or a ban refuses everything: that says nothing more about the rate."""
+    learner = RateLearner(2.0)
+    changed = [learner.throttled(learner.ticket(float(at)), retry_after=1.0) for at in range(10)]
+    assert changed == [True] + [False] * 9
+    assert learner.learned == pytest.approx(1.8)
+    learner.succeeded(learner.ticket(20.0))  # the host admits again
+    assert learner.throttled(learner.ticket(21.0), retry_after=1.0)

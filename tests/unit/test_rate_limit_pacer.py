@@ -104,8 +104,9 @@ async def test_a_settled_rate_is_saved_and_awaited_on_close() -> None:
     first = await pacer.turn()
     pacer.refused(first, None, {})  # the clean rate refused: 5/s, bisecting up from there
     assert memory.saved == 0  # a bisection step is not worth a next run's start
+    pacer.admitted(await pacer.turn(), {})
     second = await pacer.turn()
-    pacer.refused(second, None, {})  # refused at once: settles on 5/s
+    pacer.refused(second, None, {})  # refused again: settles on 5/s
     await pacer.aclose()
     assert memory.rates["h"] == pytest.approx(5.0) and memory.saved == 1
     assert pacer.rate == pytest.approx(5.0)
