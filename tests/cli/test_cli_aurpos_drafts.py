@@ -77,3 +77,25 @@ def test_a_back_office_without_drafts_is_told_so(install: Installation) -> None:
     done = install.run("orders", "drafts")
     assert done.code == 2
     assert "keeps no drafts for short stock" in done.stderr
+
+
+def test_with_the_service_running_the_service_finalises(
+    tmp_path: Path, demo: DemoSandboxes
+) -> None:
+    """Attached: the running service lists and finalises (its order worker's process stays
+    the one writer to the POS), and the admin's action is in the service's log."""
+    write_demo_config(tmp_path, demo)
+    install = Installation(tmp_path, tuple(demo.backoffice.backend_secrets().values()))
+    sell_id, variation = _short_draft(demo, "1042")
+    pos = demo.backoffice.sandbox
+    pos.set_stock(variation, DEMO_LOCATION, 5)
+    service = install.spawn("run", "--headless")
+    try:
+        service.wait_for("control socket listening on")
+        done = install.run("orders", "drafts", "--finalise")
+        assert done.code == 0, done.output
+        assert "Made final: 1042" in done.stdout
+        assert pos.sells[sell_id]["status"] == "final"
+        service.wait_for("drafts made final by the admin: 1042")
+    finally:
+        service.stop()
