@@ -22,26 +22,38 @@ from .test_sitoo_push import (
 pytestmark = pytest.mark.timeout(120)
 
 
+def _woo_sku(woo, sku: str) -> dict:
+    with woo.lock:
+        return next(dict(p) for p in woo.products.values() if p.get("sku") == sku)
+
+
 def _sitoo_skus(sb: sitoo.SitooSandbox) -> list[str]:
     with sb.lock:
         return [p["sku"] for p in sb.products.values()]
 
 
 async def test_new_shop_products_are_created_once_and_known_skus_paired(shop, tmp_path) -> None:  # noqa: F811
-    sb = shop[0]
+    sb, woo = shop[0], shop[2]
     held = _single(sb)
     async with context(shop, tmp_path, sitoo.WAREHOUSE_WEB) as ctx:
+        await CatalogSync(ctx).run()  # Sitoo's catalog and tree come into the shop first
+        leaf = next(c for c in sb.categories.values() if c.get("categoryparentid"))
+        shelf = await ctx.store.links.get_by_backoffice_id(
+            "category", str(leaf["categoryid"]), connection="default"
+        )
         await ctx.woo.post(
             "products",
             {
                 "name": "Shop only",
                 "sku": "SHOP-1",
+                "categories": [{"id": shelf.woo_id}],
                 "regular_price": "12.50",
                 "description": "From the shop",
             },
         )
-        twin = await ctx.woo.post("products", {"name": "Twin", "sku": held["sku"]})
         before = len(sb.products)
+        twin = _woo_sku(woo, held["sku"])  # as if the shop had it before tillsync: unlinked
+        await ctx.store.links.delete("product", held["sku"], connection="default")
         first = await CatalogSync(ctx).run()
         await CatalogSync(ctx).run()  # the pull's first look writes Sitoo's tax class once
         third = await CatalogSync(ctx).run()
@@ -50,6 +62,10 @@ async def test_new_shop_products_are_created_once_and_known_skus_paired(shop, tm
     assert len(sb.products) == before + 1
     created = next(p for p in sb.products.values() if p["sku"] == "SHOP-1")
     assert created["title"] == "Shop only" and created["description"] == "From the shop"
+    assert created["categories"] == [str(leaf["categoryid"])]  # its linked category
+    with woo.lock:
+        shown = next(p for p in woo.products.values() if p.get("sku") == "SHOP-1")
+    assert shown["categories"] == [shelf.woo_id]  # the pull reading it back kept it
     prices = sb.pricelist_items[sitoo.PRICELIST_WEBSHOP]
     assert prices[created["productid"]]["moneyprice"] == "12.50"
     assert link is not None and link.backoffice_id == held["sku"]

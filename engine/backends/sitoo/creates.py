@@ -4,7 +4,8 @@ A shop product tillsync has not linked may already be in Sitoo (the shop and
 the POS were filled apart): its SKU is looked up first and such a product is
 updated with the shop's fields, never created again.  The others go in one
 ``POST products.json`` batch [V] (``sku`` required, the answer's ``return``
-the new ``productid``); each gets its price in the chosen price list too,
+the new ``productid``) with the shop's categories Sitoo has (linked ones);
+each gets its price in the chosen price list too,
 since the shop shows that list's price.  Sitoo's SKU pattern is checked
 before anything is sent (:func:`.writes.sku_problem`).
 """
@@ -33,6 +34,9 @@ def create_body(product: Product) -> dict[str, Any]:
     }
     if product.price is not None:
         body["moneyprice"] = f"{product.price.amount:.2f}"
+    if product.category_ids:  # the shop's categories Sitoo knows (linked ones)
+        body["categories"] = [str(c) for c in product.category_ids]  # strings [V]
+        body["defaultcategoryid"] = int(product.category_ids[0])
     return body
 
 
