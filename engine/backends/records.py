@@ -183,6 +183,8 @@ class DraftSale:
     WHY a record: the admin lists these and makes them final once stock is back;
     the console and the CLI show them without knowing the back office's wire shape.
     ``number`` is the order number it carries, ``detail`` what is missing (SKUs).
+    ``stock_back``: every line has its stock now, so finalising makes it final
+    (False: still short; None: the stock was not read).
     """
 
     id: str
@@ -190,3 +192,4 @@ class DraftSale:
     date: str = ""
     total: str = ""
     detail: str = ""
+    stock_back: bool | None = None

@@ -50,7 +50,10 @@ def test_an_aurpos_draft_says_what_is_short_now_or_that_stock_is_back() -> None:
     short = shortages(sell, products, "2")
     assert short == ["TEE-M 1 of 2"]
     assert draft_record(sell, short).detail == "short: TEE-M 1 of 2"
+    assert draft_record(sell, short).stock_back is False
     variation["variation_location_details"][0]["qty_available"] = "2"
     assert shortages(sell, products, "2") == []
     assert draft_record(sell, []).detail == "stock back (was short: TEE-M)"
+    assert draft_record(sell, []).stock_back is True
+    assert draft_record(sell).stock_back is None  # the stock was not read
     assert shortages(sell, {}, "2") == ["product 5 gone"]

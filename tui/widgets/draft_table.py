@@ -44,7 +44,7 @@ class DraftTable(DataTable[Text | str]):
                 f"#{draft.number}",
                 draft.date[:16],
                 Text(draft.total, justify="right"),
-                Text(draft.detail, style="yellow"),
+                Text(draft.detail, style="green" if draft.stock_back else "yellow"),
                 key=draft.id,
             )
         if keep is not None and keep.id in self.rows:

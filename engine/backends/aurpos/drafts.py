@@ -74,4 +74,5 @@ def draft_record(row: Mapping[str, Any], short_now: list[str] | None = None) -> 
         date=str(row.get("transaction_date") or ""),
         total=str(row.get("final_total") or ""),
         detail=detail,
+        stock_back=None if short_now is None else not short_now,
     )
