@@ -25,10 +25,12 @@ __all__ = [
     "Money",
     "Order",
     "OrderLine",
+    "PartialRefund",
     "Payment",
     "PaymentMethod",
     "PriceGroup",
     "Product",
+    "RefundLine",
     "StockLevel",
     "TaxCode",
     "Variant",
@@ -267,6 +269,25 @@ class Customer:
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)
+
+
+@dataclass(frozen=True)
+class RefundLine:
+    """One refunded line: the article, how many, and the gross amount given back."""
+
+    sku: str
+    quantity: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PartialRefund:
+    """A WooCommerce refund of some lines of a booked order (``woo_id``: the refund's id)."""
+
+    woo_id: int
+    order_woo_id: int
+    lines: tuple[RefundLine, ...]
+    reason: str = ""
 
 
 @dataclass(frozen=True)

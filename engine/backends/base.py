@@ -47,6 +47,7 @@ from engine.model import (
     Location,
     LocationKind,
     Order,
+    PartialRefund,
     PaymentMethod,
     PriceGroup,
     Product,
@@ -90,6 +91,7 @@ class Capability(StrEnum):
     STOCK_WRITE = "stock.write"
     SALES_CREATE = "sales.create"
     SALES_VOID = "sales.void"
+    SALES_REFUND = "sales.refund"  # a partial refund booked per line (refund_sale)
     CUSTOMERS_WRITE = "customers.write"
     CUSTOMERS_READ = "customers.read"  # the back office's customers, into the shop's accounts
     INVOICES_CREATE = "invoices.create"
@@ -255,6 +257,11 @@ class Backend(Protocol):
         """Every customer the back office keeps (with an e-mail), for the shop's accounts."""
         ...
 
+    async def refund_sale(self, ref: SaleRef, refund: PartialRefund) -> SaleRef:
+        """Book a partial refund of the sale ``ref``, line by line; safe to call again
+        (a refund it holds already is returned, one left half-written is refused)."""
+        ...
+
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef: ...
 
     async def find_sale(self, key: IdempotencyKey) -> SaleRef | None: ...
@@ -411,6 +418,9 @@ class BackendBase:
 
     def read_customers(self) -> AsyncIterator[Page[BackofficeCustomer]]:
         return self._refuse_stream(Capability.CUSTOMERS_READ)
+
+    async def refund_sale(self, ref: SaleRef, refund: PartialRefund) -> SaleRef:
+        raise self._unsupported(Capability.SALES_REFUND)
 
     def declines(self, order: Order) -> str | None:
         return None

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from sandbox.nexopos.state import NexoSandbox, now_text
 from sandbox.nexopos.wire import error_500, forbidden, model_missing
 
-__all__ = ["create_order", "refund_order", "void_order"]
+__all__ = ["create_order", "refund_order", "refunded_of", "void_order"]
 
 _TAKES_STOCK = frozenset({"paid", "partially_paid"})
 
@@ -192,10 +192,12 @@ def _refund_line(
     line = next((ln for ln in order["products"] if ln["id"] == int(_dec(item.get("id")))), None)
     if line is None:
         raise model_missing("OrderProduct", item.get("id"))
-    quantity = min(float(_dec(item.get("quantity"))), line["quantity"])
+    left = line["quantity"] - refunded_of(sb, order["id"]).get(line["id"], 0.0)
+    quantity = min(float(_dec(item.get("quantity"))), left)  # never more than was sold [I]
     if line["unit_quantity_id"] and order["stock_taken"]:
         _move(sb, line, "returned", quantity)
-    refund["products"].append({"order_product_id": line["id"], "quantity": quantity})
+    refund["products"].append({"order_product_id": line["id"], "quantity": quantity,
+                               "description": item["description"]})  # fmt: skip
     refund["total"] += quantity * float(_dec(item.get("unit_price")))
     return {
         "status": "success",
@@ -204,19 +206,33 @@ def _refund_line(
     }
 
 
+def refunded_of(sb: NexoSandbox, order_id: int) -> dict[int, float]:
+    """Order product id -> quantity refunded so far, over every refund row of the order."""
+    done: dict[int, float] = {}
+    for refund in sb.refunds:
+        if refund["order_id"] == order_id:
+            for product in refund["products"]:
+                done[product["order_product_id"]] = (
+                    done.get(product["order_product_id"], 0.0) + product["quantity"]
+                )
+    return done
+
+
 def refund_order(sb: NexoSandbox, key: str, body: Any, request: Request) -> dict[str, Any]:
     order = order_of(sb, key)
     if order["payment_status"] not in ("paid", "partially_paid", "unpaid", "partially_refunded"):
         raise forbidden("Unable to proceed a refund on an unpaid order.")
     body = body if isinstance(body, dict) else {}
-    refund: dict[str, Any] = {"order_id": order["id"], "total": 0.0, "products": []}
+    refund: dict[str, Any] = {"id": sb.next_id("refunds"), "order_id": order["id"],
+                              "description": body.get("description"), "total": 0.0,
+                              "products": [], "created_at": now_text()}  # fmt: skip
     sb.refunds.append(refund)  # written before anything is checked [V-run]
     if "description" not in body:
         raise error_500('Undefined array key "description"', request)
     results = [
         _refund_line(sb, order, item, refund, request) for item in body.get("products") or []
     ]
-    refunded = sum(p["quantity"] for p in refund["products"])
+    refunded = sum(refunded_of(sb, order["id"]).values())
     whole = sum(ln["quantity"] for ln in order["products"])
     order["payment_status"] = "refunded" if refunded >= whole else "partially_refunded"
     return {"results": results}

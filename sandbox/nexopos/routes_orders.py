@@ -75,6 +75,15 @@ def _part(name: str):
     return handler
 
 
+async def order_refunds(sb: NexoSandbox, request: Request) -> Response:
+    """``GET /orders/{id}/refunds`` [V: route]: the order's refund rows, a partial one
+    (left by a failed refund) included [I: the row's columns]."""
+    with sb.lock:
+        order = orders.order_of(sb, request.path_params["id"])
+        rows = [dict(r) for r in sb.refunds if r["order_id"] == order["id"]]
+    return json_response(rows)
+
+
 async def crud_orders(sb: NexoSandbox, request: Request) -> Response:
     search = request.query_params.get("search", "").lower()
     with sb.lock:
@@ -132,6 +141,7 @@ def order_routes() -> list[tuple[str, Any, str, str | None]]:
         ("/orders/{id:int}", single, "GET", read),
         ("/orders/{id}/products", _part("products"), "GET", read),
         ("/orders/{id}/payments", _part("payments"), "GET", read),
+        ("/orders/{id}/refunds", order_refunds, "GET", read),
         ("/orders/{id}/void", void, "POST", "nexopos.void.orders"),
         ("/orders/{id}/refund", refund, "POST", "nexopos.refund.orders"),
         ("/orders/{id}", delete, "DELETE", "nexopos.delete.orders"),

@@ -41,6 +41,7 @@ from engine.model import (
     Customer,
     LocationKind,
     Order,
+    PartialRefund,
     PaymentMethod,
     PriceGroup,
     Product,
@@ -85,6 +86,8 @@ class NexoposBackend(ApiBackend):
         self.settings = settings
         self._api = NexoApi(settings, transport=transport, retry=retry)
         self._orders = OrderDesk(self._api)
+        if settings.cancel_action == "refund":  # partial refunds are refunds, never voids
+            self.capabilities = type(self).capabilities | {Capability.SALES_REFUND}
         self._edits = ProductEdits(self._api)
 
     variable_products_refused = pairing.VARIABLE_REFUSED
@@ -164,6 +167,10 @@ class NexoposBackend(ApiBackend):
 
     async def void_sale(self, ref: SaleRef, key: IdempotencyKey) -> SaleRef:
         return await self._orders.void(ref, key)
+
+    async def refund_sale(self, ref: SaleRef, refund: PartialRefund) -> SaleRef:
+        """A WooCommerce refund of some lines, per line (with ``cancel_action = "refund"``)."""
+        return await self._orders.refund(ref, refund)
 
     async def write_products(self, products: Sequence[Product]) -> list[ItemResult]:
         """The shop's edits of linked products (name, price, description), whole forms;

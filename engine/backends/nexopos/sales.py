@@ -23,8 +23,9 @@ from engine.backends.base import IdempotencyKey, SaleRef, SaleState
 from engine.backends.nexopos.api import NexoApi
 from engine.backends.nexopos.catalog import pick_unit_row
 from engine.backends.nexopos.customers import CustomerDesk
+from engine.backends.nexopos.refunds import refund_lines, refund_rest
 from engine.errors import ConfigError, NotFoundError, TransientError, ValidationError
-from engine.model import Order, OrderLine
+from engine.model import Order, OrderLine, PartialRefund
 
 __all__ = ["OrderDesk"]
 
@@ -127,25 +128,12 @@ class OrderDesk:
         if not ref.id:
             raise NotFoundError(f"no NexoPOS order is known for {key.for_sale().value}")
         if self._api.settings.cancel_action == "refund":
-            await self._refund_all(ref)
+            await refund_rest(self._api, ref)
         else:
             reason = f"WooCommerce order cancelled or refunded ({key.for_sale().value})"
             await self._api.post(f"orders/{ref.id}/void", {"reason": reason}, idempotent=True)
         return SaleRef(ref.id, ref.number, key.value, SaleState.VOIDED, reverses=ref.id)
 
-    async def _refund_all(self, ref: SaleRef) -> None:
-        """A full refund; NexoPOS needs both descriptions, or it fails after writing a row."""
-        order = await self._api.get(f"orders/{ref.id}")
-        if order.get("payment_status") in ("refunded", "order_void"):
-            return
-        lines = await self._api.get(f"orders/{ref.id}/products")
-        paid = await self._api.get(f"orders/{ref.id}/payments")
-        products = [
-            {"id": p["id"], "quantity": p["quantity"], "unit_price": p["unit_price"],
-             "description": "WooCommerce refund", "condition": "unspoiled"}
-            for p in lines or []
-        ]  # fmt: skip
-        payment = (paid or [{}])[0].get("identifier") or self._api.settings.default_payment
-        body = {"description": "WooCommerce refund", "payment": {"identifier": payment},
-                "refund_shipping": True, "products": products}  # fmt: skip
-        await self._api.post(f"orders/{ref.id}/refund", body)
+    async def refund(self, ref: SaleRef, refund: PartialRefund) -> SaleRef:
+        """A WooCommerce refund of some lines (see :mod:`.refunds`)."""
+        return await refund_lines(self._api, ref, refund, self._unit_quantity)

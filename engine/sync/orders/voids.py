@@ -25,6 +25,7 @@ from engine.store import Link, OutboxEntry, OutboxState
 from engine.sync.context import SyncContext
 from engine.sync.orders.failures import Escalation, Failure
 from engine.sync.orders.mapping import OrderDataError, booking_fingerprint, order_from_woo
+from engine.sync.orders.refunds import PartialRefunds
 from engine.sync.orders.rules import OrderRules, sale_key
 from engine.sync.orders.writeback import Receipt, ReceiptWriteBack
 
@@ -141,7 +142,11 @@ class RevisionReview:
                 "receipt was not changed — correct it in the back office if needed",
             )
         refunds = entry.payload_data().get("refunds") or []
-        if refunds:
+        if refunds and Capability.SALES_REFUND in self._ctx.backend.capabilities:
+            sale = SaleRef(link.backoffice_id if link else "", entry.backoffice_ref or "",
+                           sale_key(entry).value)  # fmt: skip
+            await PartialRefunds(self._ctx, self._log).book_new(entry, sale)
+        elif refunds:
             self._log(
                 entry,
                 Level.WARNING,
