@@ -63,3 +63,15 @@ async def test_the_test_mode_is_what_the_backend_reports() -> None:
             assert backend.test_mode is expected
         finally:
             await backend.aclose()
+
+
+def test_a_sitoo_connection_reads_stock_every_3_minutes_by_default() -> None:
+    """Issue 16's 3-minute stock schedule is the default; nothing to set for Sitoo."""
+    from engine.config import parse_config, render_starter_config
+
+    text = render_starter_config(backend="sitoo")
+    secrets = '[connections.shop1.woo]\nconsumer_secret = "cs_x"\n'
+    secrets += '[connections.shop1.backend]\ntest_password = "p"\n'
+    config = parse_config(text, secrets_text=secrets, env={})
+    assert config.connections["shop1"].backend.type == "sitoo"
+    assert config.job_schedules("shop1")["stock"].text == "every 3 minutes"
