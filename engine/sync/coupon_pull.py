@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine.backends.base import Capability
-from engine.errors import RemoteError
+from engine.errors import NotFoundError, RemoteError
 from engine.model import Coupon
 from engine.store import Link
 from engine.sync.context import SyncContext
@@ -39,6 +39,9 @@ from engine.sync.coupons import (
 )
 from engine.sync.diff import CatalogDiff, DiffEntry
 from engine.sync.directions import Entity
+
+# WooCommerce's answer (400) to an update of a coupon id it does not have [V: REST controller]
+_GONE = "woocommerce_rest_shop_coupon_invalid_id"
 
 __all__ = ["CouponPull", "coupon_body", "coupons_flow", "sync_coupons"]
 
@@ -108,17 +111,25 @@ class CouponPull:
         link = await self.ctx.store.links.get_by_backoffice_id(
             COUPON, str(voucher.backoffice_id), connection=self.ctx.connection
         )
-        if link is not None:
-            return link.woo_id
+        return link.woo_id if link is not None else await self._by_code(voucher)
+
+    async def _by_code(self, voucher: Coupon) -> int | None:
         found = await self.ctx.woo.get("coupons", {"code": voucher.code.lower()})
         same = [c for c in found or () if str(c.get("code", "")).lower() == voucher.code.lower()]
         return int(same[0]["id"]) if same else None
 
     async def _write(self, voucher: Coupon, woo_id: int | None) -> dict[str, Any]:
         body = coupon_body(voucher)
-        if woo_id is None:
-            return await self.ctx.woo.post("coupons", body)
-        return await self.ctx.woo.put(f"coupons/{woo_id}", body)
+        if woo_id is not None:
+            try:
+                return await self.ctx.woo.put(f"coupons/{woo_id}", body)
+            except RemoteError as error:  # deleted in the shop since: by code, or made again
+                if not isinstance(error, NotFoundError) and error.code != _GONE:
+                    raise
+                woo_id = await self._by_code(voucher)
+                if woo_id is not None:
+                    return await self.ctx.woo.put(f"coupons/{woo_id}", body)
+        return await self.ctx.woo.post("coupons", body)
 
 
 def coupons_flow(ctx: SyncContext) -> bool:

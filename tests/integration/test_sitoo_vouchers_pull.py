@@ -63,9 +63,8 @@ async def test_vouchers_become_coupons_matched_by_code_once(shop, tmp_path) -> N
     assert (first.written, second.written, second.unchanged, third.written) == (3, 0, 3, 1)
     assert first.refused == ("3FOR2: voucher type 300 has no WooCommerce discount type",)
     assert coupons["summer"]["amount"] == "25" and coupons["summer"]["discount_type"] == "percent"
-    assert (
-        coupons["minus50"]["discount_type"] == "fixed_cart" and coupons["minus50"]["amount"] == "50.00"
-    )
+    minus50 = coupons["minus50"]
+    assert minus50["discount_type"] == "fixed_cart" and minus50["amount"] == "50.00"
     assert shown["usage_limit"] == 3 and shown["date_expires_gmt"] == "2031-05-01T12:00:00"
     assert (pushed.written, pushed.unchanged) == (0, 0)
 
@@ -92,3 +91,19 @@ async def test_the_catalog_job_brings_vouchers_down(shop, tmp_path) -> None:  # 
         before = sorted(_coupons(woo))
         await CatalogSync(pulled).run()
     assert before == [] and sorted(_coupons(woo)) == ["summer", "welcome10"]
+
+
+async def test_a_coupon_deleted_in_the_shop_is_made_again(shop, tmp_path) -> None:  # noqa: F811
+    sb, _server, woo, _ = shop
+    async with context(shop, tmp_path) as ctx:
+        ctx = replace(ctx, directions=Directions(coupons=Direction.PULL))
+        await sync_coupons(ctx)
+        gone = _coupons(woo)["summer"]["id"]
+        await ctx.woo.delete(f"coupons/{gone}", force=True)
+        with sb.lock:
+            summer = next(v for v in sb.vouchers.values() if v["vouchercode"] == "SUMMER")
+            summer["value_x"] = 30
+        again = await sync_coupons(ctx)
+    coupons = _coupons(woo)
+    assert again.written == 1 and again.refused == ()
+    assert coupons["summer"]["id"] != gone and coupons["summer"]["amount"] == "30"
