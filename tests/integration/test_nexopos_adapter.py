@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from engine.backends.nexopos.check import needed_permissions
 from engine.errors import AuthError
 from sandbox.nexopos import ids
 
@@ -143,3 +144,18 @@ async def test_orders_need_a_customer_group_and_doctor_lists_the_groups(servers)
         assert await nexo.setting_choices(missing.key) == "1 Default, 2 Web shop"
     finally:
         await nexo.aclose()
+
+
+async def test_doctor_checks_the_author_of_web_orders_among_staff_users(servers) -> None:
+    """``user_id`` names a NexoPOS user who is staff: a customer's id is refused, with the
+    staff users listed (from ``crud/ns.users``, which needs ``nexopos.read.users``)."""
+    staff = backend(servers, user_id=ids.ADMIN_USER)
+    customer = backend(servers, user_id=ids.WALK_IN_CUSTOMER)
+    try:
+        assert _items(await staff.check())["user_id"][0]
+        assert "nexopos.read.users" in needed_permissions(staff.settings)
+        ok, message = _items(await customer.check())["user_id"]
+    finally:
+        await staff.aclose()
+        await customer.aclose()
+    assert not ok and message.endswith(f"choose one of: {ids.ADMIN_USER} admin")

@@ -48,7 +48,8 @@ _ORDERS = ("nexopos.read.orders", "nexopos.create.orders", "nexopos.read.custome
 
 def needed_permissions(settings: NexoSettings) -> tuple[str, ...]:
     cancel = "nexopos.void.orders" if settings.cancel_action == "void" else "nexopos.refund.orders"
-    return (*_READS, *_ORDERS, cancel, "nexopos.read.customers-groups")
+    users = ("nexopos.read.users",) if settings.user_id is not None else ()  # to check it
+    return (*_READS, *_ORDERS, cancel, "nexopos.read.customers-groups", *users)
 
 
 async def _token(api: NexoApi) -> tuple[CheckItem, set[str]]:
