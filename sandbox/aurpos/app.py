@@ -21,6 +21,7 @@ from starlette.routing import Route
 
 from sandbox.aurpos.auth import TokenBook, token_endpoint
 from sandbox.aurpos.faults import SellFault
+from sandbox.aurpos.returns import RETURN_ROUTES, SellReturns
 from sandbox.aurpos.routes_catalog import CATALOG_ROUTES, Reader
 from sandbox.aurpos.routes_sells import SELL_LIST_ROUTES, create_contact, need
 from sandbox.aurpos.sells import SellBook
@@ -53,6 +54,7 @@ class AurposServer:
         self.sb = sb
         self.tokens = TokenBook(sb)
         self.sells = SellBook(sb)
+        self.returns = SellReturns(sb)
 
     def _prefixed(self, request: Request) -> bool:
         return request.url.path.startswith("/public/") == self.sb.public_prefix
@@ -91,6 +93,10 @@ class AurposServer:
         need(user, "sell.delete", "direct_sell.delete")
         return self.sells.delete(int(request.path_params["id"]))
 
+    async def post_return(self, sb: AurposSandbox, user: User, request: Request) -> Any:
+        need(user, "sell.create", "direct_sell.access")
+        return self.returns.create(await _json_body(request))
+
     async def post_contact(self, sb: AurposSandbox, user: User, request: Request) -> Any:
         return {"data": create_contact(sb, user, await _json_body(request))}
 
@@ -108,6 +114,8 @@ class AurposServer:
         handlers: list[tuple[str, str, Reader]] = [
             *CATALOG_ROUTES,
             *SELL_LIST_ROUTES,
+            *RETURN_ROUTES,
+            ("POST", "/sell-return", self.post_return),
             ("PUT", "/sell/{id:int}", self.put_sell),
             ("DELETE", "/sell/{id:int}", self.delete_sell),
             ("POST", "/contactapi", self.post_contact),

@@ -62,6 +62,7 @@ class AurposSandbox:
     contacts: dict[int, Row] = field(default_factory=dict)
     sells: dict[int, Row] = field(default_factory=dict)
     returns: set[int] = field(default_factory=set)  # sells with a sell return
+    sell_returns: dict[int, Row] = field(default_factory=dict)  # the returns (sandbox.returns)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _ids: dict[str, int] = field(default_factory=dict, repr=False)
 

@@ -3,7 +3,8 @@
 Over a real loopback socket: Passport tokens (password and refresh grants,
 expiry, 401), per_page paging, the /public switch and the wrapped shape,
 sells in a batch with per-element errors, draft vs final stock, the delete
-that answers success for a missing id, the source filter, contacts' required
+that answers success for a missing id, sell returns (stock back, no more than
+was sold, the sale no longer deletable), the source filter, contacts' required
 mobile, and the fault knobs.
 """
 
@@ -156,6 +157,33 @@ def test_delete_succeeds_for_missing_and_refuses_after_return(
     sb.returns.add(row["id"])
     refused = http.delete(f"{API}/sell/{row['id']}", headers=headers)
     assert refused.status_code == 200 and refused.json()["success"] is False
+
+
+def test_sell_return_puts_stock_back_refuses_beyond_the_sale_and_blocks_delete(
+    sb: AurposSandbox, http: httpx.Client
+) -> None:
+    headers = _auth(http)
+    variation = _line(sb, 1)["variation_id"]
+    sell = {"location_id": 1, "contact_id": 1, "products": [_line(sb, 1, 3)]}
+    (row,) = http.post(f"{API}/sell", json={"sells": [sell]}, headers=headers).json()
+    before = sb.stock(variation, 1)
+    line = row["sell_lines"][0]["id"]
+
+    def give_back(quantity: int, sell_id: int = row["id"], line_id: int = line) -> httpx.Response:
+        body = {"transaction_id": sell_id, "invoice_no": "R1",
+                "products": [{"sell_line_id": line_id, "quantity": quantity,
+                              "unit_price_inc_tax": "2.00"}]}  # fmt: skip
+        return http.post(f"{API}/sell-return", json=body, headers=headers)
+
+    assert give_back(2).status_code == 201
+    assert sb.stock(variation, 1) == before + 2
+    assert give_back(2).status_code == 422  # one is left to return, not two
+    assert give_back(1, line_id=4242).status_code == 422  # not a line of this sale
+    assert give_back(1, sell_id=4242).status_code == 404
+    (listed,) = http.get(f"{API}/list-sell-return", headers=headers).json()["data"]
+    assert listed["return_parent_id"] == row["id"] and listed["invoice_no"] == "R1"
+    refused = http.delete(f"{API}/sell/{row['id']}", headers=headers)
+    assert refused.json()["success"] is False  # a sale with a return stays
 
 
 def test_source_woocommerce_filter_does_not_find_api_sells(

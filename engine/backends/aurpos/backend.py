@@ -22,6 +22,7 @@ from engine.backends.aurpos.api import AurposApi, unwrap
 from engine.backends.aurpos.check import check_connection, listed
 from engine.backends.aurpos.contacts import ContactBook
 from engine.backends.aurpos.reconcile import list_sells
+from engine.backends.aurpos.returns import SellReturnDesk
 from engine.backends.aurpos.sells import SellDesk
 from engine.backends.aurpos.settings import AurposSettings
 from engine.backends.base import (
@@ -42,6 +43,7 @@ from engine.model import (
     Location,
     LocationKind,
     Order,
+    PartialRefund,
     PaymentMethod,
     PriceGroup,
     Product,
@@ -64,7 +66,8 @@ class AurposBackend(BackendBase):
     name = "aurpos"
     capabilities = frozenset({
         Capability.PRODUCTS_READ, Capability.CATEGORIES_READ, Capability.STOCK_READ,
-        Capability.SALES_CREATE, Capability.SALES_VOID, Capability.LOCATIONS,
+        Capability.SALES_CREATE, Capability.SALES_VOID, Capability.SALES_REFUND,
+        Capability.LOCATIONS,
         Capability.PAYMENT_METHODS, Capability.TAX_CODES, Capability.PRICE_GROUPS,
         Capability.SALES_LIST, Capability.SALES_DRAFTS,
     })  # fmt: skip
@@ -80,6 +83,7 @@ class AurposBackend(BackendBase):
         self.settings = settings
         self._api = AurposApi(settings, transport=transport, retry=retry)
         self._sells = SellDesk(self._api, ContactBook(self._api))
+        self._returns = SellReturnDesk(self._api, self._sells.products)
         self._idle = RequestStats()
 
     def __repr__(self) -> str:
@@ -201,6 +205,10 @@ class AurposBackend(BackendBase):
 
     async def create_sale(self, order: Order, key: IdempotencyKey) -> SaleRef:
         return await self._sells.create(order, key)
+
+    async def refund_sale(self, ref: SaleRef, refund: PartialRefund) -> SaleRef:
+        """A WooCommerce refund of some lines: a sell return of those lines (see .returns)."""
+        return await self._returns.book(ref, refund)
 
     async def find_sale(self, key: IdempotencyKey) -> SaleRef | None:
         return await self._sells.find(key)
