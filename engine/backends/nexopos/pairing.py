@@ -8,12 +8,12 @@ SKUs; each is found with :func:`find_by_sku` (one request per unpaired
 variation, only when the shop's product changed), and only a plain product
 pairs.
 
-:func:`find_by_sku` searches the CRUD list (``crud/ns.products?search=``, a LIKE
-over name, SKU and barcode [V: CrudService]) and keeps the exact SKU: an
-absent SKU is an empty page (200), where ``GET /api/products/<sku>?as=sku``
-answers a 500 "Unable to find the product" [V-run] that the transport retries
-as any 500 before the message is read.  A CRUD row's ``product_type`` is taken
-as raw; a translated label is tolerated [I].
+:func:`find_by_sku` asks ``GET /api/products/<sku>?as=sku`` [V-run]: the one
+look-up known to match the SKU exactly (whether the CRUD list's ``search``
+covers the SKU column is not verified, and a miss there would create a
+product twice).  An absent SKU is a 500 "Unable to find the product" [V-run],
+which the transport retries like any 500 before its message is read: a few
+wasted requests, only for SKUs NexoPOS lacks.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.backends.nexopos.api import NexoApi
+from engine.errors import NotFoundError, ValidationError
 
 __all__ = ["VARIABLE_REFUSED", "find_by_sku", "product_ids_by_sku"]
 
@@ -44,9 +45,11 @@ async def find_by_sku(api: NexoApi, sku: str) -> dict[str, Any] | None:
     """The plain (not variable, not variation) NexoPOS product with exactly this SKU."""
     if not sku:
         return None
-    async for rows, _total in api.crud_pages("ns.products", {"search": sku}):
-        for row in rows:
-            kind = str(row.get("product_type") or "product").lower()
-            if row.get("sku") == sku and kind not in ("variable", "variation"):
-                return row
-    return None
+    try:
+        row = await api.get(f"products/{sku}", {"as": "sku"})
+    except (NotFoundError, ValidationError):  # "Unable to find the product …"
+        return None
+    if not isinstance(row, dict) or row.get("sku") != sku:
+        return None
+    kind = str(row.get("product_type") or "product").lower()
+    return row if kind not in ("variable", "variation") else None
