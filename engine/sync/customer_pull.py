@@ -16,7 +16,7 @@ keep (a state) stays as the shop has it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from engine.errors import RemoteError
@@ -85,6 +85,13 @@ class CustomerPull:
         if pulled is not None and not self.run.full and pulled.hash == _digest(customer):
             self.run.totals.unchanged += 1
             return []
+        if (
+            pulled is None
+            and known is not None
+            and known.hash == _digest(replace(customer, woo_id=known.woo_id))
+        ):  # the push wrote it there and it reads back the same: nothing to write
+            self.run.totals.unchanged += 1
+            return [Link(PULLED, item.id, known.woo_id, None, _digest(customer))]
         try:
             woo_id = known.woo_id if known is not None else await self._match(customer)
             if woo_id is None:

@@ -105,7 +105,9 @@ async def test_both_ways_a_customer_settles_without_ping_pong(
         )  # fmt: skip
     async with engine_context(servers, tmp_path) as ctx:
         ctx = replace(ctx, directions=Directions(customers=Direction.BOTH))
+        before = _shop_writes(servers)
         await CustomerSync(ctx).run()
+        assert _shop_writes(servers) == before + 1  # Tilly's account; Webb's reads back the same
         await CustomerSync(ctx).run()
         with servers.nexo.lock:
             emails = [u["email"] for u in servers.nexo.customers()]
