@@ -229,9 +229,12 @@ def refund_order(sb: NexoSandbox, key: str, body: Any, request: Request) -> dict
     sb.refunds.append(refund)  # written before anything is checked [V-run]
     if "description" not in body:
         raise error_500('Undefined array key "description"', request)
-    results = [
-        _refund_line(sb, order, item, refund, request) for item in body.get("products") or []
-    ]
+    results = []
+    for item in body.get("products") or []:
+        if len(results) == sb.knobs.refund_breaks_after:
+            sb.knobs.refund_breaks_after = None
+            raise error_500("SQLSTATE[40001]: Serialization failure: 1213 Deadlock found", request)
+        results.append(_refund_line(sb, order, item, refund, request))
     refunded = sum(refunded_of(sb, order["id"]).values())
     whole = sum(ln["quantity"] for ln in order["products"])
     order["payment_status"] = "refunded" if refunded >= whole else "partially_refunded"

@@ -65,7 +65,10 @@ class Knobs:
     ``rate_limit``/``rate_window`` is the throttle (80 per 60 s in production,
     ``None`` disables it like APP_ENV=local); ``answer_delay`` holds the
     answer of the next ``delay_times`` order creations *after* the order was
-    stored (a lost answer); ``down`` answers 503 to everything.
+    stored (a lost answer); ``down`` answers 503 to everything;
+    ``refund_breaks_after`` makes the next refund fail with a PHP error after
+    that many of its lines were written (no transaction: the row stays partial,
+    as a failed refund leaves it [V-run]).
     """
 
     rate_limit: int | None = 80
@@ -74,6 +77,7 @@ class Knobs:
     delay_times: int = 0
     down: bool = False
     fail_next: int = 0
+    refund_breaks_after: int | None = None
 
 
 @dataclass

@@ -115,16 +115,23 @@ async def test_a_half_written_refund_is_not_posted_again(
     servers: Servers, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with booked_order(servers, tmp_path) as (ctx, worker, order):
-        refund = await _refund(servers, order, [(0, 1), (1, 1)])
-        (sale,) = servers.nexo.sales()
-        with servers.nexo.lock:  # a failed earlier attempt wrote the row and one line
-            servers.nexo.refunds.append({
-                "id": 99, "order_id": sale["id"], "description": f"{sale['title']}-R{refund['id']}",
-                "total": 0.0, "products": [{"order_product_id": sale["products"][0]["id"],
-                                            "quantity": 1.0}],
-            })  # fmt: skip
+        servers.nexo.knobs.refund_breaks_after = 1  # PHP fails after the first line
+        await _refund(servers, order, [(0, 1), (1, 1)])
         await _arrived(ctx, order["id"], 1)
         with caplog.at_level(logging.INFO):
             await worker.drain()
-        assert _refund_posts(servers) == 0
-        assert "half-written" in caplog.text
+        assert _refund_posts(servers) == 1
+        (row,) = _rows(servers)
+        assert len(row["products"]) == 1  # the partial row the failure left
+        assert "not booked in nexopos" in caplog.text
+        await next_second(SimpleNamespace(sb=servers.woo))  # a later revision of the order
+        servers.woo.set_order_status(order["id"], "completed", note="checked")
+
+        async def reviewed() -> bool:
+            await worker.drain()
+            return "half-written" in caplog.text
+
+        with caplog.at_level(logging.INFO):
+            await wait_until(reviewed)
+        assert _refund_posts(servers) == 1  # never posted again
+        assert len(_rows(servers)) == 1
