@@ -39,9 +39,9 @@ from dataclasses import dataclass
 __all__ = ["RateLearner", "Ticket"]
 
 _RECENT_SENDS = 8  # sends that measure "the pace we were refused at" before any rate is known
-_TOWARD_HIGH = (
-    0.4  # where in the bracket the next pace goes (log scale); below 0.5: nearer the clean end
-)
+# where in the bracket the next pace goes (log scale); below 0.5: nearer the clean end
+_TOWARD_HIGH = 0.4
+_UNDER_BOUND = 0.98  # how far under a refusal's bound the clean rate steps back
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class RateLearner:
         bracket_after: int = 16,
         probe_after: int = 300,
         probe_step: float = 0.05,
-        settle_ratio: float = 1.1,
+        settle_ratio: float = 1.04,
         backoff: float = 0.9,
     ) -> None:
         self.minimum = minimum
@@ -98,6 +98,8 @@ class RateLearner:
     def ticket(self, now: float) -> Ticket:
         """Call when a request leaves; its outcome is reported with the ticket."""
         self._sends.append(now)
+        if self._changed_at is None:
+            self._changed_at = now  # a remembered rate is paced from the first send
         return Ticket(self._generation, now)
 
     def succeeded(self, ticket: Ticket) -> bool:
@@ -132,9 +134,12 @@ class RateLearner:
             return False  # nothing admitted since the last refusal: a block, not a rate
         self._admitted = False
         assert self._low is not None
-        if self._rate <= self._low:  # the rate seen clean is refused now: stricter host
-            self._low = max(self.minimum, self._rate * self.backoff)
-        self._high = self._refused_rate(ticket)
+        bound = self._host_bound(ticket)
+        if self._rate <= self._low:  # the rate seen clean is refused now
+            # long clean before the refusal: a small overshoot, a small step back; soon
+            # after the change (a stricter host): ``backoff``
+            self._low = max(self.minimum, self._rate * self.backoff, (bound or 0) * _UNDER_BOUND)
+        self._high = max(bound or self._rate, self._low * 1.01)
         # the Retry-After pause refills the host's bucket: go on bisecting, or settle
         # on the fastest pace seen clean
         self._set(self._middle())
@@ -152,17 +157,16 @@ class RateLearner:
         assert self._rate is not None and self._low is not None
         return max(self._low, min(self._rate, self._recent_pace()))
 
-    def _refused_rate(self, ticket: Ticket) -> float:
+    def _host_bound(self, ticket: Ticket) -> float | None:
         """An upper bound of the host's rate from a refusal at the current pace.
 
-        Paced at ``p`` since the last change, ``n`` requests admitted over
-        ``t`` seconds: the bucket held at least one token at the start, so
-        the host admits at most ``p - 1/t``; never below the clean rate.
+        Paced at ``p`` since the last change, for ``t`` seconds: the bucket
+        held at least one token at the start and none now, so the host
+        admits at most ``p - 1/t``.  None when refused at once (no span to tell).
         """
-        assert self._rate is not None and self._low is not None
+        assert self._rate is not None
         span = 0.0 if self._changed_at is None else ticket.sent_at - self._changed_at
-        bound = self._rate - 1 / span if span > 0 else self._rate
-        return max(bound, self._low * 1.01, min(self._rate, self._low * 1.01))
+        return self._rate - 1 / span if span > 0 else None
 
     def _recent_pace(self) -> float:
         """Requests per second over the last few sends (the pace that was refused)."""
