@@ -64,6 +64,26 @@ async def test_the_transport_sleeps_instead_of_collecting_429s() -> None:
     assert sent[-1] == pytest.approx(2.0)
 
 
+async def test_a_request_counts_from_its_answer_so_a_slow_trip_earns_no_429() -> None:
+    time = FakeTime()
+    sent: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(time.now)
+        if len(sent) == 1:
+            time.now += 0.5  # the first trip is slow: KROS may have counted it at 0.5
+        return httpx.Response(200, json={"data": []})
+
+    transport = PacedTransport(
+        httpx.MockTransport(answer), RequestPace(clock=time.clock), sleep=time.sleep
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://kros") as client:
+        for _ in range(11):
+            await client.get("/api/catalog-items")
+    assert sent[1:10] == [pytest.approx(0.5)] * 9
+    assert sent[10] == pytest.approx(1.5)  # a second after the first answer, not after 0
+
+
 def test_settings_refuse_what_kros_cannot_do() -> None:
     with pytest.raises(ConfigError, match="page_size"):
         KrosSettings(token="t", page_size=101)
