@@ -100,8 +100,8 @@ async def connect(payload: dict[str, Any]) -> AsyncIterator[SyncContext]:
     """A SyncContext for the sandboxes named in ``payload`` (state file kept between runs)."""
     config = load_bench_config(payload)
     store = await StateStore.open(Path(payload["state_db"]))
-    for host, rate in payload.get("learned_rates", {}).items():  # what a previous run learned
-        await store.rates.save(host, rate)
+    for host, (rate, ceiling) in payload.get("learned_rates", {}).items():  # a previous run's
+        await store.rates.save(host, rate, ceiling)
     runtime = build_connection(CONNECTION, config, store, EventBus())
     for source, target in TAX_CLASSES.items():
         await store.mappings.set(MappingKind.TAX_CLASS, source, target)

@@ -74,12 +74,14 @@ def _host_key(woo_url: str) -> str:
     return httpx.URL(api_base(woo_url)).netloc.decode()
 
 
-async def _stored_rate(state_db: str, host: str) -> float | None:
+async def _stored_rate(state_db: str, host: str) -> tuple[float, float | None] | None:
     async with StateStore.open(Path(state_db)) as store:
         return await store.rates.load(host)
 
 
-def _tillsync(settings: BenchSettings, model: HostModel, learned: float | None) -> dict[str, Any]:
+def _tillsync(
+    settings: BenchSettings, model: HostModel, learned: tuple[float, float | None] | None
+) -> dict[str, Any]:
     """One catalog run into a fresh shop; ``learned``: the rate its state database starts with."""
     with ShopPair(
         settings.throttled, settings.categories, model, profile_dir=settings.profile_dir

@@ -24,13 +24,25 @@ class LearnedRates:
     def __init__(self, settings: StoredSettings) -> None:
         self._settings = settings
 
-    async def load(self, host: str) -> float | None:
-        """Requests per second last learned for ``host``; None if never (or unreadable)."""
+    async def load(self, host: str) -> tuple[float, float | None] | None:
+        """(requests per second, ceiling while unsettled) last learned for ``host``;
+        None if never (or unreadable)."""
         value = await self._settings.get(_KEY + host)
-        rate = value.get("requests_per_second") if isinstance(value, dict) else None
-        if not isinstance(rate, int | float) or not math.isfinite(rate) or rate <= 0:
+        if not isinstance(value, dict):
             return None
-        return float(rate)
+        rate, ceiling = _positive(value.get("requests_per_second")), value.get("ceiling")
+        if rate is None:
+            return None
+        return rate, _positive(ceiling)
 
-    async def save(self, host: str, rate: float) -> None:
-        await self._settings.set(_KEY + host, {"requests_per_second": round(rate, 4)})
+    async def save(self, host: str, rate: float, ceiling: float | None) -> None:
+        value = {"requests_per_second": round(rate, 4)}
+        if ceiling is not None and math.isfinite(ceiling):
+            value["ceiling"] = round(ceiling, 4)
+        await self._settings.set(_KEY + host, value)
+
+
+def _positive(value: object) -> float | None:
+    if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        return None
+    return float(value)

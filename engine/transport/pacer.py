@@ -39,11 +39,16 @@ _EPOCH_FROM = 1e9
 
 
 class RateMemory(Protocol):
-    """Where a host's learned rate outlives the process."""
+    """Where a host's learned rate outlives the process.
 
-    async def load(self, host: str) -> float | None: ...
+    ``rate``: the fastest pace seen clean; ``ceiling``: the slowest seen
+    refused (None if none), so a run too short to settle on a rate leaves
+    the next one where it stopped.
+    """
 
-    async def save(self, host: str, rate: float) -> None: ...
+    async def load(self, host: str) -> tuple[float, float | None] | None: ...
+
+    async def save(self, host: str, rate: float, ceiling: float | None) -> None: ...
 
 
 def announced_budget(headers: Mapping[str, str], now_wall: float) -> tuple[float, float] | None:
@@ -85,9 +90,9 @@ class RatePacer:
         self._budget_until = 0.0  # loop time the host's announced window resets
         self._budget_gap = 0.0
         self._next_budget = 0.0
-        self._recall: asyncio.Task[float | None] | None = None
+        self._recall: asyncio.Task[tuple[float, float | None] | None] | None = None
         self._recall_deadline = 0.0
-        self._saved: float | None = None
+        self._saved: tuple[float, float | None] | None = None
         self._saving: set[asyncio.Task[Any]] = set()
 
     @property
@@ -167,23 +172,22 @@ class RatePacer:
         except Exception:  # a store that cannot answer only costs the head start
             log.debug("%s: no remembered rate", self.host, exc_info=True)
 
-    def _apply_recalled(self, task: asyncio.Task[float | None]) -> None:
+    def _apply_recalled(self, task: asyncio.Task[tuple[float, float | None] | None]) -> None:
         if task.cancelled() or task.exception() is not None:
             return
-        rate = task.result()
-        if rate and self.learner.rate is None:
-            self.learner = RateLearner(rate)
-            self._saved = rate
+        found = task.result()
+        if found and self.learner.rate is None:
+            rate, ceiling = found
+            self.learner = RateLearner(rate, ceiling=ceiling)
+            self._saved = (rate, ceiling)
             log.info("%s: pacing at %.3g requests/s (learned before)", self.host, rate)
 
     def _remember(self) -> None:
-        learned = self.learner.learned
-        if self._memory is None or learned is None or not self.learner.settled:
+        learned, ceiling = self.learner.learned, self.learner.ceiling
+        if self._memory is None or learned is None or (learned, ceiling) == self._saved:
             return
-        if self._saved is not None and abs(learned - self._saved) <= 0.01 * self._saved:
-            return
-        self._saved = learned
-        task = _detached(self._memory.save(self.host, learned))
+        self._saved = (learned, ceiling)
+        task = _detached(self._memory.save(self.host, learned, ceiling))
         self._saving.add(task)
         task.add_done_callback(self._saving.discard)
 

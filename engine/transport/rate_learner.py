@@ -59,6 +59,7 @@ class RateLearner:
         self,
         rate: float | None = None,
         *,
+        ceiling: float | None = None,
         minimum: float = 0.05,
         bracket_after: int = 16,
         probe_after: int = 300,
@@ -74,7 +75,8 @@ class RateLearner:
         self.backoff = backoff
         self._rate = None if rate is None else max(minimum, rate)
         self._low = self._rate  # the fastest pace seen clean
-        self._high: float | None = None  # the slowest pace seen refused
+        # the slowest pace seen refused (a remembered one resumes an unfinished bisection)
+        self._high: float | None = ceiling if self._rate is not None else None
         self._clean = 0
         self._generation = 0
         self._sends: deque[float] = deque(maxlen=_RECENT_SENDS)
@@ -89,6 +91,14 @@ class RateLearner:
     def learned(self) -> float | None:
         """The fastest rate seen clean: what the next run starts at."""
         return self._low
+
+    @property
+    def ceiling(self) -> float | None:
+        """The slowest pace seen refused (kept with ``learned``: an unfinished bisection
+        resumes, a settled rate probes at most halfway to it); None if none."""
+        if self._high is None or self._low is None:
+            return None
+        return self._low * 8 if math.isinf(self._high) else self._high
 
     @property
     def settled(self) -> bool:

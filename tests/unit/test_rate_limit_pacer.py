@@ -15,16 +15,16 @@ from engine.transport.pacer import announced_budget
 class DictMemory:
     """A RateMemory in a dict; ``saved`` counts writes."""
 
-    def __init__(self, rates: dict[str, float] | None = None) -> None:
+    def __init__(self, rates: dict[str, tuple[float, float | None]] | None = None) -> None:
         self.rates = dict(rates or {})
         self.saved = 0
 
-    async def load(self, host: str) -> float | None:
+    async def load(self, host: str) -> tuple[float, float | None] | None:
         return self.rates.get(host)
 
-    async def save(self, host: str, rate: float) -> None:
+    async def save(self, host: str, rate: float, ceiling: float | None) -> None:
         self.saved += 1
-        self.rates[host] = rate
+        self.rates[host] = (rate, ceiling)
 
 
 async def starts(pacer: RatePacer, n: int) -> list[float]:
@@ -89,7 +89,7 @@ async def test_an_announced_budget_is_spread_over_the_window() -> None:
 
 
 async def test_the_remembered_rate_is_where_it_starts() -> None:
-    memory = DictMemory({"shop.example:443": 40.0})
+    memory = DictMemory({"shop.example:443": (40.0, None)})
     pacer = RatePacer(host="shop.example:443", memory=memory)
     await pacer.turn()
     assert pacer.rate == 40.0
@@ -98,18 +98,30 @@ async def test_the_remembered_rate_is_where_it_starts() -> None:
     assert other.rate is None
 
 
-async def test_a_settled_rate_is_saved_and_awaited_on_close() -> None:
+async def test_the_rate_is_saved_as_it_is_learned_and_awaited_on_close() -> None:
     memory = DictMemory()
     pacer = RatePacer(RateLearner(10.0, backoff=0.5), host="h", memory=memory)
     first = await pacer.turn()
     pacer.refused(first, None, {})  # the clean rate refused: 5/s, bisecting up from there
-    assert memory.saved == 0  # a bisection step is not worth a next run's start
+    await pacer.aclose()
+    rate, ceiling = memory.rates["h"]
+    assert rate == pytest.approx(5.0) and ceiling is not None  # an unfinished bisection
     pacer.admitted(await pacer.turn(), {})
     second = await pacer.turn()
-    pacer.refused(second, None, {})  # refused again: settles on 5/s
+    pacer.refused(second, None, {})  # refused again at once: settles on 5/s
     await pacer.aclose()
-    assert memory.rates["h"] == pytest.approx(5.0) and memory.saved == 1
+    rate, ceiling = memory.rates["h"]
+    assert rate == pytest.approx(5.0) and ceiling is not None and ceiling < 5.0 * 1.04
+    assert memory.saved == 2
     assert pacer.rate == pytest.approx(5.0)
+
+
+async def test_an_unfinished_bisection_resumes_in_the_next_run() -> None:
+    memory = DictMemory({"h": (5.0, 10.0)})
+    pacer = RatePacer(host="h", memory=memory)
+    await pacer.turn()
+    assert pacer.rate == pytest.approx(5.0)  # from the clean end, up once proven
+    assert not pacer.learner.settled and pacer.learner.ceiling == pytest.approx(10.0)
 
 
 async def test_a_store_that_does_not_answer_only_costs_the_head_start() -> None:
@@ -128,9 +140,11 @@ async def test_a_store_that_does_not_answer_only_costs_the_head_start() -> None:
 async def test_learned_rates_are_kept_per_host_in_the_state_database(tmp_path: Path) -> None:
     async with StateStore.open(tmp_path / "state.db") as store:
         assert await store.rates.load("shop.example:443") is None
-        await store.rates.save("shop.example:443", 2.0123456)
+        await store.rates.save("shop.example:443", 2.0123456, None)
+        await store.rates.save("unfinished.example", 1.5, 3.25)
         await store.settings.set("transport.rate:broken", {"requests_per_second": "fast"})
         assert await store.rates.load("broken") is None
     async with StateStore.open(tmp_path / "state.db") as store:
-        assert await store.rates.load("shop.example:443") == pytest.approx(2.0123)
+        assert await store.rates.load("shop.example:443") == (pytest.approx(2.0123), None)
+        assert await store.rates.load("unfinished.example") == (1.5, 3.25)
         assert await store.rates.load("other.example") is None
