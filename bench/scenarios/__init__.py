@@ -23,6 +23,8 @@ SCENARIOS: dict[str, str] = {
     "nexopos_read": "bench.scenarios.nexopos_read",
     "sitoo_initial": "bench.scenarios.sitoo_initial",
     "reconcile_day": "bench.scenarios.reconcile_day",
+    "korona_quota": "bench.scenarios.korona_quota",
+    "kros_budget": "bench.scenarios.kros_budget",
 }
 
 
