@@ -150,7 +150,9 @@ def _set(text: str, table: str, key: str, value: str) -> str:
 
 
 #: live state, not settings: each engine has its own (its database file, its subscribers)
-NOT_SETTINGS = frozenset({"StateStore", "Database", "EventBus", "Lock", "Event", "Condition", "Logger"})
+NOT_SETTINGS = frozenset(
+    {"StateStore", "Database", "EventBus", "Lock", "Event", "Condition", "Logger"}
+)
 #: attributes that are clocks, not settings (the slow-client guard's last summary time)
 LIVE_ATTRIBUTES = frozenset({"_last_summary"})
 
