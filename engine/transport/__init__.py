@@ -7,7 +7,7 @@ rate per host (:mod:`.pacer`, :mod:`.rate_learner`), request counting
 (:mod:`.stats`), and redacted captures and logs (:mod:`.redaction`).
 """
 
-from engine.transport.client import RemoteClient
+from engine.transport.client import RemoteClient, ResponseClassifier
 from engine.transport.failure import RemoteFault, generic_error_parser
 from engine.transport.limiter import AdaptiveLimiter, Outcome
 from engine.transport.pacer import RateMemory, RatePacer
@@ -37,6 +37,7 @@ __all__ = [
     "RemoteClient",
     "RemoteFault",
     "RequestStats",
+    "ResponseClassifier",
     "RetryPolicy",
     "StatsSnapshot",
     "Verdict",

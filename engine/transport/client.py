@@ -36,11 +36,16 @@ from engine.transport.redaction import Redactor
 from engine.transport.stats import RequestStats
 from engine.transport.tls import shared_ssl_context
 
-__all__ = ["RemoteClient"]
+__all__ = ["RemoteClient", "ResponseClassifier"]
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+
+#: A remote system's own reading of a response, given the status table's verdict: for an
+#: API whose status says little (one 500 for throttling, validation and a missing row),
+#: the body decides whether to retry, and which failure kind the error is.
+ResponseClassifier = Callable[[httpx.Response, Verdict], Verdict]
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class RemoteClient:
         secrets: Iterable[str | None] = (),
         verify: bool | str | ssl.SSLContext = True,
         error_parser: ErrorParser | None = None,
+        classifier: ResponseClassifier | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         headers: Mapping[str, str] | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -83,6 +89,7 @@ class RemoteClient:
         self.stats = RequestStats()
         self.last_capture: Capture | None = None
         self._error_parser = error_parser
+        self._classifier = classifier  # None: the status table alone decides
         self._sleep = sleep
         self._rand = rand
         self._http = httpx.AsyncClient(
@@ -177,6 +184,8 @@ class RemoteClient:
             return self._failed(request, None, exc, verdict, time.monotonic() - started)
         elapsed = time.monotonic() - started
         verdict = classify_response(response, idempotent=idempotent, expect_json=expect_json)
+        if self._classifier is not None:  # before the retry decision, not after the retries
+            verdict = self._classifier(response, verdict)
         if verdict.action is Action.OK:
             self._record(response.request, response, None, elapsed)
             return _Attempt(verdict, response, None)

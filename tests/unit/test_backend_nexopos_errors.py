@@ -8,8 +8,15 @@ import json
 import httpx
 import pytest
 
-from engine.backends.nexopos.errors import THROTTLE_MESSAGE, PacedTransport, StockShortage, classify
-from engine.errors import Capture, RemoteError, TransientError, ValidationError
+from engine.backends.nexopos.errors import (
+    THROTTLE_MESSAGE,
+    PacedTransport,
+    StockShortage,
+    classify,
+    verdict_of,
+)
+from engine.errors import Capture, NotFoundError, RemoteError, TransientError, ValidationError
+from engine.transport import Action, classify_response
 
 
 def _error(message: str, status: int = 500) -> RemoteError:
@@ -96,3 +103,34 @@ def test_the_throttle_500_becomes_a_429_that_waits_for_the_window() -> None:
     # its window is unknown, so a whole one is waited
     assert int(answers[2].headers["Retry-After"]) == 60
     assert answers[2].json()["message"] == THROTTLE_MESSAGE
+
+
+def _answer(method: str, message: str, status: int = 500) -> httpx.Response:
+    body = {"status": "error", "message": message, "previous": "x"}
+    return httpx.Response(status, json=body, request=httpx.Request(method, "https://pos/api/x"))
+
+
+@pytest.mark.parametrize(
+    ("method", "message", "error"),
+    [
+        ("GET", 'Unable to find the product, as the argument "sku" with the value "X" is not '
+         "defined.", NotFoundError),  # a look-up's answer: not there
+        ("POST", "Unable to find the customer using the provided id 9.", ValidationError),
+        ("PUT", "The name field is required.", ValidationError),
+        ("POST", "Unable to proceed, there is not enough stock for Tea using the unit Piece. "
+         "Requested : 5, available 2", ValidationError),
+    ],
+)  # fmt: skip
+def test_a_recognised_500_is_final_before_any_retry(method: str, message: str, error) -> None:
+    default = classify_response(_answer(method, message), idempotent=True)
+    assert default.action is Action.RETRY  # what the status table alone would do
+    verdict = verdict_of(_answer(method, message), default)
+    assert (verdict.action, verdict.error) == (Action.FAIL, error)
+
+
+def test_an_unknown_500_is_retried_on_a_read_but_not_on_an_edit() -> None:
+    for method, action in (("GET", Action.RETRY), ("PUT", Action.FAIL)):
+        answer = _answer(method, "Server Error")
+        assert verdict_of(answer, classify_response(answer)).action is action
+    other = _answer("GET", "Unable to find it", status=404)
+    assert verdict_of(other, classify_response(other)) == classify_response(other)

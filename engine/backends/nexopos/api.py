@@ -3,9 +3,10 @@
 Every request carries the Sanctum bearer token and ``Accept:
 application/json`` (without it a missing token is a 500 HTML page, not a 401
 [V-run]).  All requests pass :class:`PacedTransport`, which keeps the
-connection under NexoPOS's 80 requests per minute.  Writes go one at a time
-(``write_lock``): a look-up followed by a create must not interleave with
-another create of the same order.
+connection under NexoPOS's 80 requests per minute, and every 500 is read by
+its message before the transport would retry it (:func:`verdict_of`).  Writes
+go one at a time (``write_lock``): a look-up followed by a create must not
+interleave with another create of the same order.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from engine.backends.nexopos.errors import PacedTransport, classify, parse_nexo_error
+from engine.backends.nexopos.errors import PacedTransport, classify, parse_nexo_error, verdict_of
 from engine.backends.nexopos.settings import NexoSettings
 from engine.errors import ConfigError, RemoteError
 from engine.transport import AdaptiveLimiter, RemoteClient, RetryPolicy, http_transport
@@ -60,6 +61,7 @@ class NexoApi:
             limiter=AdaptiveLimiter(initial=2, minimum=1, maximum=4),
             secrets=(settings.token,),
             error_parser=parse_nexo_error,
+            classifier=verdict_of,  # a 500's message decides, before any retry
             transport=self.pacer,
             headers={"Authorization": f"Bearer {settings.token}", "Accept": "application/json"},
         )

@@ -12,8 +12,8 @@ pairs.
 look-up known to match the SKU exactly (whether the CRUD list's ``search``
 covers the SKU column is not verified, and a miss there would create a
 product twice).  An absent SKU is a 500 "Unable to find the product" [V-run],
-which the transport retries like any 500 before its message is read: a few
-wasted requests, only for SKUs NexoPOS lacks.
+read by its message before any retry (``errors.verdict_of``): one request,
+answered "not found".
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from engine.backends.nexopos.api import NexoApi
-from engine.errors import NotFoundError, ValidationError
+from engine.errors import NotFoundError
 
 __all__ = ["VARIABLE_REFUSED", "find_by_sku", "product_ids_by_sku"]
 
@@ -47,7 +47,7 @@ async def find_by_sku(api: NexoApi, sku: str) -> dict[str, Any] | None:
         return None
     try:
         row = await api.get(f"products/{sku}", {"as": "sku"})
-    except (NotFoundError, ValidationError):  # "Unable to find the product …"
+    except NotFoundError:  # "Unable to find the product …"
         return None
     if not isinstance(row, dict) or row.get("sku") != sku:
         return None
