@@ -3,10 +3,13 @@
 Reads the back office since the saved cursor (everything on a full run),
 decides per product what the shop needs (:mod:`engine.sync.product_plan`),
 and writes the difference through WooCommerce's batch endpoint, several
-pages in flight at once.  Links, their hashes and the cursor are saved in
-one transaction per page, and the cursor only ever advances past pages that
-are completely applied (:class:`OrderedCommits`), so a crash re-reads at
-most the pages in flight and matches them by link or SKU: no duplicates.
+pages in flight at once, their writes gathered into full requests
+(:class:`BatchFiller`: a page's leftover shares a request with the next
+page's).  Links, their hashes and the cursor are saved in one transaction
+per page once every write of the page is answered, and the cursor only ever
+advances past pages that are completely applied (:class:`OrderedCommits`),
+so a crash re-reads at most the pages in flight and matches them by link or
+SKU: no duplicates.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, replace
 from engine.backends.base import Capability
 from engine.model import Product
 from engine.store.mappings import MappingKind
+from engine.sync.batch_filler import BatchFiller
 from engine.sync.brand_attribute import brand_attribute_id
 from engine.sync.catalog_writer import GTIN, IMAGE, PRODUCT, ProductWriter
 from engine.sync.categories import CategorySync
@@ -72,6 +76,7 @@ class CatalogSync:
             prefs = await self._preferences(dry_run)
             await refuse_unmapped_tax_codes(self.ctx.backend, prefs.tax_classes)
             view = ShopView(run, prefs, build_index=full)
+            filler = BatchFiller(self.ctx.woo, concurrency=self.ctx.write_concurrency)
             try:
                 if not dry_run and await self._first_sync():
                     view.prefetch_stock()
@@ -84,7 +89,9 @@ class CatalogSync:
                 category_ids: dict[str, int] = {}
                 if prefs.sync_categories and self._pulls_categories():
                     category_ids = await CategorySync(run, diff).sync()
-                writer = ProductWriter(run, diff, prefs, category_ids, view, only_new=only_new)
+                writer = ProductWriter(
+                    run, diff, prefs, category_ids, view, only_new=only_new, filler=filler
+                )
                 wanted = None if skus is None else frozenset(skus)
                 unknown = await self._products(run, writer, wanted, view)
                 if pusher is not None:  # last: what only the shop has, once the pull paired
@@ -92,6 +99,7 @@ class CatalogSync:
                 if skus is None and not dry_run and coupons_flow(self.ctx):
                     await sync_coupons(self.ctx, diff)  # coupons and vouchers, too
             finally:
+                await filler.aclose()
                 await view.close()
         totals = (run.totals, run.duration_s, run.requests, dry_run)
         return CatalogReport(run.run_id, diff, *totals, unknown_skus=unknown)
@@ -167,5 +175,6 @@ class CatalogSync:
             apply,
             cursor_name=PRODUCT_CURSOR if skus is None else None,
             concurrency=self.ctx.write_concurrency,
+            flow=writer.writes.filler,
         )
         return tuple(sorted((skus or frozenset()) - found))

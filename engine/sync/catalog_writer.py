@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.model import Product
 from engine.store.links import Link
+from engine.sync.batch_filler import BatchFiller
 from engine.sync.diff import CatalogDiff, DiffEntry, FieldChange
 from engine.sync.directions import Entity
 from engine.sync.echo import EchoMemory
@@ -40,6 +41,7 @@ class ProductWriter:
         view: ShopView,
         *,
         only_new: bool = False,
+        filler: BatchFiller | None = None,
     ) -> None:
         self.run = run
         self.ctx = run.ctx
@@ -48,7 +50,7 @@ class ProductWriter:
         self.category_ids = category_ids
         self.view = view
         self.only_new = only_new
-        self.writes = ProductWrites(run, prefs)
+        self.writes = ProductWrites(run, prefs, filler)
         self.variations = VariationWrites(run, diff, prefs, view)
         self._sku_owner: dict[str, str] = {}
         self._set_aside: dict[str, set[str]] = {}  # kind -> keys, read once a run

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.errors import TillsyncError
 from engine.store.links import Link
+from engine.sync.batch_filler import BatchFiller
 from engine.sync.fieldhash import encode, fingerprint
 from engine.sync.jobrun import JobRun
 from engine.sync.product_plan import ProductDecision
@@ -55,11 +56,15 @@ class _FollowUps:
 
 
 class ProductWrites:
-    def __init__(self, run: JobRun, prefs: CatalogPreferences) -> None:
+    def __init__(
+        self, run: JobRun, prefs: CatalogPreferences, filler: BatchFiller | None = None
+    ) -> None:
         self.run = run
         self.ctx = run.ctx
         self.prefs = prefs
         self.incomplete = 0  # items of the current run that failed transiently
+        # gathers the writes of several pages into full requests (None: one call per page)
+        self.filler = filler
 
     async def write(
         self, creates: list[ProductDecision], updates: list[ProductDecision]
@@ -81,11 +86,12 @@ class ProductWrites:
         follow: _FollowUps | None,
     ) -> list[Link]:
         """One batch call; ``follow`` collects items to settle (None: answers are final)."""
-        result = await self.ctx.woo.batch(
-            "products",
-            create=[d.send for d in creates],
-            update=[{"id": d.woo_id, **d.send} for d in updates],
-        )
+        create = [d.send for d in creates]
+        update = [{"id": d.woo_id, **d.send} for d in updates]
+        if self.filler is not None:
+            result = await self.filler.submit(create=create, update=update)
+        else:
+            result = await self.ctx.woo.batch("products", create=create, update=update)
         links: list[Link] = []
         for item in result.created:
             links += await self._created(creates[item.index], item, follow)

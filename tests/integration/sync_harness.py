@@ -72,9 +72,11 @@ async def engine_context(
     korona_server: RunningServer,
     woo_server: RunningServer,
     prefs: CatalogPreferences | None = None,
+    page_size: int | None = None,
 ) -> AsyncIterator[SyncContext]:
     """A SyncContext on a real state file; every KORONA exchange is checked
-    against KORONA's OpenAPI document, and the test fails on any violation."""
+    against KORONA's OpenAPI document, and the test fails on any violation.
+    ``page_size``: KORONA's page size (default: the adapter's)."""
     settings = KoronaSettings(
         base_url=f"{korona_server.url}/web/api/v3",
         account_id=kor.DEFAULT_ACCOUNT_ID,
@@ -84,6 +86,7 @@ async def engine_context(
         warehouse_id=kor.ORG_WAREHOUSE_ID,
         point_of_sale_id=kor.POS_WEBSHOP_ID,
         coupling_id="tillsync-test",
+        **({"page_size": page_size} if page_size else {}),
     )
     store = await StateStore.open(tmp_path / "state.db")
     contract = KoronaContract()
