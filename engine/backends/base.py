@@ -313,6 +313,11 @@ class BackendBase:
     # True: the catalog job refuses to start while a tax code has no tax class
     # (engine/sync/tax_gate.py) instead of setting its products aside one by one
     tax_mapping_required: bool = False
+    # The capabilities the connection's directions put to work, told when the connection
+    # is built (engine.sync.directions.capabilities_in_use); None: not told (an adapter
+    # built on its own), so its check asks for all it may do.  Lets ``check`` ask the
+    # back office only for the permissions the configured work needs.
+    in_use: frozenset[Capability] | None = None
     _idle_stats: RequestStats | None = None
 
     @property

@@ -21,7 +21,7 @@ from engine.store import StateStore
 from engine.sync.catalog import CatalogSync
 from engine.sync.context import SyncContext
 from engine.sync.customers import CustomerSync
-from engine.sync.directions import Directions, direction_problems
+from engine.sync.directions import Directions, capabilities_in_use, direction_problems
 from engine.sync.orders import OrderIntake, OrderPoll, OrderWatch, OrderWorker
 from engine.sync.orders.confirmations import ConfirmationWindow
 from engine.sync.orders.order_extras import OrderMetaKeys
@@ -171,6 +171,7 @@ def build_connection(
     backend = create_backend(config.backend.type, config.adapter_settings())
     location = backend.locations.get(LocationKind.WAREHOUSE)  # where stock is read
     directions = _directions(name, config, backend)
+    backend.in_use = capabilities_in_use(directions, backend.capabilities)  # for its check
     ctx = SyncContext(
         connection=name,
         store=store,

@@ -27,6 +27,7 @@ __all__ = [
     "Directions",
     "Entity",
     "Side",
+    "capabilities_in_use",
     "direction_problems",
 ]
 
@@ -136,3 +137,17 @@ def direction_problems(
                     f"{entity.value} = {chosen.value!r}: {backend} does not support {needed.value}"
                 )
     return tuple(problems)
+
+
+def capabilities_in_use(
+    directions: Directions, capabilities: frozenset[Capability]
+) -> frozenset[Capability]:
+    """What the chosen ways (defaults included) ask of a back office that can do
+    ``capabilities``: a push of products also creates the shop's new products where the
+    back office can (engine.sync.push_hints.creates_products).  Its check asks for the
+    permissions of these only."""
+    used = {_NEEDS[(entity, Direction.PULL)] for entity in Entity if directions.pulls(entity)}
+    used |= {_NEEDS[(entity, Direction.PUSH)] for entity in Entity if directions.pushes(entity)}
+    if directions.pushes(Entity.PRODUCTS):
+        used.add(Capability.PRODUCTS_CREATE)
+    return frozenset(c for c in used if c is not None) & capabilities

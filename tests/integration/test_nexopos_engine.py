@@ -1,6 +1,7 @@
 """A configured NexoPOS connection in the started engine (config → entry → adapter):
 the webhooks it installs follow its directions - order topics, plus product changes
-when the shop's product edits go to NexoPOS - and doctor passes on its config."""
+when the shop's product edits go to NexoPOS - and doctor passes on its config, asking
+for the permissions its directions need."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from engine.config import load_config
 from engine.runtime import Engine
 from engine.woo import WooClient
 from sandbox.nexopos import ids
+from sandbox.nexopos.state import ALL_PERMISSIONS
 
 from .engine_harness import write_engine_config
 from .nexopos_harness import WOO_KEY, WOO_SECRET, Servers, sandboxes
@@ -28,7 +30,7 @@ def servers() -> Iterator[Servers]:
         yield running
 
 
-def _config(folder: Path, servers: Servers, products: str) -> Path:
+def _config(folder: Path, servers: Servers, products: str, token: str = ids.TOKEN) -> Path:
     backend = f"""
 type = "nexopos"
 base_url = "{servers.nexo_server.url}"
@@ -36,7 +38,7 @@ unit_id = {ids.UNIT_PIECE}
 customer_group_id = {ids.GROUP_WEB}
 """
     woo = (servers.woo_server.url, WOO_KEY, WOO_SECRET, "nexopos-engine-secret-4Kp")
-    secrets = f'[connections.shop1.backend]\ntoken = "{ids.TOKEN}"\n'
+    secrets = f'[connections.shop1.backend]\ntoken = "{token}"\n'
     return write_engine_config(folder, woo=woo, backend=backend, products=products, secrets=secrets)
 
 
@@ -94,3 +96,25 @@ async def test_a_new_shop_customer_reaches_nexopos_through_its_webhook(
         await wait_until(in_nexopos, within=15)
     finally:
         await engine.close(timeout=5)
+
+
+@pytest.mark.parametrize(("products", "named"), [
+    ("pull", {"nexopos.update.customers"}),
+    ("both", {"nexopos.update.customers", "nexopos.create.products"}),
+])  # fmt: skip
+async def test_doctor_asks_for_the_permissions_the_directions_need(
+    servers: Servers, tmp_path: Path, products: str, named: set[str]
+) -> None:
+    """The token's role lacks creating products and editing customers: customers are
+    pushed (the default), so that is named; creating products only when products are
+    pushed too (a new shop product is created in NexoPOS)."""
+    lacking = {"nexopos.create.products", "nexopos.update.customers"}
+    servers.nexo.add_token("7|partial", ids.ADMIN_USER, ALL_PERMISSIONS - lacking)
+    engine = await Engine.open(load_config(_config(tmp_path, servers, products, "7|partial")))
+    try:
+        result = await engine.connection("shop1").backend.check()
+    finally:
+        await engine.close(timeout=5)
+    (permissions,) = [item for item in result.items if item.name == "permissions"]
+    assert not permissions.ok
+    assert {p for p in lacking if p in permissions.message} == named

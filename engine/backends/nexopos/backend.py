@@ -100,7 +100,7 @@ class NexoposBackend(ApiBackend):
         return f"NexoposBackend(url={self.settings.base_url!r})"
 
     async def check(self) -> CheckResult:
-        return await check.check_connection(self._api)
+        return await check.check_connection(self._api, self.in_use)
 
     def missing_settings(self, needs: Collection[Capability]) -> tuple[MissingSetting, ...]:
         return check.missing_settings(self.settings, needs)

@@ -41,15 +41,29 @@ DEFAULTS = {
 }
 _READS = ("nexopos.read.products", "nexopos.read.categories", "nexopos.read.products-units",
           "nexopos.read.taxes")  # fmt: skip
+# an order creates its customer when NexoPOS has none with the e-mail
 _ORDERS = ("nexopos.read.orders", "nexopos.create.orders", "nexopos.read.customers",
-           "nexopos.update.customers",
            "nexopos.create.customers")  # fmt: skip
+# what each direction that writes to NexoPOS asks of the token's role [V: update.products,
+# make.products-adjustments; I: create.products, create/update.customers, by the same
+# naming as the verified ones, as the sandbox enforces them]
+_BY_USE = {
+    Capability.PRODUCTS_WRITE: ("nexopos.update.products",),
+    Capability.PRODUCTS_CREATE: ("nexopos.create.products", "nexopos.make.products-adjustments"),
+    Capability.CUSTOMERS_WRITE: ("nexopos.create.customers", "nexopos.update.customers"),
+}
 
 
-def needed_permissions(settings: NexoSettings) -> tuple[str, ...]:
+def needed_permissions(
+    settings: NexoSettings, in_use: Collection[Capability] | None = None
+) -> tuple[str, ...]:
+    """The permissions the configured work needs; ``in_use`` None (not told): all of it."""
     cancel = "nexopos.void.orders" if settings.cancel_action == "void" else "nexopos.refund.orders"
     users = ("nexopos.read.users",) if settings.user_id is not None else ()  # to check it
-    return (*_READS, *_ORDERS, cancel, "nexopos.read.customers-groups", *users)
+    uses = [c for c in _BY_USE if in_use is None or c in in_use]
+    writes = (p for c in uses for p in _BY_USE[c])
+    base = (*_READS, *_ORDERS, cancel, "nexopos.read.customers-groups", *users)
+    return tuple(dict.fromkeys((*base, *writes)))
 
 
 async def _token(api: NexoApi) -> tuple[CheckItem, set[str]]:
@@ -63,8 +77,10 @@ async def _token(api: NexoApi) -> tuple[CheckItem, set[str]]:
     return CheckItem("token", True, "NexoPOS accepted the token."), granted
 
 
-def _permissions(settings: NexoSettings, granted: set[str]) -> CheckItem:
-    missing = [p for p in needed_permissions(settings) if p not in granted]
+def _permissions(
+    settings: NexoSettings, granted: set[str], in_use: Collection[Capability] | None
+) -> CheckItem:
+    missing = [p for p in needed_permissions(settings, in_use) if p not in granted]
     if missing:
         return CheckItem("permissions", False, "the token's role lacks: " + ", ".join(missing))
     return CheckItem("permissions", True, "every permission the jobs need is granted.")
@@ -129,11 +145,14 @@ def missing_settings(
     return ()
 
 
-async def check_connection(api: NexoApi) -> CheckResult:
+async def check_connection(
+    api: NexoApi, in_use: Collection[Capability] | None = None
+) -> CheckResult:
+    """Every check; ``in_use`` is what the connection's directions use (None: not told)."""
     first, granted = await _token(api)
     if not first.ok:
         return CheckResult((first,))
-    items = [first, _permissions(api.settings, granted)]
+    items = [first, _permissions(api.settings, granted, in_use)]
     try:
         items.append(await _version(api))
         for key in DEFAULTS:
