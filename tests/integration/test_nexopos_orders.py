@@ -242,3 +242,21 @@ async def test_a_unit_replaced_in_nexopos_is_resolved_again_not_dead_lettered(
         await wait_until(settled)
         assert len(world.nexo.sales()) == 2
         assert world.nexo.sales()[-1]["products"][0]["unit_quantity_id"] > 1000
+
+
+async def test_a_refused_order_is_one_post_and_a_dead_letter_with_nexopos_text(
+    servers, tmp_path: Path
+) -> None:
+    """NexoPOS answers 500 "Unable to find the customer …" to the order's POST: on a
+    write that is NexoPOS's refusal (not "not found"), never posted again."""
+    async with nexo_world(servers, tmp_path, default_customer_id=99999) as world:
+        order = world.woo.place_order(
+            [(world.products[0], 1)], status="completed", customer={"email": ""}
+        )
+        await world.arrived(order["id"])
+        report = await world.worker.drain()
+        assert (report.failed, report.booked) == (1, 0) and world.nexo.sales() == []
+        entry = await world.entry(order["id"])
+        assert entry.state is OutboxState.FAILED and entry.last_error_kind == "validation"
+        assert "Unable to find the customer using the provided id 99999." in entry.last_error
+        assert world.nexo.requests[("POST", "/orders")] == 1
