@@ -91,14 +91,23 @@ class KrosApi:
         """Each page's rows; stops at a short page, as KROS sends no total."""
         top, skip = self.settings.page_size, 0
         while True:
-            body = await self.get(path, {**(params or {}), "Top": top, "Skip": skip})
-            rows = body.get("data") if isinstance(body, dict) else None
-            if not isinstance(rows, list):
-                raise ValidationError(f"KROS {path}: the answer has no data list")
-            yield [r for r in rows if isinstance(r, dict)]
+            rows = await self.page(path, params, skip)
+            yield rows
             if len(rows) < top:
                 return
             skip += top
+
+    async def page(
+        self, path: str, params: Mapping[str, Any] | None = None, skip: int = 0
+    ) -> list[dict[str, Any]]:
+        """One page of ``page_size`` rows from ``skip``; short (or empty) at the end."""
+        body = await self.get(
+            path, {**(params or {}), "Top": self.settings.page_size, "Skip": skip}
+        )
+        rows = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(rows, list):
+            raise ValidationError(f"KROS {path}: the answer has no data list")
+        return [r for r in rows if isinstance(r, dict)]
 
     async def all_rows(self, path: str, params: Mapping[str, Any] | None = None) -> list[dict]:
         return [row async for page in self.pages(path, params) for row in page]

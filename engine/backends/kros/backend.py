@@ -9,6 +9,7 @@ inferred is isolated in catalog.py, documents.py and notifications.py.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from engine.backends.base import (
 )
 from engine.backends.kros import catalog
 from engine.backends.kros.api import KrosApi
+from engine.backends.kros.card_pass import CardPasses
 from engine.backends.kros.check import check_connection, sequence_choices
 from engine.backends.kros.notifications import parse_notification
 from engine.backends.kros.rates import RateBook
@@ -85,6 +87,7 @@ class KrosBackend(ApiBackend):
         self.rates = RateBook(settings.base_currency, url, transport=transport)
         self._documents = KrosDocuments(self._api, settings, self.rates, void_wait)
         self._warehouse = settings.warehouse
+        self._passes = CardPasses()
 
     @property
     def locations(self) -> Mapping[LocationKind, str]:
@@ -107,30 +110,44 @@ class KrosBackend(ApiBackend):
         choices = await sequence_choices(self._api, self.settings.document)
         return ", ".join(f"{code} {name}".strip() for code, name in choices)
 
-    async def _cards(self, since: Cursor | None) -> AsyncIterator[tuple[list[dict], str | None]]:
-        """Pages of stock cards and, on the last page only, the newest change seen.
-
-        Skip paging is by position, not by time: a cursor saved after an
-        early page could skip cards on a later one, so only the end saves it.
-        """
+    def _card_query(self, since: Cursor | None) -> dict[str, str]:
         params: dict[str, str] = {}
         if self.settings.only_marked_for_eshop:
             params["OnlyMarkedForEshop"] = "true"
         if (start := _since(since)) is not None and self.settings.catalog_reads == "changed":
             params["CatalogItemChangedTimestamp"] = start
+        return params
+
+    async def _cards(
+        self, since: Cursor | None, purpose: str
+    ) -> AsyncIterator[tuple[list[dict], str | None]]:
+        """Pages of stock cards and, on the last page only, the newest change seen.
+
+        Skip paging is by position, not by time: a cursor saved after an
+        early page could skip cards on a later one, so only the end saves it.
+        Readers of different purposes that start together (a first catalog
+        run's stock snapshot and products) share one read (:mod:`.card_pass`).
+        """
+        params = self._card_query(since)
+
+        async def fetch(skip: int) -> list[dict]:
+            return await self._api.page("catalog-items", params, skip)
+
         newest = since or ""
         pending: list[dict] | None = None
-        async for rows in self._api.pages("catalog-items", params):
-            if pending is not None:
-                yield pending, None
-            stamps = [str(r.get("catalogItemChangedTimestamp") or "") for r in rows]
-            newest = max([newest, *stamps])
-            pending = rows
+        pages = self._passes.read(params, purpose, fetch, self.settings.page_size)
+        async with aclosing(pages):
+            async for rows in pages:
+                if pending is not None:
+                    yield pending, None
+                stamps = [str(r.get("catalogItemChangedTimestamp") or "") for r in rows]
+                newest = max([newest, *stamps])
+                pending = rows
         yield pending or [], newest or None
 
     async def read_products(self, since: Cursor | None = None) -> AsyncIterator[Page[Product]]:
         gross, currency = self.settings.price_includes_tax, self.settings.base_currency
-        async for rows, cursor in self._cards(since):
+        async for rows, cursor in self._cards(since, "products"):
             products = (catalog.product_from_wire(r, currency, gross) for r in rows)
             yield Page(tuple(p for p in products if p is not None), cursor)
 
@@ -141,14 +158,14 @@ class KrosBackend(ApiBackend):
         warehouse = location_id or self._warehouse
         if warehouse == catalog.ALL_WAREHOUSES:
             warehouse = None
-        async for rows, _ in self._cards(None):
+        async for rows, _ in self._cards(None, "stock"):
             levels = (catalog.stock_from_wire(r, warehouse) for r in rows)
             yield Page(tuple(level for level in levels if level is not None))
 
     async def read_tax_codes(self, since: Cursor | None = None) -> AsyncIterator[Page[TaxCode]]:
         """The VAT rates the stock cards use (KROS has no list of them we know of)."""
         codes: dict[str, TaxCode] = {}
-        async for rows, _ in self._cards(None):
+        async for rows, _ in self._cards(None, "tax_codes"):
             for row in rows:
                 product = catalog.product_from_wire(row, self.settings.base_currency)
                 if product is not None and product.tax_code_id is not None:

@@ -1,0 +1,99 @@
+"""How many times the catalog and stock jobs read KROS's stock cards, over loopback.
+
+A first catalog run needs the cards twice, for the stock snapshot and for the
+products; the adapter reads each page once for both (KROS allows 300
+requests a minute).  The runs after it read afresh: a change made in between
+is seen, even when they start within the seconds a first run's read may be
+shared.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from engine.events import EventBus
+from engine.store import MappingKind, StateStore
+from engine.sync.catalog import CatalogSync
+from engine.sync.context import SyncContext
+from engine.sync.stock import StockSync
+from engine.sync.woo_fields import CatalogPreferences
+from engine.woo import WooClient
+
+from .kros_harness import TAX_CLASSES, KrosServers, kros_backend, kros_sandboxes
+from .orders_harness import FAST_RETRY, WOO_KEY, WOO_SECRET
+
+pytestmark = pytest.mark.timeout(60)
+
+CARDS, PAGE = 12, 5
+
+
+@pytest.fixture
+def servers():
+    with kros_sandboxes(products=CARDS) as running:
+        yield running
+
+
+async def _context(servers: KrosServers, tmp_path: Path, **settings: object) -> SyncContext:
+    store = await StateStore.open(tmp_path / "state.db", synchronous="NORMAL")
+    for source, target in TAX_CLASSES.items():
+        await store.mappings.set(MappingKind.TAX_CLASS, source, target)
+    return SyncContext(
+        connection="default", store=store, bus=EventBus(),
+        backend=kros_backend(servers, page_size=PAGE, **settings),
+        woo=WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY),
+        prefs=CatalogPreferences(new_products_status="publish"), stock_location_id="HS",
+    )  # fmt: skip
+
+
+async def _close(ctx: SyncContext) -> None:
+    await ctx.woo.aclose()
+    await ctx.backend.aclose()
+    await ctx.store.close()
+
+
+def _shop(servers: KrosServers) -> dict[str, dict]:
+    with servers.woo.lock:
+        return {p["sku"]: dict(p) for p in servers.woo.products.values()}
+
+
+def _hs(item: dict) -> int:
+    return int(next(s["quantity"] for s in item["stock"] if s["warehouseCode"] == "HS"))
+
+
+async def test_a_first_catalog_run_reads_every_card_page_once(servers, tmp_path: Path) -> None:
+    ctx = await _context(servers, tmp_path)
+    try:
+        report = await CatalogSync(ctx).run()
+        reads = len(servers.kb.stats.catalog_queries)
+        assert reads == math.ceil(CARDS / PAGE) == 3  # not twice: snapshot and products share
+        marked = [i for i in servers.kb.items if i["markedForEshop"]]
+        assert report.totals.failed == 0 and report.totals.written == len(marked)
+        shop = _shop(servers)
+        assert {i["itemCode"]: _hs(i) for i in marked} == {
+            i["itemCode"]: shop[i["itemCode"]]["stock_quantity"] for i in marked
+        }  # every product went in with its stock from the shared read
+    finally:
+        await _close(ctx)
+
+
+async def test_the_runs_after_it_read_afresh_and_see_what_changed(servers, tmp_path: Path) -> None:
+    kb = servers.kb
+    ctx = await _context(servers, tmp_path, catalog_reads="all")  # same query every run
+    try:
+        await CatalogSync(ctx).run()
+        first = len(kb.stats.catalog_queries)
+        item = next(i for i in kb.items if i["markedForEshop"])
+        stock = [{"warehouseCode": "HS", "quantity": 321.0}]
+        kb.touch_item(item["itemCode"], name="Hrnček premenovaný", stock=stock)
+        await StockSync(ctx).run()
+        assert len(kb.stats.catalog_queries) == first + 3  # its own read, not the first run's
+        assert _shop(servers)[item["itemCode"]]["stock_quantity"] == 321
+        again = await CatalogSync(ctx).run()
+        assert len(kb.stats.catalog_queries) == first + 6
+        assert again.totals.written == 1
+        assert _shop(servers)[item["itemCode"]]["name"] == "Hrnček premenovaný"
+    finally:
+        await _close(ctx)
