@@ -40,3 +40,28 @@ async def test_other_screens_are_composed_before_their_first_visit(make_app) -> 
         await settle(pilot)
         assert app.screen is ahead["orders"]  # the visit shows the screen composed ahead
         assert reloads == ["orders"]  # and loads its data now
+
+
+async def test_no_visit_reparses_the_stylesheet(make_app) -> None:
+    """Every screen is styled before the dashboard shows: a visit (the dashboard's
+    first return included) re-parses nothing.  Textual re-parses the whole
+    stylesheet when the shown screen was not styled since the last theme change
+    (55-125 ms a visit during a sync, issue 21)."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.current_mode == "dashboard")
+        await settle(pilot)
+        reparsed: list[str] = []
+        original = app.stylesheet.reparse
+        app.stylesheet.reparse = lambda: (reparsed.append(app.current_mode), original())[1]
+        for key in ("2", "3", "5", "1", "4", "6", "1"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.current_mode == "dashboard"
+        assert reparsed == []
+        app.theme = "textual-light"  # a theme chosen later restyles the shown screen now
+        await settle(pilot)
+        assert reparsed == ["dashboard"]
+        await pilot.press("2")  # and each other one at its next visit, as Textual does
+        await settle(pilot)
+        assert reparsed == ["dashboard", "logs"]
