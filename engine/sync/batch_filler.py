@@ -117,8 +117,8 @@ class BatchFiller:
         self._held.extend(held)
         self._held_by_call[call] = len(held)
         self._schedule()
-        try:
-            return BatchResult(tuple([await h.answer for h in held]))
+        try:  # gather: a failure reaches this page once, its other answers are retrieved too
+            return BatchResult(tuple(await asyncio.gather(*(h.answer for h in held))))
         finally:
             self._drop(call)
 
