@@ -313,6 +313,9 @@ class BackendBase:
     # True: the catalog job refuses to start while a tax code has no tax class
     # (engine/sync/tax_gate.py) instead of setting its products aside one by one
     tax_mapping_required: bool = False
+    # True: read_stock gives each product at most one level, so a first sync may create
+    # a product once its level is read instead of after the whole read (sync/shop_view.py)
+    stock_read_once_per_product: bool = False
     # The capabilities the connection's directions put to work, told when the connection
     # is built (engine.sync.directions.capabilities_in_use); None: not told (an adapter
     # built on its own), so its check asks for all it may do.  Lets ``check`` ask the

@@ -40,6 +40,9 @@ class ShopView:
         self._pending: dict[str, Decimal] | None = None
         self._lock = asyncio.Lock()
         self._stock_task: asyncio.Task[dict[str, Decimal]] | None = None
+        self._levels: dict[str, Decimal] = {}  # the snapshot as far as it has been read
+        self._stock_grew = asyncio.Condition()
+        self._stock_read_over = False
         self._tax_classes: frozenset[str] | None = None
 
     def prefetch_stock(self) -> None:
@@ -117,22 +120,48 @@ class ShopView:
 
     async def stock_of(self, product_id: str, sku: str) -> Decimal:
         """Back-office quantity net of orders still on their way there (may be negative)."""
+        on_hand = await self._on_hand(product_id)
         async with self._lock:
-            if self._stock is None:
-                task = self._stock_task
-                self._stock = await task if task is not None else await self._read_stock()
             if self._pending is None:
                 self._pending = await self.pending()
-        on_hand = self._stock.get(product_id, Decimal(0))
         return on_hand - self._pending.get(sku, Decimal(0))
+
+    async def _on_hand(self, product_id: str) -> Decimal:
+        """The snapshot's quantity; early, once the product's level has been read, if it can be.
+
+        WHY: a back office whose stock read gives each product at most one level
+        (``BackendBase.stock_read_once_per_product``) lets a first sync create the products of
+        a page as soon as their levels are in, instead of after the whole read.
+        """
+        if self._stock is None and self._stock_task is None:
+            self._stock_task = asyncio.create_task(self._read_stock(), name="stock-snapshot")
+        task = self._stock_task
+        if self._stock is None and task is not None:
+            if getattr(self.ctx.backend, "stock_read_once_per_product", False):
+                async with self._stock_grew:
+                    await self._stock_grew.wait_for(
+                        lambda: product_id in self._levels or self._stock_read_over
+                    )
+                if product_id in self._levels:
+                    return self._levels[product_id]
+            self._stock = await task
+        return (self._stock or {}).get(product_id, Decimal(0))
 
     async def pending(self) -> dict[str, Decimal]:
         return await self.ctx.store.outbox.pending_quantities_by_sku(self.ctx.connection)
 
     async def _read_stock(self) -> dict[str, Decimal]:
-        levels: dict[str, Decimal] = {}
+        levels = self._levels
         location = self.ctx.stock_location_id
-        async for page in self.ctx.backend.read_stock(location_id=location):
-            for level in page.items:
-                levels[level.product_id] = levels.get(level.product_id, Decimal(0)) + level.quantity
+        try:
+            async for page in self.ctx.backend.read_stock(location_id=location):
+                for level in page.items:
+                    quantity = levels.get(level.product_id, Decimal(0)) + level.quantity
+                    levels[level.product_id] = quantity
+                async with self._stock_grew:
+                    self._stock_grew.notify_all()
+        finally:
+            self._stock_read_over = True  # done or failed: nobody waits for a level any more
+            async with self._stock_grew:
+                self._stock_grew.notify_all()
         return levels

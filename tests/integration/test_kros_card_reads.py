@@ -36,13 +36,15 @@ def servers():
         yield running
 
 
-async def _context(servers: KrosServers, tmp_path: Path, **settings: object) -> SyncContext:
+async def _context(
+    servers: KrosServers, tmp_path: Path, page_size: int = PAGE, **settings: object
+) -> SyncContext:
     store = await StateStore.open(tmp_path / "state.db", synchronous="NORMAL")
     for source, target in TAX_CLASSES.items():
         await store.mappings.set(MappingKind.TAX_CLASS, source, target)
     return SyncContext(
         connection="default", store=store, bus=EventBus(),
-        backend=kros_backend(servers, page_size=PAGE, **settings),
+        backend=kros_backend(servers, page_size=page_size, **settings),
         woo=WooClient(servers.woo_server.url, WOO_KEY, WOO_SECRET, retry=FAST_RETRY),
         prefs=CatalogPreferences(new_products_status="publish"), stock_location_id="HS",
     )  # fmt: skip
@@ -97,3 +99,33 @@ async def test_the_runs_after_it_read_afresh_and_see_what_changed(servers, tmp_p
         assert _shop(servers)[item["itemCode"]]["name"] == "Hrnček premenovaný"
     finally:
         await _close(ctx)
+
+
+class _ShopSizeAtEachRead(list):
+    """The sandbox's list of card queries, noting how many products the shop had at each."""
+
+    def __init__(self, servers: KrosServers) -> None:
+        super().__init__()
+        self.servers = servers
+        self.shop_products: list[int] = []
+
+    def append(self, query: dict) -> None:
+        with self.servers.woo.lock:
+            self.shop_products.append(len(self.servers.woo.products))
+        super().append(query)
+
+
+async def test_a_first_sync_creates_products_while_the_cards_are_still_being_read(
+    tmp_path: Path,
+) -> None:
+    with kros_sandboxes(products=40) as servers:  # 21 pages of 2: over 2 s at 10 requests/s
+        reads = _ShopSizeAtEachRead(servers)
+        servers.kb.stats.catalog_queries = reads
+        ctx = await _context(servers, tmp_path, page_size=2)
+        try:
+            report = await CatalogSync(ctx).run()
+        finally:
+            await _close(ctx)
+    assert len(reads) == 21 and report.totals.failed == 0
+    # each card's level is used once read, not after the whole read (a second's pacing later)
+    assert reads.shop_products[-1] > 0

@@ -58,6 +58,8 @@ def _since(cursor: Cursor | None) -> str | None:
 
 class KrosBackend(ApiBackend):
     name = "kros"
+    # read_stock gives one level per card, so a first sync may use a level once it is read
+    stock_read_once_per_product = True
     capabilities = frozenset(
         {
             Capability.PRODUCTS_READ,
