@@ -41,6 +41,7 @@ from tui.screens.orders import OrdersScreen
 from tui.screens.products import ProductsScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.startup import StartupScreen
+from tui.styles_ahead import add_default_styles
 from tui.widgets.nav_bar import SCREENS
 
 __all__ = ["EngineFactory", "TillsyncApp"]
@@ -231,6 +232,7 @@ class TillsyncApp(App[int]):
         shows.  A theme chosen later restyles the shown screen at once and the
         others at their next visit, as Textual does.
         """
+        add_default_styles(self.stylesheet)  # no later first mount re-parses it either
         self.refresh_css(animate=False)  # parsed with the restored theme's variables
         for stack in self._screen_stacks.values():
             for screen in stack:

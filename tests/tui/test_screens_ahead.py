@@ -8,8 +8,11 @@ shows.  A screen composed ahead loads its data only when it is shown.
 
 from __future__ import annotations
 
+from textual.widgets import ProgressBar
+
 from tests.tui.pilot import settle, until
 from tui.app import TillsyncApp
+from tui.modals.help import HelpModal
 from tui.screens.console import ConsoleScreen
 from tui.widgets.product_table import ProductTable
 
@@ -65,3 +68,24 @@ async def test_no_visit_reparses_the_stylesheet(make_app) -> None:
         await pilot.press("2")  # and each other one at its next visit, as Textual does
         await settle(pilot)
         assert reparsed == ["dashboard", "logs"]
+
+
+async def test_widgets_first_mounted_later_parse_no_styles(make_app) -> None:
+    """A toast, a dialog and a progress bar (a running job's card) mounted for the
+    first time after the console opened re-parse nothing: Textual would add each
+    class's default styles then and re-parse the whole stylesheet (50-280 ms in
+    a sync's first second, issue 21)."""
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await until(pilot, lambda: app.current_mode == "dashboard")
+        await settle(pilot)
+        parsed: list[int] = []
+        original = app.stylesheet.parse
+        app.stylesheet.parse = lambda: (parsed.append(1), original())[1]
+        app.notify("catalog: started")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpModal))
+        await pilot.press("escape")
+        await app.screen.mount(ProgressBar(total=10))
+        await settle(pilot)
+        assert parsed == []
