@@ -228,7 +228,10 @@ def _coverage(ours: list[dict], url: str, name: str) -> DoctorCheck:
         return _fail("webhooks", f"no webhook delivers {', '.join(missing)} to {url}", hint, name)
     inactive = [h for h in ours if h.get("status") != "active"]
     if not inactive:
-        return _ok("webhooks", f"{len(ours)} active order webhooks deliver to {url}", name)
+        orders = sum(1 for h in ours if h.get("topic") in ORDER_TOPICS)
+        more = len(ours) - orders
+        also = f" (and {more} for products, customers or coupons)" if more else ""
+        return _ok("webhooks", f"{orders} active order webhooks deliver to {url}{also}", name)
     listed = ", ".join(f"#{h.get('id')} {h.get('topic')} is {h.get('status')}" for h in inactive)
     hint = (
         "WooCommerce disables a webhook after repeated failed deliveries: check the "
