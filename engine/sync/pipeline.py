@@ -52,7 +52,7 @@ async def apply_pages(
 ) -> None:
     """Run ``apply`` on every page; links and cursor of a page commit together."""
     commits: OrderedCommits[str] = OrderedCommits()
-    gate = asyncio.Semaphore(max(1, concurrency) * (2 if flow else 1))
+    gate = asyncio.Semaphore(max(1, concurrency) * (1 if flow is None else 2))
     done = 0
 
     async def one(seq: int, page: Page[T]) -> None:
