@@ -10,12 +10,12 @@ sockets, no real waiting (a 160-second job takes a fraction of a second).
 from __future__ import annotations
 
 import asyncio
-import math
 from dataclasses import dataclass
 
 import pytest
 
 from engine.transport import RatePacer
+from tests.unit.test_rate_limit_learner import FakeBucket
 
 RATE = 2.066  # the bench's throttled host: 4 workers, 60 % of their full-batch rate
 REQUESTS = 330
@@ -42,23 +42,6 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
         if not self._ready and self._scheduled:  # type: ignore[attr-defined]
             self._virtual = max(self._virtual, self._scheduled[0].when())  # type: ignore[attr-defined]
         super()._run_once()  # type: ignore[misc]
-
-
-class FakeBucket:
-    """``rate`` requests a second, ``burst`` at once; answers like the sandbox's firewall."""
-
-    def __init__(self, rate: float, burst: int = 2) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens, self.stamp = float(burst), 0.0
-
-    def take(self, now: float) -> float | None:
-        """None when admitted, else the ``Retry-After`` it sends (whole seconds, ≥ 1)."""
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return None
-        return float(max(1, math.ceil((1 - self.tokens) / self.rate)))
 
 
 @dataclass(frozen=True)
