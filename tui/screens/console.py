@@ -9,6 +9,7 @@ says its data changed; it never awaits the network in a handler.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -58,8 +59,15 @@ class ConsoleScreen(Screen[None]):
         return self.console.clock()
 
     async def call(self, work: Coroutine[Any, Any, T]) -> T:
-        """Engine work (a read model, an action) on the engine's loop; awaited, not blocking."""
-        return await self.console.call(work)
+        """Engine work (a read model, an action) on the engine's loop; awaited, not blocking.
+
+        When the console closed while the engine worked, the calling worker is cancelled
+        here: what it would do next touches widgets that are gone.
+        """
+        result = await self.console.call(work)
+        if not (self.app.is_running and self.is_attached):
+            raise asyncio.CancelledError
+        return result
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.MODE, self.console.connection)

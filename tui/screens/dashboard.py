@@ -14,7 +14,6 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.widget import Widget
 
 from engine.runtime import JobFinished, JobProgress, JobStarted, OrderStateChanged
@@ -61,12 +60,7 @@ class DashboardScreen(ConsoleScreen):
     async def _load(self) -> None:
         now = self.now()
         view = await self.call(dashboard(self.engine, self.connection, now=now))
-        try:
-            await self._show(view)
-        except NoMatches:
-            # The console is closing: its widgets went while the view was being read.
-            if self.app.is_running and self.is_attached:
-                raise
+        await self._show(view)
 
     async def _show(self, view: DashboardView) -> None:
         now = self.now()
