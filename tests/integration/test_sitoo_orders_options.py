@@ -72,6 +72,13 @@ async def test_click_and_collect_books_at_its_own_status(servers, tmp_path) -> N
         pickup = world.place(status="processing", shipping_total="0.00")
         regular = world.place(status="processing")
         await _settled(world, pickup["id"], OutboxState.DONE)
+
+        async def regular_looked_at() -> bool:  # its webhook may land after the pick-up's
+            await world.worker.drain()
+            entry = await world.entry(regular["id"])
+            return entry is not None and entry.last_error is not None
+
+        await wait_until(regular_looked_at, within=10)
         entry = await world.entry(regular["id"])
         assert entry.state is not OutboxState.DONE
         assert "waits for status 'completed' (now 'processing')" in (entry.last_error or "")
