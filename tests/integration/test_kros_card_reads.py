@@ -61,6 +61,11 @@ def _shop(servers: KrosServers) -> dict[str, dict]:
         return {p["sku"]: dict(p) for p in servers.woo.products.values()}
 
 
+def _reads_started(servers: KrosServers) -> int:
+    """Reads of the cards from their first page (a page read ahead past the end is no read)."""
+    return sum(1 for q in servers.kb.stats.catalog_queries if q.get("skip") == "0")
+
+
 def _hs(item: dict) -> int:
     return int(next(s["quantity"] for s in item["stock"] if s["warehouseCode"] == "HS"))
 
@@ -69,8 +74,11 @@ async def test_a_first_catalog_run_reads_every_card_page_once(servers, tmp_path:
     ctx = await _context(servers, tmp_path)
     try:
         report = await CatalogSync(ctx).run()
-        reads = len(servers.kb.stats.catalog_queries)
-        assert reads == math.ceil(CARDS / PAGE) == 3  # not twice: snapshot and products share
+        queries = servers.kb.stats.catalog_queries
+        assert _reads_started(servers) == 1  # not twice: snapshot and products share
+        # each page once, and perhaps one asked for past the short page while it was on its way
+        assert math.ceil(CARDS / PAGE) == 3 <= len(queries) <= 4
+        assert len({q["skip"] for q in queries}) == len(queries)
         marked = [i for i in servers.kb.items if i["markedForEshop"]]
         assert report.totals.failed == 0 and report.totals.written == len(marked)
         shop = _shop(servers)
@@ -86,15 +94,15 @@ async def test_the_runs_after_it_read_afresh_and_see_what_changed(servers, tmp_p
     ctx = await _context(servers, tmp_path, catalog_reads="all")  # same query every run
     try:
         await CatalogSync(ctx).run()
-        first = len(kb.stats.catalog_queries)
+        assert _reads_started(servers) == 1
         item = next(i for i in kb.items if i["markedForEshop"])
         stock = [{"warehouseCode": "HS", "quantity": 321.0}]
         kb.touch_item(item["itemCode"], name="Hrnček premenovaný", stock=stock)
         await StockSync(ctx).run()
-        assert len(kb.stats.catalog_queries) == first + 3  # its own read, not the first run's
+        assert _reads_started(servers) == 2  # its own read, not the first run's
         assert _shop(servers)[item["itemCode"]]["stock_quantity"] == 321
         again = await CatalogSync(ctx).run()
-        assert len(kb.stats.catalog_queries) == first + 6
+        assert _reads_started(servers) == 3
         assert again.totals.written == 1
         assert _shop(servers)[item["itemCode"]]["name"] == "Hrnček premenovaný"
     finally:
@@ -126,6 +134,6 @@ async def test_a_first_sync_creates_products_while_the_cards_are_still_being_rea
             report = await CatalogSync(ctx).run()
         finally:
             await _close(ctx)
-    assert len(reads) == 21 and report.totals.failed == 0
+    assert 21 <= len(reads) <= 22 and report.totals.failed == 0  # one may be past the end
     # each card's level is used once read, not after the whole read (a second's pacing later)
     assert reads.shop_products[-1] > 0

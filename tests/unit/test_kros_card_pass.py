@@ -11,7 +11,7 @@ import asyncio
 
 import pytest
 
-from engine.backends.kros.card_pass import JOIN_WINDOW, CardPass, CardPasses
+from engine.backends.kros.card_pass import JOIN_WINDOW, READ_AHEAD, CardPass, CardPasses
 
 PAGE = 2
 ROWS = [{"itemCode": f"K{i}"} for i in range(5)]  # pages of 2, 2 and 1
@@ -79,7 +79,7 @@ async def test_a_served_purpose_or_a_late_reader_reads_afresh(second: str) -> No
     again = _read(passes, remote, "stock" if second == "stock" else "products")
     assert await _all(again) == ROWS
     assert await _all(first) == ROWS[PAGE:]
-    assert remote.fetched == [0, 0, 2, 4, 2, 4]
+    assert sorted(remote.fetched) == [0, 0, 2, 2, 4, 4]  # each read asks for every page once
 
 
 async def test_once_its_readers_have_finished_a_pass_is_not_joined() -> None:
@@ -105,7 +105,7 @@ async def test_a_cancelled_reader_leaves_its_page_to_the_other() -> None:
     stock.cancel()  # e.g. the run no longer needs its stock snapshot
     remote.hold.set()
     assert await products == ROWS
-    assert remote.fetched == [0, 0, 2, 4]  # the cancelled fetch is asked again, once
+    assert remote.fetched == [0, 2, 4]  # the fetch under way goes on for the other reader
 
 
 async def test_after_the_window_pages_every_reader_has_passed_are_dropped() -> None:
@@ -121,3 +121,91 @@ async def test_after_the_window_pages_every_reader_has_passed_are_dropped() -> N
     assert card_pass.held == [2]  # what both have had is gone
     assert await _all(behind) == ROWS[2 * PAGE :] and card_pass.held == []
     assert remote.fetched == [0, 2, 4]
+
+
+class Gated:
+    """Pages of ``rows`` that answer only when the test lets them; counts fetches in flight."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+        self.fetched: list[int] = []
+        self.cancelled: list[int] = []
+        self.flying = 0
+        self.most_flying = 0
+        self.changed = asyncio.Condition()
+        self.gates: dict[int, asyncio.Event] = {}
+
+    def open(self, skip: int) -> None:
+        self.gates.setdefault(skip, asyncio.Event()).set()
+
+    async def until(self, predicate) -> None:
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(predicate), timeout=5)
+
+    async def fetch(self, skip: int) -> list[dict]:
+        self.fetched.append(skip)
+        self.flying += 1
+        self.most_flying = max(self.most_flying, self.flying)
+        async with self.changed:
+            self.changed.notify_all()
+        try:
+            await self.gates.setdefault(skip, asyncio.Event()).wait()
+        except asyncio.CancelledError:
+            self.cancelled.append(skip)
+            raise
+        finally:
+            self.flying -= 1
+        return [dict(r) for r in self.rows[skip : skip + PAGE]]
+
+
+async def test_once_the_first_page_is_full_the_next_is_asked_for_while_one_is_awaited() -> None:
+    """KROS's pacing, not one round trip after another, sets the pace (bench finding 9)."""
+    remote = Gated(ROWS)
+    card_pass = CardPass(remote.fetch, PAGE, Clock())
+    reader = asyncio.create_task(_all(card_pass.read("stock")))
+    await remote.until(lambda: remote.fetched == [0])
+    remote.open(0)  # full: there is more
+    await remote.until(lambda: remote.flying == READ_AHEAD)  # pages 1 and 2 at once
+    assert READ_AHEAD == 2 and remote.fetched == [0, 2, 4]
+    remote.open(4)  # the short page first, so the end is known when page 1 is taken
+    remote.open(2)
+    assert await reader == ROWS
+    assert remote.most_flying == READ_AHEAD  # never more than that in flight
+    assert remote.fetched == [0, 2, 4]  # nothing asked for past the end
+
+
+async def test_a_list_of_one_short_page_costs_one_request() -> None:
+    """A quiet run's changed cards fit one page: no page is read ahead of it."""
+    remote = Gated(ROWS[:1])
+    reader = asyncio.create_task(_all(CardPass(remote.fetch, PAGE, Clock()).read("products")))
+    await remote.until(lambda: remote.fetched == [0])
+    remote.open(0)
+    assert await reader == ROWS[:1]
+    assert remote.fetched == [0] and remote.most_flying == 1
+
+
+async def test_a_page_asked_for_past_the_short_one_is_cancelled_and_never_read() -> None:
+    """KROS sends no total: reading ahead costs at most one request past the end."""
+    remote = Gated(ROWS)
+    reader = asyncio.create_task(_all(CardPass(remote.fetch, PAGE, Clock()).read("stock")))
+    remote.open(0)
+    remote.open(2)
+    await remote.until(lambda: 6 in remote.fetched)  # waiting for the short page, one past it
+    remote.open(4)  # the short page: the end
+    assert await reader == ROWS
+    assert remote.fetched == [0, 2, 4, 6] and remote.cancelled == [6]
+    assert remote.flying == 0
+
+
+async def test_a_reader_that_stops_early_leaves_no_fetch_behind() -> None:
+    remote = Gated(ROWS)
+    pages = CardPass(remote.fetch, PAGE, Clock()).read("products")
+    remote.open(0)
+    remote.open(2)
+    assert [r["itemCode"] for page in [await anext(pages), await anext(pages)] for r in page] == [
+        "K0", "K1", "K2", "K3"
+    ]  # fmt: skip
+    await remote.until(lambda: remote.flying == 1)  # page 2, read ahead, waits for KROS
+    await pages.aclose()  # e.g. the run failed on page 1
+    await remote.until(lambda: remote.flying == 0)
+    assert remote.cancelled == [4]

@@ -24,13 +24,21 @@ class FakeTime:
         self.now += seconds
 
 
+def _instant(pace: RequestPace) -> float:
+    """Ask to send; a request let through is answered at once (no time passes)."""
+    wait = pace.delay()
+    if wait <= 0:
+        pace.answered(pace.last_sent)
+    return wait
+
+
 def test_ten_a_second_then_the_eleventh_waits_for_the_oldest_to_age_out() -> None:
     time = FakeTime()
     pace = RequestPace(clock=time.clock)
-    assert [pace.delay() for _ in range(10)] == [0.0] * 10
-    assert pace.delay() == pytest.approx(1.0)
+    assert [_instant(pace) for _ in range(10)] == [0.0] * 10
+    assert _instant(pace) == pytest.approx(1.0)
     time.now = 1.0
-    assert pace.delay() == 0.0
+    assert _instant(pace) == 0.0
 
 
 def test_three_hundred_a_minute() -> None:
@@ -38,11 +46,25 @@ def test_three_hundred_a_minute() -> None:
     pace = RequestPace(clock=time.clock)
     for second in range(30):
         time.now = float(second)
-        assert all(pace.delay() == 0.0 for _ in range(10))
+        assert all(_instant(pace) == 0.0 for _ in range(10))
     time.now = 30.0
-    assert pace.delay() == pytest.approx(30.0)  # the first ten leave the window at 60 s
+    assert _instant(pace) == pytest.approx(30.0)  # the first ten leave the window at 60 s
     time.now = 60.0
-    assert pace.delay() == 0.0
+    assert _instant(pace) == 0.0
+
+
+def test_a_request_still_in_flight_counts_in_every_window() -> None:
+    """KROS may count a slow request at any moment until it answers: it keeps its place."""
+    time = FakeTime()
+    pace = RequestPace(clock=time.clock)
+    assert pace.delay() == 0.0  # the slow one: no answer for a while
+    slow = pace.last_sent
+    assert [_instant(pace) for _ in range(9)] == [0.0] * 9
+    time.now = 1.5  # the nine answered ones are out of the window, the slow one is not
+    assert [_instant(pace) for _ in range(9)] == [0.0] * 9
+    assert pace.delay() == pytest.approx(1.0)  # the tenth waits for the nine to age out
+    pace.answered(slow)  # its answer, at 1.5: it counts for a second from there
+    assert pace.delay() == pytest.approx(1.0)
 
 
 async def test_the_transport_sleeps_instead_of_collecting_429s() -> None:

@@ -30,21 +30,31 @@ class RequestPace:
     ) -> None:
         self.limits = ((1.0, per_second), (60.0, per_minute))
         self._clock = clock
-        self._sent: deque[float] = deque()
+        self._sent: deque[float] = deque()  # answered requests, at their answers
+        self._flying: list[float] = []  # requests without an answer yet, at their sending
         self.last_sent = 0.0  # when the request last let through was recorded
 
     def delay(self) -> float:
-        """Seconds to wait before sending; 0 means send now (and it is recorded)."""
+        """Seconds to wait before sending; 0 means send now (and it is recorded).
+
+        A request still without its answer counts in every window, however
+        long ago it left: KROS may count it at any moment until it answers
+        (with several in flight, one older than a second would otherwise
+        free a place KROS still counts taken).
+        """
         now = self._clock()
         while self._sent and now - self._sent[0] >= 60.0:
             self._sent.popleft()
         wait = 0.0
         for span, limit in self.limits:
             recent = [t for t in self._sent if now - t < span]
-            if len(recent) >= limit:
-                wait = max(wait, recent[-limit] + span - now)
+            room = limit - len(self._flying)  # places the answered ones may take
+            if room <= 0:
+                wait = max(wait, span)  # only an answer frees a place (more than the client flies)
+            elif len(recent) >= room:
+                wait = max(wait, recent[-room] + span - now)
         if wait <= 0:
-            self._sent.append(now)
+            self._flying.append(now)
             self.last_sent = now
         return wait
 
@@ -58,10 +68,10 @@ class RequestPace:
         its arrival, so counting it from then keeps our spacing at least KROS's.
         """
         try:
-            self._sent.remove(sent_at)
+            self._flying.remove(sent_at)
         except ValueError:
-            return  # already out of every window
-        self._sent = deque(sorted((*self._sent, self._clock())))
+            return  # not recorded by this pace
+        self._sent.append(self._clock())  # answers come in clock order: still sorted
 
 
 class PacedTransport(httpx.AsyncBaseTransport):
