@@ -55,8 +55,9 @@ async def catalog_items(kb: KrosSandbox, request: Request) -> Response:
     changed = listing.since(params, "CatalogItemChangedTimestamp")
     with kb.lock:
         kb.stats.catalog_queries.append(params)
-        rows = [dict(i) for i in kb.items if _item_matches(i, params, changed)]
-    return JSONResponse(listing.page(rows, params))
+        body = listing.page([i for i in kb.items if _item_matches(i, params, changed)], params)
+        body["data"] = [dict(i) for i in body["data"]]  # copies of the page's cards alone
+    return JSONResponse(body)
 
 
 def _document_matches(doc: dict[str, Any], params: dict[str, str], changed: str | None) -> bool:

@@ -153,6 +153,28 @@ def test_top_skip_paging_in_a_data_envelope(world) -> None:
     assert too_many.json()["errors"][0]["propertyPath"] == "Top"
 
 
+def test_a_page_copies_only_its_own_cards(world) -> None:
+    """The bench runs the sandbox in the engine's interpreter: copying all 20,000 cards
+    for each page of 100 took 8.6 s of a 20 s sync (bench finding 9)."""
+    kb, client, _contract = world
+    copied: list[str] = []
+
+    class Card(dict):
+        def __iter__(self):  # a dict with its own iteration is copied through keys()
+            return super().__iter__()
+
+        def keys(self):
+            copied.append(self["itemCode"])
+            return super().keys()
+
+    with kb.lock:
+        kb.items = [Card(item) for item in kb.items]
+    params = {"Top": 5, "Skip": 5}
+    page = client.get("/api/catalog-items", params=params, headers=AUTH).json()["data"]
+    assert [card["itemCode"] for card in page] == copied
+    assert copied == [card["itemCode"] for card in kb.items[5:10]]
+
+
 def test_only_changed_stock_cards_by_change_timestamp(world) -> None:
     kb, client, contract = world
     contract.check_requests = False  # a zoned timestamp is sent on purpose below
