@@ -8,7 +8,9 @@ second, and after every 300 a wait until the first of them is a minute old
 the minimum requests: one read of the stock cards in pages of 100
 (``Top`` ≤ 100 [V3]; a list ends at a short page, so a full last page needs
 one more) gives products, prices and stock alike.  A no-change run's
-minimum is one page of the cards changed since the cursor.
+minimum is one page of the cards changed since the cursor.  The adapter
+reads a page ahead (KROS sends no total), so one request past the short
+page is allowed for.
 
 The company's cards were edited over time (the bench spreads their change
 timestamps over the past days; seeded at one instant, every card would be
@@ -124,8 +126,10 @@ def _row(title: str, measured: dict[str, Any], minimum: int, extra: dict[str, An
     targets = [Target("429 answers met", 0, measured["answered_429"]),
                Target("items not written", 0, measured["failed"])]  # fmt: skip
     if floor:
-        targets.insert(0, Target("time ≤ 1.1 × the budget's floor", TARGET_RATIO,
-                                 round(ratio, 3), unit="×"))  # fmt: skip
+        targets[:0] = [Target("time ≤ 1.1 × the budget's floor", TARGET_RATIO,
+                              round(ratio, 3), unit="×"),
+                       Target("requests ≤ the minimum + 1 (one page read ahead past the end)",
+                              minimum + 1, measured["requests"])]  # fmt: skip
     else:  # one request's worth: no time to speak of, the count is the budget
         spent = measured["requests"] / minimum
         targets[:0] = [Target("requests ≤ 1.1 × the minimum", TARGET_RATIO, spent, unit="×"),

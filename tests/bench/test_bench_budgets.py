@@ -37,6 +37,8 @@ def test_kros_budget_rows_at_a_tiny_size() -> None:
     initial, noop = kros_budget.run(products=150)
     runs = initial.details["runs"]
     assert initial.min_requests == 2 and runs["initial"]["failed"] == 0
-    assert initial.requests == 2  # the stock snapshot and the products share one read
+    # the stock snapshot and the products share one read (4 if not); one page may be read
+    # ahead past the short one (KROS sends no total)
+    assert 2 <= initial.requests <= 3
     assert runs["initial"]["answered_429"] == 0
     assert noop.requests == noop.min_requests == 1 and noop.passed
