@@ -45,11 +45,16 @@ class Page(Generic[T]):
     ``cursor`` is what to persist once every item of this page is applied
     (``None``: this read has no resumable cursor, keep the old one).
     ``total`` is the remote's total count when it tells one, for progress bars.
+    ``start_cursor`` (first page of a read from the start, if the back office can
+    tell): a cursor from which a changes-since read finds every change made
+    after this read began, so a full read taken as a snapshot can leave the
+    next incremental run a place to start (engine.sync.shop_view).
     """
 
     items: tuple[T, ...]
     cursor: Cursor | None = None
     total: int | None = None
+    start_cursor: Cursor | None = None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from engine.sync.pipeline import PageResult, apply_pages
 from engine.sync.product_pairing import pair_by_sku
 from engine.sync.product_push import ProductPush
 from engine.sync.shop_view import ShopView
+from engine.sync.stock import stock_cursor_name
 from engine.sync.tax_gate import refuse_unmapped_tax_codes
 from engine.sync.variation_pairing import without_paired
 from engine.sync.woo_fields import CatalogPreferences
@@ -78,7 +79,8 @@ class CatalogSync:
             view = ShopView(run, prefs, build_index=full)
             filler = BatchFiller(self.ctx.woo, concurrency=self.ctx.write_concurrency)
             try:
-                if not dry_run and await self._first_sync():
+                first = not dry_run and await self._first_sync()
+                if first:
                     view.prefetch_stock()
                 pusher = None
                 if skus is None and self.ctx.directions.pushes(Entity.PRODUCTS):
@@ -98,6 +100,8 @@ class CatalogSync:
                     await pusher.create_new()
                 if skus is None and not dry_run and coupons_flow(self.ctx):
                     await sync_coupons(self.ctx, diff)  # coupons and vouchers, too
+                if first and skus is None:
+                    await self._leave_stock_cursor(view)
             finally:
                 await filler.aclose()
                 await view.close()
@@ -111,6 +115,21 @@ class CatalogSync:
         if not self.ctx.directions.pulls(Entity.PRODUCTS):
             return False  # nothing is created in the shop
         return await self.ctx.store.links.count(PRODUCT, connection=self.ctx.connection) == 0
+
+    async def _leave_stock_cursor(self, view: ShopView) -> None:
+        """After a first sync, the stock job goes on from where the snapshot began.
+
+        WHY: under a request quota the first stock run would otherwise read
+        every level again right after the snapshot put them in the shop.  The
+        snapshot's start (never its end) is safe: a level changed while it was
+        read comes again.  A cursor the stock job saved meanwhile is kept.
+        """
+        cursor = view.stock_cursor()
+        if cursor is None or not self.ctx.directions.pulls(Entity.STOCK):
+            return
+        store, name = self.ctx.store, stock_cursor_name(self.ctx.stock_location_id)
+        if await store.cursors.value(name, connection=self.ctx.connection) is None:
+            await store.cursors.set(name, cursor, connection=self.ctx.connection)
 
     def _pulls_categories(self) -> bool:
         """Back offices without categories (a flat price list) sync products only."""

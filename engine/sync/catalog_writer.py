@@ -207,6 +207,7 @@ class ProductWriter:
         return next((o for o in sorted(owners.get(product.sku, ())) if o != product.id), None)
 
     async def _with_stock(self, decision: ProductDecision) -> ProductDecision:
+        self._note_unstocked(decision)
         if decision.verb == "update" and self.only_new:
             return replace(decision, verb="unchanged")
         if decision.verb != "create" or not decision.product.track_stock:
@@ -220,6 +221,21 @@ class ProductWriter:
         if stock.problem:
             return replace(decision, verb="skip", reason=stock.problem)
         return replace(decision, send={**decision.send, **stock.fields}, stock=stock.fields)
+
+    def _note_unstocked(self, decision: ProductDecision) -> None:
+        """Tell the view which products keep a link without the snapshot's quantity.
+
+        A product matched in the shop keeps the shop's stock; one created
+        without stock has none: the stock job must read their levels in full.
+        """
+        product = decision.product
+        if decision.verb in ("skip", "ignore"):
+            return
+        stocked = product.track_stock and "quantity" in self.prefs.create_fields
+        if decision.verb == "create" and stocked:
+            return
+        for product_id in (product.id, *(variant.id for variant in product.variants)):
+            self.view.linked_without_stock(product_id)
 
     async def _record(self, decision: ProductDecision) -> None:
         product = decision.product

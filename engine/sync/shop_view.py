@@ -18,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from engine.backends import Capability
+from engine.backends.base import Cursor
+from engine.model import StockLevel
 from engine.sync.jobrun import JobRun
 from engine.sync.shop_values import shop_tax_class_slugs
 from engine.sync.woo_fields import CatalogPreferences
@@ -41,6 +43,9 @@ class ShopView:
         self._lock = asyncio.Lock()
         self._stock_task: asyncio.Task[dict[str, Decimal]] | None = None
         self._levels: dict[str, Decimal] = {}  # the snapshot as far as it has been read
+        self._start_cursor: Cursor | None = None  # the read's first page's, if any
+        self._stock_read_whole = False
+        self._unstocked: set[str] = set()  # linked this run without the snapshot's stock
         self._stock_grew = asyncio.Condition()
         self._stock_read_over = False
         self._tax_classes: frozenset[str] | None = None
@@ -150,18 +155,43 @@ class ShopView:
     async def pending(self) -> dict[str, Decimal]:
         return await self.ctx.store.outbox.pending_quantities_by_sku(self.ctx.connection)
 
+    def linked_without_stock(self, product_id: str) -> None:
+        """A product this run links to the shop without writing the snapshot's stock."""
+        self._unstocked.add(product_id)
+
+    def stock_cursor(self) -> Cursor | None:
+        """Where the stock job may go on from once this run's snapshot is in the shop.
+
+        Only when the snapshot was read whole, the back office told where its
+        read began (``Page.start_cursor``), and every product of the snapshot
+        linked in this run went in with its snapshot quantity; otherwise None
+        (the stock job then reads every level, as it would have anyway).
+        """
+        if not self._stock_read_whole or self._start_cursor is None:
+            return None
+        if any(product_id in self._levels for product_id in self._unstocked):
+            return None
+        return self._start_cursor
+
     async def _read_stock(self) -> dict[str, Decimal]:
-        levels = self._levels
         location = self.ctx.stock_location_id
         try:
+            first = True
             async for page in self.ctx.backend.read_stock(location_id=location):
+                if first:
+                    self._start_cursor, first = page.start_cursor, False
                 for level in page.items:
-                    quantity = levels.get(level.product_id, Decimal(0)) + level.quantity
-                    levels[level.product_id] = quantity
+                    self._add_level(level)
                 async with self._stock_grew:
                     self._stock_grew.notify_all()
+            self._stock_read_whole = True
         finally:
             self._stock_read_over = True  # done or failed: nobody waits for a level any more
             async with self._stock_grew:
                 self._stock_grew.notify_all()
-        return levels
+        return self._levels
+
+    def _add_level(self, level: StockLevel) -> None:
+        """A product's levels add up (several units or rows may hold its stock)."""
+        total = self._levels.get(level.product_id, Decimal(0)) + level.quantity
+        self._levels[level.product_id] = total

@@ -61,6 +61,9 @@ class KoronaSandbox:
         self.receipt_book = ReceiptBook(self.master, self.catalog, self.stock)
         self.customers = CustomerBook(self.master)
         self.adjustments = StockAdjustments(self.master, self.catalog, self.stock)
+        # Test hook: called with (method, route) after each API request is answered,
+        # before the next one, so a test can change the account between two pages.
+        self.after_answer: list[Callable[[str, str], None]] = []
 
     def __repr__(self) -> str:
         return f"KoronaSandbox(account_id={self.account_id!r}, products={len(self.catalog)})"

@@ -70,6 +70,8 @@ class Gate:
             kb.stats.statuses[response.status_code] += 1
             if is_write and response.status_code < 300:
                 kb.stats.writes += 1
+        for hook in tuple(kb.after_answer):
+            hook(request.method, route)
         return response
 
     async def _checked(

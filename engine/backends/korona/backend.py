@@ -38,6 +38,7 @@ from engine.backends.korona.receipt_refs import ReceiptLookup
 from engine.backends.korona.sales import ExternalPos
 from engine.backends.korona.settings import KoronaSettings
 from engine.backends.korona.taxbook import TaxBook
+from engine.backends.korona.wire import ResultList
 from engine.backends.ledger import LedgerSale
 from engine.errors import ConfigError, NotFoundError, ValidationError
 from engine.model import (
@@ -66,6 +67,19 @@ def _since(cursor: Cursor | None) -> int | None:
         return int(cursor)
     except ValueError:
         raise ConfigError(f"KORONA cursor must be a revision number, got {cursor!r}") from None
+
+
+def _start_cursor(rows: ResultList) -> Cursor | None:
+    """The first page's ``maxRevision``: a full read may resume its changes from here.
+
+    ``maxRevision`` is the highest revision of the data type when the first page
+    was answered [V], so a row changed after that carries a greater one and a
+    ``revision=`` read from it finds the change.  That a change made while the
+    read runs always gets a greater number (no out-of-order commits) is
+    inferred [I]; this is the most cautious revision the read can offer: a row
+    changed after the first request is read again by the next changes run.
+    """
+    return str(rows.max_revision) if rows.max_revision is not None else None
 
 
 class KoronaBackend(ApiBackend):
@@ -140,11 +154,14 @@ class KoronaBackend(ApiBackend):
         resumable: bool = True,
     ) -> AsyncIterator[Page[Any]]:
         total: int | None = None  # the first request's count; later ones count what's left
-        async for page in self._api.pages(path, _since(since), params):
+        after = _since(since)
+        async for page in self._api.pages(path, after, params):
             items = tuple(convert(row) for row in page.rows.results)
             cursor = str(page.last_revision) if resumable and page.last_revision else None
+            first_of_all = resumable and after is None and total is None
+            start = _start_cursor(page.rows) if first_of_all else None
             total = page.rows.results_total if total is None else total
-            yield Page(items, cursor, total)
+            yield Page(items, cursor, total, start_cursor=start)
 
     async def _price_rule(self) -> PriceRule:
         """The chosen group by uuid; sector rates only when net and gross must be converted."""
