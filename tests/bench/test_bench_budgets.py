@@ -31,6 +31,7 @@ def test_korona_quota_rows_at_a_tiny_size() -> None:
     assert initial.requests == runs["initial"]["requests"] >= initial.min_requests
     assert runs["initial"]["daily_limit_429"] == 0 and runs["initial"]["written"] > 120
     assert day.details["catalog_noop"]["woo_writes"] == 0
+    assert runs["first_stock"]["requests"] == 1 and runs["first_stock"]["woo_writes"] == 0
 
 
 def test_kros_budget_rows_at_a_tiny_size() -> None:
