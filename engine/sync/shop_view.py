@@ -44,6 +44,7 @@ class ShopView:
         self._stock_task: asyncio.Task[dict[str, Decimal]] | None = None
         self._levels: dict[str, Decimal] = {}  # the snapshot as far as it has been read
         self._start_cursor: Cursor | None = None  # the read's first page's, if any
+        self._revised: dict[tuple[str, str], Decimal] = {}  # rows with a revision, as last read
         self._stock_read_whole = False
         self._unstocked: set[str] = set()  # linked this run without the snapshot's stock
         self._stock_grew = asyncio.Condition()
@@ -192,6 +193,16 @@ class ShopView:
         return self._levels
 
     def _add_level(self, level: StockLevel) -> None:
-        """A product's levels add up (several units or rows may hold its stock)."""
-        total = self._levels.get(level.product_id, Decimal(0)) + level.quantity
+        """A product's levels add up (several units or rows may hold its stock).
+
+        A level with a revision is one object of the back office: read again
+        (a read in revision order meets a row changed mid-read once more, at
+        its end), it replaces its first reading instead of adding to it.
+        """
+        before = Decimal(0)
+        if level.revision is not None:
+            key = (level.product_id, level.location_id)
+            before = self._revised.get(key, Decimal(0))
+            self._revised[key] = level.quantity
+        total = self._levels.get(level.product_id, Decimal(0)) - before + level.quantity
         self._levels[level.product_id] = total

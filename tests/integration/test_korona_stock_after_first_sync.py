@@ -86,6 +86,8 @@ async def test_a_level_changed_during_the_snapshot_reaches_the_shop(tmp_path: Pa
             kb.after_answer.clear()
             assert first.totals.failed == 0
             assert len(seen) == last_page  # both changes were made during the snapshot
+            # read again at the snapshot's end, the early row's new level replaced the old
+            assert Decimal(str(_shop_stock(sb, early_sku))) == 777
             report = await StockSync(ctx).run()
             assert report.totals.failed == 0
         assert Decimal(str(_shop_stock(sb, early_sku))) == 777
