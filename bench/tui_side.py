@@ -22,6 +22,7 @@ from typing import Any
 from textual import events
 
 from bench.tillsync_side import PAYMENTS, TAX_CLASSES, connection_tables
+from bench.ui_profile import from_environment
 from engine.config import load_config
 from engine.runtime.control import probe_service
 from engine.store import MappingKind, StateStore
@@ -84,16 +85,27 @@ async def _sync_running(app: TillsyncApp) -> bool:
 
 class FrameLog:
     """When the app last put a frame of each mode's screen out (headless: not written,
-    but composed and handed to the driver exactly as on a terminal)."""
+    but composed and handed to the driver exactly as on a terminal).
+
+    A frame composed while updates are held (``App._batch_count``: ``switch_mode``
+    holds them for 50 ms, ``delay_update``) is dropped by ``App._display``, so it
+    is not one the user sees and is not counted (it was, before 2026-12-03 10:10).
+    """
 
     def __init__(self, app: TillsyncApp) -> None:
         self.last: dict[str, float] = {}
+        self.dropped = 0  # frames composed while updates were held
         inner = app._display
 
         def display(screen: Any, renderable: Any) -> None:
+            held = app._batch_count > 0
             inner(screen, renderable)
-            if renderable is not None and screen is app.screen:
-                self.last[app.current_mode] = time.perf_counter()
+            if renderable is None or screen is not app.screen:
+                return
+            if held:
+                self.dropped += 1
+                return
+            self.last[app.current_mode] = time.perf_counter()
 
         app._display = display  # type: ignore[method-assign]
 
@@ -129,14 +141,22 @@ async def _drive(
         while not await _sync_running(app):
             await pilot.pause(0.05)
         started = time.perf_counter()
+        profiler = from_environment()  # off unless asked for (see bench.ui_profile)
+        if profiler is not None:
+            profiler.start()
         i = 0
         while await _sync_running(app) and time.monotonic() < deadline:
             mode = CYCLE[i % len(CYCLE)]
             first = all(s["mode"] != mode for s in samples) and mode != "dashboard"
+            before = (time.perf_counter(), profiler.stats()) if profiler else None
             latency = await _switch(app, frames, mode)
+            if profiler is not None and before is not None:
+                profiler.key(mode, *before, latency)
             samples.append({"mode": mode, "latency_s": round(latency, 4), "first_visit": first})
             i += 1
             await asyncio.sleep(interval)
+        if profiler is not None:
+            profiler.stop()
         while await _sync_running(app) and time.monotonic() < deadline:
             await pilot.pause(0.2)
         sync_s = time.perf_counter() - started

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, NoReturn, TypeVar, cast
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, AwaitMount, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.signal import Signal
@@ -28,6 +28,7 @@ from engine.runtime.badges import console_title
 from engine.runtime.control import RemoteEngine, ServiceGone, ServiceStatus, attach_if_running
 from engine.runtime.views_console import console_theme, save_console_theme
 from tui.engine_host import EngineHost
+from tui.frame_hold import SwitchHolds
 from tui.messages import EngineEventReceived
 from tui.modals.confirm import ConfirmModal
 from tui.modals.help import HelpModal
@@ -131,6 +132,7 @@ class TillsyncApp(App[int]):
         self.connection = ""
         self.host = EngineHost()
         self._events: asyncio.Queue[list[EngineEvent]] = asyncio.Queue()
+        self.frame_holds = SwitchHolds()  # see tui.frame_hold
 
     @property
     def engine(self) -> Engine:
@@ -222,6 +224,7 @@ class TillsyncApp(App[int]):
                 await self.host.call_sync(engine.run_now, job, self.connection)
         await self._compose_ahead([m for m in self.MODES if m != "startup"])
         self._style_ahead()
+        self._render_ahead()
         _freeze_heap()
         await self.switch_mode("dashboard")
 
@@ -257,6 +260,23 @@ class TillsyncApp(App[int]):
                 if screen is not self.screen:
                     self.stylesheet.update(screen, animate=False)
                     screen._css_update_count = self._css_update_count
+                    if isinstance(screen, ConsoleScreen):
+                        screen.note_styled()  # its first visit restyles nothing either
+
+    def _render_ahead(self) -> None:
+        """Lay out and render every screen composed ahead once, unshown (issue 21).
+
+        WHY: a screen's first frame arranges and renders every widget from
+        scratch (40-70 ms of render and 20-50 ms of layout for a screen with a
+        table, during a sync: the first visits were the slowest keys, bench/README
+        finding 11); done here, while the startup screen shows, a first visit
+        renders from the widgets' caches like any later one.
+        """
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                if screen is not self.screen:
+                    screen._refresh_layout(self.size)
+                    screen._compositor.render_update(full=True)
 
     async def _restore_theme(self, engine: Engine) -> None:
         """The theme chosen last time; later choices are kept as they are made."""
@@ -286,6 +306,16 @@ class TillsyncApp(App[int]):
         self.sub_title = status.message
         if status.attached and isinstance(self.screen, ConsoleScreen) and self.ready:
             self.screen.reload()  # what changed while the service was away
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Hold frames for ``delay`` s or until the screen switched to is ready (frame_hold)."""
+        self.frame_holds.hold(self, delay)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        self.frame_holds.switching()
+        mounted = super().switch_mode(mode)
+        self.frame_holds.switched(self.screen)
+        return mounted
 
     def action_show(self, mode: str) -> None:
         if self.ready and self.current_mode != mode:
