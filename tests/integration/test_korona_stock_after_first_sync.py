@@ -111,3 +111,19 @@ async def test_a_product_matched_in_the_shop_gets_its_stock_from_the_first_stock
             assert await ctx.store.cursors.value(stock_cursor_name(ctx.stock_location_id)) is None
             await StockSync(ctx).run()
         assert Decimal(str(_shop_stock(sb, sku))) == on_hand
+
+
+async def test_only_the_first_page_of_a_read_from_the_start_tells_where_it_began(
+    tmp_path: Path,
+) -> None:
+    with sandboxes(products=30) as (kb, _sb, korona_server, woo_server):
+        with kb.lock:
+            began = kb.stock.max_revision
+        async with engine_context(tmp_path, korona_server, woo_server, page_size=PAGE) as ctx:
+            pages = [p async for p in ctx.backend.read_stock(location_id=kor.ORG_WAREHOUSE_ID)]
+            kb.set_stock(_stock_rows_in_order(kb)[0][1], 3)
+            changes = [p async for p in ctx.backend.read_stock(str(began), kor.ORG_WAREHOUSE_ID)]
+        assert len(pages) > 1 and pages[0].start_cursor == str(began)
+        assert [p.start_cursor for p in pages[1:]] == [None] * (len(pages) - 1)
+        assert len(changes) == 1 and changes[0].start_cursor is None
+        assert [level.quantity for level in changes[0].items] == [3]
