@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn, TypeVar, cast
 
-from textual import work
+from textual import events, work
 from textual.app import App, AwaitMount, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -34,6 +34,7 @@ from tui.modals.confirm import ConfirmModal
 from tui.modals.help import HelpModal
 from tui.outcomes import report_release, report_retry
 from tui.palette import OrderCommands
+from tui.quiet_gc import QuietCollector
 from tui.screens.console import ConsoleScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.first_run import FirstRunScreen
@@ -133,6 +134,7 @@ class TillsyncApp(App[int]):
         self.host = EngineHost()
         self._events: asyncio.Queue[list[EngineEvent]] = asyncio.Queue()
         self.frame_holds = SwitchHolds()  # see tui.frame_hold
+        self.quiet_gc = QuietCollector()  # full collections between keys (tui.quiet_gc)
 
     @property
     def engine(self) -> Engine:
@@ -172,6 +174,7 @@ class TillsyncApp(App[int]):
         raise asyncio.CancelledError  # a worker ends quietly (no traceback, no exit)
 
     async def on_mount(self) -> None:
+        self.set_interval(0.25, self.quiet_gc.tick, name="quiet-gc")  # idle until started
         await self.switch_mode("startup")
         self._boot()
 
@@ -226,6 +229,7 @@ class TillsyncApp(App[int]):
         self._style_ahead()
         self._render_ahead()
         _freeze_heap()
+        self.quiet_gc.start()
         await self.switch_mode("dashboard")
 
     async def _compose_ahead(self, modes: list[str]) -> None:
@@ -306,6 +310,11 @@ class TillsyncApp(App[int]):
         self.sub_title = status.message
         if status.attached and isinstance(self.screen, ConsoleScreen) and self.ready:
             self.screen.reload()  # what changed while the service was away
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.quiet_gc.key_pressed()  # no full collection right after a key
+        await super().on_event(event)
 
     def delay_update(self, delay: float = 0.05) -> None:
         """Hold frames for ``delay`` s or until the screen switched to is ready (frame_hold)."""
@@ -415,6 +424,7 @@ class TillsyncApp(App[int]):
     async def on_unmount(self) -> None:
         await self._close_engine()
         gc.unfreeze()  # what was frozen can be collected again once the console is gone
+        self.quiet_gc.stop()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
