@@ -22,7 +22,8 @@ from sandbox.server import RunningServer, start_server
 from sandbox.woocommerce import WooSandbox, create_app
 
 KEY, SECRET = "ck_7a6b5c4d3e2f10a9b8c7d6e5f4a3b2c1", "cs_1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f"
-RATE, REQUESTS, WORKERS = 20.0, 320, 4  # 50 ms apart: a busy CI box wakes the pacer late by ms, not by a spacing
+# 50 ms apart: a busy CI box wakes the pacer late by milliseconds, not by a whole spacing
+RATE, REQUESTS, WORKERS = 20.0, 320, 4
 RETRY = RetryPolicy(max_attempts=8, base_delay=0.05, max_delay=0.5)
 
 pytestmark = pytest.mark.slow
