@@ -157,8 +157,13 @@ class ShopView:
         return await self.ctx.store.outbox.pending_quantities_by_sku(self.ctx.connection)
 
     def linked_without_stock(self, product_id: str) -> None:
-        """A product this run links to the shop without writing the snapshot's stock."""
-        self._unstocked.add(product_id)
+        """A product this run links to the shop without writing the snapshot's stock.
+
+        Only a run that reads a snapshot keeps the list (it alone may leave a
+        stock cursor); every other run would collect every product for nothing.
+        """
+        if self._stock_task is not None:
+            self._unstocked.add(product_id)
 
     def stock_cursor(self) -> Cursor | None:
         """Where the stock job may go on from once this run's snapshot is in the shop.
